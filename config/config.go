@@ -1,0 +1,119 @@
+// Package config reads Khung's settings from the environment.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting of the application. It is read once in main and
+// passed down; nothing reads the environment after start-up.
+type Config struct {
+	// DatabaseURL is the PostgreSQL connection URL (DATABASE_URL, required).
+	DatabaseURL string
+	// Addr is the listen address of the HTTP server (ADDR, default 127.0.0.1:8080).
+	Addr string
+	// BaseURL is the public URL of the app (BASE_URL, default http://ADDR);
+	// https makes session cookies Secure.
+	BaseURL *url.URL
+	// SMTPURL is where mail goes, smtp://user:pass@host:port (SMTP_URL, optional:
+	// empty keeps mail in the outbox).
+	SMTPURL *url.URL
+	// MailFrom is the sender address (MAIL_FROM).
+	MailFrom string
+	// LogLevel is debug, info, warn or error (LOG_LEVEL, default info).
+	LogLevel slog.Level
+	// SessionTTL is how long a login lasts without activity (SESSION_TTL, default 12h).
+	SessionTTL time.Duration
+	// TimeZone is where the working calendar and the cron table live (TZ_NAME,
+	// default Asia/Ho_Chi_Minh).
+	TimeZone *time.Location
+	// UploadMaxBytes caps one uploaded file (UPLOAD_MAX_BYTES, default 20 MiB).
+	UploadMaxBytes int64
+	// JobsEnabled runs the cron table inside `serve` (JOBS_ENABLED, default true).
+	JobsEnabled bool
+}
+
+// SecureCookies tells whether cookies must carry the Secure flag.
+func (c Config) SecureCookies() bool { return c.BaseURL != nil && c.BaseURL.Scheme == "https" }
+
+// Load reads the configuration through getenv (os.Getenv in main, a map in
+// tests). It reports every problem at once, one line per variable.
+func Load(getenv func(string) string) (Config, error) {
+	var problems []string
+	bad := func(name, format string, args ...any) {
+		problems = append(problems, name+": "+fmt.Sprintf(format, args...))
+	}
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+
+	c := Config{Addr: get("ADDR", "127.0.0.1:8080"), MailFrom: get("MAIL_FROM", "khung@sonoivu.hanoi.gov.vn")}
+
+	c.DatabaseURL = get("DATABASE_URL", "")
+	if c.DatabaseURL == "" {
+		bad("DATABASE_URL", "is required (postgres://user@host:port/db); `make run` sets it for you")
+	} else if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		bad("DATABASE_URL", "must be a postgres:// URL")
+	}
+
+	if !strings.Contains(c.Addr, ":") {
+		bad("ADDR", "must be host:port, got %q", c.Addr)
+	}
+
+	base := get("BASE_URL", "http://"+c.Addr)
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("BASE_URL", "must be an absolute http(s) URL, got %q", base)
+	} else {
+		c.BaseURL = u
+	}
+
+	if s := get("SMTP_URL", ""); s != "" {
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			bad("SMTP_URL", "must look like smtp://user:pass@host:port")
+		} else {
+			c.SMTPURL = u
+		}
+	}
+
+	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
+		bad("LOG_LEVEL", "must be debug, info, warn or error")
+	}
+
+	ttl, err := time.ParseDuration(get("SESSION_TTL", "12h"))
+	if err != nil || ttl < time.Minute {
+		bad("SESSION_TTL", "must be a duration of at least 1m, like 12h")
+	}
+	c.SessionTTL = ttl
+
+	tz, err := time.LoadLocation(get("TZ_NAME", "Asia/Ho_Chi_Minh"))
+	if err != nil {
+		bad("TZ_NAME", "unknown time zone")
+	}
+	c.TimeZone = tz
+
+	maxUp, err := strconv.ParseInt(get("UPLOAD_MAX_BYTES", strconv.Itoa(20<<20)), 10, 64)
+	if err != nil || maxUp <= 0 {
+		bad("UPLOAD_MAX_BYTES", "must be a positive number of bytes")
+	}
+	c.UploadMaxBytes = maxUp
+
+	jobs, err := strconv.ParseBool(get("JOBS_ENABLED", "true"))
+	if err != nil {
+		bad("JOBS_ENABLED", "must be true or false")
+	}
+	c.JobsEnabled = jobs
+
+	if len(problems) > 0 {
+		return Config{}, errors.New("configuration problems:\n  " + strings.Join(problems, "\n  "))
+	}
+	return c, nil
+}

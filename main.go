@@ -1,0 +1,176 @@
+// Command khung is the inspection planning and coordination platform of a city
+// Department of Home Affairs. main only wires things together: config → DB →
+// migrations → services → routes → jobs, plus the operator subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"khung/app/planning/plancli"
+	"khung/app/seed"
+	"khung/config"
+	"khung/models"
+	"khung/routes"
+)
+
+const usage = `khung — kế hoạch khung: inspection planning and follow-up
+
+Usage:
+  khung serve                          run the web app (ADDR, DATABASE_URL, …)
+  khung migrate                        apply the database migrations
+  khung seed --demo                    load the demo city (idempotent)
+  khung units import --province CODE   import a province's units from the embedded official list
+  khung plan gen|solve|check …         the planning engine (no database; see khung plan -h)
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	// The planning engine needs neither configuration nor database.
+	if args[0] == "plan" {
+		return plancli.Run(ctx, args[1:], stdin, stdout, stderr)
+	}
+
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+
+	db, err := openDB(cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+
+	switch args[0] {
+	case "migrate":
+		err = migrate(ctx, db, log)
+	case "seed":
+		err = seedCmd(ctx, db, cfg, args[1:], stdout)
+	case "units":
+		err = unitsCmd(ctx, db, args[1:], stdout)
+	case "serve":
+		err = serve(ctx, db, cfg, log, stdout)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "%v\n", err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "khung %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func openDB(cfg config.Config, log *slog.Logger) (*gorm.DB, error) {
+	db, err := gorm.Open(postgres.Open(cfg.DatabaseURL), &gorm.Config{
+		Logger:         logger.Default.LogMode(logger.Silent),
+		TranslateError: true,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqlDB.SetMaxOpenConns(20)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
+}
+
+func migrate(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	v, err := models.Migrate(ctx, sqlDB)
+	if err != nil {
+		return err
+	}
+	log.Info("database migrated", "version", v)
+	return nil
+}
+
+func seedCmd(ctx context.Context, db *gorm.DB, cfg config.Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "load the demo city: Hanoi, bodies, inspectors, holidays, one user per role")
+	if err := fs.Parse(args); err != nil || !*demo {
+		return usageError{"usage: khung seed --demo"}
+	}
+	rep, err := seed.Demo(ctx, db, seed.Options{Now: time.Now().In(cfg.TimeZone)})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, rep)
+	return nil
+}
+
+func unitsCmd(ctx context.Context, db *gorm.DB, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "import" {
+		return usageError{"usage: khung units import --province CODE"}
+	}
+	fs := flag.NewFlagSet("units import", flag.ContinueOnError)
+	province := fs.String("province", "", "official province code, e.g. 01 for Hà Nội")
+	if err := fs.Parse(args[1:]); err != nil || *province == "" {
+		return usageError{"usage: khung units import --province CODE"}
+	}
+	rep, err := seed.ImportProvince(ctx, db, *province)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, rep)
+	return nil
+}
+
+func serve(ctx context.Context, db *gorm.DB, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	app := routes.New(routes.Deps{Config: cfg, DB: db, Log: log})
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listen(cfg.Addr) }()
+	fmt.Fprintf(stdout, "Khung is serving on %s\n", cfg.BaseURL)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen: %w", err)
+	case <-ctx.Done():
+		log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return app.ShutdownWithContext(sctx)
+	}
+}
