@@ -10,10 +10,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
+	_ "time/tzdata" // the Asia/Ho_Chi_Minh zone even on a base image without tzdata
 
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -34,6 +37,7 @@ Usage:
   khung seed --demo                    load the demo city (idempotent)
   khung units import --province CODE   import a province's units from the embedded official list
   khung plan gen|solve|check …         the planning engine (no database; see khung plan -h)
+  khung health                         exit 0 when the server on ADDR answers /readyz (for containers)
 `
 
 func main() {
@@ -59,6 +63,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	if args[0] == "health" {
+		return health(cfg, stderr)
+	}
 
 	db, err := openDB(cfg, log)
 	if err != nil {
@@ -173,4 +180,26 @@ func serve(ctx context.Context, db *gorm.DB, cfg config.Config, log *slog.Logger
 		defer cancel()
 		return app.ShutdownWithContext(sctx)
 	}
+}
+
+// health asks the local server whether it is ready; container health checks
+// use it because the runtime image has no shell or curl.
+func health(cfg config.Config, stderr io.Writer) int {
+	_, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "ADDR:", err)
+		return 2
+	}
+	client := http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get("http://127.0.0.1:" + port + "/readyz")
+	if err != nil {
+		fmt.Fprintln(stderr, "not ready:", err)
+		return 1
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintln(stderr, "not ready:", resp.Status)
+		return 1
+	}
+	return 0
 }
