@@ -1,0 +1,101 @@
+// Package apperr holds the handful of errors every service returns: sentinels
+// for not found, forbidden, conflict and the like, and a field-level
+// ValidationError whose messages are written in Vietnamese and English. The
+// HTTP layer maps them to a status code in one place (routes/errors.go).
+package apperr
+
+import (
+	"errors"
+	"strings"
+)
+
+// Sentinels. Wrap them (fmt.Errorf("load unit %d: %w", id, apperr.ErrNotFound))
+// or attach a user-facing message with New.
+var (
+	// ErrNotFound means the thing does not exist or the actor may not know it exists.
+	ErrNotFound = errors.New("not found")
+	// ErrForbidden means the actor is known but not allowed to do this.
+	ErrForbidden = errors.New("forbidden")
+	// ErrConflict means the request clashes with the current state (duplicate, stale version…).
+	ErrConflict = errors.New("conflict")
+	// ErrUnauthenticated means nobody is logged in, or the credentials are wrong.
+	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrTooManyAttempts means a rate limit refused the request.
+	ErrTooManyAttempts = errors.New("too many attempts")
+	// ErrBadRequest means the request itself is unreadable (malformed JSON, bad encoding).
+	ErrBadRequest = errors.New("bad request")
+)
+
+// Error is a sentinel with a message for the user in both languages.
+// errors.Is(err, apperr.ErrConflict) still holds for New(ErrConflict, …).
+type Error struct {
+	Kind error  // one of the sentinels above
+	VI   string // message in Vietnamese
+	EN   string // message in English
+}
+
+// New returns kind with a user-facing message in Vietnamese and English.
+func New(kind error, vi, en string) error { return &Error{Kind: kind, VI: vi, EN: en} }
+
+func (e *Error) Error() string { return e.Kind.Error() + ": " + e.EN }
+
+// Unwrap lets errors.Is find the sentinel.
+func (e *Error) Unwrap() error { return e.Kind }
+
+// FieldError is one problem with one input field.
+type FieldError struct {
+	Field string `json:"field"` // the form/JSON name of the field, e.g. "email" or "members[2].role"
+	Rule  string `json:"rule"`  // the rule broken: required, email, min, unique, …
+	VI    string `json:"vi"`    // message in Vietnamese
+	EN    string `json:"en"`    // message in English
+}
+
+// ValidationError lists every problem found in one input; it maps to 422.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+// Invalid returns a ValidationError with one field problem.
+func Invalid(field, rule, vi, en string) *ValidationError {
+	return &ValidationError{Fields: []FieldError{{Field: field, Rule: rule, VI: vi, EN: en}}}
+}
+
+// Add appends a field problem and returns e, so checks can be chained.
+func (e *ValidationError) Add(field, rule, vi, en string) *ValidationError {
+	e.Fields = append(e.Fields, FieldError{Field: field, Rule: rule, VI: vi, EN: en})
+	return e
+}
+
+// Has tells whether field has at least one problem.
+func (e *ValidationError) Has(field string) bool {
+	for _, f := range e.Fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns e as an error, or nil when it holds no problem. Use it after
+// collecting checks: `return v.Err()` (a nil *ValidationError is not a nil error).
+func (e *ValidationError) Err() error {
+	if e == nil || len(e.Fields) == 0 {
+		return nil
+	}
+	return e
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.EN
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// AsValidation returns the ValidationError inside err, if any.
+func AsValidation(err error) (*ValidationError, bool) {
+	var v *ValidationError
+	ok := errors.As(err, &v)
+	return v, ok
+}

@@ -1,0 +1,152 @@
+package apperr
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"khung/models"
+)
+
+type member struct {
+	Role string `json:"role" validate:"required,oneof=lead member"`
+}
+
+type sampleForm struct {
+	Email    string    `json:"email" validate:"required,email"`
+	Name     string    `form:"full_name" validate:"notblank,max=5"`
+	Password string    `json:"password" validate:"min=10"`
+	Confirm  string    `json:"confirm" validate:"eqfield=Password"`
+	Days     int       `json:"days" validate:"min=1,max=30"`
+	Topics   []string  `json:"topics" validate:"min=1"`
+	Day      string    `json:"day" validate:"datetime=2006-01-02"`
+	From     time.Time `json:"from" label:"Ngày bắt đầu|Start date"`
+	To       time.Time `json:"to" validate:"gtefield=From"`
+	Members  []member  `json:"members" validate:"dive"`
+}
+
+func valid() sampleForm {
+	d := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	return sampleForm{
+		Email: "a@b.vn", Name: "Lan", Password: "0123456789", Confirm: "0123456789", Days: 3,
+		Topics: []string{"cong_vu"}, Day: "2025-03-01", From: d, To: d,
+		Members: []member{{Role: "lead"}},
+	}
+}
+
+func TestValidateAcceptsAValidForm(t *testing.T) {
+	if err := Validate(valid()); err != nil {
+		t.Fatalf("valid form refused: %v", err)
+	}
+}
+
+func TestValidateNamesEachFieldAndRuleInBothLanguages(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*sampleForm)
+		want   FieldError
+	}{
+		{"missing email is required", func(f *sampleForm) { f.Email = "" },
+			FieldError{"email", "required", "Bắt buộc nhập.", "This field is required."}},
+		{"bad email is refused", func(f *sampleForm) { f.Email = "not-an-email" },
+			FieldError{"email", "email", "Địa chỉ email không hợp lệ.", "Not a valid email address."}},
+		{"blank name counts as missing and uses the form tag", func(f *sampleForm) { f.Name = "   " },
+			FieldError{"full_name", "notblank", "Bắt buộc nhập.", "This field is required."}},
+		{"too long text counts characters", func(f *sampleForm) { f.Name = "Nguyễn" },
+			FieldError{"full_name", "max", "Không được dài quá 5 ký tự.", "Must be at most 5 characters long."}},
+		{"short password counts characters", func(f *sampleForm) { f.Password, f.Confirm = "short", "short" },
+			FieldError{"password", "min", "Phải có ít nhất 10 ký tự.", "Must be at least 10 characters long."}},
+		{"confirmation must match", func(f *sampleForm) { f.Confirm = "0123456780" },
+			FieldError{"confirm", "eqfield", "Không khớp với password.", "Does not match password."}},
+		{"numbers compare values", func(f *sampleForm) { f.Days = 31 },
+			FieldError{"days", "max", "Phải nhỏ hơn hoặc bằng 30.", "Must be 30 or less."}},
+		{"lists count items", func(f *sampleForm) { f.Topics = nil },
+			FieldError{"topics", "min", "Phải có ít nhất 1 mục.", "Must have at least 1 item(s)."}},
+		{"dates show the expected form", func(f *sampleForm) { f.Day = "01/03/2025" },
+			FieldError{"day", "datetime", "Phải theo dạng YYYY-MM-DD.", "Must be in the form YYYY-MM-DD."}},
+		{"end before start names the start by its label", func(f *sampleForm) { f.To = f.From.AddDate(0, 0, -1) },
+			FieldError{"to", "gtefield", "Phải bằng hoặc sau Ngày bắt đầu.", "Must be on or after Start date."}},
+		{"nested fields carry their index", func(f *sampleForm) { f.Members = append(f.Members, member{Role: "boss"}) },
+			FieldError{"members[1].role", "oneof", "Phải là một trong: lead, member.", "Must be one of: lead, member."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := valid()
+			tt.change(&f)
+			err := Validate(&f)
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("got %v, want a *ValidationError", err)
+			}
+			if diff := cmp.Diff([]FieldError{tt.want}, ve.Fields); diff != "" {
+				t.Errorf("fields (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
+	err := Validate(sampleForm{})
+	ve, ok := AsValidation(err)
+	if !ok {
+		t.Fatalf("got %v, want a *ValidationError", err)
+	}
+	for _, f := range []string{"email", "full_name", "password", "days", "topics", "day"} {
+		if !ve.Has(f) {
+			t.Errorf("no problem reported for %s; got %+v", f, ve.Fields)
+		}
+	}
+}
+
+func TestValidateRefusesANonStruct(t *testing.T) {
+	err := Validate(42)
+	if err == nil {
+		t.Fatal("validating an int gave no error")
+	}
+	if _, ok := AsValidation(err); ok {
+		t.Fatal("a programming error must not look like bad user input")
+	}
+}
+
+func TestSentinelsSurviveMessagesAndWrapping(t *testing.T) {
+	err := New(ErrConflict, "Mã đã tồn tại.", "The code already exists.")
+	if !errors.Is(err, ErrConflict) {
+		t.Error("New(ErrConflict) is not ErrConflict")
+	}
+	var e *Error
+	if !errors.As(errors.Join(errors.New("ctx"), err), &e) || e.VI != "Mã đã tồn tại." {
+		t.Error("the message is lost when wrapped")
+	}
+	var empty *ValidationError
+	if empty.Err() != nil || (&ValidationError{}).Err() != nil {
+		t.Error("an empty ValidationError must be a nil error")
+	}
+	if Invalid("code", "unique", "vi", "en").Err() == nil {
+		t.Error("a ValidationError with a field must be an error")
+	}
+}
+
+func TestValidateChecksCivilDates(t *testing.T) {
+	type leave struct {
+		From models.Date `json:"from" validate:"required" label:"Từ ngày|From"`
+		To   models.Date `json:"to" validate:"required,gtefield=From"`
+	}
+	if err := Validate(leave{From: models.NewDate(2025, 3, 1), To: models.NewDate(2025, 3, 1)}); err != nil {
+		t.Fatalf("a one-day leave is refused: %v", err)
+	}
+	err := Validate(leave{From: models.NewDate(2025, 3, 2), To: models.NewDate(2025, 3, 1)})
+	ve, ok := AsValidation(err)
+	if !ok {
+		t.Fatalf("to < from gave %v, want a ValidationError", err)
+	}
+	want := []FieldError{{"to", "gtefield", "Phải bằng hoặc sau Từ ngày.", "Must be on or after From."}}
+	if diff := cmp.Diff(want, ve.Fields); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	ve, _ = AsValidation(Validate(leave{}))
+	if ve == nil || !ve.Has("from") || !ve.Has("to") {
+		t.Errorf("empty dates must be required, got %v", ve)
+	}
+}

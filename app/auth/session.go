@@ -1,0 +1,397 @@
+// Package auth logs people in and keeps them logged in: passwords (bcrypt),
+// server-side sessions in PostgreSQL with a CSRF token each, a login rate limit
+// kept in the database, and personal API tokens for scripts.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"khung/app/apperr"
+	"khung/app/audit"
+	"khung/app/authz"
+	"khung/models"
+)
+
+// Limits of the login rate limit: after MaxFailures failed attempts for one
+// e-mail address (or from one IP) within Window, further attempts are refused
+// until the oldest failure leaves the window — even with the right password.
+type Limits struct {
+	MaxFailures int
+	Window      time.Duration
+}
+
+// DefaultLimits are 5 failures in 15 minutes.
+func DefaultLimits() Limits { return Limits{MaxFailures: 5, Window: 15 * time.Minute} }
+
+// touchEvery is how stale last_seen_at may get before a request refreshes it
+// (and the idle expiry with it): it spares a write on every request.
+const touchEvery = time.Minute
+
+// ErrBadCredentials is the one answer for an unknown e-mail, a wrong password
+// and a deactivated account, so the form does not reveal which accounts exist.
+var ErrBadCredentials = apperr.New(apperr.ErrUnauthenticated,
+	"Email hoặc mật khẩu không đúng.", "Wrong e-mail or password.")
+
+// dummyHash is a bcrypt hash of a throwaway password: checking against it when
+// the e-mail is unknown makes that answer as slow as a wrong password.
+const dummyHash = "$2a$10$QiyWbZOoCjSXz827y0Xb0uq8gzagWV.qWrDvESluZ5k166xN6A9uG"
+
+// Service logs users in and out and resolves session cookies and API tokens.
+type Service struct {
+	db     *gorm.DB
+	ttl    time.Duration
+	limits Limits
+}
+
+// NewService returns the service; ttl is the idle lifetime of a session.
+func NewService(db *gorm.DB, ttl time.Duration) *Service {
+	return &Service{db: db, ttl: ttl, limits: DefaultLimits()}
+}
+
+// WithLimits returns a copy of s with other rate limits (for tests).
+func (s *Service) WithLimits(l Limits) *Service {
+	c := *s
+	c.limits = l
+	return &c
+}
+
+// Identity is who a request belongs to: the user, their unit, and the session
+// or API token that proved it.
+type Identity struct {
+	User     models.User
+	UnitName string // "" when the user has no unit
+	UnitPath string
+	Session  *models.Session  // nil for API-token requests
+	Token    *models.APIToken // nil for browser sessions
+}
+
+// Actor returns the identity as the authorization rules see it.
+func (i Identity) Actor() authz.Actor {
+	a := authz.Actor{UserID: i.User.ID, Role: i.User.Role, UnitPath: i.UnitPath}
+	if i.User.UnitID != nil {
+		a.UnitID = *i.User.UnitID
+	}
+	if i.User.InspectorID != nil {
+		a.InspectorID = *i.User.InspectorID
+	}
+	return a
+}
+
+// LoginInput is what the login form or API posts.
+type LoginInput struct {
+	Email     string `json:"email" form:"email" validate:"required,email,max=254"`
+	Password  string `json:"password" form:"password" validate:"required,max=72"`
+	IP        string `json:"-" form:"-"`
+	UserAgent string `json:"-" form:"-"`
+}
+
+// Login checks the credentials and opens a session. It returns the cookie token
+// (give it to the browser; only its hash is stored). Every attempt that gets as
+// far as the password check is recorded in login_attempts and the audit log;
+// an attempt refused by the rate limit or by validation writes nothing.
+func (s *Service) Login(ctx context.Context, in LoginInput, now time.Time) (string, Identity, error) {
+	in.Email = strings.TrimSpace(in.Email)
+	if err := apperr.Validate(in); err != nil {
+		return "", Identity{}, err
+	}
+	if err := s.checkRateLimit(ctx, in.Email, in.IP, now); err != nil {
+		return "", Identity{}, err
+	}
+
+	var user models.User
+	err := s.db.WithContext(ctx).Where("email = ?", in.Email).Take(&user).Error
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", Identity{}, fmt.Errorf("login: find user: %w", err)
+	}
+	found := err == nil
+	hash := dummyHash
+	if found {
+		hash = user.PasswordHash
+	}
+	ok := CheckPassword(hash, in.Password) && found && user.Active
+
+	if !ok {
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := recordAttempt(tx, in, now, false); err != nil {
+				return err
+			}
+			var who authz.Actor
+			var id int64
+			if found {
+				id = user.ID
+			}
+			return audit.Record(tx, who, "login.failed", "users", id, nil,
+				map[string]any{"email": in.Email, "ip": in.IP})
+		})
+		if err != nil {
+			return "", Identity{}, fmt.Errorf("login: record failure: %w", err)
+		}
+		return "", Identity{}, ErrBadCredentials
+	}
+
+	token, sess, err := newSession(user.ID, in.IP, in.UserAgent, now, s.ttl)
+	if err != nil {
+		return "", Identity{}, err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := recordAttempt(tx, in, now, true); err != nil {
+			return err
+		}
+		if err := tx.Create(&sess).Error; err != nil {
+			return fmt.Errorf("create session: %w", err)
+		}
+		if err := tx.Model(&models.User{}).Where("id = ?", user.ID).Update("last_login_at", now).Error; err != nil {
+			return fmt.Errorf("update last login: %w", err)
+		}
+		user.LastLoginAt = &now
+		return audit.Record(tx, authz.Actor{UserID: user.ID, Role: user.Role}, "login", "users", user.ID, nil,
+			map[string]any{"ip": in.IP, "user_agent": in.UserAgent})
+	})
+	if err != nil {
+		return "", Identity{}, fmt.Errorf("login: %w", err)
+	}
+	id, err := s.identityOf(ctx, user)
+	if err != nil {
+		return "", Identity{}, err
+	}
+	id.Session = &sess
+	return token, id, nil
+}
+
+func recordAttempt(tx *gorm.DB, in LoginInput, now time.Time, ok bool) error {
+	a := models.LoginAttempt{Email: in.Email, IP: in.IP, At: now, Succeeded: ok}
+	if err := tx.Create(&a).Error; err != nil {
+		return fmt.Errorf("record login attempt: %w", err)
+	}
+	return nil
+}
+
+// checkRateLimit refuses the attempt when the e-mail (failures since its last
+// success) or the IP (all failures) reached the limit within the window.
+func (s *Service) checkRateLimit(ctx context.Context, email, ip string, now time.Time) error {
+	since := now.Add(-s.limits.Window)
+	// The e-mail's failures after its last successful login, in the window; the
+	// partial index login_attempts_failures_idx serves the count.
+	const byEmail = `
+		SELECT count(*), min(at) FROM login_attempts
+		WHERE email = ? AND NOT succeeded AND at > ? AND at <= ?
+		  AND at > coalesce((SELECT max(at) FROM login_attempts WHERE email = ? AND succeeded), '-infinity')`
+	const byIP = `
+		SELECT count(*), min(at) FROM login_attempts
+		WHERE ip = ? AND ip <> '' AND NOT succeeded AND at > ? AND at <= ?`
+	type window struct {
+		Count  int
+		Oldest *time.Time
+	}
+	checks := []struct {
+		query string
+		args  []any
+	}{
+		{byEmail, []any{email, since, now, email}},
+		{byIP, []any{ip, since, now}},
+	}
+	for _, c := range checks {
+		var w window
+		row := s.db.WithContext(ctx).Raw(c.query, c.args...).Row()
+		if err := row.Scan(&w.Count, &w.Oldest); err != nil {
+			return fmt.Errorf("login rate limit: %w", err)
+		}
+		if w.Count >= s.limits.MaxFailures && w.Oldest != nil {
+			wait := w.Oldest.Add(s.limits.Window).Sub(now)
+			minutes := int(wait.Minutes()) + 1
+			return apperr.New(apperr.ErrTooManyAttempts,
+				fmt.Sprintf("Đã đăng nhập sai quá %d lần trong %d phút. Vui lòng thử lại sau %d phút.",
+					s.limits.MaxFailures, int(s.limits.Window.Minutes()), minutes),
+				fmt.Sprintf("More than %d failed sign-in attempts within %d minutes. Please try again in %d minutes.",
+					s.limits.MaxFailures, int(s.limits.Window.Minutes()), minutes))
+		}
+	}
+	return nil
+}
+
+// newSession makes a session row and the cookie token whose hash is its id.
+func newSession(userID int64, ip, userAgent string, now time.Time, ttl time.Duration) (string, models.Session, error) {
+	token, err := randomToken()
+	if err != nil {
+		return "", models.Session{}, err
+	}
+	csrf, err := randomToken()
+	if err != nil {
+		return "", models.Session{}, err
+	}
+	return token, models.Session{
+		ID:         HashToken(token),
+		UserID:     userID,
+		CSRFToken:  csrf,
+		CreatedAt:  now,
+		LastSeenAt: now,
+		ExpiresAt:  now.Add(ttl),
+		IP:         ip,
+		UserAgent:  truncate(userAgent, 300),
+	}, nil
+}
+
+// Authenticate resolves a session cookie token. An unknown, expired or
+// ended session, or a deactivated user, gives apperr.ErrUnauthenticated. A
+// session in use has its idle expiry pushed back.
+func (s *Service) Authenticate(ctx context.Context, token string, now time.Time) (Identity, error) {
+	if token == "" {
+		return Identity{}, apperr.ErrUnauthenticated
+	}
+	db := s.db.WithContext(ctx)
+	var sess models.Session
+	err := db.Where("id = ? AND expires_at > ?", HashToken(token), now).Take(&sess).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Identity{}, apperr.ErrUnauthenticated
+	}
+	if err != nil {
+		return Identity{}, fmt.Errorf("authenticate: %w", err)
+	}
+	user, err := s.activeUser(ctx, sess.UserID)
+	if err != nil {
+		return Identity{}, err
+	}
+	if now.Sub(sess.LastSeenAt) >= touchEvery {
+		sess.LastSeenAt, sess.ExpiresAt = now, now.Add(s.ttl)
+		err := db.Model(&models.Session{}).Where("id = ?", sess.ID).
+			Updates(map[string]any{"last_seen_at": sess.LastSeenAt, "expires_at": sess.ExpiresAt}).Error
+		if err != nil {
+			return Identity{}, fmt.Errorf("authenticate: touch session: %w", err)
+		}
+	}
+	id, err := s.identityOf(ctx, user)
+	if err != nil {
+		return Identity{}, err
+	}
+	id.Session = &sess
+	return id, nil
+}
+
+func (s *Service) activeUser(ctx context.Context, userID int64) (models.User, error) {
+	var user models.User
+	err := s.db.WithContext(ctx).Where("id = ? AND active", userID).Take(&user).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.User{}, apperr.ErrUnauthenticated
+	}
+	if err != nil {
+		return models.User{}, fmt.Errorf("load user %d: %w", userID, err)
+	}
+	return user, nil
+}
+
+// identityOf adds the user's unit name and path.
+func (s *Service) identityOf(ctx context.Context, user models.User) (Identity, error) {
+	id := Identity{User: user}
+	if user.UnitID == nil {
+		return id, nil
+	}
+	var unit models.Unit
+	if err := s.db.WithContext(ctx).Select("name", "path").Where("id = ?", *user.UnitID).Take(&unit).Error; err != nil {
+		return Identity{}, fmt.Errorf("load unit of user %d: %w", user.ID, err)
+	}
+	id.UnitName, id.UnitPath = unit.Name, unit.Path
+	return id, nil
+}
+
+// Logout ends the session whose cookie token is token.
+func (s *Service) Logout(ctx context.Context, actor authz.Actor, token string) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Where("id = ?", HashToken(token)).Delete(&models.Session{})
+		if res.Error != nil {
+			return fmt.Errorf("logout: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil // already ended: nothing to record
+		}
+		return audit.Record(tx, actor, "logout", "users", actor.UserID, nil, nil)
+	})
+}
+
+// PasswordInput is the change-password form.
+type PasswordInput struct {
+	Current string `json:"current_password" form:"current_password" validate:"required,max=72"`
+	New     string `json:"new_password" form:"new_password" validate:"required,min=10,max=72,nefield=Current" label:"Mật khẩu mới|New password"`
+	Confirm string `json:"confirm_password" form:"confirm_password" validate:"required,eqfield=New"`
+}
+
+// ChangePassword sets a new password after checking the current one, and ends
+// every other session of the user (the one in use, keepSessionID, stays).
+func (s *Service) ChangePassword(ctx context.Context, actor authz.Actor, keepSessionID string, in PasswordInput, now time.Time) error {
+	if err := apperr.Validate(in); err != nil {
+		return err
+	}
+	user, err := s.activeUser(ctx, actor.UserID)
+	if err != nil {
+		return err
+	}
+	if !CheckPassword(user.PasswordHash, in.Current) {
+		return apperr.Invalid("current_password", "password",
+			"Mật khẩu hiện tại không đúng.", "The current password is wrong.")
+	}
+	hash, err := HashPassword(in.New)
+	if err != nil {
+		return apperr.Invalid("new_password", "min",
+			fmt.Sprintf("Phải có ít nhất %d ký tự.", MinPasswordLength),
+			fmt.Sprintf("Must be at least %d characters long.", MinPasswordLength))
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&models.User{}).Where("id = ?", user.ID).
+			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now}).Error
+		if err != nil {
+			return fmt.Errorf("change password: %w", err)
+		}
+		res := tx.Where("user_id = ? AND id <> ?", user.ID, keepSessionID).Delete(&models.Session{})
+		if res.Error != nil {
+			return fmt.Errorf("change password: end other sessions: %w", res.Error)
+		}
+		return audit.Record(tx, actor, "password.change", "users", user.ID, nil,
+			map[string]any{"other_sessions_ended": res.RowsAffected})
+	})
+}
+
+// PurgeExpired deletes ended sessions and login attempts older than a day; a
+// job may call it.
+func (s *Service) PurgeExpired(ctx context.Context, now time.Time) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("expires_at <= ?", now).Delete(&models.Session{}).Error; err != nil {
+			return fmt.Errorf("purge sessions: %w", err)
+		}
+		if err := tx.Where("at < ?", now.Add(-24*time.Hour)).Delete(&models.LoginAttempt{}).Error; err != nil {
+			return fmt.Errorf("purge login attempts: %w", err)
+		}
+		return nil
+	})
+}
+
+// randomToken returns 32 random bytes, base64url-encoded.
+func randomToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// HashToken returns the hex SHA-256 of a secret token, which is what the
+// database keeps.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
+}

@@ -1,0 +1,325 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"khung/app/apperr"
+	"khung/app/authz"
+	"khung/models"
+	"khung/models/dbtest"
+)
+
+const rightPassword = "mật khẩu đủ dài 2025"
+
+var t0 = time.Date(2025, 9, 15, 8, 0, 0, 0, time.UTC)
+
+func newUser(t *testing.T, db *gorm.DB, email string) models.User {
+	t.Helper()
+	hash, err := HashPassword(rightPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := models.User{Email: email, FullName: "Trần Văn An", PasswordHash: hash, Role: models.RolePlanner,
+		UnitPosition: models.PositionOffice, Locale: "vi", Active: true}
+	if err := db.Create(&u).Error; err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func count(t *testing.T, db *gorm.DB, table, where string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	q := db.Table(table)
+	if where != "" {
+		q = q.Where(where, args...)
+	}
+	if err := q.Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func login(s *Service, email, password, ip string, now time.Time) (string, Identity, error) {
+	return s.Login(context.Background(), LoginInput{Email: email, Password: password, IP: ip, UserAgent: "test"}, now)
+}
+
+func TestLoginWithTheRightPasswordOpensASession(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	u := newUser(t, db, "an@sonoivu.test")
+	s := NewService(db, 12*time.Hour)
+
+	token, id, err := login(s, "AN@sonoivu.test", rightPassword, "10.0.0.1", t0)
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	if id.User.ID != u.ID || id.Session == nil || token == "" {
+		t.Fatalf("identity %+v, token %q", id, token)
+	}
+	var sess models.Session
+	if err := db.Take(&sess).Error; err != nil {
+		t.Fatal(err)
+	}
+	if sess.ID == token || sess.ID != HashToken(token) {
+		t.Error("the session id must be the hash of the cookie token, never the token")
+	}
+	if !sess.ExpiresAt.Equal(t0.Add(12 * time.Hour)) {
+		t.Errorf("expires at %v, want %v", sess.ExpiresAt, t0.Add(12*time.Hour))
+	}
+	if n := count(t, db, "audit_log", "action = 'login' AND entity_id = ?", u.ID); n != 1 {
+		t.Errorf("audit rows for the login: %d, want 1", n)
+	}
+	if n := count(t, db, "login_attempts", "succeeded"); n != 1 {
+		t.Errorf("successful attempts recorded: %d, want 1", n)
+	}
+}
+
+func TestWrongPasswordUnknownEmailAndInactiveUserGetTheSameAnswer(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	newUser(t, db, "an@sonoivu.test")
+	off := newUser(t, db, "off@sonoivu.test")
+	db.Model(&off).Update("active", false)
+	s := NewService(db, time.Hour)
+
+	for _, c := range []struct{ name, email, password string }{
+		{"wrong password", "an@sonoivu.test", "sai mật khẩu rồi"},
+		{"unknown e-mail", "nobody@sonoivu.test", rightPassword},
+		{"deactivated user", "off@sonoivu.test", rightPassword},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := login(s, c.email, c.password, "10.0.0.2", t0)
+			if err != ErrBadCredentials {
+				t.Fatalf("got %v, want ErrBadCredentials", err)
+			}
+		})
+	}
+	if n := count(t, db, "sessions", ""); n != 0 {
+		t.Errorf("sessions: %d, want 0", n)
+	}
+	if n := count(t, db, "audit_log", "action = 'login.failed'"); n != 3 {
+		t.Errorf("audit rows of failures: %d, want 3", n)
+	}
+}
+
+func TestBadLoginInputIsRefusedAndWritesNothing(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	s := NewService(db, time.Hour)
+	_, _, err := login(s, "not-an-email", "", "10.0.0.3", t0)
+	ve, ok := apperr.AsValidation(err)
+	if !ok || !ve.Has("email") || !ve.Has("password") {
+		t.Fatalf("got %v, want a ValidationError on email and password", err)
+	}
+	for _, table := range []string{"login_attempts", "audit_log", "sessions"} {
+		if n := count(t, db, table, ""); n != 0 {
+			t.Errorf("%s: %d rows, want 0", table, n)
+		}
+	}
+}
+
+func TestTheSixthAttemptWithinFifteenMinutesIsRefusedEvenWithTheRightPassword(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	newUser(t, db, "an@sonoivu.test")
+	s := NewService(db, time.Hour)
+
+	for i := range 5 {
+		if _, _, err := login(s, "an@sonoivu.test", "sai mật khẩu rồi", "10.0.0.4", t0.Add(time.Duration(i)*time.Minute)); err != ErrBadCredentials {
+			t.Fatalf("failure %d: %v", i+1, err)
+		}
+	}
+	attempts := count(t, db, "login_attempts", "")
+	audits := count(t, db, "audit_log", "")
+
+	_, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.5", t0.Add(5*time.Minute))
+	if !errors.Is(err, apperr.ErrTooManyAttempts) {
+		t.Fatalf("6th attempt: %v, want ErrTooManyAttempts", err)
+	}
+	var e *apperr.Error
+	if !errors.As(err, &e) || e.VI == "" || e.EN == "" {
+		t.Fatalf("the refusal must explain itself in both languages: %#v", err)
+	}
+	if count(t, db, "sessions", "") != 0 || count(t, db, "login_attempts", "") != attempts || count(t, db, "audit_log", "") != audits {
+		t.Error("a refused attempt must write nothing")
+	}
+
+	// The first failure leaves the window at t0+15m: then the right password works again.
+	if _, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.5", t0.Add(15*time.Minute+time.Second)); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+}
+
+func TestASuccessfulLoginClearsTheEmailCountButNotTheIPCount(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	newUser(t, db, "an@sonoivu.test")
+	newUser(t, db, "binh@sonoivu.test")
+	s := NewService(db, time.Hour)
+
+	for i := range 4 {
+		login(s, "an@sonoivu.test", "sai mật khẩu rồi", "10.0.0.6", t0.Add(time.Duration(i)*time.Second))
+	}
+	if _, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.7", t0.Add(5*time.Second)); err != nil {
+		t.Fatalf("4 failures then the right password: %v", err)
+	}
+	if _, _, err := login(s, "an@sonoivu.test", "sai mật khẩu rồi", "10.0.0.8", t0.Add(6*time.Second)); err != ErrBadCredentials {
+		t.Fatalf("after a success the count restarts: %v", err)
+	}
+
+	// Five failures from one IP on different e-mails block that IP.
+	for i := range 5 {
+		login(s, "x"+string(rune('a'+i))+"@sonoivu.test", "sai mật khẩu rồi", "10.9.9.9", t0.Add(time.Duration(i)*time.Second))
+	}
+	_, _, err := login(s, "binh@sonoivu.test", rightPassword, "10.9.9.9", t0.Add(time.Minute))
+	if !errors.Is(err, apperr.ErrTooManyAttempts) {
+		t.Fatalf("IP after 5 failures: %v, want ErrTooManyAttempts", err)
+	}
+	if _, _, err := login(s, "binh@sonoivu.test", rightPassword, "10.0.0.10", t0.Add(time.Minute)); err != nil {
+		t.Fatalf("the same user from another IP: %v", err)
+	}
+}
+
+func TestSessionsExpireWhenIdleAndStayAliveWhenUsed(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	newUser(t, db, "an@sonoivu.test")
+	s := NewService(db, time.Hour)
+	token, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := s.Authenticate(ctx, token, t0.Add(50*time.Minute)); err != nil {
+		t.Fatalf("used after 50 min: %v", err)
+	}
+	// Used at +50m, so it lives until +110m.
+	if _, err := s.Authenticate(ctx, token, t0.Add(100*time.Minute)); err != nil {
+		t.Fatalf("used after 100 min (50 idle): %v", err)
+	}
+	if _, err := s.Authenticate(ctx, token, t0.Add(161*time.Minute)); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatalf("after 61 idle minutes: %v, want ErrUnauthenticated", err)
+	}
+	if _, err := s.Authenticate(ctx, "made-up", t0); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatalf("unknown token: %v", err)
+	}
+}
+
+func TestLogoutDeletesTheSession(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	u := newUser(t, db, "an@sonoivu.test")
+	s := NewService(db, time.Hour)
+	token, id, _ := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
+	if err := s.Logout(context.Background(), id.Actor(), token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(context.Background(), token, t0); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatalf("after logout: %v", err)
+	}
+	if n := count(t, db, "audit_log", "action = 'logout' AND user_id = ?", u.ID); n != 1 {
+		t.Errorf("logout audit rows: %d", n)
+	}
+}
+
+func TestChangePasswordChecksTheCurrentOneAndEndsOtherSessions(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	newUser(t, db, "an@sonoivu.test")
+	s := NewService(db, time.Hour)
+	ctx := context.Background()
+	keep, id, _ := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
+	other, _, _ := login(s, "an@sonoivu.test", rightPassword, "10.0.0.2", t0)
+	actor := id.Actor()
+	newPW := "một mật khẩu mới rất dài"
+
+	bad := []struct {
+		name  string
+		in    PasswordInput
+		field string
+	}{
+		{"wrong current password", PasswordInput{"sai rồi sai rồi", newPW, newPW}, "current_password"},
+		{"short new password", PasswordInput{rightPassword, "ngắn", "ngắn"}, "new_password"},
+		{"confirmation differs", PasswordInput{rightPassword, newPW, newPW + "x"}, "confirm_password"},
+		{"same as the current", PasswordInput{rightPassword, rightPassword, rightPassword}, "new_password"},
+		{"nothing filled", PasswordInput{}, "current_password"},
+	}
+	for _, b := range bad {
+		t.Run(b.name, func(t *testing.T) {
+			err := s.ChangePassword(ctx, actor, id.Session.ID, b.in, t0)
+			ve, ok := apperr.AsValidation(err)
+			if !ok || !ve.Has(b.field) {
+				t.Fatalf("got %v, want a ValidationError on %s", err, b.field)
+			}
+			if n := count(t, db, "sessions", ""); n != 2 {
+				t.Errorf("sessions: %d, want both kept", n)
+			}
+		})
+	}
+
+	if err := s.ChangePassword(ctx, actor, id.Session.ID, PasswordInput{rightPassword, newPW, newPW}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, keep, t0); err != nil {
+		t.Errorf("the session in use must stay: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, other, t0); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Errorf("other session: %v, want ended", err)
+	}
+	if _, _, err := login(s, "an@sonoivu.test", newPW, "10.0.0.3", t0); err != nil {
+		t.Errorf("login with the new password: %v", err)
+	}
+	if _, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.3", t0); err != ErrBadCredentials {
+		t.Errorf("login with the old password: %v", err)
+	}
+	if n := count(t, db, "audit_log", "action = 'password.change'"); n != 1 {
+		t.Errorf("audit rows: %d", n)
+	}
+}
+
+func TestAPITokensAreShownOnceStoredHashedAndRevocable(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	u := newUser(t, db, "an@sonoivu.test")
+	other := newUser(t, db, "binh@sonoivu.test")
+	s := NewService(db, time.Hour)
+	ctx := context.Background()
+	actor := authz.Actor{UserID: u.ID, Role: u.Role}
+
+	if _, _, err := s.CreateToken(ctx, actor, TokenInput{Name: "  "}, t0); err == nil {
+		t.Fatal("a token without a name was created")
+	}
+	plain, tok, err := s.CreateToken(ctx, actor, TokenInput{Name: "Báo cáo", ExpiresInDays: 30}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, "api_tokens", "token_hash = ?", plain); n != 0 {
+		t.Fatal("the clear token is stored")
+	}
+	id, err := s.AuthenticateToken(ctx, plain, t0.Add(time.Hour))
+	if err != nil || id.User.ID != u.ID || id.Token == nil {
+		t.Fatalf("authenticate token: %v %+v", err, id)
+	}
+	if _, err := s.AuthenticateToken(ctx, plain, t0.AddDate(0, 0, 31)); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Errorf("expired token: %v", err)
+	}
+	err = s.RevokeToken(ctx, authz.Actor{UserID: other.ID, Role: other.Role}, tok.ID, t0)
+	if !errors.Is(err, apperr.ErrNotFound) {
+		t.Errorf("revoking another user's token: %v, want ErrNotFound", err)
+	}
+	if err := s.RevokeToken(ctx, actor, tok.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AuthenticateToken(ctx, plain, t0); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Errorf("revoked token: %v", err)
+	}
+	if n := count(t, db, "audit_log", "entity = 'api_tokens' AND entity_id = ?", tok.ID); n != 2 {
+		t.Errorf("audit rows for create + revoke: %d", n)
+	}
+}

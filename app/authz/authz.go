@@ -1,0 +1,186 @@
+// Package authz decides, in one place, what each role may do and which rows
+// each actor may read. Every query of a service goes through one of the scopes
+// here (UnitScope, VisitScope, RecommendationScope…); every write checks a
+// Permission with Require.
+package authz
+
+import (
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"khung/app/apperr"
+	"khung/models"
+)
+
+// Actor is who is acting: the logged-in user as the rules see them. The zero
+// Actor is nobody (anonymous, or the system in jobs) and may read nothing
+// through the scopes.
+type Actor struct {
+	UserID      int64
+	Role        models.Role
+	UnitID      int64  // the user's unit, 0 when none (required for role unit)
+	UnitPath    string // the unit's materialised path, e.g. "/01/001/"; "" when none
+	InspectorID int64  // the user's inspector profile, 0 when none
+}
+
+// LoggedIn tells whether a is a user.
+func (a Actor) LoggedIn() bool { return a.UserID != 0 && a.Role != "" }
+
+// Is tells whether a has one of roles.
+func (a Actor) Is(roles ...models.Role) bool {
+	for _, r := range roles {
+		if a.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Permission is one thing a role may do.
+type Permission string
+
+// Permissions, named for what they allow.
+const (
+	// ManageReference: create, edit, deactivate users, units, bodies, inspectors,
+	// catalogs, rules and holidays.
+	ManageReference Permission = "manage_reference"
+	// ViewAudit: read the audit log.
+	ViewAudit Permission = "view_audit"
+	// ReadReference: read units, bodies, inspectors, catalogs and the holiday calendar.
+	ReadReference Permission = "read_reference"
+	// ManageProposals: enter, import and withdraw inspection proposals.
+	ManageProposals Permission = "manage_proposals"
+	// ManagePlans: build, adjust and submit the framework plan.
+	ManagePlans Permission = "manage_plans"
+	// ApprovePlans: approve and publish a plan version.
+	ApprovePlans Permission = "approve_plans"
+	// ReadDraftPlans: read plan versions that are not published.
+	ReadDraftPlans Permission = "read_draft_plans"
+	// ReadPublishedPlans: read published plan versions.
+	ReadPublishedPlans Permission = "read_published_plans"
+	// WorkOnVisits: record decisions, findings, conclusions and recommendations
+	// (on the visits VisitScope lets the actor reach).
+	WorkOnVisits Permission = "work_on_visits"
+	// VerifyRemediation: accept or return a unit's remediation report.
+	VerifyRemediation Permission = "verify_remediation"
+	// ReportRemediation: report progress on a recommendation with evidence.
+	ReportRemediation Permission = "report_remediation"
+	// ViewStatistics: read statistics and exports.
+	ViewStatistics Permission = "view_statistics"
+)
+
+// permissionsOf lists what each role may do (the roles table of docs/domain.md).
+func permissionsOf(r models.Role) []Permission {
+	switch r {
+	case models.RoleAdmin:
+		return []Permission{ManageReference, ViewAudit, ReadReference}
+	case models.RolePlanner:
+		return []Permission{ReadReference, ManageProposals, ManagePlans, ReadDraftPlans, ReadPublishedPlans,
+			WorkOnVisits, VerifyRemediation, ViewStatistics}
+	case models.RoleApprover:
+		return []Permission{ReadReference, ApprovePlans, ReadDraftPlans, ReadPublishedPlans, ViewStatistics}
+	case models.RoleInspector:
+		return []Permission{ReadReference, ReadPublishedPlans, WorkOnVisits, VerifyRemediation}
+	case models.RoleUnit:
+		return []Permission{ReadReference, ReportRemediation}
+	case models.RoleViewer:
+		return []Permission{ReadPublishedPlans, ViewStatistics}
+	}
+	return nil
+}
+
+// Can tells whether a may do p.
+func Can(a Actor, p Permission) bool {
+	if !a.LoggedIn() {
+		return false
+	}
+	for _, q := range permissionsOf(a.Role) {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Require returns apperr.ErrForbidden (wrapped, naming p) unless a may do p.
+func Require(a Actor, p Permission) error {
+	if Can(a, p) {
+		return nil
+	}
+	if !a.LoggedIn() {
+		return fmt.Errorf("%s: %w", p, apperr.ErrUnauthenticated)
+	}
+	return fmt.Errorf("%s as %s: %w", p, a.Role, apperr.ErrForbidden)
+}
+
+// Scope is a GORM scope: db.Scopes(authz.UnitScope(actor)).Find(&units).
+type Scope = func(*gorm.DB) *gorm.DB
+
+// nothing matches no row: the zero Actor and unknown roles reach nothing.
+func nothing(db *gorm.DB) *gorm.DB { return db.Where("FALSE") }
+
+func everything(db *gorm.DB) *gorm.DB { return db }
+
+// UnitScope limits a query on units to those a may read: a unit user reads its
+// unit and the units below it; staff roles read the whole tree (it is reference
+// data); the viewer reads it too, for statistics by area.
+func UnitScope(a Actor) Scope {
+	return UnitScopeOn(a, "units")
+}
+
+// UnitScopeOn is UnitScope for a query where the units table has another alias.
+func UnitScopeOn(a Actor, alias string) Scope {
+	if !a.LoggedIn() {
+		return nothing
+	}
+	if a.Role == models.RoleUnit {
+		return subtree(a, alias+".path")
+	}
+	if permissionsOf(a.Role) == nil {
+		return nothing
+	}
+	return everything
+}
+
+// UnitIDScope limits a query on a table with a unit id column (for example
+// "users.unit_id" or "recommendations.owner_unit_id") to rows whose unit a may
+// read.
+func UnitIDScope(a Actor, column string) Scope {
+	if !a.LoggedIn() {
+		return nothing
+	}
+	if a.Role == models.RoleUnit {
+		return func(db *gorm.DB) *gorm.DB {
+			if a.UnitPath == "" {
+				return db.Where("FALSE")
+			}
+			return db.Where(column+" IN (SELECT id FROM units WHERE path LIKE ?)", models.SubtreePattern(a.UnitPath))
+		}
+	}
+	if permissionsOf(a.Role) == nil {
+		return nothing
+	}
+	return everything
+}
+
+// subtree matches rows whose path column lies under a's unit.
+func subtree(a Actor, column string) Scope {
+	return func(db *gorm.DB) *gorm.DB {
+		if a.UnitPath == "" {
+			return db.Where("FALSE") // a unit user without a unit reaches nothing
+		}
+		return db.Where(column+" LIKE ?", models.SubtreePattern(a.UnitPath))
+	}
+}
+
+// CanReachUnit tells whether a may read the unit whose path is unitPath.
+func CanReachUnit(a Actor, unitPath string) bool {
+	if !a.LoggedIn() || permissionsOf(a.Role) == nil {
+		return false
+	}
+	if a.Role != models.RoleUnit {
+		return true
+	}
+	return a.UnitPath != "" && len(unitPath) >= len(a.UnitPath) && unitPath[:len(a.UnitPath)] == a.UnitPath
+}

@@ -1,0 +1,144 @@
+package bodies_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"khung/app/apperr"
+	"khung/app/authz"
+	"khung/app/bodies"
+	"khung/app/units/unitstest"
+	"khung/models"
+	"khung/models/dbtest"
+)
+
+func setup(t *testing.T) (*gorm.DB, *bodies.Service, authz.Actor) {
+	t.Helper()
+	db := dbtest.Gorm(t)
+	unitstest.LoadHanoi(t, db)
+	u := models.User{Email: "root@khung.vn", FullName: "Quản trị", Role: models.RoleAdmin, Active: true,
+		UnitPosition: models.PositionOffice, Locale: "vi"}
+	if err := db.Create(&u).Error; err != nil {
+		t.Fatal(err)
+	}
+	return db, bodies.New(db), authz.Actor{UserID: u.ID, Role: models.RoleAdmin}
+}
+
+func counts(t *testing.T, db *gorm.DB) [2]int64 {
+	t.Helper()
+	var b, a int64
+	db.Table("bodies").Count(&b)
+	db.Table("audit_log").Count(&a)
+	return [2]int64{b, a}
+}
+
+func cityTeam() bodies.Input {
+	return bodies.Input{Code: "DKTCV", Name: "Đoàn kiểm tra công vụ Thành phố", Kind: "city_team", Precedence: 1,
+		UnitCode: "01-SNV"}
+}
+
+func TestCreateUpdateDeleteAreAudited(t *testing.T) {
+	db, svc, admin := setup(t)
+	ctx := context.Background()
+	b, err := svc.Create(ctx, admin, cityTeam())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.UnitName != "Sở Nội vụ" || !b.Active || b.Precedence != 1 {
+		t.Errorf("created %+v", b)
+	}
+	in := cityTeam()
+	off := false
+	in.ShortName, in.Active = "Đoàn KTCV", &off
+	b, err = svc.Update(ctx, admin, b.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.ShortName != "Đoàn KTCV" || b.Active {
+		t.Errorf("updated %+v", b)
+	}
+	list, err := svc.List(ctx, admin, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 0 {
+		t.Errorf("an inactive body is listed: %+v", list)
+	}
+	if err := svc.Delete(ctx, admin, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	db.Model(&models.AuditEntry{}).Where("entity = 'bodies' AND entity_id = ?", b.ID).Order("id").Pluck("action", &actions)
+	if len(actions) != 3 || actions[0] != "create" || actions[1] != "update" || actions[2] != "delete" {
+		t.Errorf("audit = %v", actions)
+	}
+}
+
+func TestBadBodiesAreRefusedAndWriteNothing(t *testing.T) {
+	db, svc, admin := setup(t)
+	ctx := context.Background()
+	if _, err := svc.Create(ctx, admin, cityTeam()); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, field, rule string
+		change            func(*bodies.Input)
+	}{
+		{"missing name", "name", "notblank", func(in *bodies.Input) { in.Name = "" }},
+		{"duplicate code", "code", "unique", func(in *bodies.Input) {}},
+		{"unknown unit code", "unit_code", "exists", func(in *bodies.Input) { in.Code, in.UnitCode = "X", "01-XYZ" }},
+		{"unknown kind", "kind", "oneof", func(in *bodies.Input) { in.Code, in.Kind = "X", "police" }},
+		{"negative precedence", "precedence", "min", func(in *bodies.Input) { in.Code, in.Precedence = "X", -1 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := counts(t, db)
+			in := cityTeam()
+			tt.change(&in)
+			_, err := svc.Create(ctx, admin, in)
+			ve, ok := apperr.AsValidation(err)
+			if !ok || !ve.Has(tt.field) {
+				t.Fatalf("got %v, want a problem with %s", err, tt.field)
+			}
+			for _, f := range ve.Fields {
+				if f.Field == tt.field && (f.Rule != tt.rule || f.VI == "" || f.EN == "") {
+					t.Errorf("%+v, want rule %s with vi and en", f, tt.rule)
+				}
+			}
+			if after := counts(t, db); after != before {
+				t.Errorf("rows %v → %v", before, after)
+			}
+		})
+	}
+}
+
+func TestABodyWithInspectorsIsNotDeleted(t *testing.T) {
+	db, svc, admin := setup(t)
+	ctx := context.Background()
+	b, err := svc.Create(ctx, admin, cityTeam())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Create(&models.Inspector{Code: "TTV-1", FullName: "Lê Văn Hùng", BodyID: b.ID, Active: true}).Error; err != nil {
+		t.Fatal(err)
+	}
+	before := counts(t, db)
+	err = svc.Delete(ctx, admin, b.ID)
+	if !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("got %v, want a conflict", err)
+	}
+	var e *apperr.Error
+	if !errors.As(err, &e) || e.VI == "" || e.EN == "" {
+		t.Errorf("the conflict needs a message in both languages: %v", err)
+	}
+	if after := counts(t, db); after != before {
+		t.Errorf("rows %v → %v", before, after)
+	}
+	if _, err := svc.Create(ctx, authz.Actor{UserID: admin.UserID, Role: models.RolePlanner}, bodies.Input{Code: "Y",
+		Name: "Y", Kind: "division"}); !errors.Is(err, apperr.ErrForbidden) {
+		t.Errorf("a planner created a body: %v", err)
+	}
+}
