@@ -46,10 +46,29 @@ func demoBodies(hanoi adminunits.Province) []bodySpec {
 		}
 		bodies = append(bodies, bodySpec{
 			Code: "pnv-" + d.Code, Name: "Phòng Nội vụ " + d.Name, Short: "PNV " + districtShortName(d.Name),
-			Kind: models.BodyDistrictInternal, Precedence: 10, Unit: d.Code, Skill: "chinh_quyen_dia_phuong", Inspectors: n,
+			Kind: models.BodyDistrictInternal, Precedence: 10, Unit: districtOfficeCode(d.Code), Skill: "chinh_quyen_dia_phuong", Inspectors: n,
 		})
 	}
 	return bodies
+}
+
+// districtOfficeCode is the unit code of a district's Phòng Nội vụ.
+func districtOfficeCode(district string) string { return district + "-PNV" }
+
+// districtOffices are the units of each district's Phòng Nội vụ, under the
+// district. A district's inspectors work there, not in the district People's
+// Committee itself: conflicts of interest close over ancestors (planner-spec
+// H4), so a home unit equal to the district would bar them from every commune
+// they are meant to inspect.
+func districtOffices(hanoi adminunits.Province) []unitRow {
+	rows := make([]unitRow, 0, len(hanoi.Districts))
+	for _, d := range hanoi.Districts {
+		rows = append(rows, unitRow{Code: districtOfficeCode(d.Code), Name: "Phòng Nội vụ " + d.Name,
+			ShortName: "PNV " + districtShortName(d.Name), TypeLabel: "Phòng", Kind: models.UnitDepartment, Level: 3,
+			ParentCode: d.Code, AreaCode: d.Code,
+			Path: models.UnitPath(models.UnitPath(models.UnitPath("", hanoi.Code), d.Code), districtOfficeCode(d.Code))})
+	}
+	return rows
 }
 
 // districtShortName drops the type from a district's name ("Quận Ba Đình" → "Ba Đình").

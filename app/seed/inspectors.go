@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -110,9 +111,9 @@ func demoInspectors(hanoi adminunits.Province, bodies []bodySpec, year int) []in
 			}
 			s.Title = title(b.Kind, s.CanLead, rng)
 
-			// Home unit: the district for its own staff; for the city team, half
+			// Home unit: the district's Phòng Nội vụ for its own staff; for the city team, half
 			// its members come from other departments.
-			local := wardsOf[b.Unit] // communes of the body's district (none for city bodies)
+			local := wardsOf[strings.TrimSuffix(b.Unit, "-PNV")] // communes of the body's district (none for city bodies)
 			switch {
 			case b.Kind == models.BodyDistrictInternal:
 				s.HomeUnit = b.Unit

@@ -51,6 +51,7 @@ func Demo(ctx context.Context, db *gorm.DB, opt Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	rows = append(rows, districtOffices(hanoi)...)
 	bodies := demoBodies(hanoi)
 	inspectors := demoInspectors(hanoi, bodies, opt.Now.Year())
 	users := demoUsers(inspectors[0].FullName)
