@@ -25,6 +25,7 @@ import (
 	"khung/app/planning/plancli"
 	"khung/app/seed"
 	"khung/config"
+	"khung/jobs"
 	"khung/models"
 	"khung/routes"
 )
@@ -37,6 +38,9 @@ Usage:
   khung seed --demo                    load the demo city (idempotent)
   khung units import --province CODE   import a province's units from the embedded official list
   khung plan gen|solve|check …         the planning engine (no database; see khung plan -h)
+  khung plan mip-goldens               recompute the exact optima of the small test instances (HiGHS, slow)
+  khung jobs list                      the cron jobs (reminders, escalation, digest, notices, outbox)
+  khung jobs run NAME [--now RFC3339]  run one job once, now or at a given instant
   khung health                         exit 0 when the server on ADDR answers /readyz (for containers)
 `
 
@@ -80,6 +84,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = seedCmd(ctx, db, cfg, args[1:], stdout)
 	case "units":
 		err = unitsCmd(ctx, db, args[1:], stdout)
+	case "jobs":
+		err = jobs.RunCLI(ctx, db, cfg, args[1:], stdout, stderr)
 	case "serve":
 		err = serve(ctx, db, cfg, log, stdout)
 	case "-h", "--help", "help":
@@ -90,7 +96,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		var ue usageError
-		if errors.As(err, &ue) {
+		if errors.As(err, &ue) || errors.Is(err, jobs.ErrUsage) {
 			fmt.Fprintf(stderr, "%v\n", err)
 			return 2
 		}
@@ -168,6 +174,10 @@ func unitsCmd(ctx context.Context, db *gorm.DB, args []string, stdout io.Writer)
 
 func serve(ctx context.Context, db *gorm.DB, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
 	app := routes.New(routes.Deps{Config: cfg, DB: db, Log: log})
+	if cfg.JobsEnabled {
+		stopJobs := jobs.Start(ctx, db, cfg, log)
+		defer stopJobs()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()
 	fmt.Fprintf(stdout, "Khung is serving on %s\n", cfg.BaseURL)

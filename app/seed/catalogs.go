@@ -129,6 +129,14 @@ func demoRules() []models.Rule {
 			"Overdue: tell the unit office at once, its head after 5 working days, department leadership after 10",
 			departmentPolicy, since2025()),
 		r("notify.digest_weekday", "monday", "Gửi bản tin tổng hợp hằng tuần vào thứ Hai", "Send the weekly digest on Mondays", departmentPolicy, since2025()),
+		r("notify.visit_notice_working_days", 5,
+			"Thông báo cho đơn vị 5 ngày làm việc trước khi đoàn kiểm tra theo kế hoạch đến (không áp dụng cho kiểm tra đột xuất, xác minh)",
+			"Tell a unit 5 working days before a planned visit starts (never for unannounced or verification visits)",
+			departmentPolicy, since2025()),
+		r("notify.catch_up_days", 7,
+			"Sau khi hệ thống gián đoạn, gửi bù các nhắc việc bị lỡ trong tối đa 7 ngày",
+			"After downtime, send missed reminders that fell due in the last 7 days at most",
+			departmentPolicy, since2025()),
 	}
 }
 
