@@ -1,0 +1,390 @@
+package planning
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// diagnose finds, before any search, the starts where a visit could be placed
+// if it were alone (a lead of the lead body, a holder of every skill and enough
+// inspectors free of conflict, leave and max_days on every day), and the exact
+// reason when there is none. These starts are a relaxation: the search only
+// ever tries them, and LowerBound uses them.
+func (p *problem) diagnose() {
+	alone := newBitset(p.nI)
+	// avail[d][s]: inspectors off leave on all of [s, s+d), built up by length.
+	avail := map[int][]bitset{}
+	for v := range p.visits {
+		d := p.visits[v].days
+		if _, ok := avail[d]; ok || d > p.nW {
+			continue
+		}
+		avail[d] = nil
+	}
+	run := make([]bitset, p.nW)
+	for s := range run {
+		run[s] = newBitset(p.nI)
+		for w := range run[s] {
+			run[s][w] = ^p.leave[s][w]
+		}
+	}
+	for d := 1; d <= p.nW && len(avail) > 0; d++ {
+		if d > 1 {
+			for s := 0; s+d <= p.nW; s++ {
+				for w := range run[s] {
+					run[s][w] &^= p.leave[s+d-1][w]
+				}
+			}
+		}
+		if _, ok := avail[d]; ok {
+			// Inspectors whose max_days is below d can never take the visit.
+			short := newBitset(p.nI)
+			p.capped.each(func(i int) {
+				if int(p.maxDays[i]) < d {
+					short.set(i)
+				}
+			})
+			tab := make([]bitset, p.nW)
+			for s := 0; s+d <= p.nW; s++ {
+				tab[s] = slices.Clone(run[s])
+				for w := range short {
+					tab[s][w] &^= short[w]
+				}
+			}
+			avail[d] = tab
+		}
+		done := true
+		for k, t := range avail {
+			if t == nil && k > d {
+				done = false
+			}
+		}
+		if done {
+			break
+		}
+	}
+	for v := range p.visits {
+		pv := &p.visits[v]
+		pv.starts = pv.starts[:0]
+		pv.reason = p.impossible(pv)
+		if pv.reason != "" {
+			continue
+		}
+		tab := avail[pv.days]
+		for s := 0; s < p.nW; s++ {
+			if pv.startOK[s] && p.aloneFeasible(pv, tab[s], alone) {
+				pv.starts = append(pv.starts, int32(s))
+			}
+		}
+		if len(pv.starts) == 0 {
+			pv.reason = fmt.Sprintf("no %d consecutive working days outside the unit's blackouts when a lead inspector of %s, a holder of every required skill and %d inspectors free of conflict of interest are all off leave",
+				pv.days, pv.mv.LeadBody, pv.size)
+		}
+	}
+}
+
+// aloneFeasible is the relaxation of H2–H4 for visit pv alone at a start
+// where the inspectors in avail are off leave on every day and have max_days
+// room for the visit.
+func (p *problem) aloneFeasible(pv *pvisit, avail bitset, out bitset) bool {
+	for w := range out {
+		out[w] = pv.elig[w] & avail[w]
+	}
+	if out.count() < pv.size {
+		return false
+	}
+	ok := false
+	for w := range out {
+		if out[w]&pv.leads[w] != 0 {
+			ok = true
+			break
+		}
+	}
+	if !ok {
+		return false
+	}
+	for _, k := range pv.skills {
+		set := p.skillSet[k]
+		if set == nil {
+			return false
+		}
+		hit := false
+		for w := range out {
+			if out[w]&set[w] != 0 {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			return false
+		}
+	}
+	return true
+}
+
+// impossible explains why a visit can never be placed whatever the dates, or "".
+func (p *problem) impossible(pv *pvisit) string {
+	m := p.m
+	lead := pv.mv.LeadBody
+	if len(pv.skills) > 64 {
+		return "the visit asks for more than 64 skills"
+	}
+	anyStart := false
+	for _, ok := range pv.startOK {
+		anyStart = anyStart || ok
+	}
+	if !anyStart {
+		if pv.days > p.nW {
+			return fmt.Sprintf("needs %d consecutive working days but %d has only %d", pv.days, m.inst.Year, p.nW)
+		}
+		return fmt.Sprintf("the unit's blackouts leave no %d consecutive working days in %d", pv.days, m.inst.Year)
+	}
+	canLead := newBitset(p.nI)
+	for w := range canLead {
+		canLead[w] = p.canLead[w] & p.bodySets[pv.leadBody][w]
+	}
+	switch {
+	case canLead.count() == 0:
+		return fmt.Sprintf("no inspector of %s can lead a team", lead)
+	case pv.leads.count() == 0:
+		return fmt.Sprintf("no lead inspector of %s free of conflict of interest", lead)
+	}
+	longEnough := false
+	pv.leads.each(func(i int) {
+		longEnough = longEnough || p.maxDays[i] == 0 || int(p.maxDays[i]) >= pv.days
+	})
+	if !longEnough {
+		return fmt.Sprintf("every lead inspector of %s free of conflict of interest has max_days below %d", lead, pv.days)
+	}
+	for k, s := range pv.skills {
+		set := p.skillSet[s]
+		if set == nil {
+			return fmt.Sprintf("no inspector holds skill %s", pv.mv.Skills[k])
+		}
+		hit := false
+		for w := range set {
+			hit = hit || set[w]&pv.elig[w] != 0
+		}
+		if !hit {
+			return fmt.Sprintf("no inspector free of conflict of interest holds skill %s", pv.mv.Skills[k])
+		}
+	}
+	if n := pv.elig.count(); n < pv.size {
+		return fmt.Sprintf("needs a team of %d but only %d inspectors are free of conflict of interest", pv.size, n)
+	}
+	return ""
+}
+
+// order returns the visits most-constrained first: priority, then fewest
+// (start, lead) pairs, then larger (days × team), then id.
+func (p *problem) order() []int {
+	idx := make([]int, len(p.visits))
+	freedom := make([]int, len(p.visits))
+	for v := range idx {
+		idx[v] = v
+		freedom[v] = len(p.visits[v].starts) * p.visits[v].leads.count()
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		va, vb := &p.visits[a], &p.visits[b]
+		if c := cmp.Compare(vb.prio, va.prio); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(freedom[a], freedom[b]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(vb.days*vb.size, va.days*va.size); c != 0 {
+			return c
+		}
+		return cmp.Compare(va.mv.ID, vb.mv.ID)
+	})
+	return idx
+}
+
+// startCosts writes into costs[k] the marginal penalty × W of placing v at
+// pv.starts[k] (window, area_week, balance), ignoring team-dependent terms.
+func (st *state) startCosts(v int, costs []int64) []int64 {
+	p := st.p
+	pv := &p.visits[v]
+	w := &p.m.rules.Weights
+	costs = costs[:0]
+	add := int64(pv.size * pv.days)
+	newTotal := st.total + add
+	var base int64
+	var term [12]int64
+	for m := 0; m < 12; m++ {
+		x := p.W*st.monthLoad[m] - newTotal*p.monthW[m]
+		term[m] = abs64(x)
+		base += term[m]
+	}
+	for _, s32 := range pv.starts {
+		s := int(s32)
+		bal := base
+		m1, m2 := p.month[s], p.month[s+pv.days-1]
+		if m1 == m2 {
+			x := p.W*(st.monthLoad[m1]+add) - newTotal*p.monthW[m1]
+			bal += abs64(x) - term[m1]
+		} else {
+			var per [12]int64
+			for d := s; d < s+pv.days; d++ {
+				per[p.month[d]] += int64(pv.size)
+			}
+			for m := m1; m <= m2; m++ {
+				x := p.W*(st.monthLoad[m]+per[m]) - newTotal*p.monthW[m]
+				bal += abs64(x) - term[m]
+			}
+		}
+		c := p.W*pv.win[s] + w.BalanceDay*bal
+		if pv.area >= 0 && st.aw[int(pv.area)*p.nWeek+int(p.week[s])] == 0 {
+			c += p.W * w.AreaWeek
+		}
+		costs = append(costs, c)
+	}
+	return costs
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// insertBest places v at its cheapest start where a team can be formed,
+// trying starts in order of marginal cost; it returns false when none works.
+// At most maxTries starts are tried (0 = all).
+func (st *state) insertBest(v int, costs []int64, maxTries int) ([]int64, bool) {
+	pv := &st.p.visits[v]
+	costs = st.startCosts(v, costs)
+	for tries := 0; maxTries == 0 || tries < maxTries; tries++ {
+		best := -1
+		for k, c := range costs {
+			if c != math.MaxInt64 && (best < 0 || c < costs[best]) {
+				best = k
+			}
+		}
+		if best < 0 {
+			return costs, false
+		}
+		costs[best] = math.MaxInt64
+		s := int(pv.starts[best])
+		if st.siblingClash(v, s) >= 0 {
+			continue
+		}
+		if team := st.buildTeam(v, s, teamBalanced); team != nil {
+			st.place(v, s, team)
+			return costs, true
+		}
+	}
+	return costs, false
+}
+
+// construct places every possible visit most-constrained first.
+func (st *state) construct() {
+	var costs []int64
+	for _, v := range st.p.order() {
+		if st.p.visits[v].reason == "" {
+			costs, _ = st.insertBest(v, costs, 0)
+		}
+	}
+}
+
+// greedy is the plain first-fit baseline: visits in id order, each at the
+// first start (in-window starts first, then by date) where the smallest-id
+// team that meets H3 is free.
+func (st *state) greedy() {
+	p := st.p
+	for v := range p.visits {
+		pv := &p.visits[v]
+		if pv.reason != "" {
+			continue
+		}
+		starts := slices.Clone(pv.starts)
+		slices.SortStableFunc(starts, func(a, b int32) int { return cmp.Compare(pv.win[a], pv.win[b]) })
+		for _, s := range starts {
+			if st.siblingClash(v, int(s)) >= 0 {
+				continue
+			}
+			if team := st.buildTeam(v, int(s), teamFirstFit); team != nil {
+				st.place(v, int(s), team)
+				break
+			}
+		}
+	}
+}
+
+// capacityNotes compares demand and supply of inspector-days, per quarter (for
+// visits whose windows all lie in it) and per lead body (lead-days), and
+// returns sentences for the over-subscribed ones, keyed by visit.
+func (p *problem) capacityNotes() map[int][]string {
+	notes := map[int][]string{}
+	// Quarter of a working day.
+	quarter := func(d int) int { return int(p.month[d]) / 3 }
+	var supply, demand [4]int64
+	for d := 0; d < p.nW; d++ {
+		supply[quarter(d)] += int64(p.nI - p.leave[d].count())
+	}
+	inQuarter := make([]int, len(p.visits))
+	for v := range p.visits {
+		pv := &p.visits[v]
+		inQuarter[v] = -1
+		q := -1
+		for _, iv := range pv.mv.Windows {
+			if iv.From == "" {
+				q = -2
+				break
+			}
+			a, z := p.m.dayRange(iv)
+			if a > z {
+				q = -2
+				break
+			}
+			qa, qz := quarter(a), quarter(z)
+			if qa != qz || (q >= 0 && q != qa) {
+				q = -2
+				break
+			}
+			q = qa
+		}
+		if q >= 0 && pv.reason == "" {
+			inQuarter[v] = q
+			demand[q] += int64(pv.days * pv.size)
+		}
+	}
+	for v, q := range inQuarter {
+		if q >= 0 && demand[q] > supply[q] {
+			notes[v] = append(notes[v], fmt.Sprintf("Q%d is over-subscribed by %d inspector-days", q+1, demand[q]-supply[q]))
+		}
+	}
+	// Lead-days per lead body.
+	leadSupply := map[int32]int64{}
+	leadDemand := map[int32]int64{}
+	for i := 0; i < p.nI; i++ {
+		if !p.canLead.has(i) {
+			continue
+		}
+		days := int64(p.nW)
+		for d := 0; d < p.nW; d++ {
+			if p.leave[d].has(i) {
+				days--
+			}
+		}
+		if p.maxDays[i] > 0 {
+			days = min(days, int64(p.maxDays[i]))
+		}
+		leadSupply[p.body[i]] += days
+	}
+	for v := range p.visits {
+		if pv := &p.visits[v]; pv.reason == "" {
+			leadDemand[pv.leadBody] += int64(pv.days)
+		}
+	}
+	for v := range p.visits {
+		pv := &p.visits[v]
+		if d, s := leadDemand[pv.leadBody], leadSupply[pv.leadBody]; d > s {
+			notes[v] = append(notes[v], fmt.Sprintf("the lead inspectors of %s are over-subscribed by %d lead-days", pv.mv.LeadBody, d-s))
+		}
+	}
+	return notes
+}

@@ -1,0 +1,4 @@
+package planning
+
+// RandomInstance exposes the fuzz instance builder to the external tests.
+var RandomInstance = randomInstance
