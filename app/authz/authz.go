@@ -22,6 +22,10 @@ type Actor struct {
 	UnitID      int64  // the user's unit, 0 when none (required for role unit)
 	UnitPath    string // the unit's materialised path, e.g. "/01/001/"; "" when none
 	InspectorID int64  // the user's inspector profile, 0 when none
+	// Today is the civil date of the request in the platform's time zone, from
+	// the injectable clock. The visit rules compare start dates with it; the
+	// zero Date hides every unannounced or verification visit, the safe side.
+	Today models.Date
 }
 
 // LoggedIn tells whether a is a user.

@@ -103,17 +103,18 @@ func buildWorld(t *testing.T, db *gorm.DB) world {
 	plan := exec(t, db, `INSERT INTO plans (year, title, issuing_body_id) VALUES (2026, 'Kế hoạch khung 2026', ?)`, body)
 	published := exec(t, db, `INSERT INTO plan_versions (plan_id, number, status, approved_at, published_at) VALUES (?, 1, 'published', now(), now())`, plan)
 	draft := exec(t, db, `INSERT INTO plan_versions (plan_id, number, status, reason) VALUES (?, 2, 'draft', 'điều chỉnh')`, plan)
-	visit := func(name string, version any, unitID int64, form, status string) {
-		w.visits[name] = exec(t, db, `INSERT INTO visits (plan_version_id, code, year, unit_id, form, lead_body_id, days, team_size, status)
-			VALUES (?, ?, 2026, ?, ?, ?, 3, 3, ?)`, version, "v-"+name, unitID, form, body, status)
+	visit := func(name string, version any, unitID int64, form, status, start, end string) {
+		w.visits[name] = exec(t, db, `INSERT INTO visits (plan_version_id, code, year, unit_id, form, lead_body_id, days, team_size, status, start_date, end_date)
+			VALUES (?, ?, 2026, ?, ?, ?, 3, 3, ?, ?, ?)`, version, "v-"+name, unitID, form, body, status, start, end)
 	}
-	visit("p1", published, w.w1.ID, "planned", "planned")             // published, planned, ward 1
-	visit("p2", published, w.w2.ID, "planned", "planned")             // published, planned, ward 2
-	visit("u1", published, w.d1.ID, "unannounced", "decision_signed") // unannounced, not started
-	visit("u2", nil, w.w1.ID, "unannounced", "on_site")               // unannounced, started
-	visit("x1", nil, w.w1.ID, "verification", "decision_signed")      // verification, not yet announced
-	visit("x2", nil, w.w1.ID, "verification", "announced")            // verification, announced
-	visit("d1", draft, w.w1.ID, "planned", "planned")                 // draft version only
+	// The tests read on 2026-06-01 (worldToday) unless they say otherwise.
+	visit("p1", published, w.w1.ID, "planned", "planned", "2026-05-04", "2026-05-06")             // published, planned, ward 1
+	visit("p2", published, w.w2.ID, "planned", "planned", "2026-07-06", "2026-07-08")             // published, planned, ward 2, upcoming
+	visit("u1", published, w.d1.ID, "unannounced", "decision_signed", "2026-06-10", "2026-06-12") // unannounced, starts on 10 June
+	visit("u2", nil, w.w1.ID, "unannounced", "on_site", "2026-05-20", "2026-05-22")               // unannounced outside the plan, started
+	visit("x1", nil, w.w1.ID, "verification", "decision_signed", "2026-06-15", "2026-06-17")      // verification, not started
+	visit("x2", nil, w.w1.ID, "verification", "announced", "2026-05-25", "2026-05-27")            // verification, started
+	visit("d1", draft, w.w1.ID, "planned", "planned", "2026-08-03", "2026-08-05")                 // draft version only
 	for _, v := range []string{"p1", "u1"} {
 		if err := db.Exec(`INSERT INTO visit_members (visit_id, inspector_id, role) VALUES (?, ?, 'member')`, w.visits[v], w.inspector).Error; err != nil {
 			t.Fatal(err)
@@ -155,6 +156,7 @@ func TestScopesLetEachRoleReachOnlyItsRows(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := buildWorld(t, db)
 	units := map[string]int64{"city": w.city.ID, "d1": w.d1.ID, "d2": w.d2.ID, "w1": w.w1.ID, "w2": w.w2.ID}
+	today, startOfU1 := models.NewDate(2026, 6, 1), models.NewDate(2026, 6, 10)
 	allUnits := []string{"city", "d1", "d2", "w1", "w2"}
 	allVisits := []string{"d1", "p1", "p2", "u1", "u2", "x1", "x2"}
 
@@ -176,13 +178,19 @@ func TestScopesLetEachRoleReachOnlyItsRows(t *testing.T) {
 		{"inspector without a profile reads no visit", Actor{UserID: 5, Role: models.RoleInspector},
 			allUnits, []string{}, []string{}},
 		{"district unit reads its subtree; no unannounced visit before it starts, no draft",
-			Actor{UserID: 6, Role: models.RoleUnit, UnitID: w.d1.ID, UnitPath: w.d1.Path},
+			Actor{UserID: 6, Role: models.RoleUnit, UnitID: w.d1.ID, UnitPath: w.d1.Path, Today: today},
 			[]string{"d1", "w1"}, []string{"p1", "u2", "x2"}, []string{"r1"}},
-		{"ward unit reads only itself", Actor{UserID: 7, Role: models.RoleUnit, UnitID: w.w2.ID, UnitPath: w.w2.Path},
+		{"district unit sees the unannounced visit from its first day",
+			Actor{UserID: 6, Role: models.RoleUnit, UnitID: w.d1.ID, UnitPath: w.d1.Path, Today: startOfU1},
+			[]string{"d1", "w1"}, []string{"p1", "u1", "u2", "x2"}, []string{"r1"}},
+		{"a unit whose date is unknown sees no secret visit",
+			Actor{UserID: 6, Role: models.RoleUnit, UnitID: w.d1.ID, UnitPath: w.d1.Path},
+			[]string{"d1", "w1"}, []string{"p1"}, []string{"r1"}},
+		{"ward unit reads only itself", Actor{UserID: 7, Role: models.RoleUnit, UnitID: w.w2.ID, UnitPath: w.w2.Path, Today: today},
 			[]string{"w2"}, []string{"p2"}, []string{"r2"}},
 		{"unit user without a unit reads nothing", Actor{UserID: 8, Role: models.RoleUnit},
 			[]string{}, []string{}, []string{}},
-		{"viewer reads published visits, unannounced once started", Actor{UserID: 9, Role: models.RoleViewer},
+		{"viewer reads published visits, unannounced once started", Actor{UserID: 9, Role: models.RoleViewer, Today: today},
 			allUnits, []string{"p1", "p2"}, []string{}},
 		{"nobody reads nothing", Actor{}, []string{}, []string{}, []string{}},
 	}

@@ -8,20 +8,35 @@ import (
 	"khung/models"
 )
 
-// startedStatuses are the visit statuses from the moment the team is on site:
-// an unannounced visit stays hidden from the inspected unit until then.
-var startedStatuses = []string{"on_site", "on_site_ended", "conclusion_issued", "follow_up", "closed"}
+// The SQL pieces of the visit rules; %[1]s is the visits table or its alias.
+const (
+	// inPublishedVersion: the visit belongs to the published version of its plan.
+	inPublishedVersion = `%[1]s.plan_version_id IN (SELECT id FROM plan_versions WHERE status = 'published')`
 
-// announcedStatuses are the statuses from the notice to the unit onwards.
-var announcedStatuses = []string{"announced", "on_site", "on_site_ended", "conclusion_issued", "follow_up", "closed"}
+	// notSecretYet: an unannounced or verification visit is never shown to the
+	// people it must surprise before its first day; NULL dates (unscheduled)
+	// compare as unknown, so an unscheduled secret visit stays hidden too, and so
+	// does every secret visit when the actor's Today is unknown.
+	notSecretYet = `(%[1]s.form = 'planned' OR %[1]s.start_date <= ?)`
 
-// VisitScope limits a query on visits (table or alias "visits") to those a may read:
-//   - planner, approver: every visit;
+	// unitMayKnow: what an inspected unit may know of a visit to it or to a unit
+	// below it: scheduled, not cancelled, of the published plan or created
+	// outside a plan once its first day has come, and never a secret one early.
+	unitMayKnow = `%[1]s.unit_id IN (SELECT id FROM units WHERE path LIKE ?)
+	    AND %[1]s.status <> 'cancelled'
+	    AND %[1]s.start_date IS NOT NULL
+	    AND (` + inPublishedVersion + ` OR (%[1]s.plan_version_id IS NULL AND %[1]s.start_date <= ?))
+	    AND ` + notSecretYet
+)
+
+// VisitScope limits a query on visits (table or alias "visits") to those a may
+// read, with a.Today as the date secret visits are compared with:
+//   - planner, approver: every visit (drafts included: they build the plan);
 //   - inspector: the visits whose team they are on;
-//   - unit: visits of its unit and the units below it that the unit may know of —
-//     in the published plan version, or announced when outside a plan; an
-//     unannounced visit only once the team is on site;
-//   - viewer: visits of published plan versions (unannounced ones once started);
+//   - unit: visits of its unit and the units below it of the published plan
+//     version, or created outside a plan once started; NEVER an unannounced or
+//     verification visit before its start date (UnitVisits);
+//   - viewer: visits of published plan versions, secret ones from their start;
 //   - admin and anybody else: none.
 func VisitScope(a Actor) Scope {
 	return VisitScopeOn(a, "visits")
@@ -32,12 +47,6 @@ func VisitScopeOn(a Actor, v string) Scope {
 	if !a.LoggedIn() {
 		return nothing
 	}
-	// The unit may know a visit when it is in the published plan or announced,
-	// and an unannounced one only once started.
-	const visible = `((%[1]s.form <> 'unannounced' AND (
-	        %[1]s.plan_version_id IN (SELECT id FROM plan_versions WHERE status = 'published')
-	        OR (%[1]s.plan_version_id IS NULL AND %[1]s.status IN ?)))
-	    OR (%[1]s.form = 'unannounced' AND %[1]s.status IN ?))`
 	switch a.Role {
 	case models.RolePlanner, models.RoleApprover:
 		return everything
@@ -49,20 +58,36 @@ func VisitScopeOn(a Actor, v string) Scope {
 			return db.Where("EXISTS (SELECT 1 FROM visit_members m WHERE m.visit_id = "+v+".id AND m.inspector_id = ?)", a.InspectorID)
 		}
 	case models.RoleUnit:
-		return func(db *gorm.DB) *gorm.DB {
-			if a.UnitPath == "" {
-				return db.Where("FALSE")
-			}
-			return db.Where(v+".unit_id IN (SELECT id FROM units WHERE path LIKE ?)", models.SubtreePattern(a.UnitPath)).
-				Where(fmt.Sprintf(visible, v), announcedStatuses, startedStatuses)
-		}
+		return UnitVisitsOn(a, v)
 	case models.RoleViewer:
 		return func(db *gorm.DB) *gorm.DB {
-			return db.Where(v+".plan_version_id IN (SELECT id FROM plan_versions WHERE status = 'published')").
-				Where("("+v+".form <> 'unannounced' OR "+v+".status IN ?)", startedStatuses)
+			return db.Where(fmt.Sprintf(inPublishedVersion, v)).Where(fmt.Sprintf(notSecretYet, v), a.Today)
 		}
 	}
 	return nothing
+}
+
+// UnitVisitsOn is THE rule of which visits an inspected unit's user sees, on
+// every channel (pages, JSON, iCal, counts, search, notifications): it is SQL,
+// so counts and searches agree with the lists. v is the visits table or alias.
+func UnitVisitsOn(a Actor, v string) Scope {
+	return func(db *gorm.DB) *gorm.DB {
+		if a.Role != models.RoleUnit || a.UnitPath == "" {
+			return db.Where("FALSE") // a unit user without a unit reaches nothing
+		}
+		return db.Where("("+fmt.Sprintf(unitMayKnow, v)+")", models.SubtreePattern(a.UnitPath), a.Today, a.Today)
+	}
+}
+
+// SecretVisitsHiddenOn hides unannounced and verification visits that have not
+// started by a.Today (for readers outside their team).
+func SecretVisitsHiddenOn(a Actor, v string) Scope {
+	return func(db *gorm.DB) *gorm.DB { return db.Where(fmt.Sprintf(notSecretYet, v), a.Today) }
+}
+
+// PublishedVersionOn keeps visits of a published plan version.
+func PublishedVersionOn(v string) Scope {
+	return func(db *gorm.DB) *gorm.DB { return db.Where(fmt.Sprintf(inPublishedVersion, v)) }
 }
 
 // RecommendationScope limits a query on recommendations (table or alias

@@ -1,0 +1,282 @@
+package plans
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"khung/app/authz"
+	"khung/app/planning"
+	"khung/models"
+)
+
+// BoardFilter chooses what the plan board shows: the timeline by month or by
+// ISO week, rows by area or by inspector, and filters on the visits.
+type BoardFilter struct {
+	View   string `query:"view"`   // "month" (default) or "week"
+	Group  string `query:"group"`  // "area" (default) or "inspector"
+	Body   string `query:"body"`   // a body code: visits serving one of its proposals
+	Form   string `query:"form"`   // planned, unannounced, verification
+	Area   string `query:"area"`   // an area (district) code
+	Status string `query:"status"` // scheduled, unscheduled, soft (scheduled with a soft penalty)
+	Q      string `query:"q"`      // unit name or code, or visit code
+}
+
+// Board statuses.
+const (
+	StatusScheduled   = "scheduled"
+	StatusUnscheduled = "unscheduled"
+	StatusSoft        = "soft"
+)
+
+// normalise drops values the board does not know.
+func (f *BoardFilter) normalise() {
+	if f.View != "week" {
+		f.View = "month"
+	}
+	if f.Group != "inspector" {
+		f.Group = "area"
+	}
+	switch models.Form(f.Form) {
+	case models.FormPlanned, models.FormUnannounced, models.FormVerification:
+	default:
+		f.Form = ""
+	}
+	switch f.Status {
+	case StatusScheduled, StatusUnscheduled, StatusSoft:
+	default:
+		f.Status = ""
+	}
+	f.Body, f.Area, f.Q = strings.TrimSpace(f.Body), strings.TrimSpace(f.Area), strings.TrimSpace(f.Q)
+}
+
+// Board is the plan board of a version: a timeline grid (rows × columns of
+// visit chips), the conflicts panel (unscheduled visits and visits with soft
+// penalties) and the penalty breakdown.
+type Board struct {
+	Version     Version
+	Filter      BoardFilter
+	Columns     []Column
+	Rows        []BoardRow
+	Shown       int     // scheduled visits on the timeline
+	Unscheduled []Visit // unscheduled visits that match the filter
+	Penalised   []Visit // scheduled visits with soft penalties, worst first
+	Metrics     planning.Metrics
+	PenaltyBy   []Component
+	Bodies      []Option
+	Areas       []Option
+}
+
+// Column is a month (Key 1–12) or an ISO week (Key = week number) of the timeline.
+type Column struct {
+	Kind  string // "month" or "week"
+	Key   int
+	From  time.Time // first day (weeks: Monday)
+	To    time.Time // last day (weeks: Sunday)
+	Label string    // weeks: "W05"
+}
+
+// BoardRow is one area or inspector with its visits, one cell per column.
+type BoardRow struct {
+	Key   string
+	Label string
+	Sub   string
+	Cells [][]Chip
+	Count int
+}
+
+// Chip is a visit in a cell; Lead marks the inspector's own lead role.
+type Chip struct {
+	V    *Visit
+	Lead bool
+}
+
+// Component is one penalty component of the version's score.
+type Component struct {
+	Name  string
+	Value float64
+}
+
+// Option is a choice of a filter.
+type Option struct{ Code, Name string }
+
+// Board returns the board of version id as a may see it.
+func (s *Service) Board(ctx context.Context, a authz.Actor, id int64, f BoardFilter) (Board, error) {
+	f.normalise()
+	tx := s.db.WithContext(ctx)
+	v, err := loadVersion(tx, a, id)
+	if err != nil {
+		return Board{}, err
+	}
+	q := visitQuery(tx, a, id)
+	if f.Body != "" {
+		q = q.Where(`EXISTS (SELECT 1 FROM visit_proposals vp JOIN proposals p ON p.id = vp.proposal_id
+			JOIN bodies pb ON pb.id = p.body_id WHERE vp.visit_id = v.id AND pb.code = ?)`, f.Body)
+	}
+	if f.Form != "" {
+		q = q.Where("v.form = ?", f.Form)
+	}
+	if f.Area != "" {
+		q = q.Where("u.area_code = ?", f.Area)
+	}
+	switch f.Status {
+	case StatusScheduled, StatusSoft:
+		q = q.Where("v.start_date IS NOT NULL")
+	case StatusUnscheduled:
+		q = q.Where("v.start_date IS NULL")
+	}
+	if f.Q != "" {
+		// search_text is lower-case and unaccented (trigram-indexed), so "phuc xa" finds "Phúc Xá".
+		q = q.Where(`(u.search_text LIKE '%' || lower(khung_unaccent(?)) || '%' OR v.code = ?)`, models.SearchPattern(f.Q), f.Q)
+	}
+	visits, err := loadVisits(q)
+	if err != nil {
+		return Board{}, err
+	}
+	inst, err := instanceOf(tx, id)
+	if err != nil {
+		return Board{}, err
+	}
+	if err := withSoft(inst, visits); err != nil {
+		return Board{}, err
+	}
+	b := Board{Version: v, Filter: f, Unscheduled: []Visit{}, Penalised: []Visit{}}
+	if len(v.Metrics) > 0 {
+		if err := v.Metrics.Unmarshal(&b.Metrics); err != nil {
+			return Board{}, fmt.Errorf("metrics of version %d: %w", id, err)
+		}
+	}
+	for _, name := range Components() {
+		b.PenaltyBy = append(b.PenaltyBy, Component{Name: name, Value: b.Metrics.PenaltyBy[name]})
+	}
+	var shown []*Visit
+	for i := range visits {
+		vis := &visits[i]
+		switch {
+		case !vis.Scheduled():
+			b.Unscheduled = append(b.Unscheduled, *vis)
+		case f.Status == StatusSoft && !vis.Soft.Any():
+		default:
+			shown = append(shown, vis)
+			if vis.Soft.Any() {
+				b.Penalised = append(b.Penalised, *vis)
+			}
+		}
+	}
+	slices.SortStableFunc(b.Penalised, func(x, y Visit) int { return cmp.Compare(y.Soft.Points, x.Soft.Points) })
+	b.Shown = len(shown)
+	b.Columns = columns(v.Year, f.View)
+	b.Rows = rows(shown, b.Columns, f.Group)
+	if b.Bodies, err = s.bodyOptions(ctx, a, id); err != nil {
+		return Board{}, err
+	}
+	if b.Areas, err = s.areaOptions(ctx, a, id); err != nil {
+		return Board{}, err
+	}
+	return b, nil
+}
+
+// columns returns the 12 months of year, or the ISO weeks from the one holding
+// 1 January to the one holding 31 December.
+func columns(year int, view string) []Column {
+	var out []Column
+	if view != "week" {
+		for m := time.January; m <= time.December; m++ {
+			from := time.Date(year, m, 1, 0, 0, 0, 0, time.UTC)
+			out = append(out, Column{Kind: "month", Key: int(m), From: from, To: from.AddDate(0, 1, -1)})
+		}
+		return out
+	}
+	jan1 := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	monday := jan1.AddDate(0, 0, -((int(jan1.Weekday()) + 6) % 7))
+	for d := monday; d.Year() <= year; d = d.AddDate(0, 0, 7) {
+		_, w := d.ISOWeek()
+		out = append(out, Column{Kind: "week", Key: w, From: d, To: d.AddDate(0, 0, 6), Label: fmt.Sprintf("W%02d", w)})
+	}
+	return out
+}
+
+// columnOf returns the column holding date d (the first or last for dates outside).
+func columnOf(cols []Column, d models.Date) int {
+	t := d.Time()
+	for i, c := range cols {
+		if !t.After(c.To) {
+			return i
+		}
+	}
+	return len(cols) - 1
+}
+
+// rows groups the visits into timeline rows by area or by inspector.
+func rows(visits []*Visit, cols []Column, group string) []BoardRow {
+	byKey := map[string]*BoardRow{}
+	var keys []string
+	row := func(key, label, sub string) *BoardRow {
+		r, ok := byKey[key]
+		if !ok {
+			r = &BoardRow{Key: key, Label: label, Sub: sub, Cells: make([][]Chip, len(cols))}
+			byKey[key] = r
+			keys = append(keys, key)
+		}
+		return r
+	}
+	for _, v := range visits {
+		c := columnOf(cols, *v.StartDate)
+		if group == "inspector" {
+			for _, m := range v.Team {
+				r := row(m.Code, m.Name, m.BodyName)
+				r.Cells[c] = append(r.Cells[c], Chip{V: v, Lead: m.Role == models.MemberLead})
+				r.Count++
+			}
+			continue
+		}
+		r := row(v.AreaCode, v.AreaName, v.AreaCode)
+		r.Cells[c] = append(r.Cells[c], Chip{V: v})
+		r.Count++
+	}
+	// Areas by code, visits without an area last; inspectors by code.
+	slices.SortFunc(keys, func(x, y string) int {
+		if (x == "") != (y == "") {
+			if x == "" {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(x, y)
+	})
+	out := make([]BoardRow, len(keys))
+	for i, k := range keys {
+		out[i] = *byKey[k]
+	}
+	return out
+}
+
+func (s *Service) bodyOptions(ctx context.Context, a authz.Actor, id int64) ([]Option, error) {
+	var out []Option
+	err := s.db.WithContext(ctx).Table("visits v").
+		Select("DISTINCT b.code, b.name, b.precedence").
+		Joins("JOIN visit_proposals vp ON vp.visit_id = v.id JOIN proposals p ON p.id = vp.proposal_id").
+		Joins("JOIN bodies b ON b.id = p.body_id").
+		Where("v.plan_version_id = ?", id).Scopes(authz.VisitScopeOn(a, "v")).
+		Order("b.precedence, b.code").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("board bodies: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Service) areaOptions(ctx context.Context, a authz.Actor, id int64) ([]Option, error) {
+	var out []Option
+	err := s.db.WithContext(ctx).Table("visits v").
+		Select("DISTINCT u.area_code AS code, coalesce(ar.name, u.area_code) AS name").
+		Joins("JOIN units u ON u.id = v.unit_id LEFT JOIN units ar ON ar.code = u.area_code").
+		Where("v.plan_version_id = ? AND u.area_code <> ''", id).Scopes(authz.VisitScopeOn(a, "v")).
+		Order("code").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("board areas: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,411 @@
+package plans
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"khung/app/apperr"
+	"khung/app/authz"
+	"khung/app/planning"
+	"khung/models"
+)
+
+// Visit is a visit of a plan version with what the board, its page and the
+// API show: the unit and its area, the lead body, dates, the proposals it
+// serves, the team, the planner's explanations and the soft penalties.
+type Visit struct {
+	ID                int64              `json:"id"`
+	Code              string             `json:"code"`
+	UnitID            int64              `json:"unit_id"`
+	UnitCode          string             `json:"unit_code"`
+	UnitName          string             `json:"unit_name"`
+	AreaCode          string             `json:"area_code"`
+	AreaName          string             `json:"area_name"`
+	Form              models.Form        `json:"form"`
+	LeadBodyCode      string             `json:"lead_body"`
+	LeadBodyName      string             `json:"lead_body_name"`
+	StartDate         *models.Date       `json:"start"`
+	EndDate           *models.Date       `json:"end"`
+	Days              int                `json:"days"`
+	TeamSize          int                `json:"team_size"`
+	Priority          int                `json:"priority"`
+	UnscheduledReason string             `json:"unscheduled_reason,omitempty"`
+	Status            models.VisitStatus `json:"status"`
+	Why               []string           `gorm:"-" json:"why"`
+	Proposals         []ProposalRef      `gorm:"-" json:"proposals"`
+	Team              []Member           `gorm:"-" json:"team"`
+	Soft              Soft               `gorm:"-" json:"soft"`
+}
+
+// Scheduled tells whether the visit has dates.
+func (v Visit) Scheduled() bool { return v.StartDate != nil }
+
+// ShortUnit is the unit's name without its type, for the board's chips:
+// "Phường Phúc Xá" → "Phúc Xá".
+func (v Visit) ShortUnit() string {
+	for _, t := range []string{"Phường ", "Xã ", "Thị trấn ", "Quận ", "Huyện ", "Thị xã "} {
+		if rest, ok := strings.CutPrefix(v.UnitName, t); ok && rest != "" {
+			return rest
+		}
+	}
+	return v.UnitName
+}
+
+// Joint tells whether bodies other than the lead body take part.
+func (v Visit) Joint() bool { return len(v.Bodies()) > 1 }
+
+// Bodies lists the codes of the bodies whose proposals the visit serves, the lead first.
+func (v Visit) Bodies() []string {
+	out := []string{v.LeadBodyCode}
+	for _, p := range v.Proposals {
+		if !slices.Contains(out, p.BodyCode) {
+			out = append(out, p.BodyCode)
+		}
+	}
+	return out
+}
+
+// BodyNames lists the names of the other bodies of a joint visit.
+func (v Visit) BodyNames() []string {
+	var out []string
+	for _, p := range v.Proposals {
+		if p.BodyCode != v.LeadBodyCode && !slices.Contains(out, p.BodyName) {
+			out = append(out, p.BodyName)
+		}
+	}
+	return out
+}
+
+// Lead returns the team leader (nil when there is none).
+func (v Visit) Lead() *Member {
+	for i := range v.Team {
+		if v.Team[i].Role == models.MemberLead {
+			return &v.Team[i]
+		}
+	}
+	return nil
+}
+
+// ProposalRef is a proposal served by a visit.
+type ProposalRef struct {
+	ID         int64            `json:"id"`
+	BodyCode   string           `json:"body"`
+	BodyName   string           `json:"body_name"`
+	Kind       string           `json:"kind"`
+	KindVI     string           `json:"-"`
+	KindEN     string           `json:"-"`
+	Form       models.Form      `json:"form"`
+	Topics     models.TextArray `json:"topics"`
+	WindowFrom *models.Date     `json:"window_from"`
+	WindowTo   *models.Date     `json:"window_to"`
+	Days       int              `json:"days"`
+	TeamSize   int              `json:"team_size"`
+	Priority   int              `json:"priority"`
+	LegalBasis string           `json:"legal_basis"`
+}
+
+// Ref is the engine's id of the proposal.
+func (p ProposalRef) Ref() string { return proposalRef(p.ID) }
+
+// KindName names the kind in lang ("vi" or "en").
+func (p ProposalRef) KindName(lang string) string {
+	if lang == "en" && p.KindEN != "" {
+		return p.KindEN
+	}
+	if p.KindVI != "" {
+		return p.KindVI
+	}
+	return p.Kind
+}
+
+// Member is an inspector on a visit's team.
+type Member struct {
+	InspectorID int64             `json:"inspector_id"`
+	Code        string            `json:"inspector"`
+	Name        string            `json:"name"`
+	Title       string            `json:"title"`
+	BodyCode    string            `json:"body"`
+	BodyName    string            `json:"body_name"`
+	Role        models.MemberRole `json:"role"`
+}
+
+// visitQuery selects the visits of a version (alias v) that a may see.
+func visitQuery(tx *gorm.DB, a authz.Actor, versionID int64) *gorm.DB {
+	return versionVisits(tx, versionID).Scopes(authz.VisitScopeOn(a, "v"))
+}
+
+// versionVisits selects every visit of a version (alias v), for callers that
+// have checked who reads them.
+func versionVisits(tx *gorm.DB, versionID int64) *gorm.DB {
+	return tx.Table("visits v").
+		Select(`v.id, v.code, v.unit_id, u.code AS unit_code, u.name AS unit_name, u.area_code,
+			coalesce(ar.name, '') AS area_name, v.form, b.code AS lead_body_code, b.name AS lead_body_name,
+			v.start_date, v.end_date, v.days, v.team_size, v.priority, v.unscheduled_reason, v.status, v.why`).
+		Joins("JOIN units u ON u.id = v.unit_id").
+		Joins("LEFT JOIN units ar ON ar.code = u.area_code").
+		Joins("JOIN bodies b ON b.id = v.lead_body_id").
+		Where("v.plan_version_id = ?", versionID)
+}
+
+// visitRow is a visits row as visitQuery reads it.
+type visitRow struct {
+	Visit
+	WhyJSON models.JSON `gorm:"column:why"`
+}
+
+// loadVisits reads the visits q selects with their proposals and teams, in
+// start order (unscheduled last).
+func loadVisits(q *gorm.DB) ([]Visit, error) {
+	var rows []visitRow
+	if err := q.Order("v.start_date NULLS LAST, v.code").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load visits: %w", err)
+	}
+	out := make([]Visit, len(rows))
+	index := make(map[int64]int, len(rows))
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		out[i] = r.Visit
+		out[i].Why = []string{}
+		if len(r.WhyJSON) > 0 {
+			if err := r.WhyJSON.Unmarshal(&out[i].Why); err != nil {
+				return nil, fmt.Errorf("visit %s: why: %w", r.Code, err)
+			}
+		}
+		out[i].Proposals, out[i].Team = []ProposalRef{}, []Member{}
+		index[r.ID] = i
+		ids[i] = r.ID
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	tx := q.Session(&gorm.Session{NewDB: true})
+	var props []struct {
+		VisitID int64
+		ProposalRef
+	}
+	// A version has up to a few thousand visits: one query per table, not per visit.
+	err := tx.Raw(`SELECT vp.visit_id, p.id, b.code AS body_code, b.name AS body_name, p.kind,
+			coalesce(k.name_vi, '') AS kind_vi, coalesce(k.name_en, '') AS kind_en, p.form, p.topics,
+			p.window_from, p.window_to, p.days, p.team_size, p.priority, p.legal_basis
+		FROM visit_proposals vp JOIN proposals p ON p.id = vp.proposal_id JOIN bodies b ON b.id = p.body_id
+		LEFT JOIN inspection_kinds k ON k.code = p.kind
+		WHERE vp.visit_id IN ? ORDER BY vp.visit_id, p.id`, ids).Scan(&props).Error
+	if err != nil {
+		return nil, fmt.Errorf("load visit proposals: %w", err)
+	}
+	for _, p := range props {
+		v := &out[index[p.VisitID]]
+		v.Proposals = append(v.Proposals, p.ProposalRef)
+	}
+	var members []struct {
+		VisitID int64
+		Member
+	}
+	err = tx.Raw(`SELECT m.visit_id, m.inspector_id, i.code, i.full_name AS name, i.title, b.code AS body_code,
+			b.name AS body_name, m.role
+		FROM visit_members m JOIN inspectors i ON i.id = m.inspector_id JOIN bodies b ON b.id = i.body_id
+		WHERE m.visit_id IN ? ORDER BY m.visit_id, m.role, i.code`, ids).Scan(&members).Error
+	if err != nil {
+		return nil, fmt.Errorf("load visit teams: %w", err)
+	}
+	for _, m := range members {
+		v := &out[index[m.VisitID]]
+		v.Team = append(v.Team, m.Member)
+	}
+	return out, nil
+}
+
+// enginePlan turns visits back into the engine's plan (lead first in each team).
+func enginePlan(visits []Visit) *planning.Plan {
+	plan := &planning.Plan{Visits: []planning.Visit{}, Unscheduled: []planning.Unscheduled{}}
+	for i := range visits {
+		plan.Visits, plan.Unscheduled = appendEngineVisit(plan.Visits, plan.Unscheduled, &visits[i])
+	}
+	return plan
+}
+
+func appendEngineVisit(vs []planning.Visit, us []planning.Unscheduled, v *Visit) ([]planning.Visit, []planning.Unscheduled) {
+	props := make([]string, len(v.Proposals))
+	for k, p := range v.Proposals {
+		props[k] = p.Ref()
+	}
+	slices.Sort(props)
+	if !v.Scheduled() {
+		return vs, append(us, planning.Unscheduled{Visit: v.Code, Proposals: props, Reason: v.UnscheduledReason})
+	}
+	ev := planning.Visit{ID: v.Code, Unit: v.UnitCode, Form: string(v.Form), Proposals: props, LeadBody: v.LeadBodyCode,
+		Start: v.StartDate.String(), End: v.EndDate.String(), Days: v.Days, Why: v.Why}
+	for _, m := range v.Team {
+		ev.Team = append(ev.Team, planning.TeamMember{Inspector: m.Code, Role: string(m.Role)})
+	}
+	return append(vs, ev), us
+}
+
+// engineVisit is appendEngineVisit for one scheduled visit.
+func engineVisit(v *Visit) planning.Visit {
+	vs, _ := appendEngineVisit(nil, nil, v)
+	if len(vs) == 0 {
+		return planning.Visit{ID: v.Code}
+	}
+	return vs[0]
+}
+
+// instanceOf decodes the planner input stored with version id.
+func instanceOf(tx *gorm.DB, id int64) (*planning.Instance, error) {
+	var raw []models.JSON
+	if err := tx.Model(&models.PlanVersion{}).Where("id = ?", id).Pluck("instance", &raw).Error; err != nil {
+		return nil, fmt.Errorf("load the instance of version %d: %w", id, err)
+	}
+	if len(raw) == 0 || len(raw[0]) == 0 {
+		return nil, apperr.New(apperr.ErrConflict,
+			"Phiên bản này không lưu dữ liệu đầu vào của bộ xếp lịch; hãy lập lại kế hoạch.",
+			"This version has no stored planner input; build the plan again.")
+	}
+	var inst planning.Instance
+	if err := raw[0].Unmarshal(&inst); err != nil {
+		return nil, fmt.Errorf("decode the instance of version %d: %w", id, err)
+	}
+	return &inst, nil
+}
+
+// withSoft fills the soft penalties of visits from the version's instance.
+func withSoft(inst *planning.Instance, visits []Visit) error {
+	r, err := newSoftRules(inst)
+	if err != nil {
+		return err
+	}
+	for i := range visits {
+		if visits[i].Scheduled() {
+			visits[i].Soft = r.of(engineVisit(&visits[i]))
+		}
+	}
+	return nil
+}
+
+// VersionDetail is a version with all its visits, as the API returns it.
+type VersionDetail struct {
+	Version     Version `json:"version"`
+	Visits      []Visit `json:"visits"`
+	Unscheduled []Visit `json:"unscheduled"`
+}
+
+// Detail returns version id with the visits a may see, scheduled and not.
+func (s *Service) Detail(ctx context.Context, a authz.Actor, id int64) (VersionDetail, error) {
+	tx := s.db.WithContext(ctx)
+	v, err := loadVersion(tx, a, id)
+	if err != nil {
+		return VersionDetail{}, err
+	}
+	visits, err := loadVisits(visitQuery(tx, a, id))
+	if err != nil {
+		return VersionDetail{}, err
+	}
+	if inst, err := instanceOf(tx, id); err == nil {
+		if err := withSoft(inst, visits); err != nil {
+			return VersionDetail{}, err
+		}
+	}
+	out := VersionDetail{Version: v, Visits: []Visit{}, Unscheduled: []Visit{}}
+	for _, vis := range visits {
+		if vis.Scheduled() {
+			out.Visits = append(out.Visits, vis)
+		} else {
+			out.Unscheduled = append(out.Unscheduled, vis)
+		}
+	}
+	return out, nil
+}
+
+// VisitPage is one visit of a version with its version and its topic names.
+type VisitPage struct {
+	Version Version
+	Visit   Visit
+	Topics  map[string][2]string // code → {vi, en}
+}
+
+// Visit returns the visit code of version id as a may see it.
+func (s *Service) Visit(ctx context.Context, a authz.Actor, id int64, code string) (VisitPage, error) {
+	tx := s.db.WithContext(ctx)
+	v, err := loadVersion(tx, a, id)
+	if err != nil {
+		return VisitPage{}, err
+	}
+	visit, err := oneVisit(tx, a, id, code)
+	if err != nil {
+		return VisitPage{}, err
+	}
+	if inst, err := instanceOf(tx, id); err == nil {
+		vs := []Visit{visit}
+		if err := withSoft(inst, vs); err != nil {
+			return VisitPage{}, err
+		}
+		visit = vs[0]
+	}
+	topics, err := topicNames(tx)
+	if err != nil {
+		return VisitPage{}, err
+	}
+	return VisitPage{Version: v, Visit: visit, Topics: topics}, nil
+}
+
+func oneVisit(tx *gorm.DB, a authz.Actor, versionID int64, code string) (Visit, error) {
+	vs, err := loadVisits(visitQuery(tx, a, versionID).Where("v.code = ?", strings.TrimSpace(code)))
+	if err != nil {
+		return Visit{}, err
+	}
+	if len(vs) == 0 {
+		return Visit{}, fmt.Errorf("visit %q of version %d: %w", code, versionID, apperr.ErrNotFound)
+	}
+	return vs[0], nil
+}
+
+// topicNames maps topic codes to their names in Vietnamese and English.
+func topicNames(tx *gorm.DB) (map[string][2]string, error) {
+	var rows []models.Topic
+	if err := tx.Select("code", "name_vi", "name_en").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load topics: %w", err)
+	}
+	out := make(map[string][2]string, len(rows))
+	for _, t := range rows {
+		out[t.Code] = [2]string{t.NameVI, t.NameEN}
+	}
+	return out, nil
+}
+
+// Summary is what a version's page lists besides its score: the visits merged
+// from several proposals (what was merged and why) and the unscheduled ones.
+type Summary struct {
+	Version     Version
+	Joint       []Visit
+	Unscheduled []Visit
+}
+
+// Summary returns version id with its joint and unscheduled visits, without
+// loading the whole plan.
+func (s *Service) Summary(ctx context.Context, a authz.Actor, id int64) (Summary, error) {
+	tx := s.db.WithContext(ctx)
+	v, err := loadVersion(tx, a, id)
+	if err != nil {
+		return Summary{}, err
+	}
+	visits, err := loadVisits(visitQuery(tx, a, id).
+		Where("v.start_date IS NULL OR (SELECT count(*) FROM visit_proposals vp WHERE vp.visit_id = v.id) > 1"))
+	if err != nil {
+		return Summary{}, err
+	}
+	out := Summary{Version: v, Joint: []Visit{}, Unscheduled: []Visit{}}
+	for _, vis := range visits {
+		if len(vis.Proposals) > 1 {
+			out.Joint = append(out.Joint, vis)
+		}
+		if !vis.Scheduled() {
+			out.Unscheduled = append(out.Unscheduled, vis)
+		}
+	}
+	slices.SortFunc(out.Joint, func(x, y Visit) int { return strings.Compare(x.Code, y.Code) })
+	return out, nil
+}

@@ -1,0 +1,387 @@
+package proposals
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"khung/app/authz"
+	"khung/models"
+)
+
+// Limits a proposal must keep when no rule in the rules table says otherwise
+// (the engine's defaults, planner-spec §1).
+const (
+	defaultMaxVisitDays = 10
+	defaultMaxTeamSize  = 8
+)
+
+// validity is when a catalog entry or a unit applies; nil ends are open.
+type validity struct {
+	From, To *models.Date
+}
+
+// covers tells whether the validity overlaps the year.
+func (v validity) covers(year int) bool {
+	start, end := models.NewDate(year, 1, 1), models.NewDate(year, 12, 31)
+	if v.From != nil && !v.From.IsZero() && v.From.After(end) {
+		return false
+	}
+	if v.To != nil && !v.To.IsZero() && v.To.Before(start) {
+		return false
+	}
+	return true
+}
+
+type bodyRef struct {
+	ID     int64
+	Active bool
+}
+
+type unitRef struct {
+	ID int64
+	validity
+}
+
+type topicRef struct {
+	validity
+	Skill string
+}
+
+// refs is the reference data that proposals of one year are checked against,
+// read once per form or file.
+type refs struct {
+	year    int
+	bodies  map[string]bodyRef
+	units   map[string]unitRef
+	kinds   map[string]validity
+	topics  map[string]topicRef
+	skills  map[string]validity
+	maxDays int
+	maxTeam int
+}
+
+// loadRefs reads the catalogs, the bodies, the units the inputs name and the
+// limits in force in year.
+func loadRefs(tx *gorm.DB, year int, inputs []Input) (*refs, error) {
+	r := &refs{year: year, bodies: map[string]bodyRef{}, units: map[string]unitRef{}, kinds: map[string]validity{},
+		topics: map[string]topicRef{}, skills: map[string]validity{}}
+	var bodies []models.Body
+	if err := tx.Select("id", "code", "active").Find(&bodies).Error; err != nil {
+		return nil, fmt.Errorf("read bodies: %w", err)
+	}
+	for _, b := range bodies {
+		r.bodies[b.Code] = bodyRef{ID: b.ID, Active: b.Active}
+	}
+
+	var codes []string
+	seen := map[string]bool{}
+	for _, in := range inputs {
+		if in.Unit != "" && !seen[in.Unit] {
+			seen[in.Unit] = true
+			codes = append(codes, in.Unit)
+		}
+	}
+	const chunk = 5000 // well under PostgreSQL's limit of bound parameters
+	for i := 0; i < len(codes); i += chunk {
+		var units []models.Unit
+		part := codes[i:min(i+chunk, len(codes))]
+		if err := tx.Select("id", "code", "valid_from", "valid_to").Where("code IN ?", part).Find(&units).Error; err != nil {
+			return nil, fmt.Errorf("read units: %w", err)
+		}
+		for _, u := range units {
+			r.units[u.Code] = unitRef{ID: u.ID, validity: validity{u.ValidFrom, u.ValidTo}}
+		}
+	}
+
+	var kinds []models.InspectionKind
+	if err := tx.Select("code", "valid_from", "valid_to").Find(&kinds).Error; err != nil {
+		return nil, fmt.Errorf("read inspection kinds: %w", err)
+	}
+	for _, k := range kinds {
+		r.kinds[k.Code] = validity{models.DatePtr(k.ValidFrom), k.ValidTo}
+	}
+	var topics []models.Topic
+	if err := tx.Select("code", "skill_code", "valid_from", "valid_to").Find(&topics).Error; err != nil {
+		return nil, fmt.Errorf("read topics: %w", err)
+	}
+	for _, t := range topics {
+		ref := topicRef{validity: validity{models.DatePtr(t.ValidFrom), t.ValidTo}}
+		if t.SkillCode != nil {
+			ref.Skill = *t.SkillCode
+		}
+		r.topics[t.Code] = ref
+	}
+	var skills []models.Skill
+	if err := tx.Select("code", "valid_from", "valid_to").Find(&skills).Error; err != nil {
+		return nil, fmt.Errorf("read skills: %w", err)
+	}
+	for _, s := range skills {
+		r.skills[s.Code] = validity{models.DatePtr(s.ValidFrom), s.ValidTo}
+	}
+
+	var err error
+	if r.maxDays, err = ruleInt(tx, "planning.max_visit_days", year, defaultMaxVisitDays); err != nil {
+		return nil, err
+	}
+	if r.maxTeam, err = ruleInt(tx, "planning.max_team_size", year, defaultMaxTeamSize); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ruleInt reads a whole-number rule: the latest version in force during year,
+// or def when there is none.
+func ruleInt(tx *gorm.DB, key string, year, def int) (int, error) {
+	var rules []models.Rule
+	err := tx.Where("key = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)",
+		key, models.NewDate(year, 12, 31), models.NewDate(year, 1, 1)).
+		Order("valid_from DESC").Limit(1).Find(&rules).Error
+	if err != nil {
+		return 0, fmt.Errorf("read rule %s: %w", key, err)
+	}
+	if len(rules) == 0 {
+		return def, nil
+	}
+	var n int
+	if err := json.Unmarshal(rules[0].Value, &n); err != nil || n < 1 {
+		return def, nil // a malformed rule value is the admin's to fix; the default keeps planning going
+	}
+	return n, nil
+}
+
+// check returns every problem of in (already normalised) against the reference data.
+func (r *refs) check(in Input) []problem {
+	var ps []problem
+	add := func(col, rule, vi, en string) { ps = append(ps, problem{col, rule, vi, en}) }
+	required := func(col string) {
+		add(col, "required", "Bắt buộc nhập.", "This field is required.")
+	}
+	y := r.year
+
+	if in.Year < 2000 || in.Year > 2100 {
+		// Every other check depends on the year.
+		add(colYear, "range", "Năm kế hoạch phải từ 2000 đến 2100.", "The plan's year must be between 2000 and 2100.")
+		return ps
+	}
+	switch b, ok := r.bodies[in.Body]; {
+	case in.Body == "":
+		required(colBody)
+	case !ok:
+		add(colBody, "exists", fmt.Sprintf("Không có cơ quan mã %q trong danh mục.", in.Body),
+			fmt.Sprintf("There is no body with code %q.", in.Body))
+	case !b.Active:
+		add(colBody, "active", fmt.Sprintf("Cơ quan %q đã ngừng hoạt động.", in.Body),
+			fmt.Sprintf("Body %q is no longer active.", in.Body))
+	}
+	switch u, ok := r.units[in.Unit]; {
+	case in.Unit == "":
+		required(colUnit)
+	case !ok:
+		add(colUnit, "exists", fmt.Sprintf("Không có đơn vị mã %q trong danh mục đơn vị.", in.Unit),
+			fmt.Sprintf("There is no unit with code %q.", in.Unit))
+	case !u.covers(y):
+		add(colUnit, "valid", fmt.Sprintf("Đơn vị %q không tồn tại trong năm %d.", in.Unit, y),
+			fmt.Sprintf("Unit %q does not exist in %d.", in.Unit, y))
+	}
+	switch k, ok := r.kinds[in.Kind]; {
+	case in.Kind == "":
+		required(colKind)
+	case !ok:
+		add(colKind, "exists", fmt.Sprintf("Không có loại hình kiểm tra mã %q trong danh mục.", in.Kind),
+			fmt.Sprintf("There is no kind of inspection with code %q.", in.Kind))
+	case !k.covers(y):
+		add(colKind, "valid", fmt.Sprintf("Loại hình %q không còn hiệu lực trong năm %d.", in.Kind, y),
+			fmt.Sprintf("Kind %q is not in force in %d.", in.Kind, y))
+	}
+	if in.Form == "" {
+		required(colForm)
+	} else if formWords[in.Form] != in.Form {
+		add(colForm, "oneof", "Hình thức phải là theo kế hoạch, đột xuất hoặc xác minh.",
+			"The form must be planned, unannounced or verification.")
+	}
+	if len(in.Topics) == 0 {
+		add(colTopics, "required", "Cần ít nhất một nội dung kiểm tra.", "Give at least one topic.")
+	}
+	var unknown, stale []string
+	for _, t := range in.Topics {
+		ref, ok := r.topics[t]
+		switch {
+		case !ok:
+			unknown = append(unknown, t)
+		case !ref.covers(y):
+			stale = append(stale, t)
+		}
+	}
+	if len(unknown) > 0 {
+		add(colTopics, "exists", fmt.Sprintf("Không có nội dung kiểm tra mã %s trong danh mục.", quoteAll(unknown)),
+			fmt.Sprintf("There is no topic with code %s.", quoteAll(unknown)))
+	}
+	if len(stale) > 0 {
+		add(colTopics, "valid", fmt.Sprintf("Nội dung %s không còn hiệu lực trong năm %d.", quoteAll(stale), y),
+			fmt.Sprintf("Topic %s is not in force in %d.", quoteAll(stale), y))
+	}
+	unknown, stale = nil, nil
+	for _, s := range in.Skills {
+		v, ok := r.skills[s]
+		switch {
+		case !ok:
+			unknown = append(unknown, s)
+		case !v.covers(y):
+			stale = append(stale, s)
+		}
+	}
+	if len(unknown) > 0 {
+		add(colSkills, "exists", fmt.Sprintf("Không có kỹ năng mã %s trong danh mục.", quoteAll(unknown)),
+			fmt.Sprintf("There is no skill with code %s.", quoteAll(unknown)))
+	}
+	if len(stale) > 0 {
+		add(colSkills, "valid", fmt.Sprintf("Kỹ năng %s không còn hiệu lực trong năm %d.", quoteAll(stale), y),
+			fmt.Sprintf("Skill %s is not in force in %d.", quoteAll(stale), y))
+	}
+
+	// Period under review: in order, and not after the plan's year.
+	yearEnd := models.NewDate(y, 12, 31)
+	if !in.PeriodFrom.IsZero() && !in.PeriodTo.IsZero() && in.PeriodTo.Before(in.PeriodFrom) {
+		add(colPeriodTo, "order", "Ngày kết thúc thời kỳ kiểm tra phải bằng hoặc sau ngày bắt đầu.",
+			"The end of the period under review must be on or after its start.")
+	}
+	for _, d := range []struct {
+		col  string
+		date models.Date
+	}{{colPeriodFrom, in.PeriodFrom}, {colPeriodTo, in.PeriodTo}} {
+		if !d.date.IsZero() && d.date.After(yearEnd) {
+			add(d.col, "range", fmt.Sprintf("Thời kỳ kiểm tra không được sau năm %d (%s).", y, viDate(d.date)),
+				fmt.Sprintf("The period under review cannot be after %d (%s).", y, d.date))
+		}
+	}
+
+	// Preferred window: both dates or neither, inside the year, in order.
+	switch {
+	case in.WindowFrom.IsZero() && !in.WindowTo.IsZero():
+		add(colWindowFrom, "required_with", "Nhập cả ngày bắt đầu của khoảng dự kiến.", "Give the start of the window too.")
+	case !in.WindowFrom.IsZero() && in.WindowTo.IsZero():
+		add(colWindowTo, "required_with", "Nhập cả ngày kết thúc của khoảng dự kiến.", "Give the end of the window too.")
+	}
+	for _, d := range []struct {
+		col  string
+		date models.Date
+	}{{colWindowFrom, in.WindowFrom}, {colWindowTo, in.WindowTo}} {
+		if !d.date.IsZero() && d.date.Year != y {
+			add(d.col, "year", fmt.Sprintf("Ngày %s nằm ngoài năm kế hoạch %d.", viDate(d.date), y),
+				fmt.Sprintf("%s is outside the plan's year %d.", d.date, y))
+		}
+	}
+	if !in.WindowFrom.IsZero() && !in.WindowTo.IsZero() && in.WindowTo.Before(in.WindowFrom) {
+		add(colWindowTo, "order", "Ngày kết thúc khoảng dự kiến phải bằng hoặc sau ngày bắt đầu.",
+			"The end of the window must be on or after its start.")
+	}
+
+	switch {
+	case in.Days == 0:
+		required(colDays)
+	case in.Days < 1 || in.Days > r.maxDays:
+		add(colDays, "range", fmt.Sprintf("Số ngày làm việc phải từ 1 đến %d.", r.maxDays),
+			fmt.Sprintf("Working days must be between 1 and %d.", r.maxDays))
+	}
+	switch {
+	case in.TeamSize == 0:
+		required(colTeamSize)
+	case in.TeamSize < 1 || in.TeamSize > r.maxTeam:
+		add(colTeamSize, "range", fmt.Sprintf("Số thành viên đoàn phải từ 1 đến %d.", r.maxTeam),
+			fmt.Sprintf("The team size must be between 1 and %d.", r.maxTeam))
+	}
+	if in.Priority < 1 || in.Priority > 3 {
+		add(colPriority, "range", "Mức ưu tiên phải là 1, 2 hoặc 3.", "The priority must be 1, 2 or 3.")
+	}
+	for _, l := range []struct {
+		col string
+		s   string
+		max int
+	}{{colRef, in.ExternalRef, 100}, {colLegalBasis, in.LegalBasis, 1000}, {colNote, in.Note, 2000}} {
+		if n := len([]rune(l.s)); n > l.max {
+			add(l.col, "max", fmt.Sprintf("Không được dài quá %d ký tự.", l.max),
+				fmt.Sprintf("Must be at most %d characters long.", l.max))
+		}
+	}
+	return ps
+}
+
+// model is the row for a checked input: submitted, created by a.
+func (r *refs) model(in Input, a authz.Actor) models.Proposal {
+	p := models.Proposal{
+		Year: r.year, BodyID: r.bodies[in.Body].ID, UnitID: r.units[in.Unit].ID, Kind: in.Kind,
+		Form: models.Form(in.Form), Topics: models.TextArray(in.Topics), Skills: models.TextArray(in.Skills),
+		Days: in.Days, TeamSize: in.TeamSize, Priority: in.Priority, LegalBasis: in.LegalBasis, Note: in.Note,
+		Status: models.ProposalSubmitted,
+	}
+	if p.Topics == nil {
+		p.Topics = models.TextArray{}
+	}
+	if len(p.Skills) == 0 {
+		p.Skills = r.topicSkills(in.Topics)
+	}
+	if !in.PeriodFrom.IsZero() {
+		p.PeriodFrom = models.DatePtr(in.PeriodFrom)
+	}
+	if !in.PeriodTo.IsZero() {
+		p.PeriodTo = models.DatePtr(in.PeriodTo)
+	}
+	if !in.WindowFrom.IsZero() {
+		p.WindowFrom, p.WindowTo = models.DatePtr(in.WindowFrom), models.DatePtr(in.WindowTo)
+	}
+	if in.ExternalRef != "" {
+		ref := in.ExternalRef
+		p.ExternalRef = &ref
+	}
+	if a.UserID != 0 {
+		id := a.UserID
+		p.CreatedBy = &id
+	}
+	return p
+}
+
+// topicSkills is the skills the topics call for, in topic order, without repeats.
+func (r *refs) topicSkills(topics []string) models.TextArray {
+	out := models.TextArray{}
+	seen := map[string]bool{}
+	for _, t := range topics {
+		if s := r.topics[t].Skill; s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// takenRefs returns which of refs are already used by proposals of year.
+func takenRefs(tx *gorm.DB, year int, refs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	const chunk = 5000
+	for i := 0; i < len(refs); i += chunk {
+		var used []string
+		if err := tx.Model(&models.Proposal{}).Where("year = ? AND external_ref IN ?", year, refs[i:min(i+chunk, len(refs))]).
+			Pluck("external_ref", &used).Error; err != nil {
+			return nil, fmt.Errorf("read proposal refs: %w", err)
+		}
+		for _, u := range used {
+			out[u] = true
+		}
+	}
+	return out, nil
+}
+
+func quoteAll(codes []string) string {
+	q := make([]string, len(codes))
+	for i, c := range codes {
+		q[i] = fmt.Sprintf("%q", c)
+	}
+	return strings.Join(q, ", ")
+}
+
+// viDate writes a date as Vietnamese readers do: 02/01/2027.
+func viDate(d models.Date) string {
+	return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
+}

@@ -1,0 +1,132 @@
+package routes
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+
+	"github.com/gofiber/fiber/v2"
+
+	"khung/models"
+)
+
+// auditPage: GET /admin/audit?entity=&entity_id=&user=&action=&from=&to= — the log, newest first.
+func (a *admin) auditPage(c *fiber.Ctx) error {
+	ctx, actor := ctxOf(c), actorOf(c)
+	entities, err := a.audit.Entities(ctx, actor)
+	if err != nil {
+		return err
+	}
+	data := fiber.Map{"Entities": entities, "Form": map[string]string{
+		"entity": c.Query("entity"), "entity_id": c.Query("entity_id"), "user": c.Query("user"),
+		"action": c.Query("action"), "from": c.Query("from"), "to": c.Query("to")}}
+	title := trOf(c).T("admin.audit.title")
+	f, err := auditFilter(c)
+	if err == nil {
+		res, lerr := a.audit.List(ctx, actor, f)
+		if lerr == nil {
+			data["Entries"], data["Total"] = res.Items, res.Total
+			data["Pager"] = newPager(c, res.Page, res.Pages(), res.Total)
+			return a.page(c, "admin/audit", "audit", title, data)
+		}
+		err = lerr
+	}
+	return a.form422(c, "admin/audit", "audit", title, data, err)
+}
+
+// auditEntryPage: GET /admin/audit/:id — one change, before and after.
+func (a *admin) auditEntryPage(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	e, err := a.audit.Get(ctxOf(c), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return a.page(c, "admin/audit_entry", "audit", trOf(c).T("admin.audit.entry_title", "ID", e.ID), fiber.Map{
+		"Entry": e, "Diff": diffJSON(e.Before, e.After),
+		"BeforeText": prettyJSON(e.Before), "AfterText": prettyJSON(e.After),
+	})
+}
+
+// diffLine is one field of an audited row: its value before and after.
+type diffLine struct {
+	Key, Before, After string
+	Changed            bool
+}
+
+// diffJSON compares two JSON objects field by field, in key order. It returns
+// nil when either side is not an object (a creation or deletion still diffs
+// against an empty side).
+func diffJSON(before, after models.JSON) []diffLine {
+	b, okB := object(before)
+	a, okA := object(after)
+	if !okB || !okA {
+		return nil
+	}
+	keys := map[string]bool{}
+	for k := range b {
+		keys[k] = true
+	}
+	for k := range a {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	// On a creation or a deletion one side is empty: nothing "changed", the
+	// row simply appears or disappears.
+	both := len(before) > 0 && len(after) > 0
+	var out []diffLine
+	for _, k := range sorted {
+		bv, av := readable(b[k]), readable(a[k])
+		out = append(out, diffLine{Key: k, Before: bv, After: av, Changed: both && compact(b[k]) != compact(a[k])})
+	}
+	return out
+}
+
+// readable shows a JSON string as its text and anything else as compact JSON.
+func readable(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return compact(raw)
+}
+
+// object reads j as a JSON object; an empty value is an empty object.
+func object(j models.JSON) (map[string]json.RawMessage, bool) {
+	m := map[string]json.RawMessage{}
+	if len(j) == 0 {
+		return m, true
+	}
+	if err := json.Unmarshal(j, &m); err != nil {
+		return nil, false
+	}
+	return m, true
+}
+
+func compact(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		return string(raw)
+	}
+	return buf.String()
+}
+
+func prettyJSON(j models.JSON) string {
+	if len(j) == 0 {
+		return ""
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, j, "", "  "); err != nil {
+		return string(j)
+	}
+	return buf.String()
+}

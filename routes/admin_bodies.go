@@ -1,0 +1,124 @@
+package routes
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"khung/app/apperr"
+	"khung/app/bodies"
+	"khung/models"
+)
+
+// bodyKinds lists the kinds of inspecting body, for the form.
+func bodyKinds() []models.BodyKind {
+	return []models.BodyKind{models.BodyCityTeam, models.BodyInspectorate, models.BodyDivision,
+		models.BodyDistrictInternal, models.BodyUnitInternal}
+}
+
+// bodiesPage: GET /admin/bodies.
+func (a *admin) bodiesPage(c *fiber.Ctx) error {
+	rows, err := a.bodies.List(ctxOf(c), actorOf(c), true)
+	if err != nil {
+		return err
+	}
+	return a.page(c, "admin/bodies", "bodies", trOf(c).T("admin.bodies.title"), fiber.Map{"Bodies": rows})
+}
+
+// newBodyPage: GET /admin/bodies/new.
+func (a *admin) newBodyPage(c *fiber.Ctx) error {
+	return a.page(c, "admin/body_form", "bodies", trOf(c).T("admin.bodies.new"), fiber.Map{
+		"Kinds": bodyKinds(), "Form": map[string]string{"kind": string(models.BodyDivision), "precedence": "100", "active": "on"}})
+}
+
+// bodyInput reads the body form; a precedence that is not a number is reported
+// on its field without calling the service.
+func bodyInput(c *fiber.Ctx) (bodies.Input, error) {
+	v := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
+	active := c.FormValue("active") != ""
+	in := bodies.Input{Code: v("code"), Name: v("name"), ShortName: v("short_name"), Kind: v("kind"),
+		UnitCode: v("unit_code"), Active: &active}
+	if p := v("precedence"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return in, apperr.Invalid("precedence", "number", "Phải là một số nguyên.", "Must be a whole number.")
+		}
+		in.Precedence = n
+	}
+	return in, nil
+}
+
+// createBody: POST /admin/bodies.
+func (a *admin) createBody(c *fiber.Ctx) error {
+	title := trOf(c).T("admin.bodies.new")
+	in, err := bodyInput(c)
+	if err == nil {
+		var b bodies.Row
+		if b, err = a.bodies.Create(ctxOf(c), actorOf(c), in); err == nil {
+			return a.done(c, "admin.saved", fmt.Sprintf("/admin/bodies/%d", b.ID))
+		}
+	}
+	return a.form422(c, "admin/body_form", "bodies", title, fiber.Map{"Kinds": bodyKinds()}, err)
+}
+
+// editBodyPage: GET /admin/bodies/:id.
+func (a *admin) editBodyPage(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	b, err := a.bodies.Get(ctxOf(c), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	form := map[string]string{"code": b.Code, "name": b.Name, "short_name": b.ShortName, "kind": string(b.Kind),
+		"precedence": strconv.Itoa(b.Precedence), "unit_code": b.UnitCode}
+	if b.Active {
+		form["active"] = "on"
+	}
+	return a.page(c, "admin/body_form", "bodies", b.Name, fiber.Map{"Body": b, "Kinds": bodyKinds(), "Form": form})
+}
+
+// updateBody: POST /admin/bodies/:id.
+func (a *admin) updateBody(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ctx, actor := ctxOf(c), actorOf(c)
+	b, err := a.bodies.Get(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	in, err := bodyInput(c)
+	if err == nil {
+		if _, err = a.bodies.Update(ctx, actor, id, in); err == nil {
+			return a.done(c, "admin.saved", fmt.Sprintf("/admin/bodies/%d", id))
+		}
+	}
+	return a.form422(c, "admin/body_form", "bodies", b.Name, fiber.Map{"Body": b, "Kinds": bodyKinds()}, err)
+}
+
+// deleteBody: POST /admin/bodies/:id/delete.
+func (a *admin) deleteBody(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ctx, actor := ctxOf(c), actorOf(c)
+	if err := a.bodies.Delete(ctx, actor, id); err != nil {
+		b, gerr := a.bodies.Get(ctx, actor, id)
+		if gerr != nil {
+			return gerr
+		}
+		form := map[string]string{"code": b.Code, "name": b.Name, "short_name": b.ShortName, "kind": string(b.Kind),
+			"precedence": strconv.Itoa(b.Precedence), "unit_code": b.UnitCode}
+		if b.Active {
+			form["active"] = "on"
+		}
+		return a.form422(c, "admin/body_form", "bodies", b.Name, fiber.Map{"Body": b, "Kinds": bodyKinds(), "Form": form}, err)
+	}
+	return a.done(c, "admin.deleted", "/admin/bodies")
+}

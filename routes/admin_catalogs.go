@@ -1,0 +1,289 @@
+package routes
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"khung/app/apperr"
+	"khung/app/catalogs"
+	"khung/models"
+)
+
+// catalogPage: GET /admin/catalogs/:catalog — the entries of one catalog.
+func (a *admin) catalogPage(c *fiber.Ctx) error {
+	cat, err := catalogParam(c)
+	if err != nil {
+		return err
+	}
+	entries, err := a.catalogs.List(ctxOf(c), actorOf(c), cat)
+	if err != nil {
+		return err
+	}
+	return a.page(c, "admin/catalog", "catalogs", trOf(c).T("admin.catalog."+string(cat)), fiber.Map{
+		"Catalog": string(cat), "Catalogs": catalogTabs(), "Entries": entries, "Today": a.today()})
+}
+
+func catalogTabs() []string {
+	var out []string
+	for _, c := range catalogs.All() {
+		out = append(out, string(c))
+	}
+	return append(out, "rules")
+}
+
+// entryFormData adds the choices a topic needs (kinds and skills).
+func (a *admin) entryFormData(c *fiber.Ctx, cat catalogs.Catalog, data fiber.Map) (fiber.Map, error) {
+	data["Catalog"], data["Catalogs"] = string(cat), catalogTabs()
+	if cat == catalogs.Topics {
+		kinds, err := a.catalogs.List(ctxOf(c), actorOf(c), catalogs.Kinds)
+		if err != nil {
+			return nil, err
+		}
+		skills, err := a.catalogs.List(ctxOf(c), actorOf(c), catalogs.Skills)
+		if err != nil {
+			return nil, err
+		}
+		data["Kinds"], data["Skills"] = kinds, skills
+	}
+	return data, nil
+}
+
+// newEntryPage: GET /admin/catalogs/:catalog/new.
+func (a *admin) newEntryPage(c *fiber.Ctx) error {
+	cat, err := catalogParam(c)
+	if err != nil {
+		return err
+	}
+	data, err := a.entryFormData(c, cat, fiber.Map{"Form": map[string]string{"valid_from": a.today().String()}})
+	if err != nil {
+		return err
+	}
+	return a.page(c, "admin/entry_form", "catalogs", trOf(c).T("admin.catalogs.new"), data)
+}
+
+// entryInput reads a catalog entry form.
+func entryInput(c *fiber.Ctx) (catalogs.EntryInput, error) {
+	v := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
+	ve := &apperr.ValidationError{}
+	in := catalogs.EntryInput{Code: v("code"), NameVI: v("name_vi"), NameEN: v("name_en"), LegalBasis: v("legal_basis"),
+		KindCode: v("kind_code"), SkillCode: v("skill_code")}
+	in.ValidFrom, in.ValidTo = formPeriod(c, ve)
+	return in, ve.Err()
+}
+
+// formPeriod reads valid_from and valid_to; malformed dates go into ve.
+func formPeriod(c *fiber.Ctx, ve *apperr.ValidationError) (models.Date, *models.Date) {
+	var from models.Date
+	var to *models.Date
+	for _, name := range []string{"valid_from", "valid_to"} {
+		s := strings.TrimSpace(c.FormValue(name))
+		if s == "" {
+			continue
+		}
+		d, err := models.ParseDate(s)
+		if err != nil {
+			ve.Add(name, "date", "Ngày phải theo dạng YYYY-MM-DD.", "The date must be in the form YYYY-MM-DD.")
+			continue
+		}
+		if name == "valid_from" {
+			from = d
+		} else {
+			to = &d
+		}
+	}
+	return from, to
+}
+
+// createEntry: POST /admin/catalogs/:catalog.
+func (a *admin) createEntry(c *fiber.Ctx) error {
+	cat, err := catalogParam(c)
+	if err != nil {
+		return err
+	}
+	in, err := entryInput(c)
+	if err == nil {
+		if _, err = a.catalogs.Create(ctxOf(c), actorOf(c), cat, in); err == nil {
+			return a.done(c, "admin.saved", "/admin/catalogs/"+string(cat))
+		}
+	}
+	data, derr := a.entryFormData(c, cat, fiber.Map{})
+	if derr != nil {
+		return derr
+	}
+	return a.form422(c, "admin/entry_form", "catalogs", trOf(c).T("admin.catalogs.new"), data, err)
+}
+
+func entryForm(e catalogs.Entry) map[string]string {
+	f := map[string]string{"code": e.Code, "name_vi": e.NameVI, "name_en": e.NameEN, "legal_basis": e.LegalBasis,
+		"valid_from": e.ValidFrom.String(), "valid_to": optDate(e.ValidTo)}
+	if e.KindCode != nil {
+		f["kind_code"] = *e.KindCode
+	}
+	if e.SkillCode != nil {
+		f["skill_code"] = *e.SkillCode
+	}
+	return f
+}
+
+// editEntryPage: GET /admin/catalogs/:catalog/:id.
+func (a *admin) editEntryPage(c *fiber.Ctx) error {
+	cat, err := catalogParam(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	e, err := a.catalogs.Get(ctxOf(c), actorOf(c), cat, id)
+	if err != nil {
+		return err
+	}
+	data, err := a.entryFormData(c, cat, fiber.Map{"Entry": e, "Form": entryForm(e)})
+	if err != nil {
+		return err
+	}
+	return a.page(c, "admin/entry_form", "catalogs", e.NameVI, data)
+}
+
+// updateEntry: POST /admin/catalogs/:catalog/:id.
+func (a *admin) updateEntry(c *fiber.Ctx) error {
+	cat, err := catalogParam(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	e, err := a.catalogs.Get(ctxOf(c), actorOf(c), cat, id)
+	if err != nil {
+		return err
+	}
+	in, err := entryInput(c)
+	if err == nil {
+		if _, err = a.catalogs.Update(ctxOf(c), actorOf(c), cat, id, in); err == nil {
+			return a.done(c, "admin.saved", "/admin/catalogs/"+string(cat))
+		}
+	}
+	data, derr := a.entryFormData(c, cat, fiber.Map{"Entry": e})
+	if derr != nil {
+		return derr
+	}
+	return a.form422(c, "admin/entry_form", "catalogs", e.NameVI, data, err)
+}
+
+// deleteEntry: POST /admin/catalogs/:catalog/:id/delete.
+func (a *admin) deleteEntry(c *fiber.Ctx) error {
+	cat, err := catalogParam(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if err := a.catalogs.Delete(ctxOf(c), actorOf(c), cat, id); err != nil {
+		e, gerr := a.catalogs.Get(ctxOf(c), actorOf(c), cat, id)
+		if gerr != nil {
+			return gerr
+		}
+		data, derr := a.entryFormData(c, cat, fiber.Map{"Entry": e, "Form": entryForm(e)})
+		if derr != nil {
+			return derr
+		}
+		return a.form422(c, "admin/entry_form", "catalogs", e.NameVI, data, err)
+	}
+	return a.done(c, "admin.deleted", "/admin/catalogs/"+string(cat))
+}
+
+// rulesPage: GET /admin/catalogs/rules.
+func (a *admin) rulesPage(c *fiber.Ctx) error {
+	rules, err := a.catalogs.Rules(ctxOf(c), actorOf(c), a.today())
+	if err != nil {
+		return err
+	}
+	return a.page(c, "admin/rules", "catalogs", trOf(c).T("admin.catalog.rules"), fiber.Map{
+		"Catalog": "rules", "Catalogs": catalogTabs(), "Rules": rules})
+}
+
+// newRulePage: GET /admin/catalogs/rules/new.
+func (a *admin) newRulePage(c *fiber.Ctx) error {
+	return a.page(c, "admin/rule_form", "catalogs", trOf(c).T("admin.rules.new"), fiber.Map{
+		"Catalog": "rules", "Catalogs": catalogTabs(), "Form": map[string]string{"valid_from": a.today().String()}})
+}
+
+// ruleInput reads the rule form; the value is JSON text.
+func ruleInput(c *fiber.Ctx) (catalogs.RuleInput, error) {
+	v := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
+	ve := &apperr.ValidationError{}
+	in := catalogs.RuleInput{Key: v("key"), Value: models.JSON(v("value")), DescriptionVI: v("description_vi"),
+		DescriptionEN: v("description_en"), LegalBasis: v("legal_basis")}
+	in.ValidFrom, in.ValidTo = formPeriod(c, ve)
+	return in, ve.Err()
+}
+
+func ruleForm(r models.Rule) map[string]string {
+	return map[string]string{"key": r.Key, "value": string(r.Value), "description_vi": r.DescriptionVI,
+		"description_en": r.DescriptionEN, "legal_basis": r.LegalBasis, "valid_from": r.ValidFrom.String(),
+		"valid_to": optDate(r.ValidTo)}
+}
+
+// createRule: POST /admin/catalogs/rules.
+func (a *admin) createRule(c *fiber.Ctx) error {
+	in, err := ruleInput(c)
+	if err == nil {
+		if _, err = a.catalogs.CreateRule(ctxOf(c), actorOf(c), in); err == nil {
+			return a.done(c, "admin.saved", "/admin/catalogs/rules")
+		}
+	}
+	return a.form422(c, "admin/rule_form", "catalogs", trOf(c).T("admin.rules.new"),
+		fiber.Map{"Catalog": "rules", "Catalogs": catalogTabs()}, err)
+}
+
+// editRulePage: GET /admin/catalogs/rules/:id.
+func (a *admin) editRulePage(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := a.catalogs.Rule(ctxOf(c), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return a.page(c, "admin/rule_form", "catalogs", r.Key, fiber.Map{
+		"Catalog": "rules", "Catalogs": catalogTabs(), "Rule": r, "Form": ruleForm(r)})
+}
+
+// updateRule: POST /admin/catalogs/rules/:id.
+func (a *admin) updateRule(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := a.catalogs.Rule(ctxOf(c), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	in, err := ruleInput(c)
+	if err == nil {
+		if _, err = a.catalogs.UpdateRule(ctxOf(c), actorOf(c), id, in); err == nil {
+			return a.done(c, "admin.saved", "/admin/catalogs/rules")
+		}
+	}
+	return a.form422(c, "admin/rule_form", "catalogs", r.Key, fiber.Map{"Catalog": "rules", "Catalogs": catalogTabs(), "Rule": r}, err)
+}
+
+// deleteRule: POST /admin/catalogs/rules/:id/delete.
+func (a *admin) deleteRule(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if err := a.catalogs.DeleteRule(ctxOf(c), actorOf(c), id); err != nil {
+		return err
+	}
+	return a.done(c, "admin.deleted", fmt.Sprintf("/admin/catalogs/%s", "rules"))
+}

@@ -1,0 +1,76 @@
+package routes
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"khung/app/apperr"
+	"khung/app/paging"
+	"khung/models"
+)
+
+// idParam reads the :id of the path; a bad id is a missing resource.
+func idParam(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.ErrNotFound
+	}
+	return id, nil
+}
+
+// pageQuery reads ?page=&per_page= (the services normalise bad values).
+func pageQuery(c *fiber.Ctx) paging.Page {
+	return paging.Page{Number: c.QueryInt("page"), Size: c.QueryInt("per_page")}
+}
+
+// dateQuery reads an optional ISO date from the query string; a malformed one
+// is a validation error on that parameter.
+func dateQuery(c *fiber.Ctx, name string, ve *apperr.ValidationError) models.Date {
+	s := strings.TrimSpace(c.Query(name))
+	if s == "" {
+		return models.Date{}
+	}
+	d, err := models.ParseDate(s)
+	if err != nil {
+		ve.Add(name, "date", "Ngày phải theo dạng YYYY-MM-DD.", "The date must be in the form YYYY-MM-DD.")
+	}
+	return d
+}
+
+// yearQuery reads ?year=, defaulting to the current year in the app's time zone.
+func (a *admin) yearQuery(c *fiber.Ctx) int {
+	if y := c.QueryInt("year"); y != 0 {
+		return y
+	}
+	return a.today().Year
+}
+
+// today is the current civil date where the department works.
+func (a *admin) today() models.Date {
+	loc := a.Config.TimeZone
+	if loc == nil {
+		loc = time.UTC
+	}
+	return models.DateOf(a.Now().In(loc))
+}
+
+// created answers 201 with the new resource and where it lives.
+func created(c *fiber.Ctx, location string, body any) error {
+	c.Location(location)
+	return c.Status(fiber.StatusCreated).JSON(body)
+}
+
+// listJSON is the body of a list that is not paginated.
+type listJSON[T any] struct {
+	Items []T `json:"items"`
+}
+
+func list[T any](items []T) listJSON[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return listJSON[T]{Items: items}
+}

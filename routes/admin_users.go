@@ -1,0 +1,136 @@
+package routes
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"khung/app/users"
+	"khung/models"
+)
+
+// usersPage: GET /admin/users?q=&role=&status=.
+func (a *admin) usersPage(c *fiber.Ctx) error {
+	f := users.Filter{Q: c.Query("q"), Role: models.Role(c.Query("role")), Status: c.Query("status"), Page: pageQuery(c)}
+	res, err := a.users.List(ctxOf(c), actorOf(c), f)
+	if err != nil {
+		return err
+	}
+	return a.page(c, "admin/users", "users", trOf(c).T("admin.users.title"), fiber.Map{
+		"Users": res.Items, "Total": res.Total, "Filter": f, "Roles": models.Roles(),
+		"Pager": newPager(c, res.Page, res.Pages(), res.Total),
+	})
+}
+
+// userFormData is what the user form needs besides the values.
+func userFormData(data fiber.Map) fiber.Map {
+	data["Roles"] = models.Roles()
+	data["Positions"] = []models.UnitPosition{models.PositionOffice, models.PositionHead, models.PositionLeadership}
+	return data
+}
+
+// newUserPage: GET /admin/users/new.
+func (a *admin) newUserPage(c *fiber.Ctx) error {
+	return a.page(c, "admin/user_form", "users", trOf(c).T("admin.users.new"), userFormData(fiber.Map{
+		"Form": map[string]string{"role": string(models.RolePlanner), "unit_position": "office", "locale": "vi"},
+	}))
+}
+
+// userInput reads the user form.
+func userInput(c *fiber.Ctx) users.Input {
+	v := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
+	return users.Input{Email: v("email"), FullName: v("full_name"), Role: v("role"), UnitCode: v("unit_code"),
+		InspectorCode: v("inspector_code"), UnitPosition: v("unit_position"), Locale: v("locale"),
+		Password: c.FormValue("password")}
+}
+
+// createUser: POST /admin/users.
+func (a *admin) createUser(c *fiber.Ctx) error {
+	u, err := a.users.Create(ctxOf(c), actorOf(c), userInput(c), a.Now())
+	if err != nil {
+		return a.form422(c, "admin/user_form", "users", trOf(c).T("admin.users.new"), userFormData(fiber.Map{}), err)
+	}
+	return a.done(c, "admin.users.created", fmt.Sprintf("/admin/users/%d", u.ID))
+}
+
+// userForm turns a stored user into the form's values.
+func userForm(u users.Row) map[string]string {
+	return map[string]string{"email": u.Email, "full_name": u.FullName, "role": string(u.Role), "unit_code": u.UnitCode,
+		"inspector_code": u.InspectorCode, "unit_position": string(u.UnitPosition), "locale": u.Locale}
+}
+
+// editUserPage: GET /admin/users/:id.
+func (a *admin) editUserPage(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	u, err := a.users.Get(ctxOf(c), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return a.page(c, "admin/user_form", "users", u.FullName, userFormData(fiber.Map{"User": u, "Form": userForm(u)}))
+}
+
+// updateUser: POST /admin/users/:id.
+func (a *admin) updateUser(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ctx, actor := ctxOf(c), actorOf(c)
+	if _, err := a.users.Update(ctx, actor, id, userInput(c), a.Now()); err != nil {
+		u, gerr := a.users.Get(ctx, actor, id)
+		if gerr != nil {
+			return gerr
+		}
+		return a.form422(c, "admin/user_form", "users", u.FullName, userFormData(fiber.Map{"User": u}), err)
+	}
+	return a.done(c, "admin.users.saved", fmt.Sprintf("/admin/users/%d", id))
+}
+
+// deactivateUser: POST /admin/users/:id/deactivate.
+func (a *admin) deactivateUser(c *fiber.Ctx) error { return a.setUserActive(c, false) }
+
+// activateUser: POST /admin/users/:id/activate.
+func (a *admin) activateUser(c *fiber.Ctx) error { return a.setUserActive(c, true) }
+
+func (a *admin) setUserActive(c *fiber.Ctx, active bool) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ctx, actor := ctxOf(c), actorOf(c)
+	if _, err := a.users.SetActive(ctx, actor, id, active, a.Now()); err != nil {
+		u, gerr := a.users.Get(ctx, actor, id)
+		if gerr != nil {
+			return gerr
+		}
+		return a.form422(c, "admin/user_form", "users", u.FullName, userFormData(fiber.Map{"User": u, "Form": userForm(u)}), err)
+	}
+	msg := "admin.users.deactivated"
+	if active {
+		msg = "admin.users.activated"
+	}
+	return a.done(c, msg, fmt.Sprintf("/admin/users/%d", id))
+}
+
+// resetPassword: POST /admin/users/:id/reset-password — shows the new password once.
+func (a *admin) resetPassword(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ctx, actor := ctxOf(c), actorOf(c)
+	pw, err := a.users.ResetPassword(ctx, actor, id, a.Now())
+	if err != nil {
+		return err
+	}
+	u, err := a.users.Get(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return a.page(c, "admin/user_password", "users", u.FullName, fiber.Map{"User": u, "Password": pw})
+}

@@ -1,0 +1,43 @@
+package routes
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// apiListVisits: GET /api/v1/visits?year=&month=&unit=&q=&page=&per_page= —
+// the visits the caller may see, by date, with the total for counts.
+func (cal *calendar) apiListVisits(c *fiber.Ctx) error {
+	f, err := filterQuery(c)
+	if err != nil {
+		return err
+	}
+	res, err := cal.visits.List(ctxOf(c), actorOf(c), cal.today(), f, pageQuery(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+// apiGetVisit: GET /api/v1/visits/:id — one visit; 404 (never 403) for a visit
+// the caller may not see, so that its existence does not leak.
+func (cal *calendar) apiGetVisit(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	v, err := cal.visits.Get(ctxOf(c), actorOf(c), cal.today(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// apiMyVisits: GET /api/v1/me/visits?page=&per_page= — the visits whose team
+// the caller's inspector profile is on, upcoming first, with the caller's role.
+func (cal *calendar) apiMyVisits(c *fiber.Ctx) error {
+	res, err := cal.visits.Mine(ctxOf(c), actorOf(c), cal.today(), pageQuery(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}

@@ -1,0 +1,94 @@
+package routes
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"khung/app/icalfeed"
+	"khung/app/visits"
+	"khung/models"
+)
+
+// icalPage: GET /calendar/ical — "Lịch của tôi (iCal)": whether the user has a
+// feed URL, and the buttons to create, renew or revoke it.
+func (cal *calendar) icalPage(c *fiber.Ctx) error {
+	return cal.renderICal(c, fiber.Map{})
+}
+
+func (cal *calendar) renderICal(c *fiber.Ctx, data fiber.Map) error {
+	active, err := cal.feeds.Active(ctxOf(c), actorOf(c))
+	if err != nil {
+		return err
+	}
+	data["Title"] = trOf(c).T("visits.ical.title")
+	data["Section"] = "ical"
+	data["Active"] = active
+	return cal.render(c, "calendar/ical", data)
+}
+
+// renewFeed: POST /calendar/ical — a new secret feed URL (the old one stops
+// working), shown on this response only.
+func (cal *calendar) renewFeed(c *fiber.Ctx) error {
+	plain, _, err := cal.feeds.Renew(ctxOf(c), actorOf(c), cal.Now())
+	if err != nil {
+		return err
+	}
+	feedURL := cal.baseURL() + "/ical/" + plain + ".ics"
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Status(fiber.StatusCreated)
+	return cal.renderICal(c, fiber.Map{
+		"FeedURL":   feedURL,
+		"WebcalURL": "webcal://" + strings.TrimPrefix(strings.TrimPrefix(feedURL, "https://"), "http://"),
+	})
+}
+
+// revokeFeed: POST /calendar/ical/revoke — the feed URL stops working.
+func (cal *calendar) revokeFeed(c *fiber.Ctx) error {
+	if err := cal.feeds.Revoke(ctxOf(c), actorOf(c), cal.Now()); err != nil {
+		return err
+	}
+	cal.setFlash(c, "visits.ical.revoked")
+	return c.Redirect("/calendar/ical", fiber.StatusSeeOther)
+}
+
+// feed: GET /ical/:token.ics — the owner's visits as iCalendar, from January
+// of last year to the end of next year. An unknown or revoked token is 404.
+func (cal *calendar) feed(c *fiber.Ctx) error {
+	ctx := ctxOf(c)
+	// The token is a password: the access log and the error handler print
+	// c.Path(), so from here on the path shows a placeholder instead. Fiber's
+	// params point into the request's buffer, which that rewrites: copy first.
+	token := strings.Clone(c.Params("token"))
+	c.Path("/ical/redacted.ics")
+	owner, err := cal.feeds.Owner(ctx, token)
+	if err != nil {
+		return err
+	}
+	today := cal.today()
+	span := visits.Range{From: models.NewDate(today.Year-1, 1, 1), To: models.NewDate(today.Year+1, 12, 31)}
+	vs, err := cal.visits.InRange(ctx, owner.Actor, today, visits.Filter{}, span)
+	if err != nil {
+		return err
+	}
+	lang := owner.Locale
+	body := icalfeed.Render(icalfeed.Feed{
+		Name:    cal.Locales.For(lang).T("visits.ical.calendar_name", "Name", owner.FullName),
+		Lang:    lang,
+		BaseURL: cal.baseURL(),
+		Now:     cal.Now(),
+		Visits:  vs,
+	})
+	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="khung.ics"`)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(body)
+}
+
+// baseURL is the app's public URL without a trailing slash ("" when unset).
+func (cal *calendar) baseURL() string {
+	if cal.Config.BaseURL == nil {
+		return ""
+	}
+	return strings.TrimRight(cal.Config.BaseURL.String(), "/")
+}

@@ -1,0 +1,339 @@
+package routes
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"khung/app/apperr"
+	"khung/app/audit"
+	"khung/app/auth"
+	"khung/app/authz"
+	"khung/models"
+	"khung/views"
+)
+
+// Cookie names.
+const (
+	sessionCookie  = "khung_session"
+	anonCSRFCookie = "khung_csrf" // double-submit token for forms posted before login
+	langCookie     = "lang"
+	flashCookie    = "khung_flash"
+)
+
+// request is what the middleware learns about a request, kept in one local.
+type request struct {
+	ID       string
+	Identity *auth.Identity // nil when anonymous
+	Token    string         // the session cookie token, "" otherwise
+	CSRF     string         // the token forms must send back
+	Bearer   bool           // authenticated by an API token
+	T        *views.Translator
+	Today    models.Date // the request's date in the platform's time zone
+}
+
+type requestKey struct{}
+
+// state returns the request's state, creating it for requests that skipped the
+// middleware (a 404 before the routes, for example).
+func state(c *fiber.Ctx) *request {
+	if r, ok := c.Locals(requestKey{}).(*request); ok {
+		return r
+	}
+	r := &request{}
+	c.Locals(requestKey{}, r)
+	return r
+}
+
+// today is the current civil date in the platform's time zone.
+func (h *Handlers) today() models.Date {
+	loc := h.Config.TimeZone
+	if loc == nil {
+		loc = time.UTC
+	}
+	return models.DateOf(h.Now().In(loc))
+}
+
+// actorOf returns who is acting; the zero Actor when nobody is logged in.
+func actorOf(c *fiber.Ctx) authz.Actor {
+	r := state(c)
+	if r.Identity != nil {
+		a := r.Identity.Actor()
+		a.Today = r.Today
+		return a
+	}
+	return authz.Actor{}
+}
+
+// userOf returns the logged-in user, or nil.
+func userOf(c *fiber.Ctx) *models.User {
+	if id := state(c).Identity; id != nil {
+		return &id.User
+	}
+	return nil
+}
+
+// identityOf returns the logged-in identity, or nil.
+func identityOf(c *fiber.Ctx) *auth.Identity { return state(c).Identity }
+
+// ctxOf returns the request's context carrying its id and IP for the audit log.
+func ctxOf(c *fiber.Ctx) context.Context {
+	return audit.WithRequest(c.UserContext(), audit.Request{ID: state(c).ID, IP: c.IP()})
+}
+
+// trOf returns the translator of the request's language.
+func trOf(c *fiber.Ctx) *views.Translator {
+	r := state(c)
+	if r.T == nil {
+		return &views.Translator{Lang: views.DefaultLanguage} // shows ids; only before the middleware ran
+	}
+	return r.T
+}
+
+// requestID gives every request an id: the client's X-Request-ID when it is a
+// short token, else a new random one; it is echoed in the response.
+func (h *Handlers) requestID(c *fiber.Ctx) error {
+	id := c.Get(fiber.HeaderXRequestID)
+	if !validRequestID(id) {
+		b := make([]byte, 12)
+		if _, err := rand.Read(b); err != nil {
+			return fmt.Errorf("request id: %w", err)
+		}
+		id = hex.EncodeToString(b)
+	}
+	r := state(c)
+	r.ID, r.T = id, h.Locales.For(views.DefaultLanguage)
+	c.Set(fiber.HeaderXRequestID, id)
+	return c.Next()
+}
+
+func validRequestID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// accessLog writes one structured line per request, after the error handler
+// has turned an error into a response (so the status is the real one).
+func (h *Handlers) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	if err := c.Next(); err != nil {
+		if herr := h.handleError(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	h.Log.LogAttrs(c.UserContext(), level, "request",
+		slog.String("request_id", state(c).ID),
+		slog.String("method", c.Method()),
+		slog.String("path", c.Path()),
+		slog.Int("status", status),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("ip", c.IP()),
+		slog.Int64("user_id", actorOf(c).UserID),
+	)
+	return nil
+}
+
+// recover turns a panic into a 500 error and logs the stack (never shown).
+func (h *Handlers) recover(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			h.Log.Error("panic", "request_id", state(c).ID, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return c.Next()
+}
+
+// securityHeaders keeps pages out of frames, scripts to our own origin, and
+// MIME types as sent.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
+	return c.Next()
+}
+
+// loadIdentity resolves the bearer token or the session cookie. A bad bearer
+// token is refused at once (401); a stale cookie is just dropped.
+func (h *Handlers) loadIdentity(c *fiber.Ctx) error {
+	r := state(c)
+	r.Today = h.today()
+	ctx := c.UserContext()
+	if header := c.Get(fiber.HeaderAuthorization); header != "" {
+		scheme, token, _ := strings.Cut(header, " ")
+		if !strings.EqualFold(scheme, "Bearer") {
+			return apperr.New(apperr.ErrUnauthenticated, "Chỉ chấp nhận Authorization: Bearer <token>.",
+				"Only Authorization: Bearer <token> is accepted.")
+		}
+		id, err := h.Auth.AuthenticateToken(ctx, strings.TrimSpace(token), h.Now())
+		if err != nil {
+			if errors.Is(err, apperr.ErrUnauthenticated) {
+				return apperr.New(apperr.ErrUnauthenticated, "Mã truy cập API không hợp lệ, đã thu hồi hoặc đã hết hạn.",
+					"The API token is invalid, revoked or expired.")
+			}
+			return err
+		}
+		r.Identity, r.Bearer = &id, true
+		return c.Next()
+	}
+	if token := c.Cookies(sessionCookie); token != "" {
+		id, err := h.Auth.Authenticate(ctx, token, h.Now())
+		switch {
+		case err == nil:
+			r.Identity, r.Token, r.CSRF = &id, token, id.Session.CSRFToken
+		case errors.Is(err, apperr.ErrUnauthenticated):
+			h.clearCookie(c, sessionCookie)
+		default:
+			return err
+		}
+	}
+	return c.Next()
+}
+
+// language picks the request's language: ?lang= (remembered in a cookie), then
+// the cookie, then the user's preference, then Vietnamese.
+func (h *Handlers) language(c *fiber.Ctx) error {
+	lang := c.Query("lang")
+	if views.IsLanguage(lang) {
+		c.Cookie(&fiber.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+			HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: h.Config.SecureCookies()})
+	} else if l := c.Cookies(langCookie); views.IsLanguage(l) {
+		lang = l
+	} else if u := userOf(c); u != nil && views.IsLanguage(u.Locale) {
+		lang = u.Locale
+	} else {
+		lang = views.DefaultLanguage
+	}
+	state(c).T = h.Locales.For(lang)
+	return c.Next()
+}
+
+// checkCSRF refuses a state-changing request without the right token: the form
+// field _csrf or the X-CSRF-Token header must equal the session's token (or,
+// before login, the anonymous double-submit cookie). API-token requests carry
+// no cookie, so they need none.
+func (h *Handlers) checkCSRF(c *fiber.Ctx) error {
+	r := state(c)
+	if r.Identity == nil {
+		r.CSRF = c.Cookies(anonCSRFCookie)
+	}
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		if r.CSRF == "" {
+			r.CSRF = h.newAnonCSRF(c)
+		}
+		return c.Next()
+	}
+	if r.Bearer || (r.Identity == nil && wantsJSON(c)) {
+		// No cookie proves anything here: a bearer request, or an anonymous API
+		// call that RequireLogin will refuse with 401.
+		return c.Next()
+	}
+	sent := c.Get("X-CSRF-Token")
+	if sent == "" && !isJSON(c) {
+		sent = c.FormValue("_csrf")
+	}
+	if r.CSRF == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(r.CSRF)) != 1 {
+		return apperr.New(apperr.ErrForbidden,
+			"Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại.",
+			"The form has expired or is not valid. Reload the page and try again.")
+	}
+	return c.Next()
+}
+
+func (h *Handlers) newAnonCSRF(c *fiber.Ctx) string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return ""
+	}
+	token := hex.EncodeToString(b)
+	c.Cookie(&fiber.Cookie{Name: anonCSRFCookie, Value: token, Path: "/", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: h.Config.SecureCookies()})
+	return token
+}
+
+// RequireLogin lets logged-in requests through; a browser is sent to the login
+// page (and back afterwards), a JSON client gets 401.
+func (h *Handlers) RequireLogin(c *fiber.Ctx) error {
+	if identityOf(c) != nil {
+		return c.Next()
+	}
+	if wantsJSON(c) {
+		return apperr.ErrUnauthenticated
+	}
+	return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+}
+
+// RequireRole lets through only logged-in users with one of roles (403 otherwise).
+func (h *Handlers) RequireRole(roles ...models.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if identityOf(c) == nil {
+			return h.RequireLogin(c)
+		}
+		if !actorOf(c).Is(roles...) {
+			return fmt.Errorf("role %s may not open %s: %w", actorOf(c).Role, c.Path(), apperr.ErrForbidden)
+		}
+		return c.Next()
+	}
+}
+
+// RequirePermission lets through only users whose role has p (403 otherwise).
+func (h *Handlers) RequirePermission(p authz.Permission) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if identityOf(c) == nil {
+			return h.RequireLogin(c)
+		}
+		if err := authz.Require(actorOf(c), p); err != nil {
+			return err
+		}
+		return c.Next()
+	}
+}
+
+func (h *Handlers) setSessionCookie(c *fiber.Ctx, token string) {
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: h.Config.SecureCookies()})
+}
+
+func (h *Handlers) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", HTTPOnly: true, MaxAge: -1,
+		Expires: time.Unix(1, 0), SameSite: fiber.CookieSameSiteLaxMode, Secure: h.Config.SecureCookies()})
+}
+
+// setFlash leaves a one-shot message (a catalog id) for the next page.
+func (h *Handlers) setFlash(c *fiber.Ctx, messageID string) {
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: messageID, Path: "/", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: h.Config.SecureCookies()})
+}
+
+// takeFlash returns the flash message id and clears it.
+func (h *Handlers) takeFlash(c *fiber.Ctx) string {
+	id := c.Cookies(flashCookie)
+	if id != "" {
+		h.clearCookie(c, flashCookie)
+	}
+	return id
+}

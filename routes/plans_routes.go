@@ -1,0 +1,169 @@
+package routes
+
+import (
+	"fmt"
+	"io/fs"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"khung/app/apperr"
+	"khung/app/authz"
+	"khung/app/plans"
+	"khung/views"
+)
+
+// plansUI serves the framework plan: the plans and versions pages, the board,
+// a visit's page with the hand adjustment, the diff, the printable plan and its
+// Excel copy, and the plan resources of the JSON API.
+type plansUI struct {
+	*Handlers
+	plans *plans.Service
+}
+
+// registerPlans adds the framework plan's pages and JSON resources. Reading is
+// for the roles that read plans (the service shows a viewer published
+// versions only); building, adjusting, submitting and amending are the
+// planner's; approving, publishing and returning the approver's.
+func registerPlans(app *fiber.App, h *Handlers) {
+	p := &plansUI{Handlers: h, plans: plans.New(h.DB, h.Config.TimeZone)}
+	read := p.requireReader
+	manage := h.RequirePermission(authz.ManagePlans)
+	approve := h.RequirePermission(authz.ApprovePlans)
+
+	app.Get("/plans/assets/:file", p.asset)
+	app.Get("/plans", read, p.indexPage)
+	app.Get("/plans/:year<int>", read, p.yearPage)
+	app.Post("/plans/:year<int>/build", manage, p.build)
+	app.Get("/plans/versions/:id<int>", read, p.versionPage)
+	app.Post("/plans/versions/:id<int>/submit", manage, p.stepHandler(stepSubmit))
+	app.Post("/plans/versions/:id<int>/amend", manage, p.amend)
+	app.Post("/plans/versions/:id<int>/approve", approve, p.stepHandler(stepApprove))
+	app.Post("/plans/versions/:id<int>/publish", approve, p.stepHandler(stepPublish))
+	app.Post("/plans/versions/:id<int>/return", approve, p.stepHandler(stepReturn))
+	app.Get("/plans/versions/:id<int>/board", read, p.boardPage)
+	app.Get("/plans/versions/:id<int>/visits/:code", read, p.visitPage)
+	app.Post("/plans/versions/:id<int>/visits/:code/check", manage, p.check)
+	app.Post("/plans/versions/:id<int>/visits/:code/adjust", manage, p.adjust)
+	app.Get("/plans/versions/:id<int>/diff/:other<int>", read, p.diffPage)
+	app.Get("/plans/versions/:id<int>/print", read, p.printPage)
+	app.Get("/plans/versions/:id<int>/plan.xlsx", read, p.exportXLSX)
+
+	api := app.Group("/api/v1", h.RequireLogin)
+	api.Post("/plans/:year<int>/build", manage, p.apiBuild)
+	api.Get("/plans/:year<int>/versions", read, p.apiVersions)
+	api.Get("/plan-versions/:id<int>", read, p.apiVersion)
+	api.Post("/plan-versions/:id<int>/submit", manage, p.apiStep(stepSubmit))
+	api.Post("/plan-versions/:id<int>/amend", manage, p.apiAmend)
+	api.Post("/plan-versions/:id<int>/approve", approve, p.apiStep(stepApprove))
+	api.Post("/plan-versions/:id<int>/publish", approve, p.apiStep(stepPublish))
+	api.Post("/plan-versions/:id<int>/return", approve, p.apiStep(stepReturn))
+	api.Post("/plan-versions/:id<int>/visits/:code/check", manage, p.apiCheck)
+	api.Post("/plan-versions/:id<int>/visits/:code/adjust", manage, p.apiAdjust)
+	api.Get("/plan-versions/:id<int>/diff/:other<int>", read, p.apiDiff)
+}
+
+// requireReader lets through the roles that read plans (draft or published).
+func (p *plansUI) requireReader(c *fiber.Ctx) error {
+	if identityOf(c) == nil {
+		return p.RequireLogin(c)
+	}
+	a := actorOf(c)
+	if !authz.Can(a, authz.ReadDraftPlans) && !authz.Can(a, authz.ReadPublishedPlans) {
+		return fmt.Errorf("role %s may not read plans: %w", a.Role, apperr.ErrForbidden)
+	}
+	return c.Next()
+}
+
+// asset serves the plan pages' stylesheets (screen and print), kept next to
+// their templates.
+func (p *plansUI) asset(c *fiber.Ctx) error {
+	name := c.Params("file")
+	if name != "plans.css" && name != "print.css" {
+		return fiber.ErrNotFound
+	}
+	css, err := fs.ReadFile(views.Templates(), "plans/"+name)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(css)
+}
+
+// versionID reads the :id of a plan version; a bad id is a missing version.
+func versionID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.ErrNotFound
+	}
+	return id, nil
+}
+
+// errBadLock answers a write without the lock version the page showed.
+var errBadLock = apperr.New(apperr.ErrBadRequest, "Thiếu phiên bản dữ liệu của trang (lock_version); hãy tải lại trang.",
+	"The page's data version (lock_version) is missing; reload the page.")
+
+// lockVersion reads the posted lock_version (the version as the page showed it).
+func lockVersion(c *fiber.Ctx) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(c.FormValue("lock_version")))
+	if err != nil || n < 0 {
+		return 0, errBadLock
+	}
+	return n, nil
+}
+
+// can is what the actor may do on plan pages, for the templates.
+type can struct {
+	Manage, Approve bool
+}
+
+func canOf(c *fiber.Ctx) can {
+	a := actorOf(c)
+	return can{Manage: authz.Can(a, authz.ManagePlans), Approve: authz.Can(a, authz.ApprovePlans)}
+}
+
+// points writes a penalty in the reader's language: "1.234,5" or "1,234.5".
+func points(x float64, lang string) string {
+	neg := x < 0
+	x = math.Abs(x)
+	whole := int64(x)
+	cents := int64(math.Round((x - float64(whole)) * 100))
+	if cents == 100 {
+		whole, cents = whole+1, 0
+	}
+	digits := strconv.FormatInt(whole, 10)
+	thousands, decimal := ",", "."
+	if lang != "en" {
+		thousands, decimal = ".", ","
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteString("−")
+	}
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(thousands)
+		}
+		b.WriteRune(r)
+	}
+	if cents != 0 {
+		b.WriteString(decimal)
+		if cents%10 == 0 {
+			b.WriteString(strconv.FormatInt(cents/10, 10))
+		} else {
+			fmt.Fprintf(&b, "%02d", cents)
+		}
+	}
+	return b.String()
+}
+
+// signedPoints writes a penalty change with its sign: "+30", "−10", "0".
+func signedPoints(x float64, lang string) string {
+	if x > 0 {
+		return "+" + points(x, lang)
+	}
+	return points(x, lang)
+}

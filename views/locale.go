@@ -1,0 +1,112 @@
+package views
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// DefaultLanguage is the language of a visitor who has not chosen one.
+const DefaultLanguage = "vi"
+
+// Languages returns the supported language codes, the default first.
+func Languages() []string { return []string{"vi", "en"} }
+
+// IsLanguage tells whether code is a supported language.
+func IsLanguage(code string) bool {
+	for _, l := range Languages() {
+		if l == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Locales holds the message catalogs of every language.
+type Locales struct {
+	bundle *i18n.Bundle
+}
+
+// LoadLocales reads every *.toml file of each language folder of fsys
+// (vi/core.toml, vi/admin.toml, en/…). Keys may be dotted or nested tables:
+// `[login] title = "…"` is the message "login.title".
+func LoadLocales(fsys fs.FS) (*Locales, error) {
+	b := i18n.NewBundle(language.Vietnamese)
+	for _, lang := range Languages() {
+		files, err := CatalogFiles(fsys, lang)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			buf, err := fs.ReadFile(fsys, f)
+			if err != nil {
+				return nil, fmt.Errorf("read catalog %s: %w", f, err)
+			}
+			if _, err := b.ParseMessageBytes(language.Make(lang), buf, toml.Unmarshal); err != nil {
+				return nil, fmt.Errorf("parse catalog %s: %w", f, err)
+			}
+		}
+	}
+	return &Locales{bundle: b}, nil
+}
+
+// CatalogFiles lists the catalog files of one language, sorted.
+func CatalogFiles(fsys fs.FS, lang string) ([]string, error) {
+	files, err := fs.Glob(fsys, path.Join(lang, "*.toml"))
+	if err != nil {
+		return nil, fmt.Errorf("list catalogs of %s: %w", lang, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no catalog for language %q", lang)
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// For returns the translator of lang (the default language when lang is not supported).
+func (l *Locales) For(lang string) *Translator {
+	if !IsLanguage(lang) {
+		lang = DefaultLanguage
+	}
+	return &Translator{Lang: lang, loc: i18n.NewLocalizer(l.bundle, lang, DefaultLanguage)}
+}
+
+// Translator gives the messages of one language.
+type Translator struct {
+	Lang string // "vi" or "en"
+	loc  *i18n.Localizer
+}
+
+// T returns message id filled with key/value pairs: T("home.hello", "Name", "Lan").
+// A missing id comes back as the id itself (the catalog tests keep that from shipping).
+func (t *Translator) T(id string, pairs ...any) string {
+	if t.loc == nil {
+		return id
+	}
+	var data map[string]any
+	if len(pairs) > 0 {
+		data = make(map[string]any, len(pairs)/2)
+		for i := 0; i+1 < len(pairs); i += 2 {
+			data[fmt.Sprint(pairs[i])] = pairs[i+1]
+		}
+	}
+	s, err := t.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// Pick returns vi or en, whichever is the translator's language (for messages
+// that come with both texts, like apperr's).
+func (t *Translator) Pick(vi, en string) string {
+	if t.Lang == "en" && en != "" {
+		return en
+	}
+	return vi
+}
