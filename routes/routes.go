@@ -131,6 +131,8 @@ func New(d Deps) *fiber.App {
 	registerProposals(app, h)
 	registerPlans(app, h)
 	registerCalendar(app, h)
+	registerRemediation(app, h)
+	registerInspections(app, h)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app

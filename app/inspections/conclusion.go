@@ -1,0 +1,318 @@
+package inspections
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"khung/app/apperr"
+	"khung/app/audit"
+	"khung/app/authz"
+	"khung/app/calendar"
+	"khung/app/followup"
+	"khung/app/notify"
+	"khung/app/visits"
+	"khung/models"
+)
+
+// RecommendationInput is one recommendation of a conclusion: the unit that
+// must act, the action, and a deadline given either as a date or as a number
+// of working days from the conclusion's date (exactly one of the two).
+type RecommendationInput struct {
+	OwnerUnitID int64           `json:"owner_unit_id" validate:"required,min=1"`
+	Action      string          `json:"action" validate:"notblank,max=5000"`
+	Deadline    *models.Date    `json:"deadline"`
+	WorkingDays int             `json:"working_days" validate:"min=0,max=365"`
+	Severity    models.Severity `json:"severity" validate:"required,oneof=low medium high"`
+}
+
+// ConclusionInput is the signed conclusion of a visit and its recommendations.
+type ConclusionInput struct {
+	SignedOn        models.Date           `json:"signed_on" validate:"required"`
+	DraftReceivedOn *models.Date          `json:"draft_received_on"`
+	SignerName      string                `json:"signer_name" validate:"notblank,max=200"`
+	SignerTitle     string                `json:"signer_title" validate:"max=200"`
+	Summary         string                `json:"summary" validate:"notblank,max=20000"`
+	Recommendations []RecommendationInput `json:"recommendations" validate:"max=100,dive"`
+}
+
+// IssueConclusion records the conclusion of visit id, numbered per lead body
+// and year of signing, with its recommendations (deadlines in working days
+// computed on the holiday calendar), moves the visit to conclusion_issued and
+// notifies the users of each owner unit (in-app and by mail).
+func (s *Service) IssueConclusion(ctx context.Context, a authz.Actor, id int64, in ConclusionInput, now time.Time) (models.Conclusion, []models.Recommendation, error) {
+	in.SignerName, in.SignerTitle, in.Summary = strings.TrimSpace(in.SignerName), strings.TrimSpace(in.SignerTitle), strings.TrimSpace(in.Summary)
+	for i := range in.Recommendations {
+		in.Recommendations[i].Action = strings.TrimSpace(in.Recommendations[i].Action)
+	}
+	if err := validateConclusion(in); err != nil {
+		return models.Conclusion{}, nil, err
+	}
+	var (
+		c    models.Conclusion
+		recs []models.Recommendation
+	)
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		v, err := lockWritable(tx, a, id)
+		if err != nil {
+			return err
+		}
+		if v.Status != models.VisitOnSiteEnded {
+			return conflict("Chỉ ban hành kết luận sau khi Đoàn kết thúc làm việc tại đơn vị.",
+				"The conclusion is issued once the team has ended its work on site.")
+		}
+		if recs, err = s.buildRecommendations(tx, v, in); err != nil {
+			return err
+		}
+		symbol, err := bodySymbol(tx, v.LeadBodyID)
+		if err != nil {
+			return err
+		}
+		n, err := nextNumber(tx, "conclusions", v.LeadBodyID, in.SignedOn.Year)
+		if err != nil {
+			return err
+		}
+		c = models.Conclusion{VisitID: v.ID, Number: n, Symbol: "KL-" + symbol, IssuingBodyID: v.LeadBodyID,
+			Year: in.SignedOn.Year, DraftReceivedOn: in.DraftReceivedOn, SignedOn: in.SignedOn,
+			SignerName: in.SignerName, SignerTitle: in.SignerTitle, Summary: in.Summary, CreatedBy: userID(a)}
+		if err := tx.Create(&c).Error; err != nil {
+			return translate(err, fmt.Sprintf("conclusion of visit %d", v.ID))
+		}
+		for i := range recs {
+			recs[i].ConclusionID = c.ID
+		}
+		if len(recs) > 0 {
+			if err := tx.Create(&recs).Error; err != nil {
+				return fmt.Errorf("recommendations of conclusion %d: %w", c.ID, err)
+			}
+		}
+		if _, err := moveTo(tx, a, v, models.VisitConclusionIssued, in.SignedOn, "", nil); err != nil {
+			return err
+		}
+		if err := audit.Record(tx, a, "conclusion.issue", "conclusion", c.ID, nil,
+			map[string]any{"conclusion": c, "recommendations": recs}); err != nil {
+			return err
+		}
+		return s.notifyOwners(ctx, tx, v, c, recs, now)
+	})
+	return c, recs, err
+}
+
+func validateConclusion(in ConclusionInput) error {
+	ve := &apperr.ValidationError{}
+	if err := apperr.Validate(in); err != nil {
+		v, ok := apperr.AsValidation(err)
+		if !ok {
+			return err
+		}
+		ve = v
+	}
+	if in.DraftReceivedOn != nil && !in.SignedOn.IsZero() && in.SignedOn.Before(*in.DraftReceivedOn) {
+		ve.Add("draft_received_on", "ltefield", "Ngày nhận dự thảo phải bằng hoặc trước ngày ký kết luận.",
+			"The draft must be received on or before the date the conclusion is signed.")
+	}
+	for i, r := range in.Recommendations {
+		field := fmt.Sprintf("recommendations[%d].", i)
+		hasDate := r.Deadline != nil && !r.Deadline.IsZero()
+		switch {
+		case hasDate && r.WorkingDays > 0:
+			ve.Add(field+"deadline", "one_of", "Chỉ nhập hạn là một ngày hoặc số ngày làm việc, không nhập cả hai.",
+				"Give the deadline as a date or as working days, not both.")
+		case !hasDate && r.WorkingDays == 0:
+			ve.Add(field+"deadline", "required", "Cần nhập hạn thực hiện: một ngày, hoặc số ngày làm việc kể từ ngày kết luận.",
+				"A deadline is required: a date, or a number of working days from the conclusion.")
+		case hasDate && !in.SignedOn.IsZero() && r.Deadline.Before(in.SignedOn):
+			ve.Add(field+"deadline", "gtefield",
+				fmt.Sprintf("Hạn thực hiện không được trước ngày ký kết luận (%s).", in.SignedOn.Time().Format("02/01/2006")),
+				fmt.Sprintf("The deadline cannot be before the date the conclusion is signed (%s).", in.SignedOn))
+		}
+	}
+	return ve.Err()
+}
+
+// buildRecommendations checks each owner unit (the visited unit or a unit
+// below it) and computes the deadlines given in working days.
+func (s *Service) buildRecommendations(tx *gorm.DB, v models.Visit, in ConclusionInput) ([]models.Recommendation, error) {
+	if len(in.Recommendations) == 0 {
+		return nil, nil
+	}
+	var ids []int64
+	for _, r := range in.Recommendations {
+		ids = append(ids, r.OwnerUnitID)
+	}
+	var allowed []int64
+	if err := tx.Raw(`SELECT u.id FROM units u, units visited
+		WHERE visited.id = ? AND u.id IN ? AND u.path LIKE visited.path || '%'`, v.UnitID, ids).Scan(&allowed).Error; err != nil {
+		return nil, fmt.Errorf("owner units of visit %d: %w", v.ID, err)
+	}
+	ok := map[int64]bool{}
+	for _, id := range allowed {
+		ok[id] = true
+	}
+	var w *followup.Workdays
+	ve := &apperr.ValidationError{}
+	out := make([]models.Recommendation, 0, len(in.Recommendations))
+	for i, r := range in.Recommendations {
+		field := fmt.Sprintf("recommendations[%d].", i)
+		if !ok[r.OwnerUnitID] {
+			ve.Add(field+"owner_unit_id", "subtree", "Đơn vị thực hiện phải là đơn vị được kiểm tra hoặc đơn vị trực thuộc.",
+				"The owner unit must be the inspected unit or a unit below it.")
+		}
+		rec := models.Recommendation{OwnerUnitID: r.OwnerUnitID, Action: r.Action, Severity: r.Severity,
+			Status: models.RecommendationOpen}
+		if r.WorkingDays > 0 {
+			if w == nil {
+				var err error
+				// N ≤ 365 working days lies within the two years after signing.
+				if w, err = loadWorkdays(tx, in.SignedOn.Year, in.SignedOn.Year+2); err != nil {
+					return nil, err
+				}
+			}
+			due, err := followup.Deadline(w, in.SignedOn.Time(), r.WorkingDays)
+			if err != nil {
+				return nil, fmt.Errorf("deadline of recommendation %d: %w", i, err)
+			}
+			n := r.WorkingDays
+			rec.Deadline, rec.DeadlineWorkingDays = models.DateOf(due), &n
+		} else {
+			rec.Deadline = *r.Deadline
+		}
+		out = append(out, rec)
+	}
+	return out, ve.Err()
+}
+
+// loadWorkdays builds the working calendars of the years from..to from the
+// holidays table (a year without rows is Monday to Friday).
+func loadWorkdays(tx *gorm.DB, from, to int) (*followup.Workdays, error) {
+	var days []models.Holiday
+	if err := tx.Select("date", "kind").
+		Where("date BETWEEN ? AND ?", models.NewDate(from, 1, 1), models.NewDate(to, 12, 31)).
+		Find(&days).Error; err != nil {
+		return nil, fmt.Errorf("read holidays %d–%d: %w", from, to, err)
+	}
+	off := map[int][]time.Time{}
+	extra := map[int][]time.Time{}
+	for _, h := range days {
+		if h.Kind == models.HolidayWorkingSaturday {
+			extra[h.Date.Year] = append(extra[h.Date.Year], h.Date.Time())
+		} else {
+			off[h.Date.Year] = append(off[h.Date.Year], h.Date.Time())
+		}
+	}
+	var years []*calendar.Year
+	for y := from; y <= to; y++ {
+		c, err := calendar.New(y, off[y], extra[y])
+		if err != nil {
+			return nil, fmt.Errorf("working calendar of %d: %w", y, err)
+		}
+		years = append(years, c)
+	}
+	return followup.NewWorkdays(years...)
+}
+
+// ConclusionIssued tells a unit's users that a conclusion gives their unit
+// recommendations to carry out, with their deadlines.
+type ConclusionIssued struct {
+	ConclusionID int64
+	Number       string // "12/KL-SNV"
+	UnitName     string // the owner unit
+	SignedOn     time.Time
+	Items        []IssuedItem
+}
+
+// IssuedItem is one recommendation in the notice.
+type IssuedItem struct {
+	Action   string
+	Deadline time.Time
+}
+
+// Kind names the notification's kind.
+func (n ConclusionIssued) Kind() string { return "conclusion_issued" }
+
+// Render writes the notice in locale ("vi" by default, or "en").
+func (n ConclusionIssued) Render(locale string) notify.Content {
+	c := notify.Content{Link: "/recommendations"}
+	var b strings.Builder
+	if locale == models.LocaleEN {
+		c.Subject = fmt.Sprintf("Inspection conclusion No. %s: %d recommendation(s) for %s", n.Number, len(n.Items), n.UnitName)
+		fmt.Fprintf(&b, "Inspection conclusion No. %s signed on %s gives %s the following recommendations:\n", n.Number,
+			n.SignedOn.Format("2 January 2006"), n.UnitName)
+		for i, it := range n.Items {
+			fmt.Fprintf(&b, "%d. %s (deadline %s)\n", i+1, it.Action, it.Deadline.Format("2 January 2006"))
+		}
+		b.WriteString("\nPlease carry them out and report the remediation with evidence in the system before each deadline.")
+	} else {
+		c.Subject = fmt.Sprintf("Kết luận kiểm tra số %s: %d kiến nghị giao %s thực hiện", n.Number, len(n.Items), n.UnitName)
+		fmt.Fprintf(&b, "Kết luận kiểm tra số %s ký ngày %s giao %s thực hiện các kiến nghị sau:\n", n.Number,
+			n.SignedOn.Format("02/01/2006"), n.UnitName)
+		for i, it := range n.Items {
+			fmt.Fprintf(&b, "%d. %s (hạn %s)\n", i+1, it.Action, it.Deadline.Format("02/01/2006"))
+		}
+		b.WriteString("\nĐề nghị đơn vị tổ chức thực hiện và báo cáo kết quả khắc phục kèm tài liệu chứng minh trên hệ thống trước hạn.")
+	}
+	c.Body = b.String()
+	return c
+}
+
+// notifyOwners writes, in tx, one notice per owner unit to each of its active
+// users that may know the visit (the one visibility rule, visits.Visible: a
+// unit never hears of an unannounced visit before it starts).
+func (s *Service) notifyOwners(ctx context.Context, tx *gorm.DB, v models.Visit, c models.Conclusion, recs []models.Recommendation, now time.Time) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	byUnit := map[int64][]IssuedItem{}
+	var unitIDs []int64
+	for _, r := range recs {
+		if _, seen := byUnit[r.OwnerUnitID]; !seen {
+			unitIDs = append(unitIDs, r.OwnerUnitID)
+		}
+		byUnit[r.OwnerUnitID] = append(byUnit[r.OwnerUnitID], IssuedItem{Action: r.Action, Deadline: r.Deadline.Time()})
+	}
+	var units []models.Unit
+	if err := tx.Where("id IN ?", unitIDs).Find(&units).Error; err != nil {
+		return fmt.Errorf("owner units: %w", err)
+	}
+	names := map[int64]string{}
+	for _, u := range units {
+		names[u.ID] = u.Name
+	}
+	var users []struct {
+		models.User
+		UnitPath string
+	}
+	if err := tx.Table("users").Select("users.*, units.path AS unit_path").
+		Joins("JOIN units ON units.id = users.unit_id").
+		Where("users.active AND users.role = ? AND users.unit_id IN ?", models.RoleUnit, unitIDs).
+		Order("users.id").Scan(&users).Error; err != nil {
+		return fmt.Errorf("users of owner units: %w", err)
+	}
+	today := s.today(now)
+	var items []notify.Item
+	for _, u := range users {
+		actor := authz.Actor{UserID: u.ID, Role: u.Role, UnitID: *u.UnitID, UnitPath: u.UnitPath}
+		var n int64
+		if err := tx.Model(&models.Visit{}).Scopes(visits.Visible(actor, today)).Where("visits.id = ?", v.ID).
+			Count(&n).Error; err != nil {
+			return fmt.Errorf("may user %d know visit %d: %w", u.ID, v.ID, err)
+		}
+		if n == 0 {
+			continue
+		}
+		note := ConclusionIssued{ConclusionID: c.ID, Number: fmt.Sprintf("%d/%s", c.Number, c.Symbol),
+			UnitName: names[*u.UnitID], SignedOn: c.SignedOn.Time(), Items: byUnit[*u.UnitID]}
+		items = append(items, notify.Item{
+			Key:  fmt.Sprintf("conclusion:%d:issued:unit:%d", c.ID, *u.UnitID),
+			To:   notify.Recipient{UserID: u.ID, Email: u.Email, Name: u.FullName, Locale: u.Locale},
+			Note: note, Mail: true,
+		})
+	}
+	if _, err := notify.Deliver(ctx, tx, now, s.baseURL, items); err != nil {
+		return fmt.Errorf("notify owners of conclusion %d: %w", c.ID, err)
+	}
+	return nil
+}

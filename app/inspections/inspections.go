@@ -1,0 +1,198 @@
+// Package inspections is the inspector's side of a visit: its lifecycle and
+// history of events, the signed inspection decision with its team, the
+// findings with their evidence, and the conclusion with its recommendations.
+// Every write runs in one transaction that locks the visit, checks that the
+// actor may work on it (an inspector only on the visit's team), writes the
+// audit log and, for a conclusion, the notifications of the owner units.
+package inspections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"khung/app/apperr"
+	"khung/app/authz"
+	"khung/models"
+)
+
+// Service reads and writes the work of visits.
+type Service struct {
+	db      *gorm.DB
+	loc     *time.Location // the department's time zone: "today" and the years of documents
+	baseURL string         // for the links in mails
+}
+
+// New returns the service on db; loc is the department's time zone (Asia/Ho_Chi_Minh)
+// and baseURL the site's address for links in mails.
+func New(db *gorm.DB, loc *time.Location, baseURL string) *Service {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &Service{db: db, loc: loc, baseURL: strings.TrimRight(baseURL, "/")}
+}
+
+// today is the department's civil date at now.
+func (s *Service) today(now time.Time) models.Date { return models.DateOf(now.In(s.loc)) }
+
+// errNotFound is what a reader gets for a visit that does not exist or that
+// they may not know of.
+var errNotFound = apperr.New(apperr.ErrNotFound, "Không tìm thấy cuộc kiểm tra.", "Visit not found.")
+
+// canRead tells whether a may read the work of visits at all: planners and
+// approvers read every visit, inspectors those whose team they are on.
+func canRead(a authz.Actor) bool {
+	return a.LoggedIn() && a.Is(models.RolePlanner, models.RoleApprover, models.RoleInspector)
+}
+
+// loadReadable reads visit id if a may read its work.
+func loadReadable(db *gorm.DB, a authz.Actor, id int64) (models.Visit, error) {
+	var v models.Visit
+	if !canRead(a) {
+		if !a.LoggedIn() {
+			return v, apperr.ErrUnauthenticated
+		}
+		return v, fmt.Errorf("work of visit %d as %s: %w", id, a.Role, apperr.ErrForbidden)
+	}
+	err := db.Scopes(authz.VisitScope(a)).Where("visits.id = ?", id).Take(&v).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return v, fmt.Errorf("visit %d: %w", id, errNotFound)
+	}
+	if err != nil {
+		return v, fmt.Errorf("read visit %d: %w", id, err)
+	}
+	return v, nil
+}
+
+// lockWritable locks visit id FOR UPDATE in tx and checks that a may work on
+// it: a planner on any visit, an inspector only when on its team (checked in
+// the same transaction as the write, so a team change cannot slip between).
+func lockWritable(tx *gorm.DB, a authz.Actor, id int64) (models.Visit, error) {
+	var v models.Visit
+	if err := authz.Require(a, authz.WorkOnVisits); err != nil {
+		return v, err
+	}
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).Take(&v).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return v, fmt.Errorf("visit %d: %w", id, errNotFound)
+	}
+	if err != nil {
+		return v, fmt.Errorf("lock visit %d: %w", id, err)
+	}
+	if a.Is(models.RolePlanner) {
+		return v, nil
+	}
+	onTeam, err := isOnTeam(tx, id, a.InspectorID)
+	if err != nil {
+		return v, err
+	}
+	if !onTeam {
+		return v, apperr.New(apperr.ErrForbidden,
+			"Chỉ thành viên Đoàn kiểm tra của cuộc kiểm tra này mới được thực hiện thao tác này.",
+			"Only a member of this visit's inspection team may do this.")
+	}
+	return v, nil
+}
+
+func isOnTeam(db *gorm.DB, visitID, inspectorID int64) (bool, error) {
+	if inspectorID == 0 {
+		return false, nil
+	}
+	var n int64
+	if err := db.Model(&models.VisitMember{}).Where("visit_id = ? AND inspector_id = ?", visitID, inspectorID).
+		Count(&n).Error; err != nil {
+		return false, fmt.Errorf("team of visit %d: %w", visitID, err)
+	}
+	return n > 0, nil
+}
+
+// CanWrite tells whether a may work on visit id (for showing the forms; every
+// write checks again in its transaction).
+func (s *Service) CanWrite(ctx context.Context, a authz.Actor, id int64) (bool, error) {
+	if !authz.Can(a, authz.WorkOnVisits) {
+		return false, nil
+	}
+	if a.Is(models.RolePlanner) {
+		return true, nil
+	}
+	return isOnTeam(s.db.WithContext(ctx), id, a.InspectorID)
+}
+
+// translate turns the database's refusals that input can cause into clear
+// errors; anything else is returned wrapped.
+func translate(err error, what string) error {
+	var pg *pgconn.PgError
+	if !errors.As(err, &pg) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	switch pg.ConstraintName {
+	case "visit_members_no_double_booking":
+		return apperr.New(apperr.ErrConflict,
+			"Một kiểm tra viên trong Đoàn đã được phân công một cuộc kiểm tra khác trùng thời gian.",
+			"An inspector of the team is already on another visit at the same time.")
+	case "decisions_one_inspection_decision":
+		return apperr.New(apperr.ErrConflict,
+			"Cuộc kiểm tra này đã có quyết định kiểm tra.", "This visit already has an inspection decision.")
+	case "conclusions_visit_id_key":
+		return apperr.New(apperr.ErrConflict,
+			"Cuộc kiểm tra này đã có kết luận.", "This visit already has a conclusion.")
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// bodySymbol is the short name of an issuing body in document symbols:
+// "SNV" for the bodies of Sở Nội vụ (the unit "01-SNV"), else the initials of
+// the body's unit ("Phòng Nội vụ" → "PNV").
+func bodySymbol(db *gorm.DB, bodyID int64) (string, error) {
+	var row struct {
+		UnitCode, UnitName string
+	}
+	err := db.Raw(`SELECT coalesce(u.code, '') AS unit_code, coalesce(u.name, b.name) AS unit_name
+		FROM bodies b LEFT JOIN units u ON u.id = b.unit_id WHERE b.id = ?`, bodyID).Scan(&row).Error
+	if err != nil {
+		return "", fmt.Errorf("symbol of body %d: %w", bodyID, err)
+	}
+	if row.UnitCode == "" || strings.HasSuffix(row.UnitCode, "-SNV") {
+		return "SNV", nil
+	}
+	var b strings.Builder
+	for _, w := range strings.Fields(row.UnitName) {
+		r := []rune(w)
+		if len(r) > 0 && strings.ToUpper(string(r[0])) == string(r[0]) {
+			b.WriteString(string(r[0]))
+		}
+	}
+	if b.Len() == 0 {
+		return "SNV", nil
+	}
+	return strings.ToUpper(b.String()), nil
+}
+
+// nextNumber allocates the next free number of table's documents of an
+// issuing body in a year. The advisory lock, held until the transaction ends,
+// serialises allocations of the same body and year: the second transaction
+// waits, then its SELECT (a new snapshot under READ COMMITTED) sees the
+// number the first one committed. The UNIQUE key stays the last guard.
+func nextNumber(tx *gorm.DB, table string, bodyID int64, year int) (int, error) {
+	key := fmt.Sprintf("%s:%d:%d", table, bodyID, year)
+	if err := tx.Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, key).Error; err != nil {
+		return 0, fmt.Errorf("lock numbering %s: %w", key, err)
+	}
+	var n int
+	q := `SELECT coalesce(max(number), 0) + 1 FROM ` + table + ` WHERE issuing_body_id = ? AND year = ?`
+	if err := tx.Raw(q, bodyID, year).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("next number %s: %w", key, err)
+	}
+	return n, nil
+}
+
+// NumberLine writes a document's number as printed: "Số: 15/QĐ-SNV".
+func NumberLine(number int, symbol string) string {
+	return fmt.Sprintf("Số: %d/%s", number, symbol)
+}

@@ -1,0 +1,430 @@
+package inspections_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"khung/app/apperr"
+	"khung/app/authz"
+	"khung/app/inspections"
+	"khung/app/seed"
+	"khung/app/visits/visitstest"
+	"khung/models"
+	"khung/models/dbtest"
+)
+
+var hcm = mustLoc("Asia/Ho_Chi_Minh")
+
+func mustLoc(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// world is the visits fixture with a user for each role that acts.
+type world struct {
+	*visitstest.World
+	db                      *gorm.DB
+	svc                     *inspections.Service
+	planner, lead, outsider authz.Actor
+	approver                authz.Actor
+	communeUser             models.User
+}
+
+func setup(t *testing.T) *world {
+	t.Helper()
+	db := dbtest.Gorm(t)
+	w := &world{World: visitstest.Build(t, db), db: db, svc: inspections.New(db, hcm, "https://khung.example")}
+	w.planner = actor(t, db, models.RolePlanner, 0, nil)
+	w.approver = actor(t, db, models.RoleApprover, 0, nil)
+	w.lead = actor(t, db, models.RoleInspector, w.Lead.ID, nil)
+	w.outsider = actor(t, db, models.RoleInspector, w.Outsider.ID, nil)
+	u := actor(t, db, models.RoleUnit, 0, &w.CommuneA)
+	if err := db.Take(&w.communeUser, u.UserID).Error; err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+var userSeq int
+
+func actor(t *testing.T, db *gorm.DB, role models.Role, inspectorID int64, unit *models.Unit) authz.Actor {
+	t.Helper()
+	userSeq++
+	u := models.User{Email: fmt.Sprintf("%s%d@example.vn", role, userSeq), FullName: "Người dùng " + string(role),
+		PasswordHash: "x", Role: role, Active: true, Locale: "vi", UnitPosition: models.PositionOffice}
+	if inspectorID != 0 {
+		u.InspectorID = &inspectorID
+	}
+	if unit != nil {
+		u.UnitID = &unit.ID
+	}
+	if err := db.Create(&u).Error; err != nil {
+		t.Fatalf("create user: %v", err)
+	}
+	a := authz.Actor{UserID: u.ID, Role: role, InspectorID: inspectorID}
+	if unit != nil {
+		a.UnitID, a.UnitPath = unit.ID, unit.Path
+	}
+	return a
+}
+
+func count(t *testing.T, db *gorm.DB, table string) int64 {
+	t.Helper()
+	var n int64
+	if err := db.Table(table).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func snapshot(t *testing.T, db *gorm.DB) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	for _, table := range []string{"decisions", "visit_events", "findings", "conclusions", "recommendations",
+		"notifications", "mail_outbox", "audit_log", "attachments"} {
+		out[table] = count(t, db, table)
+	}
+	return out
+}
+
+func sameCounts(t *testing.T, db *gorm.DB, before map[string]int64) {
+	t.Helper()
+	after := snapshot(t, db)
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("%s: %d rows, want %d (nothing written)", k, after[k], v)
+		}
+	}
+}
+
+func statusOf(t *testing.T, db *gorm.DB, id int64) models.VisitStatus {
+	t.Helper()
+	var v models.Visit
+	if err := db.Take(&v, id).Error; err != nil {
+		t.Fatal(err)
+	}
+	return v.Status
+}
+
+func decisionFor(signed models.Date, lead int64, members ...int64) inspections.DecisionInput {
+	return inspections.DecisionInput{SignedOn: signed, SignerName: "Trần Văn Hùng", SignerTitle: "Giám đốc",
+		Scope: "Việc chấp hành kỷ luật, kỷ cương hành chính", LeadID: lead, MemberIDs: members}
+}
+
+func d(s string) models.Date { return models.MustParseDate(s) }
+
+func TestDecisionNumbersArePerIssuingBodyAndYear(t *testing.T) {
+	w := setup(t)
+	ctx := context.Background()
+	// Three more verification visits of the inspectorate outside any plan.
+	x1 := w.Unplanned(t, w.db, w.CommuneA.ID, w.Outsider.ID, d("2026-12-21"), d("2026-12-22"))
+	x2 := w.Unplanned(t, w.db, w.CommuneB.ID, w.Outsider.ID, d("2027-06-07"), d("2027-06-08"))
+	tests := []struct {
+		name   string
+		visit  models.Visit
+		signed models.Date
+		lead   int64
+		want   string
+	}{
+		{"the city team's first decision of 2027", w.Planned, d("2027-03-01"), w.Lead.ID, "Số: 1/QĐ-SNV"},
+		{"the city team's second decision of 2027", w.District, d("2027-03-08"), w.Lead.ID, "Số: 2/QĐ-SNV"},
+		{"another body starts at 1 in the same year", w.Unannounced, d("2027-04-01"), w.Member.ID, "Số: 1/QĐ-SNV"},
+		{"another year starts at 1", x1, d("2026-12-15"), w.Outsider.ID, "Số: 1/QĐ-SNV"},
+		{"the body's 2027 count goes on after the other year", x2, d("2027-06-01"), w.Outsider.ID, "Số: 2/QĐ-SNV"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := w.svc.SignDecision(ctx, w.planner, tc.visit.ID, decisionFor(tc.signed, tc.lead))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if line := inspections.NumberLine(got.Number, got.Symbol); line != tc.want || got.Year != tc.signed.Year {
+				t.Errorf("decision %s of %d, want %s", line, got.Year, tc.want)
+			}
+			if s := statusOf(t, w.db, tc.visit.ID); s != models.VisitDecisionSigned {
+				t.Errorf("visit status %s, want decision_signed", s)
+			}
+		})
+	}
+
+	t.Run("two decisions signed at the same time get distinct numbers", func(t *testing.T) {
+		y1 := w.Unplanned(t, w.db, w.CommuneA.ID, w.Outsider.ID, d("2028-03-06"), d("2028-03-07"))
+		y2 := w.Unplanned(t, w.db, w.CommuneB.ID, w.Outsider.ID, d("2028-03-13"), d("2028-03-14"))
+		var wg sync.WaitGroup
+		nums := make([]int, 2)
+		errs := make([]error, 2)
+		for i, v := range []models.Visit{y1, y2} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				dec, err := w.svc.SignDecision(ctx, w.planner, v.ID, decisionFor(d("2028-02-01"), w.Outsider.ID))
+				nums[i], errs[i] = dec.Number, err
+			}()
+		}
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatalf("errors: %v, %v", errs[0], errs[1])
+		}
+		if nums[0] == nums[1] || nums[0]+nums[1] != 3 {
+			t.Errorf("numbers %v, want 1 and 2", nums)
+		}
+	})
+}
+
+func TestDecisionReplacesTheTeamAndRefusesDoubleBooking(t *testing.T) {
+	w := setup(t)
+	ctx := context.Background()
+
+	t.Run("the team of the decision becomes the visit's team", func(t *testing.T) {
+		dec, err := w.svc.SignDecision(ctx, w.planner, w.District.ID, decisionFor(d("2027-03-01"), w.Lead.ID, w.Member.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var members []models.VisitMember
+		w.db.Where("visit_id = ?", w.District.ID).Order("role").Find(&members)
+		if len(members) != 2 || members[0].InspectorID != w.Lead.ID || members[0].Role != models.MemberLead ||
+			members[1].InspectorID != w.Member.ID {
+			t.Errorf("team %+v", members)
+		}
+		doc, err := w.svc.DecisionDocument(ctx, w.lead, w.District.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Leader().FullName != w.Lead.FullName || len(doc.Members()) != 1 || doc.NumberLine() != fmt.Sprintf("Số: %d/QĐ-SNV", dec.Number) {
+			t.Errorf("document %+v", doc)
+		}
+	})
+
+	t.Run("an inspector already on an overlapping visit is refused and nothing is written", func(t *testing.T) {
+		before := snapshot(t, w.db)
+		// Lead is on the planned visit of 15–17 March; Other is 15–16 March.
+		_, err := w.svc.SignDecision(ctx, w.planner, w.Other.ID, decisionFor(d("2027-03-01"), w.Outsider.ID, w.Lead.ID))
+		if !errors.Is(err, apperr.ErrConflict) {
+			t.Fatalf("err = %v, want a conflict", err)
+		}
+		var ae *apperr.Error
+		if !errors.As(err, &ae) || ae.VI == "" || ae.EN == "" {
+			t.Errorf("err %v has no message", err)
+		}
+		sameCounts(t, w.db, before)
+		if s := statusOf(t, w.db, w.Other.ID); s != models.VisitPlanned {
+			t.Errorf("status %s", s)
+		}
+	})
+}
+
+func TestOnlyTheTeamWritesAndNothingIsWrittenOtherwise(t *testing.T) {
+	w := setup(t)
+	ctx := context.Background()
+	before := snapshot(t, w.db)
+	for name, a := range map[string]authz.Actor{"an inspector not on the team": w.outsider, "an approver": w.approver} {
+		t.Run(name+" may not sign the decision", func(t *testing.T) {
+			_, err := w.svc.SignDecision(ctx, a, w.Planned.ID, decisionFor(d("2027-03-01"), w.Lead.ID, w.Member.ID))
+			if !errors.Is(err, apperr.ErrForbidden) {
+				t.Fatalf("err = %v, want forbidden", err)
+			}
+			_, err = w.svc.RecordEvent(ctx, a, w.Planned.ID, inspections.EventInput{Kind: models.EventCancelled,
+				OnDate: d("2027-03-01"), Reason: "Thử"})
+			if !errors.Is(err, apperr.ErrForbidden) {
+				t.Fatalf("event err = %v, want forbidden", err)
+			}
+		})
+	}
+	sameCounts(t, w.db, before)
+	t.Run("the outsider cannot even read the visit's work", func(t *testing.T) {
+		if _, err := w.svc.Work(ctx, w.outsider, w.Planned.ID); !errors.Is(err, apperr.ErrNotFound) {
+			t.Errorf("err = %v, want not found", err)
+		}
+	})
+}
+
+// toOnSiteEnded signs the decision and walks the visit to on_site_ended.
+func toOnSiteEnded(t *testing.T, w *world, a authz.Actor, v models.Visit, lead int64) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := w.svc.SignDecision(ctx, a, v.ID, decisionFor(d("2027-01-04"), lead)); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		next := inspections.Next(v.Form, statusOf(t, w.db, v.ID))
+		if _, err := w.svc.ChangeStatus(ctx, a, v.ID, inspections.StatusInput{To: next, OnDate: d("2027-01-18")}); err != nil {
+			t.Fatalf("to %s: %v", next, err)
+		}
+		if next == models.VisitOnSiteEnded {
+			return
+		}
+	}
+}
+
+func TestConclusionDeadlines(t *testing.T) {
+	w := setup(t)
+	ctx := context.Background()
+	var holidays []models.Holiday
+	for _, h := range seed.DefaultHolidays(2027) {
+		holidays = append(holidays, models.Holiday{Date: h.Date, Kind: h.Kind, NameVI: h.NameVI, NameEN: h.NameEN, LegalBasis: h.LegalBasis})
+	}
+	if err := w.db.Create(&holidays).Error; err != nil {
+		t.Fatal(err)
+	}
+	v := w.Unplanned(t, w.db, w.CommuneA.ID, w.Lead.ID, d("2027-01-18"), d("2027-01-20"))
+	toOnSiteEnded(t, w, w.lead, v, w.Lead.ID)
+	afterStart := time.Date(2027, 2, 1, 9, 0, 0, 0, hcm)
+
+	t.Run("a deadline before the conclusion's date is refused on its field and nothing is written", func(t *testing.T) {
+		before := snapshot(t, w.db)
+		in := inspections.ConclusionInput{SignedOn: d("2027-02-01"), SignerName: "Trần Văn Hùng", Summary: "Còn tồn tại.",
+			Recommendations: []inspections.RecommendationInput{
+				{OwnerUnitID: w.CommuneA.ID, Action: "Rà soát hồ sơ", WorkingDays: 10, Severity: models.SeverityLow},
+				{OwnerUnitID: w.CommuneA.ID, Action: "Chấn chỉnh", Deadline: models.DatePtr(d("2027-01-29")), Severity: models.SeverityHigh},
+			}}
+		_, _, err := w.svc.IssueConclusion(ctx, w.lead, v.ID, in, afterStart)
+		ve, ok := apperr.AsValidation(err)
+		if !ok || !ve.Has("recommendations[1].deadline") || len(ve.Fields) != 1 {
+			t.Fatalf("err = %v, want 422 on recommendations[1].deadline", err)
+		}
+		sameCounts(t, w.db, before)
+		if s := statusOf(t, w.db, v.ID); s != models.VisitOnSiteEnded {
+			t.Errorf("status %s", s)
+		}
+	})
+
+	t.Run("an owner unit outside the visited unit is refused", func(t *testing.T) {
+		in := inspections.ConclusionInput{SignedOn: d("2027-02-01"), SignerName: "Trần Văn Hùng", Summary: "Còn tồn tại.",
+			Recommendations: []inspections.RecommendationInput{
+				{OwnerUnitID: w.CommuneB.ID, Action: "Rà soát hồ sơ", WorkingDays: 10, Severity: models.SeverityLow}}}
+		_, _, err := w.svc.IssueConclusion(ctx, w.lead, v.ID, in, afterStart)
+		if ve, ok := apperr.AsValidation(err); !ok || !ve.Has("recommendations[0].owner_unit_id") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+
+	t.Run("ten working days from Monday 1 February 2027 cross Tết to 22 February", func(t *testing.T) {
+		in := inspections.ConclusionInput{SignedOn: d("2027-02-01"), SignerName: "Trần Văn Hùng", SignerTitle: "Giám đốc",
+			Summary: "Đơn vị còn chậm cập nhật hồ sơ công chức.",
+			Recommendations: []inspections.RecommendationInput{
+				{OwnerUnitID: w.CommuneA.ID, Action: "Cập nhật hồ sơ", WorkingDays: 10, Severity: models.SeverityMedium},
+				{OwnerUnitID: w.CommuneA.ID, Action: "Chấn chỉnh giờ làm việc", Deadline: models.DatePtr(d("2027-03-31")), Severity: models.SeverityHigh},
+			}}
+		c, recs, err := w.svc.IssueConclusion(ctx, w.lead, v.ID, in, afterStart)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := inspections.NumberLine(c.Number, c.Symbol); got != "Số: 1/KL-SNV" {
+			t.Errorf("number %s", got)
+		}
+		if recs[0].Deadline != d("2027-02-22") || recs[0].DeadlineWorkingDays == nil || *recs[0].DeadlineWorkingDays != 10 {
+			t.Errorf("deadline %s (%v working days), want 2027-02-22 (10)", recs[0].Deadline, recs[0].DeadlineWorkingDays)
+		}
+		if recs[1].Deadline != d("2027-03-31") || recs[1].DeadlineWorkingDays != nil {
+			t.Errorf("dated deadline %s", recs[1].Deadline)
+		}
+		if s := statusOf(t, w.db, v.ID); s != models.VisitConclusionIssued {
+			t.Errorf("status %s", s)
+		}
+		var notes []models.Notification
+		w.db.Where("user_id = ?", w.communeUser.ID).Find(&notes)
+		if len(notes) != 1 || notes[0].Link != "/recommendations" {
+			t.Fatalf("notifications of the commune's user: %+v", notes)
+		}
+		var mails int64
+		w.db.Table("mail_outbox").Where("to_email = ?", w.communeUser.Email).Count(&mails)
+		if mails != 1 {
+			t.Errorf("%d mails to the commune, want 1", mails)
+		}
+	})
+}
+
+func TestNoNoticeToAUnitThatMayNotKnowTheVisitYet(t *testing.T) {
+	w := setup(t)
+	ctx := context.Background()
+	v := w.Unplanned(t, w.db, w.CommuneA.ID, w.Lead.ID, d("2027-01-18"), d("2027-01-20"))
+	toOnSiteEnded(t, w, w.lead, v, w.Lead.ID)
+	// The clock before the first day: the visibility rule hides the visit from the unit.
+	beforeStart := time.Date(2027, 1, 10, 9, 0, 0, 0, hcm)
+	in := inspections.ConclusionInput{SignedOn: d("2027-01-25"), SignerName: "Trần Văn Hùng", Summary: "Tồn tại.",
+		Recommendations: []inspections.RecommendationInput{
+			{OwnerUnitID: w.CommuneA.ID, Action: "Cập nhật hồ sơ", Deadline: models.DatePtr(d("2027-03-31")), Severity: models.SeverityLow}}}
+	if _, _, err := w.svc.IssueConclusion(ctx, w.lead, v.ID, in, beforeStart); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, w.db, "notifications") + count(t, w.db, "mail_outbox"); n != 0 {
+		t.Errorf("%d notifications or mails, want none", n)
+	}
+}
+
+func TestEventsKeepTheirDateAndReasonAndApply(t *testing.T) {
+	w := setup(t)
+	ctx := context.Background()
+	v := w.Planned
+	rec := func(in inspections.EventInput) error {
+		_, err := w.svc.RecordEvent(ctx, w.lead, v.ID, in)
+		return err
+	}
+	t.Run("an extension without a reason or to an earlier day is refused on its field", func(t *testing.T) {
+		before := snapshot(t, w.db)
+		err := rec(inspections.EventInput{Kind: models.EventExtended, OnDate: d("2027-03-16"), NewEndDate: models.DatePtr(d("2027-03-19"))})
+		if ve, ok := apperr.AsValidation(err); !ok || !ve.Has("reason") {
+			t.Errorf("no reason: %v", err)
+		}
+		err = rec(inspections.EventInput{Kind: models.EventExtended, OnDate: d("2027-03-16"), NewEndDate: models.DatePtr(d("2027-03-16")), Reason: "Thêm hồ sơ"})
+		if ve, ok := apperr.AsValidation(err); !ok || !ve.Has("new_end_date") {
+			t.Errorf("earlier end: %v", err)
+		}
+		sameCounts(t, w.db, before)
+	})
+	t.Run("an extension moves the last day on site", func(t *testing.T) {
+		if err := rec(inspections.EventInput{Kind: models.EventExtended, OnDate: d("2027-03-16"),
+			NewEndDate: models.DatePtr(d("2027-03-19")), Reason: "Cần xác minh thêm hồ sơ"}); err != nil {
+			t.Fatal(err)
+		}
+		var got models.Visit
+		w.db.Take(&got, v.ID)
+		if *got.EndDate != d("2027-03-19") {
+			t.Errorf("end %s", got.EndDate)
+		}
+	})
+	t.Run("a suspended visit resumes in the status it had", func(t *testing.T) {
+		if err := rec(inspections.EventInput{Kind: models.EventSuspended, OnDate: d("2027-03-17"), Reason: "Đơn vị đề nghị"}); err != nil {
+			t.Fatal(err)
+		}
+		if s := statusOf(t, w.db, v.ID); s != models.VisitSuspended {
+			t.Fatalf("status %s", s)
+		}
+		if err := rec(inspections.EventInput{Kind: models.EventResumed, OnDate: d("2027-03-18")}); err != nil {
+			t.Fatal(err)
+		}
+		if s := statusOf(t, w.db, v.ID); s != models.VisitPlanned {
+			t.Errorf("status %s, want planned again", s)
+		}
+	})
+	t.Run("a cancelled visit goes no further and the history keeps every event", func(t *testing.T) {
+		if err := rec(inspections.EventInput{Kind: models.EventCancelled, OnDate: d("2027-03-18"), Reason: "Theo chỉ đạo"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := w.svc.SignDecision(ctx, w.lead, v.ID, decisionFor(d("2027-03-18"), w.Lead.ID))
+		if !errors.Is(err, apperr.ErrConflict) {
+			t.Errorf("decision on a cancelled visit: %v", err)
+		}
+		work, err := w.svc.Work(ctx, w.planner, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, e := range work.Events {
+			kinds = append(kinds, string(e.Kind)+"@"+e.OnDate.String())
+		}
+		want := "[extended@2027-03-16 suspended@2027-03-17 resumed@2027-03-18 cancelled@2027-03-18]"
+		if fmt.Sprint(kinds) != want {
+			t.Errorf("history %v, want %s", kinds, want)
+		}
+	})
+}

@@ -1,0 +1,121 @@
+package inspections
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"khung/app/apperr"
+	"khung/app/audit"
+	"khung/app/authz"
+	"khung/models"
+)
+
+// UnplannedInput is an unannounced or verification visit that a planner
+// creates outside the framework plan.
+type UnplannedInput struct {
+	UnitID     int64       `json:"unit_id" form:"unit_id" validate:"required,min=1"`
+	Form       models.Form `json:"form" form:"form" validate:"required,oneof=unannounced verification"`
+	LeadBodyID int64       `json:"lead_body_id" form:"lead_body_id" validate:"required,min=1"`
+	StartDate  models.Date `json:"start_date" form:"start_date" validate:"required" label:"Ngày bắt đầu|Start date"`
+	EndDate    models.Date `json:"end_date" form:"end_date" validate:"required,gtefield=StartDate"`
+	LeadID     int64       `json:"lead_id" form:"lead_id" validate:"required,min=1"`
+	MemberIDs  []int64     `json:"member_ids" form:"member_ids" validate:"max=30,dive,min=1"`
+	Reason     string      `json:"reason" form:"reason" validate:"notblank,max=2000"`
+}
+
+// CreateUnplanned creates an unannounced or verification visit outside any
+// plan (plan_version_id NULL) with its team, and records why in its history.
+func (s *Service) CreateUnplanned(ctx context.Context, a authz.Actor, in UnplannedInput) (models.Visit, error) {
+	in.Reason = strings.TrimSpace(in.Reason)
+	var v models.Visit
+	if err := authz.Require(a, authz.ManagePlans); err != nil {
+		return v, err
+	}
+	if err := apperr.Validate(in); err != nil {
+		return v, err
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&models.Unit{}).Where("id = ?", in.UnitID).Count(&n).Error; err != nil {
+			return fmt.Errorf("unit %d: %w", in.UnitID, err)
+		}
+		if n == 0 {
+			return apperr.Invalid("unit_id", "exists", "Không có đơn vị này.", "No such unit.")
+		}
+		if err := tx.Model(&models.Body{}).Where("id = ? AND active", in.LeadBodyID).Count(&n).Error; err != nil {
+			return fmt.Errorf("body %d: %w", in.LeadBodyID, err)
+		}
+		if n == 0 {
+			return apperr.Invalid("lead_body_id", "exists", "Không có cơ quan chủ trì này.", "No such lead body.")
+		}
+		team, err := loadTeam(tx, DecisionInput{LeadID: in.LeadID, MemberIDs: in.MemberIDs})
+		if err != nil {
+			return err
+		}
+		start, end := in.StartDate, in.EndDate
+		// The code is made of the new id; until then the transaction's own id
+		// is a placeholder no other transaction can hold.
+		var txid int64
+		if err := tx.Raw(`SELECT txid_current()`).Scan(&txid).Error; err != nil {
+			return fmt.Errorf("transaction id: %w", err)
+		}
+		v = models.Visit{Code: fmt.Sprintf("dx-new-%d", txid), Year: start.Year,
+			UnitID: in.UnitID, Form: in.Form, LeadBodyID: in.LeadBodyID, StartDate: &start, EndDate: &end,
+			Days: start.DaysUntil(end) + 1, TeamSize: len(team), Priority: 1, Status: models.VisitPlanned,
+			Why: models.JSON(`[]`)}
+		if err := tx.Create(&v).Error; err != nil {
+			return fmt.Errorf("create unplanned visit: %w", err)
+		}
+		v.Code = fmt.Sprintf("v-dx-%05d", v.ID)
+		if err := tx.Model(&models.Visit{}).Where("id = ?", v.ID).Update("code", v.Code).Error; err != nil {
+			return fmt.Errorf("code of visit %d: %w", v.ID, err)
+		}
+		if err := replaceTeam(tx, v.ID, team); err != nil {
+			return err
+		}
+		// The reason for an unplanned visit goes into its history as its first entry.
+		to := models.VisitPlanned
+		ev := models.VisitEvent{VisitID: v.ID, Kind: models.EventStatusChange, ToStatus: &to, OnDate: start,
+			Reason: in.Reason, UserID: userID(a)}
+		if err := tx.Omit("At").Create(&ev).Error; err != nil {
+			return fmt.Errorf("history of visit %d: %w", v.ID, err)
+		}
+		return audit.Record(tx, a, "visit.create_unplanned", "visit", v.ID, nil, map[string]any{"visit": v, "team": team})
+	})
+	return v, err
+}
+
+// Choices are what the form of an unplanned visit offers.
+type Choices struct {
+	Units      []Option
+	Bodies     []Option
+	Inspectors []InspectorOption
+}
+
+// UnplannedChoices lists the units (without the city itself), active bodies
+// and active inspectors for the form.
+func (s *Service) UnplannedChoices(ctx context.Context, a authz.Actor) (Choices, error) {
+	var ch Choices
+	if err := authz.Require(a, authz.ManagePlans); err != nil {
+		return ch, err
+	}
+	db := s.db.WithContext(ctx)
+	if err := db.Raw(`SELECT id, code, name AS label FROM units WHERE parent_id IS NOT NULL AND valid_to IS NULL
+		ORDER BY path LIMIT 2000`).Scan(&ch.Units).Error; err != nil {
+		return ch, fmt.Errorf("units: %w", err)
+	}
+	if err := db.Raw(`SELECT id, code, name AS label FROM bodies WHERE active ORDER BY precedence, name`).Scan(&ch.Bodies).Error; err != nil {
+		return ch, fmt.Errorf("bodies: %w", err)
+	}
+	var rows []models.Inspector
+	if err := db.Where("active").Order("full_name, code").Limit(1000).Find(&rows).Error; err != nil {
+		return ch, fmt.Errorf("inspectors: %w", err)
+	}
+	for _, r := range rows {
+		ch.Inspectors = append(ch.Inspectors, InspectorOption{ID: r.ID, Code: r.Code, FullName: r.FullName, Title: r.Title, CanLead: r.CanLead})
+	}
+	return ch, nil
+}

@@ -1,0 +1,566 @@
+// Package remediation is the unit's side of the follow-up of an inspection
+// conclusion: the recommendations a unit must act on, with their deadlines
+// counted in working days; the remediation reports it sends with evidence
+// files; the inspector's verdict on each report (accepted, or returned with a
+// reason); and the notifications that tell the other side. It also checks
+// uploaded evidence by content (upload.go) and serves the user's in-app
+// notifications (inbox.go).
+package remediation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"khung/app/apperr"
+	"khung/app/audit"
+	"khung/app/authz"
+	"khung/app/calendar"
+	"khung/app/followup"
+	"khung/models"
+)
+
+// Service reads recommendations and records remediation reports and verdicts.
+type Service struct {
+	db      *gorm.DB
+	baseURL string         // absolute links in mails, e.g. "https://khung.hanoi.gov.vn"
+	loc     *time.Location // the platform's zone: "today" and the days of timestamps
+}
+
+// New returns the service on db. baseURL prefixes links in mails; loc is the
+// platform's time zone (Asia/Ho_Chi_Minh).
+func New(db *gorm.DB, baseURL string, loc *time.Location) *Service {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &Service{db: db, baseURL: strings.TrimRight(baseURL, "/"), loc: loc}
+}
+
+// MaxReportLength caps the text of a remediation report, in characters.
+const MaxReportLength = 20000
+
+// Item is one recommendation as the lists show it: what must be done, by
+// whom, by when, under which conclusion, and how the deadline stands today.
+type Item struct {
+	ID                  int64                       `json:"id"`
+	ConclusionID        int64                       `json:"conclusion_id"`
+	VisitID             int64                       `json:"visit_id"`
+	ConclusionNumber    int                         `json:"conclusion_number"`
+	ConclusionSymbol    string                      `json:"conclusion_symbol"`
+	ConclusionSignedOn  models.Date                 `json:"conclusion_signed_on"`
+	OwnerUnitID         int64                       `json:"owner_unit_id"`
+	OwnerUnitName       string                      `json:"owner_unit_name"`
+	Action              string                      `json:"action"`
+	Deadline            models.Date                 `json:"deadline"`
+	DeadlineWorkingDays *int                        `json:"deadline_working_days"`
+	Severity            models.Severity             `json:"severity"`
+	Status              models.RecommendationStatus `json:"status"`
+	ClosedAt            *time.Time                  `json:"closed_at"`
+	// Computed as of today.
+	Overdue            bool `json:"overdue"`              // past the deadline and neither done nor cancelled
+	WorkingDaysLeft    int  `json:"working_days_left"`    // working days after today up to the deadline
+	OverdueWorkingDays int  `json:"overdue_working_days"` // working days after the deadline up to today
+}
+
+// Reference is the conclusion's number and symbol as printed: "Số: 12/KL-SNV".
+func (i Item) Reference() string {
+	return fmt.Sprintf("Số: %d/%s", i.ConclusionNumber, i.ConclusionSymbol)
+}
+
+// Open tells whether the recommendation still waits for something.
+func (i Item) Open() bool { return isOpen(i.Status) }
+
+func isOpen(s models.RecommendationStatus) bool {
+	return s == models.RecommendationOpen || s == models.RecommendationReported || s == models.RecommendationReturned
+}
+
+// Filter narrows the list of recommendations.
+type Filter struct {
+	Status  models.RecommendationStatus // "" for all
+	Overdue bool                        // only those past their deadline and not closed
+}
+
+// Statuses lists the recommendation statuses in the order of their life.
+func Statuses() []models.RecommendationStatus {
+	return []models.RecommendationStatus{models.RecommendationOpen, models.RecommendationReported,
+		models.RecommendationReturned, models.RecommendationDone, models.RecommendationCancelled}
+}
+
+// ListLimit caps one page of recommendations.
+const ListLimit = 500
+
+// itemColumns selects an Item from recommendations, conclusions c and units u.
+const itemColumns = `recommendations.id, recommendations.conclusion_id, c.visit_id,
+	c.number AS conclusion_number, c.symbol AS conclusion_symbol, c.signed_on AS conclusion_signed_on,
+	recommendations.owner_unit_id, u.name AS owner_unit_name, recommendations.action, recommendations.deadline,
+	recommendations.deadline_working_days, recommendations.severity, recommendations.status, recommendations.closed_at`
+
+func (s *Service) itemQuery(ctx context.Context, db *gorm.DB, a authz.Actor) *gorm.DB {
+	return db.WithContext(ctx).Table("recommendations").
+		Select(itemColumns).
+		Joins("JOIN conclusions c ON c.id = recommendations.conclusion_id").
+		Joins("JOIN units u ON u.id = recommendations.owner_unit_id").
+		Scopes(authz.RecommendationScope(a))
+}
+
+// List returns the recommendations a may read that match f, the overdue and
+// nearest deadlines first, with how each deadline stands on today.
+func (s *Service) List(ctx context.Context, a authz.Actor, f Filter, today models.Date) ([]Item, error) {
+	if !a.LoggedIn() {
+		return nil, apperr.ErrUnauthenticated
+	}
+	q := s.itemQuery(ctx, s.db, a)
+	if f.Status != "" {
+		q = q.Where("recommendations.status = ?", f.Status)
+	}
+	if f.Overdue {
+		q = q.Where("recommendations.deadline < ? AND recommendations.status IN ('open', 'reported', 'returned')", today)
+	}
+	var items []Item
+	// Open ones first (by deadline), then closed ones, most recent first.
+	err := q.Order("recommendations.status IN ('done', 'cancelled'), " +
+		"CASE WHEN recommendations.status IN ('done', 'cancelled') THEN NULL ELSE recommendations.deadline END, " +
+		"recommendations.closed_at DESC, recommendations.id").
+		Limit(ListLimit).Scan(&items).Error
+	if err != nil {
+		return nil, fmt.Errorf("list recommendations: %w", err)
+	}
+	if err := s.measure(ctx, s.db, items, today); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// measure sets how each item's deadline stands on today, in working days.
+func (s *Service) measure(ctx context.Context, db *gorm.DB, items []Item, today models.Date) error {
+	if len(items) == 0 {
+		return nil
+	}
+	from, to := today.Year, today.Year
+	for _, it := range items {
+		from, to = min(from, it.Deadline.Year), max(to, it.Deadline.Year)
+	}
+	w, err := LoadWorkdays(ctx, db, from, to)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		it := &items[i]
+		d, t := it.Deadline.Time(), today.Time()
+		it.Overdue = it.Open() && it.Deadline.Before(today)
+		if it.Deadline.Before(today) {
+			if it.OverdueWorkingDays, err = w.Between(d, t); err != nil {
+				return fmt.Errorf("recommendation %d: %w", it.ID, err)
+			}
+		} else if it.WorkingDaysLeft, err = w.Between(t, d); err != nil {
+			return fmt.Errorf("recommendation %d: %w", it.ID, err)
+		}
+	}
+	return nil
+}
+
+// LoadWorkdays builds the working calendars of the years from..to from the
+// holidays table (a year without rows is Monday to Friday).
+func LoadWorkdays(ctx context.Context, db *gorm.DB, from, to int) (*followup.Workdays, error) {
+	var days []models.Holiday
+	if err := db.WithContext(ctx).Select("date", "kind").
+		Where("date BETWEEN ? AND ?", models.NewDate(from, 1, 1), models.NewDate(to, 12, 31)).
+		Find(&days).Error; err != nil {
+		return nil, fmt.Errorf("read holidays %d–%d: %w", from, to, err)
+	}
+	off, extra := map[int][]time.Time{}, map[int][]time.Time{}
+	for _, h := range days {
+		if h.Kind == models.HolidayWorkingSaturday {
+			extra[h.Date.Year] = append(extra[h.Date.Year], h.Date.Time())
+		} else {
+			off[h.Date.Year] = append(off[h.Date.Year], h.Date.Time())
+		}
+	}
+	var years []*calendar.Year
+	for y := from; y <= to; y++ {
+		c, err := calendar.New(y, off[y], extra[y])
+		if err != nil {
+			return nil, fmt.Errorf("working calendar of %d: %w", y, err)
+		}
+		years = append(years, c)
+	}
+	return followup.NewWorkdays(years...)
+}
+
+// Report is one remediation report with its files and the names of the people
+// who sent and judged it.
+type Report struct {
+	models.RemediationReport
+	SubmitterName string
+	DeciderName   string
+	Files         []models.Attachment // without their data
+}
+
+// Detail is a recommendation with the conclusion it comes from, the full
+// history of its reports, and what the reader may do with it.
+type Detail struct {
+	Item
+	ConclusionSummary string
+	SignerName        string
+	Reports           []Report // oldest first
+	Pending           *Report  // the report waiting for a verdict, if any
+	CanReport         bool     // a may send a report now
+	CanVerify         bool     // a may accept or return the pending report
+}
+
+// Get returns the recommendation id if a may read it (else ErrNotFound).
+func (s *Service) Get(ctx context.Context, a authz.Actor, id int64, today models.Date) (Detail, error) {
+	var d Detail
+	if !a.LoggedIn() {
+		return d, apperr.ErrUnauthenticated
+	}
+	var items []Item
+	if err := s.itemQuery(ctx, s.db, a).Where("recommendations.id = ?", id).Limit(1).Scan(&items).Error; err != nil {
+		return d, fmt.Errorf("read recommendation %d: %w", id, err)
+	}
+	if len(items) == 0 {
+		return d, fmt.Errorf("recommendation %d: %w", id, apperr.ErrNotFound)
+	}
+	if err := s.measure(ctx, s.db, items, today); err != nil {
+		return d, err
+	}
+	d.Item = items[0]
+	var c models.Conclusion
+	if err := s.db.WithContext(ctx).Select("summary", "signer_name").First(&c, d.ConclusionID).Error; err != nil {
+		return d, fmt.Errorf("read conclusion %d: %w", d.ConclusionID, err)
+	}
+	d.ConclusionSummary, d.SignerName = c.Summary, c.SignerName
+	reports, err := s.reports(ctx, "r.recommendation_id = ?", []any{id}, "r.submitted_at, r.id")
+	if err != nil {
+		return d, err
+	}
+	d.Reports = reports
+	for i := range d.Reports {
+		if d.Reports[i].Outcome == models.ReportPending {
+			d.Pending = &d.Reports[i]
+		}
+	}
+	d.CanReport = authz.Can(a, authz.ReportRemediation) &&
+		(d.Status == models.RecommendationOpen || d.Status == models.RecommendationReturned)
+	if d.Pending != nil && authz.Can(a, authz.VerifyRemediation) {
+		ok, err := s.onTeam(s.db.WithContext(ctx), a, d.ConclusionID)
+		if err != nil {
+			return d, err
+		}
+		d.CanVerify = ok
+	}
+	return d, nil
+}
+
+// reports reads remediation reports r matching where, with their people and files.
+func (s *Service) reports(ctx context.Context, where string, args []any, order string) ([]Report, error) {
+	type row struct {
+		models.RemediationReport
+		SubmitterName string
+		DeciderName   string
+	}
+	var rows []row
+	err := s.db.WithContext(ctx).Table("remediation_reports r").
+		Select("r.*, COALESCE(su.full_name, '') AS submitter_name, COALESCE(du.full_name, '') AS decider_name").
+		Joins("LEFT JOIN users su ON su.id = r.submitted_by").
+		Joins("LEFT JOIN users du ON du.id = r.decided_by").
+		Where(where, args...).Order(order).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("read remediation reports: %w", err)
+	}
+	out := make([]Report, len(rows))
+	ids := make([]int64, len(rows))
+	index := map[int64]int{}
+	for i, r := range rows {
+		out[i] = Report{RemediationReport: r.RemediationReport, SubmitterName: r.SubmitterName, DeciderName: r.DeciderName}
+		ids[i] = r.ID
+		index[r.ID] = i
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var files []models.Attachment
+	if err := s.db.WithContext(ctx).Omit("data").Where("remediation_report_id IN ?", ids).
+		Order("id").Find(&files).Error; err != nil {
+		return nil, fmt.Errorf("read evidence files: %w", err)
+	}
+	for _, f := range files {
+		i := index[*f.RemediationReportID]
+		out[i].Files = append(out[i].Files, f)
+	}
+	return out, nil
+}
+
+// onTeam tells whether a may verify reports on the recommendations of
+// conclusion: a planner always, an inspector when on the visit's team.
+func (s *Service) onTeam(tx *gorm.DB, a authz.Actor, conclusionID int64) (bool, error) {
+	switch {
+	case a.Role == models.RolePlanner:
+		return true, nil
+	case a.Role != models.RoleInspector || a.InspectorID == 0:
+		return false, nil
+	}
+	var n int64
+	err := tx.Raw(`SELECT count(*) FROM conclusions c JOIN visit_members m ON m.visit_id = c.visit_id
+		WHERE c.id = ? AND m.inspector_id = ?`, conclusionID, a.InspectorID).Scan(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("check team of conclusion %d: %w", conclusionID, err)
+	}
+	return n > 0, nil
+}
+
+// ReportInput is what a unit sends about a recommendation.
+type ReportInput struct {
+	Body  string
+	Files []File // checked with CheckUpload / CheckBytes
+}
+
+// Submit records a remediation report on recommendation recID with its
+// evidence files, sets the recommendation to reported, and tells the visit's
+// team leader. The recommendation must be one of a's units (else
+// ErrNotFound), open or returned, with no report pending.
+func (s *Service) Submit(ctx context.Context, a authz.Actor, recID int64, in ReportInput, now time.Time) (models.RemediationReport, error) {
+	var rep models.RemediationReport
+	if err := authz.Require(a, authz.ReportRemediation); err != nil {
+		return rep, err
+	}
+	body := strings.TrimSpace(in.Body)
+	v := &apperr.ValidationError{}
+	switch {
+	case body == "":
+		v.Add("body", "required", "Vui lòng nhập nội dung báo cáo kết quả khắc phục.", "Please write what was done to remedy it.")
+	case utf8.RuneCountInString(body) > MaxReportLength:
+		v.Add("body", "max", fmt.Sprintf("Nội dung báo cáo dài quá %d ký tự.", MaxReportLength),
+			fmt.Sprintf("The report is longer than %d characters.", MaxReportLength))
+	}
+	if len(in.Files) > MaxFilesPerUpload {
+		v.Add("files", "max_files", fmt.Sprintf("Chỉ được gửi tối đa %d tệp.", MaxFilesPerUpload),
+			fmt.Sprintf("At most %d files may be sent.", MaxFilesPerUpload))
+	}
+	if err := v.Err(); err != nil {
+		return rep, err
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var rec models.Recommendation
+		// Lock the recommendation: two reports sent at once must not both pass the status check.
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Scopes(authz.RecommendationScope(a)).
+			First(&rec, recID).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("recommendation %d: %w", recID, apperr.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("read recommendation %d: %w", recID, err)
+		}
+		switch rec.Status {
+		case models.RecommendationReported:
+			return apperr.New(apperr.ErrConflict, "Kiến nghị này đã có báo cáo đang chờ đoàn kiểm tra xem xét.",
+				"This recommendation already has a report waiting for the inspection team's verdict.")
+		case models.RecommendationDone, models.RecommendationCancelled:
+			return apperr.New(apperr.ErrConflict, "Kiến nghị này đã kết thúc, không nhận thêm báo cáo.",
+				"This recommendation is closed and takes no more reports.")
+		}
+		rep = models.RemediationReport{RecommendationID: rec.ID, Body: body, SubmittedAt: now, Outcome: models.ReportPending}
+		if a.UserID != 0 {
+			uid := a.UserID
+			rep.SubmittedBy = &uid
+		}
+		if err := tx.Create(&rep).Error; err != nil {
+			return fmt.Errorf("create remediation report: %w", err)
+		}
+		var stored []models.Attachment
+		for _, f := range in.Files {
+			att, err := StoreFile(tx, f, Owner{RemediationReportID: &rep.ID}, a.UserID)
+			if err != nil {
+				return err
+			}
+			stored = append(stored, att)
+		}
+		before := rec.Status
+		if err := tx.Model(&rec).Updates(map[string]any{"status": models.RecommendationReported, "updated_at": now}).Error; err != nil {
+			return fmt.Errorf("mark recommendation %d reported: %w", rec.ID, err)
+		}
+		if err := audit.Record(tx, a, "remediation.submit", "remediation_report", rep.ID, nil,
+			map[string]any{"recommendation_id": rec.ID, "status_before": before, "body": body, "files": stored}); err != nil {
+			return err
+		}
+		return s.notifySubmitted(ctx, tx, rep, rec, now)
+	})
+	if err != nil {
+		return models.RemediationReport{}, err
+	}
+	return rep, nil
+}
+
+// Verdict is an inspector's decision on a pending report.
+type Verdict struct {
+	Accept bool
+	Reason string // required when returning
+}
+
+// Decide accepts (→ recommendation done) or returns (→ returned, with a
+// reason) the pending report reportID, and tells the unit's users. Only a
+// planner or an inspector on the visit's team may decide (else ErrForbidden).
+func (s *Service) Decide(ctx context.Context, a authz.Actor, reportID int64, v Verdict, now time.Time) (models.RemediationReport, error) {
+	var rep models.RemediationReport
+	if err := authz.Require(a, authz.VerifyRemediation); err != nil {
+		return rep, err
+	}
+	reason := strings.TrimSpace(v.Reason)
+	switch {
+	case !v.Accept && reason == "":
+		return rep, apperr.Invalid("reason", "required", "Vui lòng nêu lý do trả lại báo cáo.",
+			"Please give the reason for returning the report.")
+	case utf8.RuneCountInString(reason) > MaxReportLength:
+		return rep, apperr.Invalid("reason", "max", fmt.Sprintf("Lý do dài quá %d ký tự.", MaxReportLength),
+			fmt.Sprintf("The reason is longer than %d characters.", MaxReportLength))
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&rep, reportID).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("remediation report %d: %w", reportID, apperr.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("read remediation report %d: %w", reportID, err)
+		}
+		var rec models.Recommendation
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&rec, rep.RecommendationID).Error; err != nil {
+			return fmt.Errorf("read recommendation %d: %w", rep.RecommendationID, err)
+		}
+		ok, err := s.onTeam(tx, a, rec.ConclusionID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.New(apperr.ErrForbidden, "Chỉ thành viên đoàn kiểm tra của cuộc kiểm tra này mới được xem xét báo cáo.",
+				"Only a member of this visit's inspection team may judge the report.")
+		}
+		if rep.Outcome != models.ReportPending {
+			return apperr.New(apperr.ErrConflict, "Báo cáo này đã được xem xét.", "This report has already been judged.")
+		}
+		before := rep
+		decided := now
+		if decided.Before(rep.SubmittedAt) {
+			decided = rep.SubmittedAt // the database refuses a verdict older than the report
+		}
+		uid := a.UserID
+		rep.DecidedBy, rep.DecidedAt = &uid, &decided
+		recUpdate := map[string]any{"updated_at": now}
+		if v.Accept {
+			rep.Outcome, rep.DecisionReason = models.ReportAccepted, reason
+			recUpdate["status"], recUpdate["closed_at"] = models.RecommendationDone, decided
+		} else {
+			rep.Outcome, rep.DecisionReason = models.ReportReturned, reason
+			recUpdate["status"] = models.RecommendationReturned
+		}
+		if err := tx.Model(&rep).Select("outcome", "decided_by", "decided_at", "decision_reason").Updates(&rep).Error; err != nil {
+			return fmt.Errorf("record verdict on report %d: %w", rep.ID, err)
+		}
+		if err := tx.Model(&rec).Updates(recUpdate).Error; err != nil {
+			return fmt.Errorf("update recommendation %d: %w", rec.ID, err)
+		}
+		action := "remediation.return"
+		if v.Accept {
+			action = "remediation.accept"
+		}
+		if err := audit.Record(tx, a, action, "remediation_report", rep.ID, before, rep); err != nil {
+			return err
+		}
+		return s.notifyDecided(ctx, tx, rep, rec, now)
+	})
+	if err != nil {
+		return models.RemediationReport{}, err
+	}
+	return rep, nil
+}
+
+// QueueItem is a pending report in the inspector's queue.
+type QueueItem struct {
+	Report
+	Item Item
+}
+
+// Queue returns the pending reports on the recommendations a may read and
+// judge, the oldest first.
+func (s *Service) Queue(ctx context.Context, a authz.Actor, today models.Date) ([]QueueItem, error) {
+	if err := authz.Require(a, authz.VerifyRemediation); err != nil {
+		return nil, err
+	}
+	var items []Item
+	err := s.itemQuery(ctx, s.db, a).
+		Where("recommendations.id IN (SELECT recommendation_id FROM remediation_reports WHERE outcome = 'pending')").
+		Order("recommendations.deadline, recommendations.id").Limit(ListLimit).Scan(&items).Error
+	if err != nil {
+		return nil, fmt.Errorf("list pending reports: %w", err)
+	}
+	if err := s.measure(ctx, s.db, items, today); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(items))
+	byRec := map[int64]Item{}
+	for i, it := range items {
+		ids[i] = it.ID
+		byRec[it.ID] = it
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	reps, err := s.reports(ctx, "r.outcome = 'pending' AND r.recommendation_id IN ?", []any{ids}, "r.submitted_at, r.id")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]QueueItem, len(reps))
+	for i, r := range reps {
+		out[i] = QueueItem{Report: r, Item: byRec[r.RecommendationID]}
+	}
+	return out, nil
+}
+
+// Attachment returns a stored file with its data when a may read its owner:
+// evidence of a report on a recommendation a may read; papers of a visit,
+// finding, decision or conclusion when a is on the visit's team or a
+// planner/approver (units read conclusions only through their recommendations).
+func (s *Service) Attachment(ctx context.Context, a authz.Actor, id int64) (models.Attachment, error) {
+	var f models.Attachment
+	if !a.LoggedIn() {
+		return f, apperr.ErrUnauthenticated
+	}
+	if err := s.db.WithContext(ctx).First(&f, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return f, fmt.Errorf("attachment %d: %w", id, apperr.ErrNotFound)
+		}
+		return f, fmt.Errorf("read attachment %d: %w", id, err)
+	}
+	var n int64
+	var err error
+	switch {
+	case f.RemediationReportID != nil:
+		err = s.db.WithContext(ctx).Model(&models.Recommendation{}).Scopes(authz.RecommendationScope(a)).
+			Where("recommendations.id = (SELECT recommendation_id FROM remediation_reports WHERE id = ?)", *f.RemediationReportID).
+			Count(&n).Error
+	case f.ConclusionID != nil && a.Role == models.RoleUnit:
+		err = s.db.WithContext(ctx).Model(&models.Recommendation{}).Scopes(authz.RecommendationScope(a)).
+			Where("recommendations.conclusion_id = ?", *f.ConclusionID).Count(&n).Error
+	case a.Role == models.RoleUnit || a.Role == models.RoleViewer || a.Role == models.RoleAdmin:
+		n = 0
+	default:
+		err = s.db.WithContext(ctx).Model(&models.Visit{}).Scopes(authz.VisitScope(a)).
+			Where(`visits.id = COALESCE(?::bigint,
+				(SELECT visit_id FROM findings WHERE id = ?::bigint),
+				(SELECT visit_id FROM decisions WHERE id = ?::bigint),
+				(SELECT visit_id FROM conclusions WHERE id = ?::bigint))`,
+				f.VisitID, f.FindingID, f.DecisionID, f.ConclusionID).Count(&n).Error
+	}
+	if err != nil {
+		return models.Attachment{}, fmt.Errorf("check access to attachment %d: %w", id, err)
+	}
+	if n == 0 {
+		return models.Attachment{}, fmt.Errorf("attachment %d: %w", id, apperr.ErrNotFound)
+	}
+	return f, nil
+}

@@ -1,0 +1,428 @@
+package routes
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"mime/multipart"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"khung/app/apperr"
+	"khung/app/authz"
+	"khung/app/inspections"
+	"khung/app/remediation"
+	"khung/app/visits"
+	"khung/models"
+	"khung/views"
+)
+
+// inspectionsUI serves the work of a visit: its page (lifecycle, history,
+// decision, findings, conclusion and recommendations), the printable
+// decision, the evidence files and the /api/v1/visits/{id}/… resources.
+type inspectionsUI struct {
+	*Handlers
+	svc *inspections.Service
+}
+
+// recommendationRows is how many recommendation rows the conclusion form offers.
+const recommendationRows = 5
+
+// registerInspections adds the work pages and JSON resources of visits.
+// Planners and approvers read every visit, inspectors the visits they are on;
+// writing needs WorkOnVisits and, for an inspector, a place on the team
+// (checked by the service in the write's transaction).
+func registerInspections(app *fiber.App, h *Handlers) {
+	base := ""
+	if h.Config.BaseURL != nil {
+		base = h.Config.BaseURL.String()
+	}
+	ui := &inspectionsUI{Handlers: h, svc: inspections.New(h.DB, h.Config.TimeZone, base)}
+	read := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleInspector)
+	work := h.RequirePermission(authz.WorkOnVisits)
+
+	app.Get("/inspections/assets/inspections.css", ui.stylesheet)
+	app.Get("/visits/new", h.RequirePermission(authz.ManagePlans), ui.newUnplannedPage)
+	app.Post("/visits", h.RequirePermission(authz.ManagePlans), ui.createUnplanned)
+	app.Get("/visits/:id<int>", h.RequireLogin, ui.workPage)
+	app.Get("/visits/:id<int>/decision/print", read, ui.decisionPrint)
+	app.Post("/visits/:id<int>/decision", work, ui.signDecision)
+	app.Post("/visits/:id<int>/status", work, ui.changeStatus)
+	app.Post("/visits/:id<int>/events", work, ui.recordEvent)
+	app.Post("/visits/:id<int>/findings", work, ui.addFinding)
+	app.Post("/visits/:id<int>/conclusion", work, ui.issueConclusion)
+	app.Get("/visits/files/:id<int>", read, ui.download)
+	app.Get("/conclusions/:id<int>", h.RequireLogin, ui.conclusionPage)
+
+	app.Get("/api/v1/visits/:id<int>/work", read, ui.apiWork)
+	app.Post("/api/v1/visits/:id<int>/decision", work, ui.apiDecision)
+	app.Post("/api/v1/visits/:id<int>/findings", work, ui.apiFinding)
+	app.Post("/api/v1/visits/:id<int>/conclusion", work, ui.apiConclusion)
+	app.Post("/api/v1/visits/:id<int>/status", work, ui.apiStatus)
+	app.Post("/api/v1/visits/:id<int>/events", work, ui.apiEvent)
+}
+
+// stylesheet serves the work page's styles, kept next to its template.
+func (ui *inspectionsUI) stylesheet(c *fiber.Ctx) error {
+	css, err := fs.ReadFile(views.Templates(), "inspections/inspections.css")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(css)
+}
+
+func visitParam(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}
+
+// workPage: GET /visits/:id — the visit's work page. A unit user or a viewer
+// (whom notifications also send here) reads the visit on the calendar, under
+// the one visibility rule.
+func (ui *inspectionsUI) workPage(c *fiber.Ctx) error {
+	id, err := visitParam(c)
+	if err != nil {
+		return err
+	}
+	if a := actorOf(c); a.Is(models.RoleUnit, models.RoleViewer) {
+		return c.Redirect(fmt.Sprintf("/calendar/visits/%d", id), fiber.StatusSeeOther)
+	}
+	return ui.renderWork(c, id, nil)
+}
+
+// renderWork shows the work page; with err (a refused form) it shows the
+// page again with the status of err, the posted values and the messages.
+func (ui *inspectionsUI) renderWork(c *fiber.Ctx, id int64, formErr error) error {
+	a := actorOf(c)
+	w, err := ui.svc.Work(ctxOf(c), a, id)
+	if err != nil {
+		return err
+	}
+	canWrite, err := ui.svc.CanWrite(ctxOf(c), a, id)
+	if err != nil {
+		return err
+	}
+	if canWrite {
+		if err := ui.svc.WithChoices(ctxOf(c), &w); err != nil {
+			return err
+		}
+	}
+	today := visits.Today(ui.Now(), ui.Config.TimeZone)
+	data := fiber.Map{
+		"Title":      trOf(c).T("inspections.title", "Unit", w.UnitName),
+		"W":          w,
+		"CanWrite":   canWrite,
+		"Today":      today.String(),
+		"Rows":       formRows(),
+		"Severities": []models.Severity{models.SeverityLow, models.SeverityMedium, models.SeverityHigh},
+		"EventKinds": []models.VisitEventKind{models.EventExtended, models.EventSuspended, models.EventResumed, models.EventCancelled},
+		"Overdue":    overdueIDs(w.Recommendations, today),
+	}
+	if formErr != nil {
+		return ui.renderForm422(c, "inspections/work", data, formErr)
+	}
+	return ui.render(c, "inspections/work", data)
+}
+
+// formRow is one recommendation row of the conclusion form: its index in the
+// field names and its number for people.
+type formRow struct{ I, N int }
+
+func formRows() []formRow {
+	rows := make([]formRow, recommendationRows)
+	for i := range rows {
+		rows[i] = formRow{I: i, N: i + 1}
+	}
+	return rows
+}
+
+// overdueIDs marks the recommendations past their deadline and not closed.
+func overdueIDs(recs []inspections.RecommendationView, today models.Date) map[int64]bool {
+	out := map[int64]bool{}
+	for _, r := range recs {
+		open := r.Status != models.RecommendationDone && r.Status != models.RecommendationCancelled
+		if open && r.Deadline.Before(today) {
+			out[r.ID] = true
+		}
+	}
+	return out
+}
+
+// afterWrite redirects to the work page with a flash, or shows the refused
+// form again.
+func (ui *inspectionsUI) afterWrite(c *fiber.Ctx, id int64, err error, flash, anchor string) error {
+	_, invalid := apperr.AsValidation(err)
+	switch {
+	case invalid || errors.Is(err, apperr.ErrConflict) || errors.Is(err, apperr.ErrBadRequest):
+		return ui.renderWork(c, id, err)
+	case err != nil:
+		return err // forbidden, not found…: the error page, never the forms
+	}
+	ui.setFlash(c, flash)
+	return c.Redirect(fmt.Sprintf("/visits/%d#%s", id, anchor), fiber.StatusSeeOther)
+}
+
+// formReader reads a posted form's values and collects the problems of
+// those that do not parse (dates, numbers), by field name.
+type formReader struct {
+	c  *fiber.Ctx
+	ve *apperr.ValidationError
+}
+
+func newFormReader(c *fiber.Ctx) *formReader { return &formReader{c: c, ve: &apperr.ValidationError{}} }
+
+func (f *formReader) text(name string) string { return strings.TrimSpace(f.c.FormValue(name)) }
+
+func (f *formReader) date(name string) models.Date {
+	d, _ := f.optDate(name)
+	return d
+}
+
+func (f *formReader) optDate(name string) (models.Date, bool) {
+	s := f.text(name)
+	if s == "" {
+		return models.Date{}, false
+	}
+	d, err := models.ParseDate(s)
+	if err != nil {
+		f.ve.Add(name, "date", "Ngày không hợp lệ (dạng YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD).")
+		return models.Date{}, false
+	}
+	return d, true
+}
+
+func (f *formReader) datePtr(name string) *models.Date {
+	if d, ok := f.optDate(name); ok {
+		return &d
+	}
+	return nil
+}
+
+func (f *formReader) int(name string) int64 {
+	s := f.text(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		f.ve.Add(name, "number", "Phải là một số.", "Must be a number.")
+	}
+	return n
+}
+
+// ints reads every value of a repeated field (checkboxes).
+func (f *formReader) ints(name string) []int64 {
+	var out []int64
+	for _, b := range f.c.Request().PostArgs().PeekMulti(name) {
+		n, err := strconv.ParseInt(string(b), 10, 64)
+		if err != nil {
+			f.ve.Add(name, "number", "Phải là một số.", "Must be a number.")
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func (f *formReader) err() error { return f.ve.Err() }
+
+// signDecision: POST /visits/:id/decision.
+func (ui *inspectionsUI) signDecision(c *fiber.Ctx) error {
+	id, err := visitParam(c)
+	if err != nil {
+		return err
+	}
+	f := newFormReader(c)
+	in := inspections.DecisionInput{SignedOn: f.date("signed_on"), SignerName: f.text("signer_name"),
+		SignerTitle: f.text("signer_title"), PeriodFrom: f.datePtr("period_from"), PeriodTo: f.datePtr("period_to"),
+		Scope: f.text("scope"), LeadID: f.int("lead_id"), MemberIDs: f.ints("member_ids")}
+	if err = f.err(); err == nil {
+		_, err = ui.svc.SignDecision(ctxOf(c), actorOf(c), id, in)
+	}
+	return ui.afterWrite(c, id, err, "inspections.flash.decision", "decision")
+}
+
+// changeStatus: POST /visits/:id/status.
+func (ui *inspectionsUI) changeStatus(c *fiber.Ctx) error {
+	id, err := visitParam(c)
+	if err != nil {
+		return err
+	}
+	f := newFormReader(c)
+	in := inspections.StatusInput{To: models.VisitStatus(f.text("to")), OnDate: f.date("on_date"), Reason: f.text("reason")}
+	if err = f.err(); err == nil {
+		_, err = ui.svc.ChangeStatus(ctxOf(c), actorOf(c), id, in)
+	}
+	return ui.afterWrite(c, id, err, "inspections.flash.status", "lifecycle")
+}
+
+// recordEvent: POST /visits/:id/events.
+func (ui *inspectionsUI) recordEvent(c *fiber.Ctx) error {
+	id, err := visitParam(c)
+	if err != nil {
+		return err
+	}
+	f := newFormReader(c)
+	in := inspections.EventInput{Kind: models.VisitEventKind(f.text("kind")), OnDate: f.date("on_date"),
+		NewEndDate: f.datePtr("new_end_date"), Reason: f.text("reason")}
+	if err = f.err(); err == nil {
+		_, err = ui.svc.RecordEvent(ctxOf(c), actorOf(c), id, in)
+	}
+	return ui.afterWrite(c, id, err, "inspections.flash.event", "history")
+}
+
+// addFinding: POST /visits/:id/findings (multipart, with evidence files).
+func (ui *inspectionsUI) addFinding(c *fiber.Ctx) error {
+	id, err := visitParam(c)
+	if err != nil {
+		return err
+	}
+	f := newFormReader(c)
+	in := inspections.FindingInput{TopicCode: f.text("topic_code"), Kind: models.FindingKind(f.text("kind")),
+		Description: f.text("description"), Severity: models.Severity(f.text("severity"))}
+	files, err := ui.evidence(c)
+	if err == nil {
+		_, err = ui.svc.AddFinding(ctxOf(c), actorOf(c), id, in, files)
+	}
+	return ui.afterWrite(c, id, err, "inspections.flash.finding", "findings")
+}
+
+// evidence checks the files of the "files" field by content and size.
+func (ui *inspectionsUI) evidence(c *fiber.Ctx) ([]remediation.File, error) {
+	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
+		return nil, nil
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return nil, apperr.New(apperr.ErrBadRequest, "Không đọc được tệp gửi lên.", "The uploaded files could not be read.")
+	}
+	var headers []*multipart.FileHeader
+	if form != nil {
+		headers = form.File["files"]
+	}
+	return remediation.CheckUploads(headers, ui.Config.UploadMaxBytes, "files")
+}
+
+// issueConclusion: POST /visits/:id/conclusion, with up to recommendationRows
+// recommendation rows; a row left entirely blank is ignored.
+func (ui *inspectionsUI) issueConclusion(c *fiber.Ctx) error {
+	id, err := visitParam(c)
+	if err != nil {
+		return err
+	}
+	f := newFormReader(c)
+	in := inspections.ConclusionInput{SignedOn: f.date("signed_on"), DraftReceivedOn: f.datePtr("draft_received_on"),
+		SignerName: f.text("signer_name"), SignerTitle: f.text("signer_title"), Summary: f.text("summary"),
+		Recommendations: []inspections.RecommendationInput{}}
+	for i := range recommendationRows {
+		p := func(s string) string { return fmt.Sprintf("rec_%s_%d", s, i) }
+		if f.text(p("action")) == "" && f.text(p("deadline")) == "" && f.text(p("days")) == "" {
+			continue
+		}
+		in.Recommendations = append(in.Recommendations, inspections.RecommendationInput{
+			OwnerUnitID: f.int(p("owner")), Action: f.text(p("action")), Deadline: f.datePtr(p("deadline")),
+			WorkingDays: int(f.int(p("days"))), Severity: models.Severity(f.text(p("severity")))})
+	}
+	if err = f.err(); err == nil {
+		_, _, err = ui.svc.IssueConclusion(ctxOf(c), actorOf(c), id, in, ui.Now())
+	}
+	return ui.afterWrite(c, id, err, "inspections.flash.conclusion", "conclusion")
+}
+
+// decisionPrint: GET /visits/:id/decision/print — the inspection decision as
+// an A4 document in the official format (Decree 30/2020/NĐ-CP).
+func (ui *inspectionsUI) decisionPrint(c *fiber.Ctx) error {
+	id, err := visitParam(c)
+	if err != nil {
+		return err
+	}
+	d, err := ui.svc.DecisionDocument(ctxOf(c), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	tr := trOf(c)
+	return c.Render("inspections/decision_print", fiber.Map{"T": tr, "Lang": tr.Lang, "D": d,
+		"Title": fmt.Sprintf("%s — Quyết định kiểm tra %s", d.NumberLine(), d.UnitName)})
+}
+
+// download: GET /visits/files/:id — an evidence file, as an attachment with
+// its sniffed type.
+func (ui *inspectionsUI) download(c *fiber.Ctx) error {
+	id, err := visitParam(c)
+	if err != nil {
+		return err
+	}
+	f, err := ui.svc.Attachment(ctxOf(c), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, f.ContentType)
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename*=UTF-8''%s`, url.PathEscape(f.Filename)))
+	return c.Send(f.Data)
+}
+
+// conclusionPage: GET /conclusions/:id — where a conclusion's notifications
+// lead: the unit's recommendations for a unit user, else the visit's page.
+func (ui *inspectionsUI) conclusionPage(c *fiber.Ctx) error {
+	id, err := visitParam(c)
+	if err != nil {
+		return err
+	}
+	if actorOf(c).Is(models.RoleUnit) {
+		return c.Redirect("/recommendations", fiber.StatusSeeOther)
+	}
+	visitID, err := ui.svc.ConclusionVisit(ctxOf(c), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/visits/%d#conclusion", visitID), fiber.StatusSeeOther)
+}
+
+// newUnplannedPage: GET /visits/new — the form of an unannounced or
+// verification visit outside the plan (planners).
+func (ui *inspectionsUI) newUnplannedPage(c *fiber.Ctx) error {
+	return ui.renderUnplanned(c, nil)
+}
+
+func (ui *inspectionsUI) renderUnplanned(c *fiber.Ctx, formErr error) error {
+	ch, err := ui.svc.UnplannedChoices(ctxOf(c), actorOf(c))
+	if err != nil {
+		return err
+	}
+	data := fiber.Map{"Title": trOf(c).T("inspections.unplanned.title"), "C": ch,
+		"Today": visits.Today(ui.Now(), ui.Config.TimeZone).String()}
+	if formErr != nil {
+		return ui.renderForm422(c, "inspections/unplanned", data, formErr)
+	}
+	return ui.render(c, "inspections/unplanned", data)
+}
+
+// createUnplanned: POST /visits — create the unplanned visit, then its work page.
+func (ui *inspectionsUI) createUnplanned(c *fiber.Ctx) error {
+	f := newFormReader(c)
+	in := inspections.UnplannedInput{UnitID: f.int("unit_id"), Form: models.Form(f.text("form")),
+		LeadBodyID: f.int("lead_body_id"), StartDate: f.date("start_date"), EndDate: f.date("end_date"),
+		LeadID: f.int("lead_id"), MemberIDs: f.ints("member_ids"), Reason: f.text("reason")}
+	err := f.err()
+	var v models.Visit
+	if err == nil {
+		v, err = ui.svc.CreateUnplanned(ctxOf(c), actorOf(c), in)
+	}
+	if err != nil {
+		if _, invalid := apperr.AsValidation(err); invalid || errors.Is(err, apperr.ErrConflict) {
+			return ui.renderUnplanned(c, err)
+		}
+		return err
+	}
+	ui.setFlash(c, "inspections.flash.unplanned")
+	return c.Redirect(fmt.Sprintf("/visits/%d", v.ID), fiber.StatusSeeOther)
+}
