@@ -8,7 +8,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"khung/app/calendar"
 	"khung/app/followup"
 	"khung/app/notify"
 	"khung/models"
@@ -94,35 +93,6 @@ func applyRule(p *followup.Policy, r models.Rule) error {
 		p.DirectiveDays, p.DirectiveInWorkingDays = v.Days, v.WorkingDays
 	}
 	return nil
-}
-
-// loadWorkdays builds the working calendars of the years from..to from the
-// holidays table (a year without rows is Monday to Friday).
-func loadWorkdays(ctx context.Context, tx *gorm.DB, from, to int) (*followup.Workdays, error) {
-	var days []models.Holiday
-	if err := tx.WithContext(ctx).Select("date", "kind").
-		Where("date BETWEEN ? AND ?", models.NewDate(from, 1, 1), models.NewDate(to, 12, 31)).
-		Find(&days).Error; err != nil {
-		return nil, fmt.Errorf("read holidays %d–%d: %w", from, to, err)
-	}
-	off := map[int][]time.Time{}
-	extra := map[int][]time.Time{}
-	for _, h := range days {
-		if h.Kind == models.HolidayWorkingSaturday {
-			extra[h.Date.Year] = append(extra[h.Date.Year], h.Date.Time())
-		} else {
-			off[h.Date.Year] = append(off[h.Date.Year], h.Date.Time())
-		}
-	}
-	var years []*calendar.Year
-	for y := from; y <= to; y++ {
-		c, err := calendar.New(y, off[y], extra[y])
-		if err != nil {
-			return nil, fmt.Errorf("working calendar of %d: %w", y, err)
-		}
-		years = append(years, c)
-	}
-	return followup.NewWorkdays(years...)
 }
 
 // directory tells who receives what: the office and head users of each unit,

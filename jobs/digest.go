@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/followup"
+	"khung/app/holidays"
 	"khung/app/notify"
 	"khung/models"
 )
@@ -148,7 +149,7 @@ func (j Digest) build(ctx context.Context, tx *gorm.DB, today time.Time, week st
 	for _, p := range pend {
 		first = min(first, p.ref.Deadline.Year())
 	}
-	w, err := loadWorkdays(ctx, tx, first, today.Year())
+	w, err := holidays.Workdays(ctx, tx, first, today.Year())
 	if err != nil {
 		return nil, err
 	}

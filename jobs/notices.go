@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/followup"
+	"khung/app/holidays"
 	"khung/app/notify"
 	"khung/models"
 )
@@ -44,7 +45,7 @@ func (j VisitNotices) Run(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		w, err := loadWorkdays(ctx, tx, today.Year(), today.Year()+1)
+		w, err := holidays.Workdays(ctx, tx, today.Year(), today.Year()+1)
 		if err != nil {
 			return err
 		}
@@ -157,7 +158,7 @@ func (j Directives) Run(ctx context.Context, now time.Time) error {
 		for _, l := range found {
 			first = min(first, l.c.SignedOn.Year())
 		}
-		w, err := loadWorkdays(ctx, tx, first, today.Year())
+		w, err := holidays.Workdays(ctx, tx, first, today.Year())
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/followup"
+	"khung/app/holidays"
 	"khung/app/notify"
 	"khung/models"
 )
@@ -56,7 +57,7 @@ func (j Reminders) Run(ctx context.Context, now time.Time) error {
 		for _, c := range cands {
 			first = min(first, c.rec.Deadline.Year())
 		}
-		w, err := loadWorkdays(ctx, tx, first, today.Year()+1)
+		w, err := holidays.Workdays(ctx, tx, first, today.Year()+1)
 		if err != nil {
 			return err
 		}

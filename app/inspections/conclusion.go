@@ -11,8 +11,8 @@ import (
 	"khung/app/apperr"
 	"khung/app/audit"
 	"khung/app/authz"
-	"khung/app/calendar"
 	"khung/app/followup"
+	"khung/app/holidays"
 	"khung/app/notify"
 	"khung/app/visits"
 	"khung/models"
@@ -167,7 +167,7 @@ func (s *Service) buildRecommendations(tx *gorm.DB, v models.Visit, in Conclusio
 			if w == nil {
 				var err error
 				// N ≤ 365 working days lies within the two years after signing.
-				if w, err = loadWorkdays(tx, in.SignedOn.Year, in.SignedOn.Year+2); err != nil {
+				if w, err = holidays.Workdays(tx.Statement.Context, tx, in.SignedOn.Year, in.SignedOn.Year+2); err != nil {
 					return nil, err
 				}
 			}
@@ -183,35 +183,6 @@ func (s *Service) buildRecommendations(tx *gorm.DB, v models.Visit, in Conclusio
 		out = append(out, rec)
 	}
 	return out, ve.Err()
-}
-
-// loadWorkdays builds the working calendars of the years from..to from the
-// holidays table (a year without rows is Monday to Friday).
-func loadWorkdays(tx *gorm.DB, from, to int) (*followup.Workdays, error) {
-	var days []models.Holiday
-	if err := tx.Select("date", "kind").
-		Where("date BETWEEN ? AND ?", models.NewDate(from, 1, 1), models.NewDate(to, 12, 31)).
-		Find(&days).Error; err != nil {
-		return nil, fmt.Errorf("read holidays %d–%d: %w", from, to, err)
-	}
-	off := map[int][]time.Time{}
-	extra := map[int][]time.Time{}
-	for _, h := range days {
-		if h.Kind == models.HolidayWorkingSaturday {
-			extra[h.Date.Year] = append(extra[h.Date.Year], h.Date.Time())
-		} else {
-			off[h.Date.Year] = append(off[h.Date.Year], h.Date.Time())
-		}
-	}
-	var years []*calendar.Year
-	for y := from; y <= to; y++ {
-		c, err := calendar.New(y, off[y], extra[y])
-		if err != nil {
-			return nil, fmt.Errorf("working calendar of %d: %w", y, err)
-		}
-		years = append(years, c)
-	}
-	return followup.NewWorkdays(years...)
 }
 
 // ConclusionIssued tells a unit's users that a conclusion gives their unit

@@ -21,8 +21,7 @@ import (
 	"khung/app/apperr"
 	"khung/app/audit"
 	"khung/app/authz"
-	"khung/app/calendar"
-	"khung/app/followup"
+	"khung/app/holidays"
 	"khung/models"
 )
 
@@ -146,7 +145,7 @@ func (s *Service) measure(ctx context.Context, db *gorm.DB, items []Item, today 
 	for _, it := range items {
 		from, to = min(from, it.Deadline.Year), max(to, it.Deadline.Year)
 	}
-	w, err := LoadWorkdays(ctx, db, from, to)
+	w, err := holidays.Workdays(ctx, db, from, to)
 	if err != nil {
 		return err
 	}
@@ -163,34 +162,6 @@ func (s *Service) measure(ctx context.Context, db *gorm.DB, items []Item, today 
 		}
 	}
 	return nil
-}
-
-// LoadWorkdays builds the working calendars of the years from..to from the
-// holidays table (a year without rows is Monday to Friday).
-func LoadWorkdays(ctx context.Context, db *gorm.DB, from, to int) (*followup.Workdays, error) {
-	var days []models.Holiday
-	if err := db.WithContext(ctx).Select("date", "kind").
-		Where("date BETWEEN ? AND ?", models.NewDate(from, 1, 1), models.NewDate(to, 12, 31)).
-		Find(&days).Error; err != nil {
-		return nil, fmt.Errorf("read holidays %d–%d: %w", from, to, err)
-	}
-	off, extra := map[int][]time.Time{}, map[int][]time.Time{}
-	for _, h := range days {
-		if h.Kind == models.HolidayWorkingSaturday {
-			extra[h.Date.Year] = append(extra[h.Date.Year], h.Date.Time())
-		} else {
-			off[h.Date.Year] = append(off[h.Date.Year], h.Date.Time())
-		}
-	}
-	var years []*calendar.Year
-	for y := from; y <= to; y++ {
-		c, err := calendar.New(y, off[y], extra[y])
-		if err != nil {
-			return nil, fmt.Errorf("working calendar of %d: %w", y, err)
-		}
-		years = append(years, c)
-	}
-	return followup.NewWorkdays(years...)
 }
 
 // Report is one remediation report with its files and the names of the people
