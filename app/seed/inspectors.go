@@ -161,7 +161,8 @@ func demoInspectors(hanoi adminunits.Province, bodies []bodySpec, year int) []in
 				}
 			}
 
-			// Leave: about one in seven has a period away in the year.
+			// Leave: about one in seven has a period away in the year, and the
+			// same period next year, the year being planned in the autumn.
 			if rng.IntN(7) == 0 {
 				reasons := []struct {
 					text string
@@ -169,7 +170,9 @@ func demoInspectors(hanoi adminunits.Province, bodies []bodySpec, year int) []in
 				}{{"Nghỉ phép năm", 10}, {"Đi học bồi dưỡng", 20}, {"Công tác nước ngoài", 7}, {"Nghỉ ốm", 5}}
 				r := reasons[rng.IntN(len(reasons))]
 				from := models.NewDate(year, time.Month(1+rng.IntN(11)), 1+rng.IntN(28))
-				s.Leaves = append(s.Leaves, leaveSpec{From: from, To: from.AddDays(r.days - 1), Reason: r.text})
+				next := models.NewDate(year+1, from.Month, from.Day)
+				s.Leaves = append(s.Leaves, leaveSpec{From: from, To: from.AddDays(r.days - 1), Reason: r.text},
+					leaveSpec{From: next, To: next.AddDays(r.days - 1), Reason: r.text})
 			}
 			out = append(out, s)
 		}
