@@ -54,6 +54,7 @@ func registerInspections(app *fiber.App, h *Handlers) {
 	app.Post("/visits/:id<int>/events", work, ui.recordEvent)
 	app.Post("/visits/:id<int>/findings", work, ui.addFinding)
 	app.Post("/visits/:id<int>/conclusion", work, ui.issueConclusion)
+	app.Post("/visits/:id<int>/directive", work, ui.recordDirective)
 	app.Get("/visits/files/:id<int>", read, ui.download)
 	app.Get("/conclusions/:id<int>", h.RequireLogin, ui.conclusionPage)
 
@@ -277,6 +278,21 @@ func (ui *inspectionsUI) recordEvent(c *fiber.Ctx) error {
 		_, err = ui.svc.RecordEvent(ctxOf(c), actorOf(c), id, in)
 	}
 	return ui.afterWrite(c, id, err, "inspections.flash.event", "history")
+}
+
+// recordDirective: POST /visits/:id/directive — the date the directive
+// implementing the conclusion was issued.
+func (ui *inspectionsUI) recordDirective(c *fiber.Ctx) error {
+	id, err := visitParam(c)
+	if err != nil {
+		return err
+	}
+	f := newFormReader(c)
+	in := inspections.DirectiveInput{IssuedOn: f.date("issued_on")}
+	if err = f.err(); err == nil {
+		_, err = ui.svc.RecordDirective(ctxOf(c), actorOf(c), id, in, ui.Now())
+	}
+	return ui.afterWrite(c, id, err, "inspections.flash.directive", "conclusion")
 }
 
 // addFinding: POST /visits/:id/findings (multipart, with evidence files).

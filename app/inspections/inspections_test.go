@@ -341,6 +341,43 @@ func TestConclusionDeadlines(t *testing.T) {
 			t.Errorf("%d mails to the commune, want 1", mails)
 		}
 	})
+
+	t.Run("the implementing directive is recorded once valid, and a bad date writes nothing", func(t *testing.T) {
+		for _, tt := range []struct {
+			name string
+			on   models.Date
+			rule string
+		}{
+			{"before the conclusion", d("2027-01-29"), "gtefield"},
+			{"in the future", d("2027-02-02"), "future"},
+			{"missing", models.Date{}, "required"},
+		} {
+			before := snapshot(t, w.db)
+			_, err := w.svc.RecordDirective(ctx, w.lead, v.ID, inspections.DirectiveInput{IssuedOn: tt.on}, afterStart)
+			ve, ok := apperr.AsValidation(err)
+			if !ok || !ve.Has("issued_on") || ve.Fields[0].Rule != tt.rule || ve.Fields[0].VI == "" || ve.Fields[0].EN == "" {
+				t.Fatalf("%s: err = %v, want 422 on issued_on (%s) in vi and en", tt.name, err, tt.rule)
+			}
+			sameCounts(t, w.db, before)
+		}
+		if _, err := w.svc.RecordDirective(ctx, w.outsider, v.ID, inspections.DirectiveInput{IssuedOn: d("2027-02-01")}, afterStart); err == nil {
+			t.Fatal("an inspector not on the team recorded the directive")
+		}
+		c, err := w.svc.RecordDirective(ctx, w.lead, v.ID, inspections.DirectiveInput{IssuedOn: d("2027-02-01")}, afterStart)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored models.Conclusion
+		w.db.Take(&stored, c.ID)
+		if stored.DirectiveIssuedOn == nil || *stored.DirectiveIssuedOn != d("2027-02-01") {
+			t.Fatalf("directive_issued_on = %v", stored.DirectiveIssuedOn)
+		}
+		var audits int64
+		w.db.Table("audit_log").Where("action = 'conclusion.directive' AND entity_id = ?", c.ID).Count(&audits)
+		if audits != 1 {
+			t.Errorf("%d audit rows, want 1", audits)
+		}
+	})
 }
 
 func TestNoNoticeToAUnitThatMayNotKnowTheVisitYet(t *testing.T) {

@@ -1,0 +1,61 @@
+package inspections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"khung/app/apperr"
+	"khung/app/audit"
+	"khung/app/authz"
+	"khung/models"
+)
+
+// DirectiveInput records the directive implementing a conclusion (văn bản chỉ
+// đạo thực hiện kết luận, Law 84/2025/QH15 art. 53): once recorded, the
+// missing-directive reminder stops.
+type DirectiveInput struct {
+	IssuedOn models.Date `json:"issued_on" form:"issued_on" validate:"required" label:"ngày ban hành|issue date"`
+}
+
+// RecordDirective records when the directive implementing the conclusion of
+// visit id was issued. The date may not precede the conclusion nor lie in the
+// future.
+func (s *Service) RecordDirective(ctx context.Context, a authz.Actor, id int64, in DirectiveInput, now time.Time) (models.Conclusion, error) {
+	if err := apperr.Validate(in); err != nil {
+		return models.Conclusion{}, err
+	}
+	var c models.Conclusion
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		v, err := lockWritable(tx, a, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.Where("visit_id = ?", v.ID).Take(&c).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return conflict("Cuộc kiểm tra chưa có kết luận.", "The visit has no conclusion yet.")
+			}
+			return fmt.Errorf("read conclusion: %w", err)
+		}
+		switch {
+		case in.IssuedOn.Before(c.SignedOn):
+			return apperr.Invalid("issued_on", "gtefield",
+				"Ngày ban hành văn bản chỉ đạo không được trước ngày ký kết luận ("+c.SignedOn.Time().Format("02/01/2006")+").",
+				"The directive cannot be issued before the conclusion was signed ("+c.SignedOn.Time().Format("02/01/2006")+").")
+		case s.today(now).Before(in.IssuedOn):
+			return apperr.Invalid("issued_on", "future",
+				"Ngày ban hành không được ở tương lai.", "The issue date cannot be in the future.")
+		}
+		before := c.DirectiveIssuedOn
+		if err := tx.Model(&c).Update("directive_issued_on", in.IssuedOn).Error; err != nil {
+			return fmt.Errorf("record directive: %w", err)
+		}
+		c.DirectiveIssuedOn = &in.IssuedOn
+		return audit.Record(tx, a, "conclusion.directive", "conclusion", c.ID,
+			map[string]any{"directive_issued_on": before}, map[string]any{"directive_issued_on": in.IssuedOn})
+	})
+	return c, err
+}
