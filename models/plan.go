@@ -79,23 +79,27 @@ const (
 // unplanned unannounced or verification visit. StartDate and EndDate (inclusive)
 // are both nil for an unscheduled visit, which says why in UnscheduledReason.
 type Visit struct {
-	ID                int64       `gorm:"primaryKey;<-:false" json:"id"`
-	PlanVersionID     *int64      `json:"plan_version_id"`
-	Code              string      `json:"code"` // 'v-…', unique within a version
-	Year              int         `json:"year"`
-	UnitID            int64       `json:"unit_id"`
-	Form              Form        `json:"form"`
-	LeadBodyID        int64       `json:"lead_body_id"`
-	StartDate         *Date       `json:"start_date"`
-	EndDate           *Date       `json:"end_date"`
-	Days              int         `json:"days"`
-	TeamSize          int         `json:"team_size"`
-	Priority          int         `gorm:"default:1" json:"priority"`
-	UnscheduledReason string      `json:"unscheduled_reason"`
-	Why               JSON        `gorm:"default:[]" json:"why"` // array of sentences from the planner
-	Status            VisitStatus `gorm:"default:planned" json:"status"`
-	CreatedAt         time.Time   `json:"created_at"`
-	UpdatedAt         time.Time   `json:"updated_at"`
+	ID                int64  `gorm:"primaryKey;<-:false" json:"id"`
+	PlanVersionID     *int64 `json:"plan_version_id"`
+	Code              string `json:"code"` // 'v-…', unique within a version
+	Year              int    `json:"year"`
+	UnitID            int64  `json:"unit_id"`
+	Form              Form   `json:"form"`
+	LeadBodyID        int64  `json:"lead_body_id"`
+	StartDate         *Date  `json:"start_date"`
+	EndDate           *Date  `json:"end_date"`
+	Days              int    `json:"days"`
+	TeamSize          int    `json:"team_size"`
+	Priority          int    `gorm:"default:1" json:"priority"`
+	UnscheduledReason string `json:"unscheduled_reason"`
+	Why               JSON   `gorm:"default:[]" json:"why"` // array of sentences from the planner
+	// UnscheduledReasonVi and WhyVi are the same explanations in Vietnamese
+	// (empty in rows written before the planner wrote them).
+	UnscheduledReasonVi string      `json:"unscheduled_reason_vi"`
+	WhyVi               JSON        `gorm:"default:[]" json:"why_vi"` // array, same length and order as Why
+	Status              VisitStatus `gorm:"default:planned" json:"status"`
+	CreatedAt           time.Time   `json:"created_at"`
+	UpdatedAt           time.Time   `json:"updated_at"`
 }
 
 // TableName names the table.

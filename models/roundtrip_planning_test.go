@@ -70,6 +70,7 @@ func TestEveryPlanningModelRoundTripsWithEveryFieldSet(t *testing.T) {
 			roundTrip(t, db, &models.Visit{PlanVersionID: &f.version.ID, Code: "v-001", Year: 2025, UnitID: f.district.ID,
 				Form: models.FormPlanned, LeadBodyID: f.body.ID, StartDate: dayPtr("2025-05-05"), EndDate: dayPtr("2025-05-09"),
 				Days: 5, TeamSize: 4, Priority: 2, UnscheduledReason: "dời lịch", Why: models.JSON(`["merged p1 and p2"]`),
+				UnscheduledReasonVi: "dời lịch (vi)", WhyVi: models.JSON(`["Gộp các đề xuất p1 và p2"]`),
 				Status: models.VisitSuspended, CreatedAt: at(10), UpdatedAt: at(11)}, "code = ?", "v-001")
 		}},
 		{"visit proposal", func(t *testing.T) {

@@ -70,7 +70,7 @@ func TestBrowserPlansBuildAdjustSubmitApprovePublish(t *testing.T) {
 	// An unscheduled visit says why, from the conflicts panel.
 	p.Open(fmt.Sprintf("/plans/versions/%d/board?status=unscheduled", id))
 	p.ClickAndWait("[data-test=unscheduled] li a[href$='/visits/v-00007']")
-	if got := p.Text("[data-test=dates]"); !strings.HasPrefix(got, "Chưa xếp lịch:") || !strings.Contains(got, "blackout") {
+	if got := p.Text("[data-test=dates]"); !strings.HasPrefix(got, "Chưa xếp lịch:") || !strings.Contains(got, "ngày nghỉ của đơn vị") {
 		t.Errorf("an unscheduled visit's page says %q", got)
 	}
 

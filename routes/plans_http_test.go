@@ -153,7 +153,7 @@ func TestBuildAdjustAndPublishThroughPagesAndAPI(t *testing.T) {
 	// The version page shows the draft and what was merged: the joint visit with both bodies.
 	page := plansPage(t, planner, fmt.Sprintf("/plans/versions/%d", id))
 	for _, want := range []string{"Dự thảo", "Phường Phúc Xá", "Đoàn kiểm tra công vụ Thành phố", "Thanh tra Sở Nội vụ",
-		"merged p", "Đã lập dự thảo kế hoạch."} {
+		"Gộp các đề xuất p", "Đã lập dự thảo kế hoạch."} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("version page lacks %q", want)
 		}
@@ -358,10 +358,18 @@ func TestPlanPagesSpeakEnglishToo(t *testing.T) {
 		}
 	}
 	r = plansPage(t, planner, fmt.Sprintf("/plans/versions/%d/visits/v-00001", id))
-	for _, want := range []string{"Adjust by hand", "Team leader", "Check", "Save"} {
+	for _, want := range []string{"Adjust by hand", "Team leader", "Check", "Save", "merged p"} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("English visit page lacks %q", want)
 		}
+	}
+	if strings.Contains(r.Body, "Gộp các đề xuất") {
+		t.Error("the English visit page shows the planner's Vietnamese sentences")
+	}
+	// Back in Vietnamese, the planner's sentences are Vietnamese and not marked as English.
+	r = plansPage(t, planner, fmt.Sprintf("/plans/versions/%d/visits/v-00001?lang=vi", id))
+	if !strings.Contains(r.Body, "Gộp các đề xuất p") || strings.Contains(r.Body, "merged p") || !strings.Contains(r.Body, `<ul class="why" data-test="why">`) {
+		t.Errorf("the Vietnamese visit page does not explain in Vietnamese: %.3000s", r.Body)
 	}
 	var body map[string]any
 	if err := json.Unmarshal([]byte(planner.SendJSON("POST", fmt.Sprintf("/api/v1/plan-versions/%d/visits/v-00001/check", id),

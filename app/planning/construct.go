@@ -68,7 +68,8 @@ func (p *problem) diagnose() {
 	for v := range p.visits {
 		pv := &p.visits[v]
 		pv.starts = pv.starts[:0]
-		pv.reason = p.impossible(pv)
+		why := p.impossible(pv)
+		pv.reason, pv.reasonVi = why.en, why.vi
 		if pv.reason != "" {
 			continue
 		}
@@ -80,6 +81,8 @@ func (p *problem) diagnose() {
 		}
 		if len(pv.starts) == 0 {
 			pv.reason = fmt.Sprintf("no %d consecutive working days outside the unit's blackouts when a lead inspector of %s, a holder of every required skill and %d inspectors free of conflict of interest are all off leave",
+				pv.days, pv.mv.LeadBody, pv.size)
+			pv.reasonVi = fmt.Sprintf("không có %d ngày làm việc liên tiếp ngoài ngày nghỉ của đơn vị mà cùng lúc một người có thể làm trưởng đoàn của %s, người có đủ các chuyên môn cần thiết và %d người không có xung đột lợi ích đều không nghỉ phép",
 				pv.days, pv.mv.LeadBody, pv.size)
 		}
 	}
@@ -124,12 +127,13 @@ func (p *problem) aloneFeasible(pv *pvisit, avail bitset, out bitset) bool {
 	return true
 }
 
-// impossible explains why a visit can never be placed whatever the dates, or "".
-func (p *problem) impossible(pv *pvisit) string {
+// impossible explains why a visit can never be placed whatever the dates, or
+// returns the empty text.
+func (p *problem) impossible(pv *pvisit) text {
 	m := p.m
 	lead := pv.mv.LeadBody
 	if len(pv.skills) > 64 {
-		return "the visit asks for more than 64 skills"
+		return text{"the visit asks for more than 64 skills", "cuộc kiểm tra yêu cầu hơn 64 chuyên môn"}
 	}
 	anyStart := false
 	for _, ok := range pv.startOK {
@@ -137,9 +141,11 @@ func (p *problem) impossible(pv *pvisit) string {
 	}
 	if !anyStart {
 		if pv.days > p.nW {
-			return fmt.Sprintf("needs %d consecutive working days but %d has only %d", pv.days, m.inst.Year, p.nW)
+			return textf("needs %d consecutive working days but %d has only %d", "cần %d ngày làm việc liên tiếp nhưng năm %d chỉ có %d ngày làm việc",
+				pv.days, m.inst.Year, p.nW)
 		}
-		return fmt.Sprintf("the unit's blackouts leave no %d consecutive working days in %d", pv.days, m.inst.Year)
+		return text{fmt.Sprintf("the unit's blackouts leave no %d consecutive working days in %d", pv.days, m.inst.Year),
+			fmt.Sprintf("trừ ngày nghỉ của đơn vị, năm %d không còn %d ngày làm việc liên tiếp", m.inst.Year, pv.days)}
 	}
 	canLead := newBitset(p.nI)
 	for w := range canLead {
@@ -147,34 +153,37 @@ func (p *problem) impossible(pv *pvisit) string {
 	}
 	switch {
 	case canLead.count() == 0:
-		return fmt.Sprintf("no inspector of %s can lead a team", lead)
+		return textf("no inspector of %s can lead a team", "%s không có ai có thể làm trưởng đoàn", lead)
 	case pv.leads.count() == 0:
-		return fmt.Sprintf("no lead inspector of %s free of conflict of interest", lead)
+		return textf("no lead inspector of %s free of conflict of interest", "mọi người có thể làm trưởng đoàn của %s đều có xung đột lợi ích với đơn vị", lead)
 	}
 	longEnough := false
 	pv.leads.each(func(i int) {
 		longEnough = longEnough || p.maxDays[i] == 0 || int(p.maxDays[i]) >= pv.days
 	})
 	if !longEnough {
-		return fmt.Sprintf("every lead inspector of %s free of conflict of interest has max_days below %d", lead, pv.days)
+		return textf("every lead inspector of %s free of conflict of interest has max_days below %d",
+			"mọi người có thể làm trưởng đoàn của %s không có xung đột lợi ích đều có số ngày tối đa dưới %d", lead, pv.days)
 	}
 	for k, s := range pv.skills {
 		set := p.skillSet[s]
 		if set == nil {
-			return fmt.Sprintf("no inspector holds skill %s", pv.mv.Skills[k])
+			return textf("no inspector holds skill %s", "không có ai có chuyên môn %s", pv.mv.Skills[k])
 		}
 		hit := false
 		for w := range set {
 			hit = hit || set[w]&pv.elig[w] != 0
 		}
 		if !hit {
-			return fmt.Sprintf("no inspector free of conflict of interest holds skill %s", pv.mv.Skills[k])
+			return textf("no inspector free of conflict of interest holds skill %s",
+				"mọi người có chuyên môn %s đều có xung đột lợi ích với đơn vị", pv.mv.Skills[k])
 		}
 	}
 	if n := pv.elig.count(); n < pv.size {
-		return fmt.Sprintf("needs a team of %d but only %d inspectors are free of conflict of interest", pv.size, n)
+		return textf("needs a team of %d but only %d inspectors are free of conflict of interest",
+			"cần đoàn kiểm tra %d người nhưng chỉ có %d người không có xung đột lợi ích", pv.size, n)
 	}
-	return ""
+	return text{}
 }
 
 // order returns the visits most-constrained first: priority, then fewest
@@ -317,8 +326,8 @@ func (st *state) greedy() {
 // capacityNotes compares demand and supply of inspector-days, per quarter (for
 // visits whose windows all lie in it) and per lead body (lead-days), and
 // returns sentences for the over-subscribed ones, keyed by visit.
-func (p *problem) capacityNotes() map[int][]string {
-	notes := map[int][]string{}
+func (p *problem) capacityNotes() map[int][]text {
+	notes := map[int][]text{}
 	// Quarter of a working day.
 	quarter := func(d int) int { return int(p.month[d]) / 3 }
 	var supply, demand [4]int64
@@ -354,7 +363,8 @@ func (p *problem) capacityNotes() map[int][]string {
 	}
 	for v, q := range inQuarter {
 		if q >= 0 && demand[q] > supply[q] {
-			notes[v] = append(notes[v], fmt.Sprintf("Q%d is over-subscribed by %d inspector-days", q+1, demand[q]-supply[q]))
+			notes[v] = append(notes[v], textf("Q%d is over-subscribed by %d inspector-days",
+				"quý %d thiếu %d ngày công kiểm tra", q+1, demand[q]-supply[q]))
 		}
 	}
 	// Lead-days per lead body.
@@ -383,7 +393,8 @@ func (p *problem) capacityNotes() map[int][]string {
 	for v := range p.visits {
 		pv := &p.visits[v]
 		if d, s := leadDemand[pv.leadBody], leadSupply[pv.leadBody]; d > s {
-			notes[v] = append(notes[v], fmt.Sprintf("the lead inspectors of %s are over-subscribed by %d lead-days", pv.mv.LeadBody, d-s))
+			notes[v] = append(notes[v], textf("the lead inspectors of %s are over-subscribed by %d lead-days",
+				"những người có thể làm trưởng đoàn của %s thiếu %d ngày làm trưởng đoàn", pv.mv.LeadBody, d-s))
 		}
 	}
 	return notes

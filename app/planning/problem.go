@@ -80,6 +80,7 @@ type pvisit struct {
 	starts   []int32  // starts where a team may exist at all (after diagnosis)
 	win      []int64  // window_day cost per start (weighted, unscaled)
 	reason   string   // non-empty: the visit can never be placed, and why
+	reasonVi string   // the same reason in Vietnamese
 }
 
 func newProblem(m *model, g *group) *problem {

@@ -146,6 +146,7 @@ func clonePlan(p *Plan) *Plan {
 	for k := range out.Visits {
 		out.Visits[k].Team = slices.Clone(out.Visits[k].Team)
 		out.Visits[k].Why = slices.Clone(out.Visits[k].Why)
+		out.Visits[k].WhyVi = slices.Clone(out.Visits[k].WhyVi)
 	}
 	out.Metrics.PenaltyBy = maps.Clone(p.Metrics.PenaltyBy)
 	return out
@@ -255,7 +256,13 @@ func (s *Session) Apply(c Change) (Delta, error) {
 	pv := &s.p.visits[v]
 	row.Start, row.End = s.m.dateOf(d), s.m.dateOf(d+pv.days-1)
 	row.Team = s.members(team)
-	row.Why = append(row.Why, "changed by hand: "+describeChange(c))
+	// A row from an older plan may have no Vietnamese sentences: keep WhyVi
+	// either in step with Why or empty.
+	change := describeChange(c)
+	if len(row.WhyVi) == len(row.Why) {
+		row.WhyVi = append(row.WhyVi, "Điều chỉnh thủ công: "+change.vi)
+	}
+	row.Why = append(row.Why, "changed by hand: "+change.en)
 	s.plan.Metrics = s.m.metrics(s.plan)
 	return delta, nil
 }
@@ -263,18 +270,18 @@ func (s *Session) Apply(c Change) (Delta, error) {
 // Plan returns a copy of the plan with the applied changes and fresh metrics.
 func (s *Session) Plan() *Plan { return clonePlan(s.plan) }
 
-func describeChange(c Change) string {
-	var parts []string
+func describeChange(c Change) text {
+	var parts texts
 	if c.Start != "" {
-		parts = append(parts, "start "+c.Start)
+		parts.add("start "+c.Start, "bắt đầu ngày "+viDate(c.Start))
 	}
 	if c.Replace != nil {
-		parts = append(parts, c.Replace.Out+" replaced by "+c.Replace.In)
+		parts.add(c.Replace.Out+" replaced by "+c.Replace.In, c.Replace.In+" thay "+c.Replace.Out)
 	}
 	if c.Lead != "" {
-		parts = append(parts, "lead "+c.Lead)
+		parts.add("lead "+c.Lead, "trưởng đoàn "+c.Lead)
 	}
-	return joinAnd(parts)
+	return text{joinAnd(parts.en()), joinVa(parts.vi())}
 }
 
 func (s *Session) members(team []int32) []TeamMember {

@@ -181,6 +181,7 @@ type Visit struct {
 	Days      int          `json:"days"`
 	Team      []TeamMember `json:"team"`
 	Why       []string     `json:"why"`
+	WhyVi     []string     `json:"why_vi,omitempty"` // Why in Vietnamese, same length and order
 }
 
 // TeamMember is one inspector on a visit's team.
@@ -194,6 +195,7 @@ type Unscheduled struct {
 	Visit     string   `json:"visit"`
 	Proposals []string `json:"proposals"`
 	Reason    string   `json:"reason"`
+	ReasonVi  string   `json:"reason_vi,omitempty"` // Reason in Vietnamese
 }
 
 // Metrics summarise a plan. PenaltyBy keys are the Weights JSON names.

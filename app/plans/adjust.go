@@ -255,7 +255,7 @@ func saveChange(tx *gorm.DB, a authz.Actor, e *editSession, v *Visit, c planning
 		return fmt.Errorf("visit %s: %w", v.Code, err)
 	}
 	if err := tx.Model(&models.Visit{}).Where("id = ?", v.ID).Updates(map[string]any{
-		"start_date": start, "end_date": end, "why": models.MustJSON(nv.Why), "updated_at": gorm.Expr("now()"),
+		"start_date": start, "end_date": end, "why": models.MustJSON(nonNil(nv.Why)), "why_vi": models.MustJSON(nonNil(nv.WhyVi)), "updated_at": gorm.Expr("now()"),
 	}).Error; err != nil {
 		return fmt.Errorf("move visit %s: %w", v.Code, err)
 	}

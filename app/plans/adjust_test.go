@@ -143,6 +143,9 @@ func TestAValidMoveUpdatesTheVisitAndThePenalty(t *testing.T) {
 	if last := page.Visit.Why[len(page.Visit.Why)-1]; !strings.Contains(last, "changed by hand") {
 		t.Errorf("why does not record the hand change: %q", last)
 	}
+	if w := page.Visit.WhyVi; len(w) != len(page.Visit.Why) || !strings.HasPrefix(w[len(w)-1], "Điều chỉnh thủ công: ") {
+		t.Errorf("why_vi does not record the hand change in step with why: %q", w)
+	}
 }
 
 func TestTwoPlannersSavingTheSameVersionTheSecondGetsAConflict(t *testing.T) {

@@ -306,17 +306,13 @@ func saveVisits(tx *gorm.DB, versionID int64, inst *planning.Instance, plan *pla
 		if err := errors.Join(err1, err2); err != nil {
 			return fmt.Errorf("visit %s: %w", pv.ID, err)
 		}
-		why := pv.Why
-		if why == nil {
-			why = []string{}
-		}
-		v := models.Visit{StartDate: &start, EndDate: &end, Why: models.MustJSON(why)}
+		v := models.Visit{StartDate: &start, EndDate: &end, Why: models.MustJSON(nonNil(pv.Why)), WhyVi: models.MustJSON(nonNil(pv.WhyVi))}
 		if err := add(pv.ID, byID[pv.ID], v, pv.Proposals, pv.Team); err != nil {
 			return err
 		}
 	}
 	for _, u := range plan.Unscheduled {
-		v := models.Visit{UnscheduledReason: u.Reason, Why: models.JSON(`[]`)}
+		v := models.Visit{UnscheduledReason: u.Reason, UnscheduledReasonVi: u.ReasonVi, Why: models.JSON(`[]`), WhyVi: models.JSON(`[]`)}
 		if err := add(u.Visit, byID[u.Visit], v, u.Proposals, nil); err != nil {
 			return err
 		}
@@ -410,4 +406,13 @@ func idsOf(tx *gorm.DB, table string, codes []string) (map[string]int64, error) 
 		out[r.Code] = r.ID
 	}
 	return out, nil
+}
+
+// nonNil returns list, or an empty list for nil, so that it is stored as a JSON
+// array and never as null.
+func nonNil(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
 }

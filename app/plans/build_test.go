@@ -61,6 +61,17 @@ func TestBuildSavesTheEnginesPlanAsADraftVersion(t *testing.T) {
 	if joint.Scheduled() && (len(joint.Team) != 3 || joint.Lead() == nil || len(joint.Why) == 0) {
 		t.Errorf("joint visit team %+v, why %v", joint.Team, joint.Why)
 	}
+	// Every explanation is stored in Vietnamese too, sentence for sentence.
+	for _, v := range all {
+		switch {
+		case v.Scheduled() && (len(v.WhyVi) != len(v.Why) || len(v.Why) == 0):
+			t.Errorf("visit %s: why %q, why_vi %q", v.Code, v.Why, v.WhyVi)
+		case v.Scheduled() && v.WhyVi[0] == v.Why[0]:
+			t.Errorf("visit %s: why_vi is not Vietnamese: %q", v.Code, v.WhyVi)
+		case !v.Scheduled() && (v.UnscheduledReasonVi == "" || v.UnscheduledReasonVi == v.UnscheduledReason):
+			t.Errorf("unscheduled visit %s: reason %q, reason_vi %q", v.Code, v.UnscheduledReason, v.UnscheduledReasonVi)
+		}
+	}
 
 	// What was saved is a valid plan of the stored instance, by the independent checker.
 	var row models.PlanVersion

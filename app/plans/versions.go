@@ -237,9 +237,9 @@ func (s *Service) Amend(ctx context.Context, a authz.Actor, id int64, in StepInp
 func copyVisits(tx *gorm.DB, from, to int64) error {
 	stmts := []struct{ what, sql string }{
 		{"visits", `INSERT INTO visits (plan_version_id, code, year, unit_id, form, lead_body_id, start_date, end_date,
-				days, team_size, priority, unscheduled_reason, why, status)
+				days, team_size, priority, unscheduled_reason, why, unscheduled_reason_vi, why_vi, status)
 			SELECT @to, code, year, unit_id, form, lead_body_id, start_date, end_date, days, team_size, priority,
-				unscheduled_reason, why, status
+				unscheduled_reason, why, unscheduled_reason_vi, why_vi, status
 			FROM visits WHERE plan_version_id = @from`},
 		{"visit proposals", `INSERT INTO visit_proposals (visit_id, proposal_id)
 			SELECT nv.id, vp.proposal_id FROM visit_proposals vp

@@ -18,31 +18,69 @@ import (
 // API show: the unit and its area, the lead body, dates, the proposals it
 // serves, the team, the planner's explanations and the soft penalties.
 type Visit struct {
-	ID                int64              `json:"id"`
-	Code              string             `json:"code"`
-	UnitID            int64              `json:"unit_id"`
-	UnitCode          string             `json:"unit_code"`
-	UnitName          string             `json:"unit_name"`
-	AreaCode          string             `json:"area_code"`
-	AreaName          string             `json:"area_name"`
-	Form              models.Form        `json:"form"`
-	LeadBodyCode      string             `json:"lead_body"`
-	LeadBodyName      string             `json:"lead_body_name"`
-	StartDate         *models.Date       `json:"start"`
-	EndDate           *models.Date       `json:"end"`
-	Days              int                `json:"days"`
-	TeamSize          int                `json:"team_size"`
-	Priority          int                `json:"priority"`
-	UnscheduledReason string             `json:"unscheduled_reason,omitempty"`
-	Status            models.VisitStatus `json:"status"`
-	Why               []string           `gorm:"-" json:"why"`
-	Proposals         []ProposalRef      `gorm:"-" json:"proposals"`
-	Team              []Member           `gorm:"-" json:"team"`
-	Soft              Soft               `gorm:"-" json:"soft"`
+	ID                int64        `json:"id"`
+	Code              string       `json:"code"`
+	UnitID            int64        `json:"unit_id"`
+	UnitCode          string       `json:"unit_code"`
+	UnitName          string       `json:"unit_name"`
+	AreaCode          string       `json:"area_code"`
+	AreaName          string       `json:"area_name"`
+	Form              models.Form  `json:"form"`
+	LeadBodyCode      string       `json:"lead_body"`
+	LeadBodyName      string       `json:"lead_body_name"`
+	StartDate         *models.Date `json:"start"`
+	EndDate           *models.Date `json:"end"`
+	Days              int          `json:"days"`
+	TeamSize          int          `json:"team_size"`
+	Priority          int          `json:"priority"`
+	UnscheduledReason string       `json:"unscheduled_reason,omitempty"`
+	// UnscheduledReasonVi is UnscheduledReason in Vietnamese ("" in older rows).
+	UnscheduledReasonVi string             `json:"unscheduled_reason_vi,omitempty"`
+	Status              models.VisitStatus `json:"status"`
+	Why                 []string           `gorm:"-" json:"why"`
+	// WhyVi is Why in Vietnamese, same length and order (empty in older rows).
+	WhyVi     []string      `gorm:"-" json:"why_vi"`
+	Proposals []ProposalRef `gorm:"-" json:"proposals"`
+	Team      []Member      `gorm:"-" json:"team"`
+	Soft      Soft          `gorm:"-" json:"soft"`
 }
 
 // Scheduled tells whether the visit has dates.
 func (v Visit) Scheduled() bool { return v.StartDate != nil }
+
+// WhyIn returns the planner's sentences in language lang ("vi" or "en"); rows
+// written before the planner explained in Vietnamese fall back to English.
+func (v Visit) WhyIn(lang string) []string {
+	if lang == "en" || len(v.WhyVi) != len(v.Why) {
+		return v.Why
+	}
+	return v.WhyVi
+}
+
+// WhyLang is the language WhyIn(lang) is written in, for the lang attribute.
+func (v Visit) WhyLang(lang string) string {
+	if lang == "en" || len(v.WhyVi) != len(v.Why) {
+		return "en"
+	}
+	return "vi"
+}
+
+// ReasonIn returns why the visit is unscheduled in language lang, falling back
+// to English when the row has no Vietnamese reason.
+func (v Visit) ReasonIn(lang string) string {
+	if lang == "en" || v.UnscheduledReasonVi == "" {
+		return v.UnscheduledReason
+	}
+	return v.UnscheduledReasonVi
+}
+
+// ReasonLang is the language ReasonIn(lang) is written in.
+func (v Visit) ReasonLang(lang string) string {
+	if lang == "en" || v.UnscheduledReasonVi == "" {
+		return "en"
+	}
+	return "vi"
+}
 
 // ShortUnit is the unit's name without its type, for the board's chips:
 // "Phường Phúc Xá" → "Phúc Xá".
@@ -144,7 +182,8 @@ func versionVisits(tx *gorm.DB, versionID int64) *gorm.DB {
 	return tx.Table("visits v").
 		Select(`v.id, v.code, v.unit_id, u.code AS unit_code, u.name AS unit_name, u.area_code,
 			coalesce(ar.name, '') AS area_name, v.form, b.code AS lead_body_code, b.name AS lead_body_name,
-			v.start_date, v.end_date, v.days, v.team_size, v.priority, v.unscheduled_reason, v.status, v.why`).
+			v.start_date, v.end_date, v.days, v.team_size, v.priority, v.unscheduled_reason, v.status, v.why,
+			v.unscheduled_reason_vi, v.why_vi`).
 		Joins("JOIN units u ON u.id = v.unit_id").
 		Joins("LEFT JOIN units ar ON ar.code = u.area_code").
 		Joins("JOIN bodies b ON b.id = v.lead_body_id").
@@ -154,7 +193,8 @@ func versionVisits(tx *gorm.DB, versionID int64) *gorm.DB {
 // visitRow is a visits row as visitQuery reads it.
 type visitRow struct {
 	Visit
-	WhyJSON models.JSON `gorm:"column:why"`
+	WhyJSON   models.JSON `gorm:"column:why"`
+	WhyViJSON models.JSON `gorm:"column:why_vi"`
 }
 
 // loadVisits reads the visits q selects with their proposals and teams, in
@@ -169,10 +209,15 @@ func loadVisits(q *gorm.DB) ([]Visit, error) {
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		out[i] = r.Visit
-		out[i].Why = []string{}
+		out[i].Why, out[i].WhyVi = []string{}, []string{}
 		if len(r.WhyJSON) > 0 {
 			if err := r.WhyJSON.Unmarshal(&out[i].Why); err != nil {
 				return nil, fmt.Errorf("visit %s: why: %w", r.Code, err)
+			}
+		}
+		if len(r.WhyViJSON) > 0 {
+			if err := r.WhyViJSON.Unmarshal(&out[i].WhyVi); err != nil {
+				return nil, fmt.Errorf("visit %s: why_vi: %w", r.Code, err)
 			}
 		}
 		out[i].Proposals, out[i].Team = []ProposalRef{}, []Member{}
@@ -235,10 +280,11 @@ func appendEngineVisit(vs []planning.Visit, us []planning.Unscheduled, v *Visit)
 	}
 	slices.Sort(props)
 	if !v.Scheduled() {
-		return vs, append(us, planning.Unscheduled{Visit: v.Code, Proposals: props, Reason: v.UnscheduledReason})
+		return vs, append(us, planning.Unscheduled{Visit: v.Code, Proposals: props,
+			Reason: v.UnscheduledReason, ReasonVi: v.UnscheduledReasonVi})
 	}
 	ev := planning.Visit{ID: v.Code, Unit: v.UnitCode, Form: string(v.Form), Proposals: props, LeadBody: v.LeadBodyCode,
-		Start: v.StartDate.String(), End: v.EndDate.String(), Days: v.Days, Why: v.Why}
+		Start: v.StartDate.String(), End: v.EndDate.String(), Days: v.Days, Why: v.Why, WhyVi: v.WhyVi}
 	for _, m := range v.Team {
 		ev.Team = append(ev.Team, planning.TeamMember{Inspector: m.Code, Role: string(m.Role)})
 	}

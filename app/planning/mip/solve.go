@@ -66,7 +66,8 @@ func (m *Model) Plan(sol Solution) (*planning.Plan, error) {
 	for v, e := range m.visits {
 		if on(uName(v)) {
 			plan.Unscheduled = append(plan.Unscheduled, planning.Unscheduled{
-				Visit: e.ID, Proposals: e.Proposals, Reason: "unscheduled in the exact optimum (HiGHS)"})
+				Visit: e.ID, Proposals: e.Proposals, Reason: "unscheduled in the exact optimum (HiGHS)",
+				ReasonVi: "chưa bố trí được trong phương án tối ưu chính xác (HiGHS)"})
 			continue
 		}
 		start := -1
@@ -100,7 +101,8 @@ func (m *Model) Plan(sol Solution) (*planning.Plan, error) {
 		plan.Visits = append(plan.Visits, planning.Visit{
 			ID: e.ID, Unit: e.Unit, Form: e.Form, Proposals: e.Proposals, LeadBody: e.LeadBody,
 			Start: m.cal.Date(start), End: m.cal.Date(start + e.Days - 1), Days: e.Days, Team: team,
-			Why: []string{"start and team of the exact optimum (HiGHS)"},
+			Why:   []string{"start and team of the exact optimum (HiGHS)"},
+			WhyVi: []string{"Ngày bắt đầu và đoàn kiểm tra theo phương án tối ưu chính xác (HiGHS)"},
 		})
 	}
 	return plan, nil
