@@ -19,6 +19,7 @@ import (
 	"khung/app/audit"
 	"khung/app/auth"
 	"khung/app/authz"
+	"khung/app/visits"
 	"khung/models"
 	"khung/views"
 )
@@ -56,13 +57,7 @@ func state(c *fiber.Ctx) *request {
 }
 
 // today is the current civil date in the platform's time zone.
-func (h *Handlers) today() models.Date {
-	loc := h.Config.TimeZone
-	if loc == nil {
-		loc = time.UTC
-	}
-	return models.DateOf(h.Now().In(loc))
-}
+func (h *Handlers) today() models.Date { return visits.Today(h.Now(), h.Config.TimeZone) }
 
 // actorOf returns who is acting; the zero Actor when nobody is logged in.
 func actorOf(c *fiber.Ctx) authz.Actor {

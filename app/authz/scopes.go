@@ -79,16 +79,14 @@ func UnitVisitsOn(a Actor, v string) Scope {
 	}
 }
 
-// SecretVisitsHiddenOn hides unannounced and verification visits that have not
-// started by a.Today (for readers outside their team).
-func SecretVisitsHiddenOn(a Actor, v string) Scope {
-	return func(db *gorm.DB) *gorm.DB { return db.Where(fmt.Sprintf(notSecretYet, v), a.Today) }
-}
+// NotSecretYetSQL is the condition, on visits table or alias v, that hides an
+// unannounced or verification visit before its start date; its one argument is
+// the reader's date. For readers who compose it with conditions of their own.
+func NotSecretYetSQL(v string) string { return fmt.Sprintf(notSecretYet, v) }
 
-// PublishedVersionOn keeps visits of a published plan version.
-func PublishedVersionOn(v string) Scope {
-	return func(db *gorm.DB) *gorm.DB { return db.Where(fmt.Sprintf(inPublishedVersion, v)) }
-}
+// InPublishedVersionSQL is the condition, on visits table or alias v, that
+// keeps visits of a published plan version; it takes no argument.
+func InPublishedVersionSQL(v string) string { return fmt.Sprintf(inPublishedVersion, v) }
 
 // RecommendationScope limits a query on recommendations (table or alias
 // "recommendations") to those a may read:

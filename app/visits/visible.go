@@ -21,8 +21,6 @@ func Today(now time.Time, loc *time.Location) models.Date {
 // The calendar's own pieces, on the table "visits"; the secret-visit and unit
 // rules live in authz, in one place for every channel.
 const (
-	inPublished = `visits.plan_version_id IN (SELECT id FROM plan_versions WHERE status = 'published')`
-
 	// onTeam: the actor's inspector profile is on the visit's team.
 	onTeam = `EXISTS (SELECT 1 FROM visit_members m WHERE m.visit_id = visits.id AND m.inspector_id = ?)`
 
@@ -35,10 +33,6 @@ const (
 	     WHERE pv.status = 'published'
 	        OR (pv.status IN ('submitted', 'approved') AND NOT EXISTS (
 	               SELECT 1 FROM plan_versions pub WHERE pub.plan_id = pv.plan_id AND pub.status = 'published'))))`
-
-	// notSecretYet is authz's rule for secret visits, for the inspector's view
-	// of other teams' visits.
-	notSecretYet = `(visits.form = 'planned' OR visits.start_date <= ?)`
 )
 
 // Visible is THE rule of which visits an actor sees, on every channel (pages,
@@ -76,9 +70,9 @@ func visibleSQL(a authz.Actor, today models.Date) (string, []any) {
 	}
 	switch a.Role {
 	case models.RolePlanner, models.RoleApprover, models.RoleViewer, models.RoleAdmin:
-		return "(" + inPublished + " OR visits.plan_version_id IS NULL)", nil
+		return "(" + authz.InPublishedVersionSQL("visits") + " OR visits.plan_version_id IS NULL)", nil
 	case models.RoleInspector:
-		published := "(" + inPublished + " AND " + notSecretYet + ")"
+		published := "(" + authz.InPublishedVersionSQL("visits") + " AND " + authz.NotSecretYetSQL("visits") + ")"
 		if a.InspectorID == 0 {
 			return published, []any{today}
 		}
