@@ -12,6 +12,7 @@ import (
 	"khung/app/apperr"
 	"khung/app/audit"
 	"khung/app/authz"
+	"khung/app/officialdoc"
 	"khung/models"
 )
 
@@ -178,12 +179,19 @@ type Decision struct {
 // NumberLine is "Số: 15/QĐ-SNV".
 func (d Decision) NumberLine() string { return NumberLine(d.Number, d.Symbol) }
 
-// DateLine is "Hà Nội, ngày 05 tháng 03 năm 2027" (Decree 30/2020/NĐ-CP: a
-// leading zero for days below 10 and months below 3).
-func (d Decision) DateLine() string { return dateLine(d.Place, d.SignedOn) }
+// DateLine is "Hà Nội, ngày 05 tháng 03 năm 2027".
+func (d Decision) DateLine() string {
+	return officialdoc.DateLine(d.Place, d.SignedOn.Year, d.SignedOn.Month, d.SignedOn.Day)
+}
 
 // IssuerUpper is the issuing body's name in capitals, as the heading prints it.
 func (d Decision) IssuerUpper() string { return strings.ToUpper(d.IssuerName) }
+
+// Heading is the document's heading, printed by "partials/doc_head".
+func (d Decision) Heading() officialdoc.Heading {
+	return officialdoc.Heading{Superior: d.Superior, Issuer: d.IssuerUpper(),
+		NumberLine: d.NumberLine(), DateLine: d.DateLine()}
+}
 
 // SignerTitleUpper is the signer's title in capitals ("GIÁM ĐỐC").
 func (d Decision) SignerTitleUpper() string { return strings.ToUpper(d.SignerTitle) }
@@ -207,18 +215,6 @@ func (d Decision) Members() []TeamEntry {
 		}
 	}
 	return out
-}
-
-func dateLine(place string, d models.Date) string {
-	day := fmt.Sprint(d.Day)
-	if d.Day < 10 {
-		day = "0" + day
-	}
-	month := fmt.Sprint(int(d.Month))
-	if d.Month < 3 {
-		month = "0" + month
-	}
-	return fmt.Sprintf("%s, ngày %s tháng %s năm %d", place, day, month, d.Year)
 }
 
 // DecisionDocument returns the inspection decision of visit id for printing.
@@ -247,11 +243,7 @@ func (s *Service) DecisionDocument(ctx context.Context, a authz.Actor, id int64)
 		return Decision{}, fmt.Errorf("heading of decision %d: %w", d.ID, err)
 	}
 	d.IssuerName, d.UnitName = head.IssuerName, head.UnitName
-	d.Superior = "UBND " + strings.ToUpper(strings.TrimSpace(head.ParentName))
-	if head.ParentName == "" {
-		d.Superior = "UBND THÀNH PHỐ HÀ NỘI"
-	}
-	d.Place = "Hà Nội"
+	d.Superior, d.Place = officialdoc.Superior(head.ParentName), officialdoc.Place(head.ParentName)
 	return *d, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +20,8 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/officialdoc"
+	"khung/app/visits"
 	"khung/models"
 )
 
@@ -39,7 +42,7 @@ func New(db *gorm.DB, loc *time.Location, baseURL string) *Service {
 }
 
 // today is the department's civil date at now.
-func (s *Service) today(now time.Time) models.Date { return models.DateOf(now.In(s.loc)) }
+func (s *Service) today(now time.Time) models.Date { return visits.Today(now, s.loc) }
 
 // errNotFound is what a reader gets for a visit that does not exist or that
 // they may not know of.
@@ -194,5 +197,5 @@ func nextNumber(tx *gorm.DB, table string, bodyID int64, year int) (int, error) 
 
 // NumberLine writes a document's number as printed: "Số: 15/QĐ-SNV".
 func NumberLine(number int, symbol string) string {
-	return fmt.Sprintf("Số: %d/%s", number, symbol)
+	return officialdoc.NumberLine(strconv.Itoa(number), symbol)
 }

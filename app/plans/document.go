@@ -10,6 +10,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/officialdoc"
 	"khung/models"
 )
 
@@ -63,18 +64,14 @@ func (r DocRow) Dates() string {
 	return r.From.Time().Format("02/01") + " – " + r.To.Time().Format("02/01/2006")
 }
 
-// DateLine is "Hà Nội, ngày 05 tháng 12 năm 2026": days below 10 and months
-// below 3 take a leading zero (Decree 30/2020/NĐ-CP, Annex I).
+// DateLine is "Hà Nội, ngày 05 tháng 12 năm 2026".
 func (d Document) DateLine() string {
-	day := fmt.Sprint(d.Date.Day())
-	if d.Date.Day() < 10 {
-		day = "0" + day
-	}
-	month := fmt.Sprint(int(d.Date.Month()))
-	if d.Date.Month() < 3 {
-		month = "0" + month
-	}
-	return fmt.Sprintf("%s, ngày %s tháng %s năm %d", d.Place, day, month, d.Date.Year())
+	return officialdoc.DateLine(d.Place, d.Date.Year(), d.Date.Month(), d.Date.Day())
+}
+
+// Heading is the document's heading, printed by "partials/doc_head".
+func (d Document) Heading() officialdoc.Heading {
+	return officialdoc.Heading{Superior: d.Superior, Issuer: d.Issuer, NumberLine: d.NumberLine(), DateLine: d.DateLine()}
 }
 
 // ShortDate is the document's date as "24/11/2026", for the annex's reference.
@@ -82,13 +79,7 @@ func (d Document) ShortDate() string { return d.Date.Format("02/01/2006") }
 
 // NumberLine is "Số: 125/KH-SNV", with room to write the number by hand
 // before the plan is numbered.
-func (d Document) NumberLine() string {
-	n := d.Number
-	if n == "" {
-		n = "      "
-	}
-	return "Số: " + n + "/" + d.Symbol
-}
+func (d Document) NumberLine() string { return officialdoc.NumberLine(d.Number, d.Symbol) }
 
 // Document returns the issued version id as an official document.
 func (s *Service) Document(ctx context.Context, a authz.Actor, id int64) (Document, error) {
@@ -116,8 +107,8 @@ func (s *Service) Document(ctx context.Context, a authz.Actor, id int64) (Docume
 		return Document{}, fmt.Errorf("document head of version %d: %w", id, err)
 	}
 	d := Document{Version: v, Symbol: head.Symbol, Number: v.DocumentNumber, Signer: head.SignerName,
-		SignerTitle: "GIÁM ĐỐC", Issuer: strings.ToUpper(head.UnitName), IssuerName: head.UnitName, Superior: superior(head.ParentName),
-		Place: place(head.ParentName), Title: strings.TrimPrefix(head.Title, "Kế hoạch ")}
+		SignerTitle: "GIÁM ĐỐC", Issuer: strings.ToUpper(head.UnitName), IssuerName: head.UnitName, Superior: officialdoc.Superior(head.ParentName),
+		Place: officialdoc.Place(head.ParentName), Title: strings.TrimPrefix(head.Title, "Kế hoạch ")}
 	if r := []rune(d.Title); len(r) > 0 {
 		d.Title = strings.ToUpper(string(r[0])) + string(r[1:])
 	}
@@ -198,25 +189,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// superior is the People's Committee above the department: "Thành phố Hà Nội"
-// → "UBND THÀNH PHỐ HÀ NỘI".
-func superior(parent string) string {
-	if parent == "" {
-		return ""
-	}
-	return "UBND " + strings.ToUpper(parent)
-}
-
-// place is the city's name without its type: "Thành phố Hà Nội" → "Hà Nội".
-func place(parent string) string {
-	for _, t := range []string{"Thành phố ", "Tỉnh "} {
-		if s, ok := strings.CutPrefix(parent, t); ok {
-			return s
-		}
-	}
-	return parent
 }
 
 // monthNames are the month headings of the table.
