@@ -113,7 +113,7 @@ func (p *proposalsUI) apiImport(c *fiber.Ctx) error {
 	if !errors.As(err, &ie) {
 		return err
 	}
-	pr := classify(err)
+	pr := p.classify(err)
 	status, code := fiber.StatusUnprocessableEntity, "validation"
 	if ie.TooLarge {
 		status, code = fiber.StatusRequestEntityTooLarge, "too_large"

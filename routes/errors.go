@@ -37,16 +37,31 @@ type messageText struct {
 }
 
 // classify maps an error to what the client is told. This is the one place
-// where sentinels become HTTP statuses.
-func classify(err error) problem {
+// where sentinels become HTTP statuses; messages given as catalog ids are
+// rendered here in both languages.
+func (h *Handlers) classify(err error) problem {
 	p := classifyKind(err)
+	vi, en := h.Locales.For("vi"), h.Locales.For("en")
 	var e *apperr.Error
-	if errors.As(err, &e) && (e.VI != "" || e.EN != "") {
-		p.VI, p.EN = e.VI, e.EN
+	if errors.As(err, &e) {
+		switch {
+		case e.Msg.ID != "":
+			p.VI, p.EN = vi.Msg(e.Msg), en.Msg(e.Msg)
+		case e.VI != "" || e.EN != "":
+			p.VI, p.EN = e.VI, e.EN
+		}
 	}
 	if p.Fields == nil {
 		p.Fields = []apperr.FieldError{}
 	}
+	fields := make([]apperr.FieldError, len(p.Fields))
+	for i, f := range p.Fields {
+		if f.Msg.ID != "" {
+			f.VI, f.EN = vi.Msg(f.Msg), en.Msg(f.Msg)
+		}
+		fields[i] = f
+	}
+	p.Fields = fields
 	return p
 }
 
@@ -102,7 +117,7 @@ func classifyKind(err error) problem {
 // envelope and browsers with the error page (or the login page for 401). The
 // text of err is logged for 5xx only and never sent.
 func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
-	p := classify(err)
+	p := h.classify(err)
 	if p.Status >= 500 {
 		h.Log.Error("request failed", "request_id", state(c).ID, "method", c.Method(), "path", c.Path(), "error", err.Error())
 	}
@@ -130,7 +145,7 @@ func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
 
 // jsonError writes err as the JSON error envelope with its mapped status.
 func (h *Handlers) jsonError(c *fiber.Ctx, err error) error {
-	p := classify(err)
+	p := h.classify(err)
 	if p.Status >= 500 {
 		h.Log.Error("request failed", "request_id", state(c).ID, "method", c.Method(), "path", c.Path(), "error", err.Error())
 	}

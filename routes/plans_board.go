@@ -127,11 +127,11 @@ func (p *plansUI) renderVisit(c *fiber.Ctx, id int64, code string, res *plans.Ch
 		data["StartCount"] = len(opts.Starts)
 	}
 	if res != nil && res.Change.Visit != "" {
-		data["Check"] = newCheckView(*res, nil, tr.Lang, tr.Pick)
+		data["Check"] = p.newCheckView(*res, nil, tr.Lang, tr.Pick)
 	}
 	if err != nil {
 		if res == nil || res.Change.Visit == "" {
-			data["Check"] = newCheckView(plans.CheckResult{}, err, tr.Lang, tr.Pick)
+			data["Check"] = p.newCheckView(plans.CheckResult{}, err, tr.Lang, tr.Pick)
 		}
 		data["Form"] = postedValues(c)
 		return p.renderForm422(c, "plans/visit", data, err)
@@ -189,18 +189,18 @@ type checkView struct {
 	FieldErrors []string // the input's field messages
 }
 
-func newCheckView(res plans.CheckResult, err error, lang string, pick func(vi, en string) string) checkView {
+func (p *plansUI) newCheckView(res plans.CheckResult, err error, lang string, pick func(vi, en string) string) checkView {
 	if err != nil {
 		v := checkView{Shown: true}
-		if ve, ok := apperr.AsValidation(err); ok {
+		if _, ok := apperr.AsValidation(err); ok {
 			if len(res.Delta.Violations) == 0 {
-				for _, f := range ve.Fields {
+				for _, f := range p.classify(err).Fields {
 					v.FieldErrors = append(v.FieldErrors, pick(f.VI, f.EN))
 				}
 				return v
 			}
 		} else {
-			pr := classify(err)
+			pr := p.classify(err)
 			v.Problem = pick(pr.VI, pr.EN)
 			return v
 		}
@@ -237,7 +237,7 @@ func (p *plansUI) check(c *fiber.Ctx) error {
 	if c.Get("HX-Request") == "true" {
 		tr := trOf(c)
 		return c.Render("plans/check", fiber.Map{"T": tr, "Lang": tr.Lang,
-			"Check": newCheckView(res, err, tr.Lang, tr.Pick)})
+			"Check": p.newCheckView(res, err, tr.Lang, tr.Pick)})
 	}
 	if err != nil {
 		return p.renderVisit(c, id, code, nil, err)

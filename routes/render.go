@@ -129,16 +129,16 @@ func (e FormErrors) Top() []string { return e.top }
 func (e FormErrors) Any() bool { return len(e.byField) > 0 || len(e.top) > 0 }
 
 // formErrors turns err into messages in tr's language.
-func formErrors(err error, tr *views.Translator) FormErrors {
+func (h *Handlers) formErrors(err error, tr *views.Translator) FormErrors {
 	fe := FormErrors{byField: map[string][]string{}}
-	if ve, ok := apperr.AsValidation(err); ok {
-		for _, f := range ve.Fields {
+	p := h.classify(err)
+	if _, ok := apperr.AsValidation(err); ok {
+		for _, f := range p.Fields {
 			fe.byField[f.Field] = append(fe.byField[f.Field], tr.Pick(f.VI, f.EN))
 		}
 		fe.top = append(fe.top, tr.T("form.has_errors"))
 		return fe
 	}
-	p := classify(err)
 	fe.top = append(fe.top, tr.Pick(p.VI, p.EN))
 	return fe
 }
@@ -211,7 +211,7 @@ func withItem(root fiber.Map, item any) fiber.Map {
 // handler. The posted values are kept: data["Form"] when the handler set it,
 // else every posted field as text.
 func (h *Handlers) renderForm422(c *fiber.Ctx, name string, data fiber.Map, err error) error {
-	p := classify(err)
+	p := h.classify(err)
 	if p.Status >= 500 {
 		return err
 	}
@@ -224,7 +224,7 @@ func (h *Handlers) renderForm422(c *fiber.Ctx, name string, data fiber.Map, err 
 	if _, ok := data["Form"]; !ok {
 		data["Form"] = postedValues(c)
 	}
-	data["Errors"] = formErrors(err, trOf(c))
+	data["Errors"] = h.formErrors(err, trOf(c))
 	c.Status(p.Status)
 	return h.render(c, name, data)
 }

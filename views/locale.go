@@ -9,6 +9,8 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+
+	"khung/app/msg"
 )
 
 // DefaultLanguage is the language of a visitor who has not chosen one.
@@ -83,11 +85,9 @@ type Translator struct {
 }
 
 // T returns message id filled with key/value pairs: T("home.hello", "Name", "Lan").
-// A missing id comes back as the id itself (the catalog tests keep that from shipping).
+// A pair named "Count" also picks the plural form (one/other). A missing id
+// comes back as the id itself (the catalog tests keep that from shipping).
 func (t *Translator) T(id string, pairs ...any) string {
-	if t.loc == nil {
-		return id
-	}
 	var data map[string]any
 	if len(pairs) > 0 {
 		data = make(map[string]any, len(pairs)/2)
@@ -95,11 +95,34 @@ func (t *Translator) T(id string, pairs ...any) string {
 			data[fmt.Sprint(pairs[i])] = pairs[i+1]
 		}
 	}
-	s, err := t.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	return t.render(id, data)
+}
+
+// Msg renders a service's message (an id with parameters) in the translator's language.
+func (t *Translator) Msg(m msg.Message) string { return t.render(m.ID, m.Args) }
+
+func (t *Translator) render(id string, data map[string]any) string {
+	if t.loc == nil {
+		return id
+	}
+	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	if n, ok := data["Count"]; ok {
+		cfg.PluralCount = n
+	}
+	s, err := t.loc.Localize(cfg)
 	if err != nil {
 		return id
 	}
 	return s
+}
+
+// Has tells whether the catalogs of the translator's language define id.
+func (t *Translator) Has(id string) bool {
+	if t.loc == nil {
+		return false
+	}
+	_, tag, err := t.loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: id})
+	return err == nil && tag.String() == t.Lang
 }
 
 // Pick returns vi or en, whichever is the translator's language (for messages

@@ -7,6 +7,8 @@ package apperr
 import (
 	"errors"
 	"strings"
+
+	"khung/app/msg"
 )
 
 // Sentinels. Wrap them (fmt.Errorf("load unit %d: %w", id, apperr.ErrNotFound))
@@ -26,28 +28,54 @@ var (
 	ErrBadRequest = errors.New("bad request")
 )
 
-// Error is a sentinel with a message for the user in both languages.
-// errors.Is(err, apperr.ErrConflict) still holds for New(ErrConflict, …).
+// Error is a sentinel with a message for the user.
+// errors.Is(err, apperr.ErrConflict) still holds for Fail(ErrConflict, …).
 type Error struct {
-	Kind error  // one of the sentinels above
-	VI   string // message in Vietnamese
-	EN   string // message in English
+	Kind error       // one of the sentinels above
+	Msg  msg.Message // what the user reads: a catalog id with its parameters
+	VI   string      // Deprecated: old-style text; use Msg (Fail)
+	EN   string      // Deprecated: old-style text; use Msg (Fail)
+}
+
+// Fail returns kind with a user-facing message: a catalog id and key/value
+// parameters, rendered in the reader's language by the HTTP layer.
+func Fail(kind error, id string, pairs ...any) error {
+	return &Error{Kind: kind, Msg: msg.New(id, pairs...)}
 }
 
 // New returns kind with a user-facing message in Vietnamese and English.
 func New(kind error, vi, en string) error { return &Error{Kind: kind, VI: vi, EN: en} }
 
-func (e *Error) Error() string { return e.Kind.Error() + ": " + e.EN }
+func (e *Error) Error() string {
+	if e.Msg.ID != "" {
+		return e.Kind.Error() + ": " + e.Msg.ID
+	}
+	return e.Kind.Error() + ": " + e.EN
+}
 
 // Unwrap lets errors.Is find the sentinel.
 func (e *Error) Unwrap() error { return e.Kind }
 
 // FieldError is one problem with one input field.
 type FieldError struct {
-	Field string `json:"field"` // the form/JSON name of the field, e.g. "email" or "members[2].role"
-	Rule  string `json:"rule"`  // the rule broken: required, email, min, unique, …
-	VI    string `json:"vi"`    // message in Vietnamese
-	EN    string `json:"en"`    // message in English
+	Field string      `json:"field"`           // the form/JSON name of the field, e.g. "email" or "members[2].role"
+	Rule  string      `json:"rule"`            // the rule broken: required, email, min, unique, …
+	Param string      `json:"param,omitempty"` // the rule's parameter: "3" for min=3, the list for oneof
+	Msg   msg.Message `json:"-"`               // what the user reads (rendered by the HTTP layer)
+	VI    string      `json:"vi"`              // rendered in Vietnamese (old-style services set it directly)
+	EN    string      `json:"en"`              // rendered in English
+}
+
+// Field returns a ValidationError with one field problem whose message is a
+// catalog id with key/value parameters.
+func Field(field, rule, id string, pairs ...any) *ValidationError {
+	return (&ValidationError{}).AddField(field, rule, id, pairs...)
+}
+
+// AddField appends a field problem (a catalog id with parameters) and returns e.
+func (e *ValidationError) AddField(field, rule, id string, pairs ...any) *ValidationError {
+	e.Fields = append(e.Fields, FieldError{Field: field, Rule: rule, Msg: msg.New(id, pairs...)})
+	return e
 }
 
 // ValidationError lists every problem found in one input; it maps to 422.
@@ -88,7 +116,11 @@ func (e *ValidationError) Err() error {
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Fields))
 	for i, f := range e.Fields {
-		parts[i] = f.Field + ": " + f.EN
+		text := f.EN
+		if f.Msg.ID != "" {
+			text = f.Msg.ID
+		}
+		parts[i] = f.Field + ": " + text
 	}
 	return "invalid input: " + strings.Join(parts, "; ")
 }

@@ -49,27 +49,27 @@ func TestValidateNamesEachFieldAndRuleInBothLanguages(t *testing.T) {
 		want   FieldError
 	}{
 		{"missing email is required", func(f *sampleForm) { f.Email = "" },
-			FieldError{"email", "required", "Bắt buộc nhập.", "This field is required."}},
+			FieldError{Field: "email", Rule: "required", VI: "Bắt buộc nhập.", EN: "This field is required."}},
 		{"bad email is refused", func(f *sampleForm) { f.Email = "not-an-email" },
-			FieldError{"email", "email", "Địa chỉ email không hợp lệ.", "Not a valid email address."}},
+			FieldError{Field: "email", Rule: "email", VI: "Địa chỉ email không hợp lệ.", EN: "Not a valid email address."}},
 		{"blank name counts as missing and uses the form tag", func(f *sampleForm) { f.Name = "   " },
-			FieldError{"full_name", "notblank", "Bắt buộc nhập.", "This field is required."}},
+			FieldError{Field: "full_name", Rule: "notblank", VI: "Bắt buộc nhập.", EN: "This field is required."}},
 		{"too long text counts characters", func(f *sampleForm) { f.Name = "Nguyễn" },
-			FieldError{"full_name", "max", "Không được dài quá 5 ký tự.", "Must be at most 5 characters long."}},
+			FieldError{Field: "full_name", Rule: "max", VI: "Không được dài quá 5 ký tự.", EN: "Must be at most 5 characters long."}},
 		{"short password counts characters", func(f *sampleForm) { f.Password, f.Confirm = "short", "short" },
-			FieldError{"password", "min", "Phải có ít nhất 10 ký tự.", "Must be at least 10 characters long."}},
+			FieldError{Field: "password", Rule: "min", VI: "Phải có ít nhất 10 ký tự.", EN: "Must be at least 10 characters long."}},
 		{"confirmation must match", func(f *sampleForm) { f.Confirm = "0123456780" },
-			FieldError{"confirm", "eqfield", "Không khớp với password.", "Does not match password."}},
+			FieldError{Field: "confirm", Rule: "eqfield", VI: "Không khớp với password.", EN: "Does not match password."}},
 		{"numbers compare values", func(f *sampleForm) { f.Days = 31 },
-			FieldError{"days", "max", "Phải nhỏ hơn hoặc bằng 30.", "Must be 30 or less."}},
+			FieldError{Field: "days", Rule: "max", VI: "Phải nhỏ hơn hoặc bằng 30.", EN: "Must be 30 or less."}},
 		{"lists count items", func(f *sampleForm) { f.Topics = nil },
-			FieldError{"topics", "min", "Phải có ít nhất 1 mục.", "Must have at least 1 item(s)."}},
+			FieldError{Field: "topics", Rule: "min", VI: "Phải có ít nhất 1 mục.", EN: "Must have at least 1 item(s)."}},
 		{"dates show the expected form", func(f *sampleForm) { f.Day = "01/03/2025" },
-			FieldError{"day", "datetime", "Phải theo dạng YYYY-MM-DD.", "Must be in the form YYYY-MM-DD."}},
+			FieldError{Field: "day", Rule: "datetime", VI: "Phải theo dạng YYYY-MM-DD.", EN: "Must be in the form YYYY-MM-DD."}},
 		{"end before start names the start by its label", func(f *sampleForm) { f.To = f.From.AddDate(0, 0, -1) },
-			FieldError{"to", "gtefield", "Phải bằng hoặc sau Ngày bắt đầu.", "Must be on or after Start date."}},
+			FieldError{Field: "to", Rule: "gtefield", VI: "Phải bằng hoặc sau Ngày bắt đầu.", EN: "Must be on or after Start date."}},
 		{"nested fields carry their index", func(f *sampleForm) { f.Members = append(f.Members, member{Role: "boss"}) },
-			FieldError{"members[1].role", "oneof", "Phải là một trong: lead, member.", "Must be one of: lead, member."}},
+			FieldError{Field: "members[1].role", Rule: "oneof", VI: "Phải là một trong: lead, member.", EN: "Must be one of: lead, member."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,7 +141,7 @@ func TestValidateChecksCivilDates(t *testing.T) {
 	if !ok {
 		t.Fatalf("to < from gave %v, want a ValidationError", err)
 	}
-	want := []FieldError{{"to", "gtefield", "Phải bằng hoặc sau Từ ngày.", "Must be on or after From."}}
+	want := []FieldError{{Field: "to", Rule: "gtefield", VI: "Phải bằng hoặc sau Từ ngày.", EN: "Must be on or after From."}}
 	if diff := cmp.Diff(want, ve.Fields); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

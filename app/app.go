@@ -1,0 +1,160 @@
+// Package app is Khung's front door: New builds every service once from the
+// configuration, the database, the clock and the logger, and the HTTP layer
+// (routes.New) and the cron table (jobs.New) receive the one *App. Services
+// live in the subpackages (units, plans, remediation…); the pure engines
+// (planning, calendar, followup, lunar) take their data and time as arguments.
+//
+// The request path: route (routes/routes.go) → handler → a service of App →
+// models. The job path: cron (jobs) → a due-query of App → notify → outbox.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"khung/app/auditlog"
+	"khung/app/auth"
+	"khung/app/bodies"
+	"khung/app/catalogs"
+	"khung/app/holidays"
+	"khung/app/icalfeed"
+	"khung/app/inspections"
+	"khung/app/inspectors"
+	"khung/app/plans"
+	"khung/app/proposals"
+	"khung/app/remediation"
+	"khung/app/seed"
+	"khung/app/units"
+	"khung/app/users"
+	"khung/app/visits"
+	"khung/config"
+	"khung/models"
+	"khung/views"
+)
+
+// Deps are what main hands to New.
+type Deps struct {
+	Config config.Config
+	DB     *gorm.DB
+	Log    *slog.Logger     // slog.DiscardHandler when nil
+	Now    func() time.Time // time.Now when nil; tests fix it
+	Random io.Reader        // crypto/rand when nil (passwords, tokens)
+}
+
+// App holds every service of Khung. Build it once with New.
+type App struct {
+	Config  config.Config
+	Log     *slog.Logger
+	Locales *views.Locales // the one message bundle (vi, en) for pages, JSON, mail and iCal
+
+	Auth        *auth.Service
+	Audit       *auditlog.Service
+	Units       *units.Service
+	Users       *users.Service
+	Bodies      *bodies.Service
+	Inspectors  *inspectors.Service
+	Holidays    *holidays.Service
+	Catalogs    *catalogs.Service
+	Proposals   *proposals.Service
+	Plans       *plans.Service
+	Visits      *visits.Service
+	Feeds       *icalfeed.Service
+	Inspections *inspections.Service
+	Remediation *remediation.Service
+	Inbox       *remediation.Inbox
+
+	db  *gorm.DB
+	now func() time.Time
+}
+
+// New builds every service. It fails when the embedded message catalogs are broken.
+func New(d Deps) (*App, error) {
+	if d.DB == nil {
+		return nil, fmt.Errorf("app: no database")
+	}
+	locales, err := views.LoadLocales(views.LocaleFiles())
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Random == nil {
+		d.Random = rand.Reader
+	}
+	if d.Config.TimeZone == nil {
+		d.Config.TimeZone = time.UTC
+	}
+	a := &App{Config: d.Config, Log: d.Log, Locales: locales, db: d.DB, now: d.Now}
+	base := a.BaseURL()
+	loc := d.Config.TimeZone
+	db := d.DB
+
+	a.Auth = auth.NewService(db, d.Config.SessionTTL)
+	a.Audit = auditlog.New(db, loc)
+	a.Units = units.New(db)
+	a.Users = users.New(db, d.Random)
+	a.Bodies = bodies.New(db)
+	a.Inspectors = inspectors.New(db)
+	a.Holidays = holidays.New(db, defaultHolidays)
+	a.Catalogs = catalogs.New(db)
+	a.Proposals = proposals.New(db)
+	a.Plans = plans.New(db, loc)
+	a.Visits = visits.New(db)
+	a.Feeds = icalfeed.New(db)
+	a.Inspections = inspections.New(db, loc, base)
+	a.Remediation = remediation.New(db, base, loc)
+	a.Inbox = remediation.NewInbox(db)
+	return a, nil
+}
+
+// Now is the current time from the app's clock.
+func (a *App) Now() time.Time { return a.now() }
+
+// Location is the zone of the working calendar and the cron table (Asia/Ho_Chi_Minh).
+func (a *App) Location() *time.Location { return a.Config.TimeZone }
+
+// Today is the civil date of now in the app's time zone: the day deadlines and
+// the visibility rule compare with.
+func (a *App) Today() models.Date { return visits.Today(a.now(), a.Config.TimeZone) }
+
+// BaseURL is the public address of the app without a trailing slash ("" when unset).
+func (a *App) BaseURL() string {
+	if a.Config.BaseURL == nil {
+		return ""
+	}
+	return strings.TrimRight(a.Config.BaseURL.String(), "/")
+}
+
+// Ready tells whether the database answers (for /readyz).
+func (a *App) Ready(ctx context.Context) error {
+	sqlDB, err := a.db.DB()
+	if err != nil {
+		return fmt.Errorf("database handle: %w", err)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// defaultHolidays offers the Labour Code's holidays of a year (with the
+// government's decided swaps) to the holiday calendar's "load defaults".
+func defaultHolidays(year int) []holidays.Input {
+	var out []holidays.Input
+	for _, d := range seed.DefaultHolidays(year) {
+		out = append(out, holidays.Input{Date: d.Date, Kind: string(d.Kind), NameVI: d.NameVI, NameEN: d.NameEN,
+			LegalBasis: d.LegalBasis})
+	}
+	return out
+}
