@@ -105,11 +105,16 @@ func (t *Translator) render(id string, data map[string]any) string {
 	if t.loc == nil {
 		return id
 	}
-	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
 	if n, ok := data["Count"]; ok {
-		cfg.PluralCount = n
+		// A message with plural forms (one/other) picks one by Count; a plain
+		// message that merely shows a Count has no "one" form, so it is
+		// rendered without choosing.
+		s, err := t.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: n})
+		if err == nil {
+			return s
+		}
 	}
-	s, err := t.loc.Localize(cfg)
+	s, err := t.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
 	if err != nil {
 		return id
 	}

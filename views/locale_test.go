@@ -6,9 +6,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"khung/app/msg"
 )
 
 // catalogIDs returns every message id of one language, with the file it comes from.
@@ -134,5 +137,35 @@ func TestTranslatorSpeaksBothLanguagesAndFallsBackToVietnamese(t *testing.T) {
 	}
 	if got := l.For("en").Pick("vi", "en"); got != "en" {
 		t.Errorf("Pick in English = %q", got)
+	}
+}
+
+func TestCountChoosesThePluralFormAndPlainMessagesStillShowIt(t *testing.T) {
+	fsys := fstest.MapFS{
+		"vi/a.toml": {Data: []byte("plain = \"{{.Count}} cuộc kiểm tra\"\n[days]\nother = \"{{.Count}} ngày làm việc\"\n")},
+		"en/a.toml": {Data: []byte("plain = \"Visits: {{.Count}}\"\n[days]\none = \"{{.Count}} working day\"\nother = \"{{.Count}} working days\"\n")},
+	}
+	l, err := LoadLocales(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang, id string
+		count    any
+		want     string
+	}{
+		{"en", "days", 1, "1 working day"},
+		{"en", "days", 3, "3 working days"},
+		{"en", "days", int64(0), "0 working days"},
+		{"vi", "days", 1, "1 ngày làm việc"},
+		{"vi", "plain", 1, "1 cuộc kiểm tra"},
+		{"en", "plain", 1, "Visits: 1"},
+		{"en", "plain", 5, "Visits: 5"},
+	}
+	for _, tt := range tests {
+		got := l.For(tt.lang).Msg(msg.New(tt.id, "Count", tt.count))
+		if got != tt.want {
+			t.Errorf("%s %s %v = %q, want %q", tt.lang, tt.id, tt.count, got, tt.want)
+		}
 	}
 }
