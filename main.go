@@ -1,6 +1,6 @@
 // Command khung is the inspection planning and coordination platform of a city
 // Department of Home Affairs. main only wires things together: config → DB →
-// migrations → services → routes → jobs, plus the operator subcommands.
+// migrations → app.New (every service) → routes → jobs, plus the operator subcommands.
 package main
 
 import (
@@ -22,6 +22,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"khung/app"
 	"khung/app/planning/plancli"
 	"khung/app/seed"
 	"khung/config"
@@ -173,13 +174,17 @@ func unitsCmd(ctx context.Context, db *gorm.DB, args []string, stdout io.Writer)
 }
 
 func serve(ctx context.Context, db *gorm.DB, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
-	app := routes.New(routes.Deps{Config: cfg, DB: db, Log: log})
+	a, err := app.New(app.Deps{Config: cfg, DB: db, Log: log})
+	if err != nil {
+		return err
+	}
+	web := routes.New(a)
 	if cfg.JobsEnabled {
 		stopJobs := jobs.Start(ctx, db, cfg, log)
 		defer stopJobs()
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- app.Listen(cfg.Addr) }()
+	go func() { errc <- web.Listen(cfg.Addr) }()
 	fmt.Fprintf(stdout, "Khung is serving on %s\n", cfg.BaseURL)
 	select {
 	case err := <-errc:
@@ -188,7 +193,7 @@ func serve(ctx context.Context, db *gorm.DB, cfg config.Config, log *slog.Logger
 		log.Info("shutting down")
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return app.ShutdownWithContext(sctx)
+		return web.ShutdownWithContext(sctx)
 	}
 }
 

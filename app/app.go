@@ -148,6 +148,12 @@ func (a *App) Ready(ctx context.Context) error {
 	return nil
 }
 
+// DemoProposalsFile is the demo city's proposals of year as an Excel file, to
+// import on the proposals page.
+func (a *App) DemoProposalsFile(ctx context.Context, year int) ([]byte, error) {
+	return proposals.DemoFile(ctx, a.db, year)
+}
+
 // defaultHolidays offers the Labour Code's holidays of a year (with the
 // government's decided swaps) to the holiday calendar's "load defaults".
 func defaultHolidays(year int) []holidays.Input {

@@ -44,11 +44,11 @@ func (h *Handlers) createToken(c *fiber.Ctx) error {
 
 // revokeToken ends one of the user's tokens.
 func (h *Handlers) revokeToken(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
-	if err != nil || id <= 0 {
-		return apperr.ErrNotFound
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
 	}
-	if err := h.Auth.RevokeToken(ctxOf(c), actorOf(c), int64(id), h.Now()); err != nil {
+	if err := h.Auth.RevokeToken(ctxOf(c), actorOf(c), id, h.Now()); err != nil {
 		return err
 	}
 	if isHTMX(c) {

@@ -36,7 +36,7 @@ func (a *admin) auditPage(c *fiber.Ctx) error {
 
 // auditEntryPage: GET /admin/audit/:id — one change, before and after.
 func (a *admin) auditEntryPage(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

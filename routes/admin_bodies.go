@@ -65,7 +65,7 @@ func (a *admin) createBody(c *fiber.Ctx) error {
 
 // editBodyPage: GET /admin/bodies/:id.
 func (a *admin) editBodyPage(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (a *admin) editBodyPage(c *fiber.Ctx) error {
 
 // updateBody: POST /admin/bodies/:id.
 func (a *admin) updateBody(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (a *admin) updateBody(c *fiber.Ctx) error {
 
 // deleteBody: POST /admin/bodies/:id/delete.
 func (a *admin) deleteBody(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,7 @@ func (a *admin) editEntryPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (a *admin) updateEntry(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (a *admin) deleteEntry(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (a *admin) createRule(c *fiber.Ctx) error {
 
 // editRulePage: GET /admin/catalogs/rules/:id.
 func (a *admin) editRulePage(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -259,7 +259,7 @@ func (a *admin) editRulePage(c *fiber.Ctx) error {
 
 // updateRule: POST /admin/catalogs/rules/:id.
 func (a *admin) updateRule(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func (a *admin) updateRule(c *fiber.Ctx) error {
 
 // deleteRule: POST /admin/catalogs/rules/:id/delete.
 func (a *admin) deleteRule(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

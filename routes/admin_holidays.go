@@ -64,7 +64,7 @@ func (a *admin) createHoliday(c *fiber.Ctx) error {
 
 // editHolidayPage: GET /admin/holidays/:id.
 func (a *admin) editHolidayPage(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (a *admin) editHolidayPage(c *fiber.Ctx) error {
 
 // updateHoliday: POST /admin/holidays/:id.
 func (a *admin) updateHoliday(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (a *admin) updateHoliday(c *fiber.Ctx) error {
 
 // deleteHoliday: POST /admin/holidays/:id/delete.
 func (a *admin) deleteHoliday(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -109,7 +109,7 @@ func (a *admin) newInspectorPage(c *fiber.Ctx) error {
 
 // editInspectorPage: GET /admin/inspectors/:id.
 func (a *admin) editInspectorPage(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -318,7 +318,7 @@ func (a *admin) createInspector(c *fiber.Ctx) error { return a.saveInspector(c, 
 
 // updateInspector: POST /admin/inspectors/:id.
 func (a *admin) updateInspector(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -327,7 +327,7 @@ func (a *admin) updateInspector(c *fiber.Ctx) error {
 
 // deleteInspector: POST /admin/inspectors/:id/delete.
 func (a *admin) deleteInspector(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -12,9 +12,10 @@ import (
 	"khung/models"
 )
 
-// idParam reads the :id of the path; a bad id is a missing resource.
-func idParam(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+// pathID reads the path parameter name as a row id. A malformed or
+// non-positive id is a missing resource (404), like an id that does not exist.
+func pathID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, apperr.ErrNotFound
 	}

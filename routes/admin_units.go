@@ -37,7 +37,7 @@ func (a *admin) unitsPage(c *fiber.Ctx) error {
 
 // unitPage: GET /admin/units/:id — one unit, its place in the tree, its children.
 func (a *admin) unitPage(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (a *admin) createUnit(c *fiber.Ctx) error {
 
 // updateUnit: POST /admin/units/:id — the edit form of the unit page.
 func (a *admin) updateUnit(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func userForm(u users.Row) map[string]string {
 
 // editUserPage: GET /admin/users/:id.
 func (a *admin) editUserPage(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (a *admin) editUserPage(c *fiber.Ctx) error {
 
 // updateUser: POST /admin/users/:id.
 func (a *admin) updateUser(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (a *admin) deactivateUser(c *fiber.Ctx) error { return a.setUserActive(c, f
 func (a *admin) activateUser(c *fiber.Ctx) error { return a.setUserActive(c, true) }
 
 func (a *admin) setUserActive(c *fiber.Ctx, active bool) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (a *admin) setUserActive(c *fiber.Ctx, active bool) error {
 
 // resetPassword: POST /admin/users/:id/reset-password — shows the new password once.
 func (a *admin) resetPassword(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func (a *admin) apiListAudit(c *fiber.Ctx) error {
 
 // apiGetAudit: GET /api/v1/audit/:id.
 func (a *admin) apiGetAudit(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

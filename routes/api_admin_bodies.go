@@ -19,7 +19,7 @@ func (a *admin) apiListBodies(c *fiber.Ctx) error {
 
 // apiGetBody: GET /api/v1/bodies/:id.
 func (a *admin) apiGetBody(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (a *admin) apiCreateBody(c *fiber.Ctx) error {
 
 // apiUpdateBody: PUT /api/v1/bodies/:id.
 func (a *admin) apiUpdateBody(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (a *admin) apiUpdateBody(c *fiber.Ctx) error {
 
 // apiDeleteBody: DELETE /api/v1/bodies/:id → 204 (409 while in use).
 func (a *admin) apiDeleteBody(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

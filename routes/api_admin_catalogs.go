@@ -37,7 +37,7 @@ func (a *admin) apiGetEntry(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (a *admin) apiUpdateEntry(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (a *admin) apiDeleteEntry(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (a *admin) apiListRules(c *fiber.Ctx) error {
 
 // apiGetRule: GET /api/v1/rules/:id.
 func (a *admin) apiGetRule(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (a *admin) apiCreateRule(c *fiber.Ctx) error {
 
 // apiUpdateRule: PUT /api/v1/rules/:id.
 func (a *admin) apiUpdateRule(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func (a *admin) apiUpdateRule(c *fiber.Ctx) error {
 
 // apiDeleteRule: DELETE /api/v1/rules/:id → 204.
 func (a *admin) apiDeleteRule(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func (a *admin) apiHolidayYear(c *fiber.Ctx) error {
 
 // apiGetHoliday: GET /api/v1/holidays/:id.
 func (a *admin) apiGetHoliday(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (a *admin) apiCreateHoliday(c *fiber.Ctx) error {
 
 // apiUpdateHoliday: PUT /api/v1/holidays/:id.
 func (a *admin) apiUpdateHoliday(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (a *admin) apiUpdateHoliday(c *fiber.Ctx) error {
 
 // apiDeleteHoliday: DELETE /api/v1/holidays/:id → 204.
 func (a *admin) apiDeleteHoliday(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func (a *admin) apiListInspectors(c *fiber.Ctx) error {
 
 // apiGetInspector: GET /api/v1/inspectors/:id — the whole profile.
 func (a *admin) apiGetInspector(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (a *admin) apiCreateInspector(c *fiber.Ctx) error {
 
 // apiUpdateInspector: PUT /api/v1/inspectors/:id — replaces the whole profile.
 func (a *admin) apiUpdateInspector(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (a *admin) apiUpdateInspector(c *fiber.Ctx) error {
 
 // apiDeleteInspector: DELETE /api/v1/inspectors/:id → 204.
 func (a *admin) apiDeleteInspector(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

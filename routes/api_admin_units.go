@@ -29,7 +29,7 @@ func (a *admin) apiSearchUnits(c *fiber.Ctx) error {
 
 // apiGetUnit: GET /api/v1/units/:id.
 func (a *admin) apiGetUnit(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (a *admin) unitDetail(c *fiber.Ctx, id int64) (unitJSON, error) {
 
 // apiUnitChildren: GET /api/v1/units/:id/children?page=&per_page=.
 func (a *admin) apiUnitChildren(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (a *admin) apiCreateUnit(c *fiber.Ctx) error {
 // apiUpdateUnit: PUT /api/v1/units/:id — name, kind, labels and validity (the
 // code and the parent never change).
 func (a *admin) apiUpdateUnit(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func (a *admin) apiListUsers(c *fiber.Ctx) error {
 
 // apiGetUser: GET /api/v1/users/:id.
 func (a *admin) apiGetUser(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (a *admin) apiCreateUser(c *fiber.Ctx) error {
 
 // apiUpdateUser: PUT /api/v1/users/:id (an empty password keeps the current one).
 func (a *admin) apiUpdateUser(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (a *admin) apiDeactivateUser(c *fiber.Ctx) error { return a.apiSetActive(c,
 func (a *admin) apiActivateUser(c *fiber.Ctx) error { return a.apiSetActive(c, true) }
 
 func (a *admin) apiSetActive(c *fiber.Ctx, active bool) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (a *admin) apiSetActive(c *fiber.Ctx, active bool) error {
 
 // apiResetPassword: POST /api/v1/users/:id/reset-password → the new password, once.
 func (a *admin) apiResetPassword(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 // apiWork: GET /api/v1/visits/:id/work — the visit's decision, findings,
 // conclusion, recommendations and history.
 func (ui *inspectionsUI) apiWork(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -24,7 +24,7 @@ func (ui *inspectionsUI) apiWork(c *fiber.Ctx) error {
 
 // apiDecision: POST /api/v1/visits/:id/decision — record the signed inspection decision.
 func (ui *inspectionsUI) apiDecision(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (ui *inspectionsUI) apiDecision(c *fiber.Ctx) error {
 // apiFinding: POST /api/v1/visits/:id/findings — record a finding (evidence
 // files go through the page's multipart form).
 func (ui *inspectionsUI) apiFinding(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ type conclusionJSON struct {
 // apiConclusion: POST /api/v1/visits/:id/conclusion — issue the conclusion
 // with its recommendations.
 func (ui *inspectionsUI) apiConclusion(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (ui *inspectionsUI) apiConclusion(c *fiber.Ctx) error {
 
 // apiStatus: POST /api/v1/visits/:id/status — move the visit to its next step.
 func (ui *inspectionsUI) apiStatus(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (ui *inspectionsUI) apiStatus(c *fiber.Ctx) error {
 // apiEvent: POST /api/v1/visits/:id/events — record an extension, suspension,
 // resumption or cancellation.
 func (ui *inspectionsUI) apiEvent(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

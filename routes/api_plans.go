@@ -48,7 +48,7 @@ func (p *plansUI) apiVersions(c *fiber.Ctx) error {
 // apiVersion: GET /api/v1/plan-versions/:id — the version with its visits,
 // unscheduled visits and metrics.
 func (p *plansUI) apiVersion(c *fiber.Ctx) error {
-	id, err := versionID(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s stepJSON) input() (plans.StepInput, error) {
 // {lock_version, reason?, document_number?} → the version.
 func (p *plansUI) apiStep(k stepKind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := versionID(c, "id")
+		id, err := pathID(c, "id")
 		if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (p *plansUI) apiStep(k stepKind) fiber.Handler {
 // apiAmend: POST /api/v1/plan-versions/:id/amend {lock_version, reason} → 201
 // with the new draft version.
 func (p *plansUI) apiAmend(c *fiber.Ctx) error {
-	id, err := versionID(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func newCheckJSON(r plans.CheckResult) checkJSON {
 }
 
 func (p *plansUI) changeBody(c *fiber.Ctx, needLock bool) (int64, plans.ChangeInput, error) {
-	id, err := versionID(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return 0, plans.ChangeInput{}, err
 	}
@@ -202,11 +202,11 @@ func (p *plansUI) apiAdjust(c *fiber.Ctx) error {
 // apiDiff: GET /api/v1/plan-versions/:id/diff/:other — added, removed, moved
 // and re-teamed visits from :id to :other.
 func (p *plansUI) apiDiff(c *fiber.Ctx) error {
-	a, err := versionID(c, "id")
+	a, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	b, err := versionID(c, "other")
+	b, err := pathID(c, "other")
 	if err != nil {
 		return err
 	}

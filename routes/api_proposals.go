@@ -32,7 +32,7 @@ func (p *proposalsUI) apiList(c *fiber.Ctx) error {
 
 // apiGet: GET /api/v1/proposals/:id.
 func (p *proposalsUI) apiGet(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (p *proposalsUI) apiReject(c *fiber.Ctx) error {
 }
 
 func (p *proposalsUI) apiClose(c *fiber.Ctx, do proposalCloser) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,10 @@ func toAPIReport(rep remediation.Report) apiReport {
 
 // apiGet: GET /api/v1/recommendations/:id — with the history of reports.
 func (r *remediationPages) apiGet(c *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
 	d, err := r.svc.Get(ctxOf(c), actorOf(c), id, r.today())
 	if err != nil {
 		return r.jsonError(c, err)
@@ -79,7 +82,10 @@ func (r *remediationPages) apiGet(c *fiber.Ctx) error {
 // apiSubmit: POST /api/v1/recommendations/:id/reports
 // {"body": "…", "files": [{"filename": "…", "content_base64": "…"}]}
 func (r *remediationPages) apiSubmit(c *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
 	var in struct {
 		Body  string `json:"body"`
 		Files []struct {
@@ -137,7 +143,10 @@ func (r *remediationPages) apiQueue(c *fiber.Ctx) error {
 
 // apiDecide: POST /api/v1/remediation-reports/:id/verdict {"accept": bool, "reason": "…"}
 func (r *remediationPages) apiDecide(c *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
 	var in struct {
 		Accept *bool  `json:"accept"`
 		Reason string `json:"reason"`

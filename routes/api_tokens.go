@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"khung/app/apperr"
 	"khung/app/auth"
 	"khung/models"
 )
@@ -58,11 +57,11 @@ func (h *Handlers) apiCreateToken(c *fiber.Ctx) error {
 
 // apiRevokeToken: DELETE /api/v1/me/tokens/:id → 204.
 func (h *Handlers) apiRevokeToken(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
-	if err != nil || id <= 0 {
-		return apperr.ErrNotFound
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
 	}
-	if err := h.Auth.RevokeToken(ctxOf(c), actorOf(c), int64(id), h.Now()); err != nil {
+	if err := h.Auth.RevokeToken(ctxOf(c), actorOf(c), id, h.Now()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -21,7 +21,7 @@ func (cal *calendar) apiListVisits(c *fiber.Ctx) error {
 // apiGetVisit: GET /api/v1/visits/:id — one visit; 404 (never 403) for a visit
 // the caller may not see, so that its existence does not leak.
 func (cal *calendar) apiGetVisit(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,8 @@ func TestSessionCookieIsHttpOnlyLaxAndSecureBehindHTTPS(t *testing.T) {
 			if https {
 				cfg.BaseURL = &url.URL{Scheme: "https", Host: "khung.example"}
 			}
-			return New(Deps{Config: cfg, DB: d.DB, Log: d.Log, Now: d.Now})
+			d.Config = cfg
+			return newApp(d)
 		})
 		u := srv.CreateUser(t, models.RoleViewer)
 		c := srv.NewClient(t)

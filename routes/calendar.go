@@ -12,7 +12,6 @@ import (
 	"khung/app/apperr"
 	"khung/app/icalfeed"
 	"khung/app/visits"
-	"khung/models"
 	"khung/views"
 )
 
@@ -23,35 +22,6 @@ type calendar struct {
 	*Handlers
 	visits *visits.Service
 	feeds  *icalfeed.Service
-}
-
-// registerCalendar adds the calendar's pages, the iCal feed and the visits
-// resources of the JSON API.
-func registerCalendar(app *fiber.App, h *Handlers) {
-	cal := &calendar{Handlers: h, visits: visits.New(h.DB), feeds: icalfeed.New(h.DB)}
-
-	app.Get("/calendar/assets/calendar.css", cal.stylesheet)
-	app.Get("/calendar", h.RequireLogin, cal.monthPage)
-	app.Get("/calendar/list", h.RequireLogin, cal.listPage)
-	app.Get("/calendar/visits/:id<int>", h.RequireLogin, cal.visitPage)
-	app.Get("/calendar/ical", h.RequireLogin, cal.icalPage)
-	app.Post("/calendar/ical", h.RequireLogin, cal.renewFeed)
-	app.Post("/calendar/ical/revoke", h.RequireLogin, cal.revokeFeed)
-	app.Get("/my-visits", h.RequireLogin, cal.myVisitsPage)
-
-	// The feed: the secret token in the URL is the credential (calendar apps
-	// send no cookie), so it needs no login.
-	app.Get("/ical/:token.ics", cal.feed)
-
-	app.Get("/api/v1/visits", h.RequireLogin, cal.apiListVisits)
-	app.Get("/api/v1/visits/:id<int>", h.RequireLogin, cal.apiGetVisit)
-	app.Get("/api/v1/me/visits", h.RequireLogin, cal.apiMyVisits)
-}
-
-// today is the date the visibility rule compares start dates with: the
-// department's calendar day (Asia/Ho_Chi_Minh by default).
-func (cal *calendar) today() models.Date {
-	return visits.Today(cal.Now(), cal.Config.TimeZone)
 }
 
 // stylesheet serves the calendar pages' styles, kept next to their templates.

@@ -40,7 +40,7 @@ func (cal *calendar) listPage(c *fiber.Ctx) error {
 // visitPage: GET /calendar/visits/:id — one visit. A visit the user may not
 // see is "not found", as if it did not exist.
 func (cal *calendar) visitPage(c *fiber.Ctx) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

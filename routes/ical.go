@@ -34,7 +34,7 @@ func (cal *calendar) renewFeed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	feedURL := cal.baseURL() + "/ical/" + plain + ".ics"
+	feedURL := cal.App.BaseURL() + "/ical/" + plain + ".ics"
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Status(fiber.StatusCreated)
 	return cal.renderICal(c, fiber.Map{
@@ -75,7 +75,7 @@ func (cal *calendar) feed(c *fiber.Ctx) error {
 	body := icalfeed.Render(icalfeed.Feed{
 		Name:    cal.Locales.For(lang).T("visits.ical.calendar_name", "Name", owner.FullName),
 		Lang:    lang,
-		BaseURL: cal.baseURL(),
+		BaseURL: cal.App.BaseURL(),
 		Now:     cal.Now(),
 		Visits:  vs,
 	})
@@ -83,12 +83,4 @@ func (cal *calendar) feed(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `inline; filename="khung.ics"`)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Send(body)
-}
-
-// baseURL is the app's public URL without a trailing slash ("" when unset).
-func (cal *calendar) baseURL() string {
-	if cal.Config.BaseURL == nil {
-		return ""
-	}
-	return strings.TrimRight(cal.Config.BaseURL.String(), "/")
 }

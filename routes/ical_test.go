@@ -163,7 +163,8 @@ func (l *lockedBuffer) String() string {
 func TestTheFeedTokenNeverReachesTheLog(t *testing.T) {
 	logs := &lockedBuffer{}
 	srv := webtest.Start(t, func(d webtest.AppDeps) *fiber.App {
-		return New(Deps{Config: d.Config, DB: d.DB, Now: d.Now, Log: slog.New(slog.NewTextHandler(logs, nil))})
+		d.Log = slog.New(slog.NewTextHandler(logs, nil))
+		return newApp(d)
 	})
 	u := srv.CreateUser(t, models.RoleViewer)
 	c := srv.NewClient(t)

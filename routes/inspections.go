@@ -12,10 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/apperr"
-	"khung/app/authz"
 	"khung/app/inspections"
 	"khung/app/remediation"
-	"khung/app/visits"
 	"khung/models"
 	"khung/views"
 )
@@ -31,41 +29,6 @@ type inspectionsUI struct {
 // recommendationRows is how many recommendation rows the conclusion form offers.
 const recommendationRows = 5
 
-// registerInspections adds the work pages and JSON resources of visits.
-// Planners and approvers read every visit, inspectors the visits they are on;
-// writing needs WorkOnVisits and, for an inspector, a place on the team
-// (checked by the service in the write's transaction).
-func registerInspections(app *fiber.App, h *Handlers) {
-	base := ""
-	if h.Config.BaseURL != nil {
-		base = h.Config.BaseURL.String()
-	}
-	ui := &inspectionsUI{Handlers: h, svc: inspections.New(h.DB, h.Config.TimeZone, base)}
-	read := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleInspector)
-	work := h.RequirePermission(authz.WorkOnVisits)
-
-	app.Get("/inspections/assets/inspections.css", ui.stylesheet)
-	app.Get("/visits/new", h.RequirePermission(authz.ManagePlans), ui.newUnplannedPage)
-	app.Post("/visits", h.RequirePermission(authz.ManagePlans), ui.createUnplanned)
-	app.Get("/visits/:id<int>", h.RequireLogin, ui.workPage)
-	app.Get("/visits/:id<int>/decision/print", read, ui.decisionPrint)
-	app.Post("/visits/:id<int>/decision", work, ui.signDecision)
-	app.Post("/visits/:id<int>/status", work, ui.changeStatus)
-	app.Post("/visits/:id<int>/events", work, ui.recordEvent)
-	app.Post("/visits/:id<int>/findings", work, ui.addFinding)
-	app.Post("/visits/:id<int>/conclusion", work, ui.issueConclusion)
-	app.Post("/visits/:id<int>/directive", work, ui.recordDirective)
-	app.Get("/visits/files/:id<int>", read, ui.download)
-	app.Get("/conclusions/:id<int>", h.RequireLogin, ui.conclusionPage)
-
-	app.Get("/api/v1/visits/:id<int>/work", read, ui.apiWork)
-	app.Post("/api/v1/visits/:id<int>/decision", work, ui.apiDecision)
-	app.Post("/api/v1/visits/:id<int>/findings", work, ui.apiFinding)
-	app.Post("/api/v1/visits/:id<int>/conclusion", work, ui.apiConclusion)
-	app.Post("/api/v1/visits/:id<int>/status", work, ui.apiStatus)
-	app.Post("/api/v1/visits/:id<int>/events", work, ui.apiEvent)
-}
-
 // stylesheet serves the work page's styles, kept next to its template.
 func (ui *inspectionsUI) stylesheet(c *fiber.Ctx) error {
 	css, err := fs.ReadFile(views.Templates(), "inspections/inspections.css")
@@ -77,19 +40,11 @@ func (ui *inspectionsUI) stylesheet(c *fiber.Ctx) error {
 	return c.Send(css)
 }
 
-func visitParam(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fiber.ErrNotFound
-	}
-	return id, nil
-}
-
 // workPage: GET /visits/:id — the visit's work page. A unit user or a viewer
 // (whom notifications also send here) reads the visit on the calendar, under
 // the one visibility rule.
 func (ui *inspectionsUI) workPage(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -116,7 +71,7 @@ func (ui *inspectionsUI) renderWork(c *fiber.Ctx, id int64, formErr error) error
 			return err
 		}
 	}
-	today := visits.Today(ui.Now(), ui.Config.TimeZone)
+	today := ui.today()
 	data := fiber.Map{
 		"Title":      trOf(c).T("inspections.title", "Unit", w.UnitName),
 		"W":          w,
@@ -237,7 +192,7 @@ func (f *formReader) err() error { return f.ve.Err() }
 
 // signDecision: POST /visits/:id/decision.
 func (ui *inspectionsUI) signDecision(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -253,7 +208,7 @@ func (ui *inspectionsUI) signDecision(c *fiber.Ctx) error {
 
 // changeStatus: POST /visits/:id/status.
 func (ui *inspectionsUI) changeStatus(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -267,7 +222,7 @@ func (ui *inspectionsUI) changeStatus(c *fiber.Ctx) error {
 
 // recordEvent: POST /visits/:id/events.
 func (ui *inspectionsUI) recordEvent(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -283,7 +238,7 @@ func (ui *inspectionsUI) recordEvent(c *fiber.Ctx) error {
 // recordDirective: POST /visits/:id/directive — the date the directive
 // implementing the conclusion was issued.
 func (ui *inspectionsUI) recordDirective(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -297,7 +252,7 @@ func (ui *inspectionsUI) recordDirective(c *fiber.Ctx) error {
 
 // addFinding: POST /visits/:id/findings (multipart, with evidence files).
 func (ui *inspectionsUI) addFinding(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -330,7 +285,7 @@ func (ui *inspectionsUI) evidence(c *fiber.Ctx) ([]remediation.File, error) {
 // issueConclusion: POST /visits/:id/conclusion, with up to recommendationRows
 // recommendation rows; a row left entirely blank is ignored.
 func (ui *inspectionsUI) issueConclusion(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -356,7 +311,7 @@ func (ui *inspectionsUI) issueConclusion(c *fiber.Ctx) error {
 // decisionPrint: GET /visits/:id/decision/print — the inspection decision as
 // an A4 document in the official format (Decree 30/2020/NĐ-CP).
 func (ui *inspectionsUI) decisionPrint(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -372,7 +327,7 @@ func (ui *inspectionsUI) decisionPrint(c *fiber.Ctx) error {
 // download: GET /visits/files/:id — an evidence file, as an attachment with
 // its sniffed type.
 func (ui *inspectionsUI) download(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -389,7 +344,7 @@ func (ui *inspectionsUI) download(c *fiber.Ctx) error {
 // conclusionPage: GET /conclusions/:id — where a conclusion's notifications
 // lead: the unit's recommendations for a unit user, else the visit's page.
 func (ui *inspectionsUI) conclusionPage(c *fiber.Ctx) error {
-	id, err := visitParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -415,7 +370,7 @@ func (ui *inspectionsUI) renderUnplanned(c *fiber.Ctx, formErr error) error {
 		return err
 	}
 	data := fiber.Map{"Title": trOf(c).T("inspections.unplanned.title"), "C": ch,
-		"Today": visits.Today(ui.Now(), ui.Config.TimeZone).String()}
+		"Today": ui.today().String()}
 	if formErr != nil {
 		return ui.renderForm422(c, "inspections/unplanned", data, formErr)
 	}

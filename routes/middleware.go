@@ -19,7 +19,6 @@ import (
 	"khung/app/audit"
 	"khung/app/auth"
 	"khung/app/authz"
-	"khung/app/visits"
 	"khung/models"
 	"khung/views"
 )
@@ -57,7 +56,7 @@ func state(c *fiber.Ctx) *request {
 }
 
 // today is the current civil date in the platform's time zone.
-func (h *Handlers) today() models.Date { return visits.Today(h.Now(), h.Config.TimeZone) }
+func (h *Handlers) today() models.Date { return h.App.Today() }
 
 // actorOf returns who is acting; the zero Actor when nobody is logged in.
 func actorOf(c *fiber.Ctx) authz.Actor {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"khung/config"
 	"khung/models"
 )
 
@@ -20,17 +19,7 @@ import (
 // whose routes never reach it.
 func newBareHandlers(t *testing.T, log *slog.Logger) *Handlers {
 	t.Helper()
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"DATABASE_URL": "postgres://x@127.0.0.1/x"}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := newHandlers(Deps{Config: cfg, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
+	return newHandlers(bareApp(t, log))
 }
 
 func TestEveryRequestGetsAnIDAndOneAccessLogLine(t *testing.T) {

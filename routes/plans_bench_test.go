@@ -23,7 +23,7 @@ import (
 //	scripts/with-db.sh test -- go test ./routes/ -run '^$' -bench BuildPlanFromPage -benchtime 5x
 func BenchmarkBuildPlanFromPage(b *testing.B) {
 	srv := webtest.Start(b, func(d webtest.AppDeps) *fiber.App {
-		return New(Deps{Config: d.Config, DB: d.DB, Log: d.Log, Now: d.Now})
+		return newApp(d)
 	})
 	ctx := context.Background()
 	if _, err := seed.Demo(ctx, srv.DB, seed.Options{Now: srv.Clock.Now()}); err != nil {

@@ -17,7 +17,7 @@ import (
 // boardPage: GET /plans/versions/:id/board?view=&group=&body=&form=&area=&status=&q=
 // — the timeline by month or ISO week, by area or inspector, and the conflicts panel.
 func (p *plansUI) boardPage(c *fiber.Ctx) error {
-	id, err := versionID(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func boardURL(id int64, f plans.BoardFilter, key, value string) string {
 // visitPage: GET /plans/versions/:id/visits/:code — the visit's proposals,
 // team, window, dates and reasons, and on a draft the adjustment form.
 func (p *plansUI) visitPage(c *fiber.Ctx) error {
-	id, err := versionID(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func (p *plansUI) newCheckView(res plans.CheckResult, err error, lang string, pi
 // gets the result fragment (always 200, so that it is shown); a plain form
 // post gets the whole page.
 func (p *plansUI) check(c *fiber.Ctx) error {
-	id, err := versionID(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func (p *plansUI) check(c *fiber.Ctx) error {
 // unless it breaks a hard rule (422 with the violations) or the version was
 // changed meanwhile (409, nothing overwritten).
 func (p *plansUI) adjust(c *fiber.Ctx) error {
-	id, err := versionID(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -112,7 +112,7 @@ func (p *plansUI) build(c *fiber.Ctx) error {
 // versionPage: GET /plans/versions/:id — the version, its score, what was
 // merged and why, and the workflow's next steps.
 func (p *plansUI) versionPage(c *fiber.Ctx) error {
-	id, err := versionID(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func penaltyRows(by map[string]float64, lang string) []penaltyRow {
 // stepHandler: POST /plans/versions/:id/{submit,approve,publish,return}.
 func (p *plansUI) stepHandler(k stepKind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := versionID(c, "id")
+		id, err := pathID(c, "id")
 		if err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func (p *plansUI) stepHandler(k stepKind) fiber.Handler {
 
 // amend: POST /plans/versions/:id/amend — a new draft copied from an issued version.
 func (p *plansUI) amend(c *fiber.Ctx) error {
-	id, err := versionID(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

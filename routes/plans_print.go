@@ -10,7 +10,7 @@ import (
 // document in the official format (Decree 30/2020/NĐ-CP), to print or save as
 // PDF. It is a page of its own, without the site's header.
 func (p *plansUI) printPage(c *fiber.Ctx) error {
-	id, err := versionID(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (p *plansUI) printPage(c *fiber.Ctx) error {
 
 // exportXLSX: GET /plans/versions/:id/plan.xlsx — the issued plan's table as Excel.
 func (p *plansUI) exportXLSX(c *fiber.Ctx) error {
-	id, err := versionID(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -46,11 +46,11 @@ func (p *plansUI) exportXLSX(c *fiber.Ctx) error {
 // diffPage: GET /plans/versions/:id/diff/:other — what changed from version
 // :id to version :other of the same plan.
 func (p *plansUI) diffPage(c *fiber.Ctx) error {
-	a, err := versionID(c, "id")
+	a, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	b, err := versionID(c, "other")
+	b, err := pathID(c, "other")
 	if err != nil {
 		return err
 	}

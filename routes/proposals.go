@@ -26,36 +26,6 @@ type proposalsUI struct {
 	svc *proposals.Service
 }
 
-// registerProposals adds the proposals' pages and JSON resources. Planners
-// manage proposals; approvers and viewers read them; other roles get 403.
-func registerProposals(app *fiber.App, h *Handlers) {
-	p := &proposalsUI{Handlers: h, svc: proposals.New(h.DB)}
-	read := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleViewer)
-	manage := h.RequirePermission(authz.ManageProposals)
-
-	app.Get("/proposals/assets/:file", p.asset)
-	app.Get("/proposals", read, p.listPage)
-	app.Get("/proposals/new", manage, p.newPage)
-	app.Post("/proposals", manage, p.create)
-	app.Get("/proposals/import", manage, p.importPage)
-	app.Post("/proposals/import", manage, p.importFile)
-	app.Get("/proposals/template.xlsx", read, p.template)
-	app.Get("/proposals/demo.xlsx", manage, p.demoFile)
-	app.Get("/proposals/export.xlsx", read, p.export)
-	app.Get("/proposals/:id<int>", read, p.showPage)
-	app.Post("/proposals/:id<int>/withdraw", manage, p.withdraw)
-	app.Post("/proposals/:id<int>/reject", manage, p.reject)
-
-	app.Get("/api/v1/proposals", read, p.apiList)
-	app.Post("/api/v1/proposals", manage, p.apiCreate)
-	app.Get("/api/v1/proposals/template", read, p.template)
-	app.Get("/api/v1/proposals/export", read, p.export)
-	app.Post("/api/v1/proposals/import", manage, p.apiImport)
-	app.Get("/api/v1/proposals/:id<int>", read, p.apiGet)
-	app.Post("/api/v1/proposals/:id<int>/withdraw", manage, p.apiWithdraw)
-	app.Post("/api/v1/proposals/:id<int>/reject", manage, p.apiReject)
-}
-
 // proposalAssets are the files the proposal pages load, kept next to their
 // templates, with their media types.
 var proposalAssets = map[string]string{
@@ -323,7 +293,7 @@ func (p *proposalsUI) showPage(c *fiber.Ctx) error {
 
 // renderShow shows a proposal, with err (from withdraw or reject) on the form named action.
 func (p *proposalsUI) renderShow(c *fiber.Ctx, err error, action string) error {
-	id, perr := idParam(c)
+	id, perr := pathID(c, "id")
 	if perr != nil {
 		return perr
 	}
@@ -360,7 +330,7 @@ func (p *proposalsUI) reject(c *fiber.Ctx) error {
 type proposalCloser func(ctx context.Context, a authz.Actor, id int64, reason string) (proposals.Row, error)
 
 func (p *proposalsUI) close(c *fiber.Ctx, action string, do proposalCloser, done string) error {
-	id, err := idParam(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

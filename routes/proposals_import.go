@@ -46,7 +46,7 @@ func (p *proposalsUI) template(c *fiber.Ctx) error {
 // demoFile: GET /proposals/demo.xlsx?year= — the demo city's proposals, to import.
 func (p *proposalsUI) demoFile(c *fiber.Ctx) error {
 	year := p.yearParam(c)
-	data, err := proposals.DemoFile(ctxOf(c), p.DB, year)
+	data, err := p.App.DemoProposalsFile(ctxOf(c), year)
 	if err != nil {
 		return err
 	}

@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/apperr"
-	"khung/app/authz"
 	"khung/app/remediation"
 	"khung/views"
 )
@@ -23,37 +21,6 @@ type remediationPages struct {
 	*Handlers
 	svc   *remediation.Service
 	inbox *remediation.Inbox
-}
-
-// registerRemediation adds the recommendations, remediation reports,
-// attachments and notifications routes.
-func registerRemediation(app *fiber.App, h *Handlers) {
-	base := ""
-	if h.Config.BaseURL != nil {
-		base = h.Config.BaseURL.String()
-	}
-	r := &remediationPages{Handlers: h, svc: remediation.New(h.DB, base, h.Config.TimeZone), inbox: remediation.NewInbox(h.DB)}
-
-	app.Get("/remediation/assets/remediation.css", r.stylesheet)
-	app.Get("/recommendations", h.RequireLogin, r.listPage)
-	app.Get("/recommendations/:id<int>", h.RequireLogin, r.detailPage)
-	app.Post("/recommendations/:id<int>/reports", h.RequirePermission(authz.ReportRemediation), r.submit)
-	app.Get("/remediation-reports", h.RequirePermission(authz.VerifyRemediation), r.queuePage)
-	app.Post("/remediation-reports/:id<int>/accept", h.RequirePermission(authz.VerifyRemediation), r.accept)
-	app.Post("/remediation-reports/:id<int>/return", h.RequirePermission(authz.VerifyRemediation), r.giveBack)
-	app.Get("/attachments/:id<int>", h.RequireLogin, r.download)
-
-	app.Get("/notifications", h.RequireLogin, r.notificationsPage)
-	app.Get("/notifications/badge", h.RequireLogin, r.notificationsBadge)
-	app.Post("/notifications/read-all", h.RequireLogin, r.markAllRead)
-	app.Post("/notifications/:id<int>/read", h.RequireLogin, r.markRead)
-
-	app.Get("/api/v1/recommendations", h.RequireLogin, r.apiList)
-	app.Get("/api/v1/recommendations/:id<int>", h.RequireLogin, r.apiGet)
-	app.Post("/api/v1/recommendations/:id<int>/reports", h.RequirePermission(authz.ReportRemediation), r.apiSubmit)
-	app.Get("/api/v1/remediation-reports", h.RequirePermission(authz.VerifyRemediation), r.apiQueue)
-	app.Post("/api/v1/remediation-reports/:id<int>/verdict", h.RequirePermission(authz.VerifyRemediation), r.apiDecide)
-	app.Get("/api/v1/notifications", h.RequireLogin, r.apiNotifications)
 }
 
 // recommendationFilter reads ?status=&overdue=1; an unknown status is refused by name.
@@ -108,7 +75,10 @@ func (r *remediationPages) detailData(c *fiber.Ctx, id int64) (fiber.Map, error)
 
 // detailPage: GET /recommendations/:id — the recommendation, its history and the forms.
 func (r *remediationPages) detailPage(c *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
 	data, err := r.detailData(c, id)
 	if err != nil {
 		return err
@@ -127,7 +97,10 @@ func (r *remediationPages) reportFiles(c *fiber.Ctx) ([]remediation.File, error)
 
 // submit: POST /recommendations/:id/reports — a remediation report with evidence.
 func (r *remediationPages) submit(c *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
 	var in struct {
 		Body string `form:"body"`
 	}
@@ -164,7 +137,10 @@ func (r *remediationPages) accept(c *fiber.Ctx) error { return r.decide(c, true)
 func (r *remediationPages) giveBack(c *fiber.Ctx) error { return r.decide(c, false) }
 
 func (r *remediationPages) decide(c *fiber.Ctx, accept bool) error {
-	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
 	var in struct {
 		Reason string `form:"reason"`
 		Next   int64  `form:"recommendation"`
@@ -198,7 +174,10 @@ func (r *remediationPages) queuePage(c *fiber.Ctx) error {
 
 // download: GET /attachments/:id — the stored file, as an attachment with its sniffed type.
 func (r *remediationPages) download(c *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
 	f, err := r.svc.Attachment(ctxOf(c), actorOf(c), id)
 	if err != nil {
 		return err
@@ -250,7 +229,10 @@ func (r *remediationPages) notificationsBadge(c *fiber.Ctx) error {
 
 // markRead: POST /notifications/:id/read — then follows the notification's link when asked.
 func (r *remediationPages) markRead(c *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
 	n, err := r.inbox.MarkRead(ctxOf(c), actorOf(c), id, r.Now())
 	if err != nil {
 		return err

@@ -98,7 +98,7 @@ var pngHeader = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\
 func TestRemediationBadInputIsRefusedAndWritesNothing(t *testing.T) {
 	srv := webtest.Start(t, func(d webtest.AppDeps) *fiber.App {
 		d.Config.UploadMaxBytes = 64 << 10 // a small limit keeps the test fast
-		return New(Deps{Config: d.Config, DB: d.DB, Log: d.Log, Now: d.Now})
+		return newApp(d)
 	})
 	f := newFollowWorld(t, srv)
 	setDay(t, srv, models.NewDate(2027, 4, 10))

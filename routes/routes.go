@@ -3,7 +3,8 @@
 //
 // Building blocks for handlers in this package (admin_*.go included):
 //
-//	h *Handlers                      dependencies: h.Config, h.DB, h.Log, h.Auth, h.Locales, h.Now()
+//	h *Handlers                      dependencies: h.App (every service), h.Config, h.Log, h.Auth,
+//	                                 h.Locales, h.Now(), h.today()
 //	h.RequireLogin                   middleware: anonymous HTML → redirect to /login, JSON → 401
 //	h.RequireRole(models.RoleAdmin)  middleware: logged in AND one of the roles, else 403
 //	h.RequirePermission(authz.ManageReference)
@@ -43,8 +44,9 @@
 // "Title" for the <title>. Functions: t, langURL, date, datetime (02/01/2006 [15:04]).
 // Audit: audit.Record(tx, actor, action, entity, entityID int64, before, after) inside the
 // service's transaction (request id and IP come from tx's context, see ctxOf).
-// Services: build them in registerAdmin from h.DB (and h.Now for the clock); ask the web core
-// for a field on Handlers if one must be shared.
+// Services: every service is built once by app.New; an area's handler struct (admin, plansUI…)
+// takes the services it uses from the *app.App in New. Handlers never hold the database.
+// Path ids: pathID(c, "id") (a malformed id is 404, like a missing row).
 // Catalogs: views/locales/{vi,en}/*.toml; a test fails when an id is in one language only or
 // when a template uses an id that no catalog has.
 package routes
@@ -54,119 +56,324 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"gorm.io/gorm"
 
+	"khung/app"
 	"khung/app/auth"
+	"khung/app/authz"
 	"khung/config"
+	"khung/models"
 	"khung/views"
 )
 
-// Deps are what the HTTP layer needs; main builds them once.
-type Deps struct {
-	Config config.Config
-	DB     *gorm.DB
-	Log    *slog.Logger
-	// Now is the clock (time.Now when nil); tests fix it.
-	Now func() time.Time
-}
-
-// Handlers holds the dependencies every handler and middleware uses. Handlers
-// of other areas build their services from these fields.
+// Handlers holds what every handler and middleware uses. The areas' handler
+// structs embed it and keep the services they call.
 type Handlers struct {
+	App     *app.App
 	Config  config.Config
-	DB      *gorm.DB
 	Log     *slog.Logger
 	Auth    *auth.Service
 	Locales *views.Locales
-	clock   func() time.Time
 }
 
-// Now returns the current time from the handlers' clock.
-func (h *Handlers) Now() time.Time { return h.clock() }
+// Now returns the current time from the app's clock.
+func (h *Handlers) Now() time.Time { return h.App.Now() }
 
-// New builds the Fiber app with every route. It panics when the embedded
-// templates or catalogs are broken, which the tests catch before a release.
-func New(d Deps) *fiber.App {
-	h, err := newHandlers(d)
-	if err != nil {
-		panic(err)
-	}
-	app := fiber.New(fiber.Config{
+// New builds the Fiber app with every route of Khung, in one list. It panics
+// when the embedded templates are broken, which the tests catch before a release.
+func New(a *app.App) *fiber.App {
+	h := newHandlers(a)
+	f := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
-		Views:                 newEngine(d.Config.TimeZone),
+		Views:                 newEngine(a.Location()),
 		ErrorHandler:          h.handleError,
-		BodyLimit:             int(max(d.Config.UploadMaxBytes, 1<<20)) + 1<<20,
+		BodyLimit:             int(max(a.Config.UploadMaxBytes, 1<<20)) + 1<<20,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           2 * time.Minute,
 	})
 
+	// The areas and the services they use.
+	adm := &admin{Handlers: h, units: a.Units, users: a.Users, bodies: a.Bodies, inspectors: a.Inspectors,
+		holidays: a.Holidays, catalogs: a.Catalogs, audit: a.Audit}
+	prop := &proposalsUI{Handlers: h, svc: a.Proposals}
+	plan := &plansUI{Handlers: h, plans: a.Plans}
+	cal := &calendar{Handlers: h, visits: a.Visits, feeds: a.Feeds}
+	insp := &inspectionsUI{Handlers: h, svc: a.Inspections}
+	rem := &remediationPages{Handlers: h, svc: a.Remediation, inbox: a.Inbox}
+
+	// Who may pass.
+	login := h.RequireLogin
+	onlyAdmin := h.RequireRole(models.RoleAdmin)
+	readReference := h.RequirePermission(authz.ReadReference)
+	manageReference := h.RequirePermission(authz.ManageReference)
+	readProposals := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleViewer)
+	manageProposals := h.RequirePermission(authz.ManageProposals)
+	readPlans := plan.requireReader
+	managePlans := h.RequirePermission(authz.ManagePlans)
+	approvePlans := h.RequirePermission(authz.ApprovePlans)
+	readVisitFiles := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleInspector)
+	workOnVisits := h.RequirePermission(authz.WorkOnVisits)
+	reportRemediation := h.RequirePermission(authz.ReportRemediation)
+	verifyRemediation := h.RequirePermission(authz.VerifyRemediation)
+
 	// Middleware, in order: every request gets an id, an access log line and panic
-	// recovery; static assets are served before any database work.
-	app.Use(h.requestID, h.accessLog, h.recover, securityHeaders)
-	app.Use("/static", staticFiles())
-	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
-	app.Get("/readyz", h.readyz)
-	app.Use(h.loadIdentity, h.language, h.checkCSRF)
+	// recovery; static assets and health checks are served before any database work.
+	f.Use(h.requestID, h.accessLog, h.recover, securityHeaders)
+	f.Use("/static", staticFiles())
+	f.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	f.Get("/readyz", h.readyz)
+	f.Get("/admin/assets/admin.css", adm.stylesheet)
+	f.Get("/proposals/assets/:file", prop.asset)
+	f.Get("/plans/assets/:file", plan.asset)
+	f.Get("/calendar/assets/calendar.css", cal.stylesheet)
+	f.Get("/inspections/assets/inspections.css", insp.stylesheet)
+	f.Get("/remediation/assets/remediation.css", rem.stylesheet)
+	f.Use(h.loadIdentity, h.language, h.checkCSRF)
 
-	// Pages.
-	app.Get("/", h.RequireLogin, h.home)
-	app.Get("/login", h.loginPage)
-	app.Post("/login", h.login)
-	app.Post("/logout", h.logout)
-	app.Get("/account/password", h.RequireLogin, h.passwordPage)
-	app.Post("/account/password", h.RequireLogin, h.changePassword)
-	app.Get("/account/tokens", h.RequireLogin, h.tokensPage)
-	app.Post("/account/tokens", h.RequireLogin, h.createToken)
-	app.Post("/account/tokens/:id/revoke", h.RequireLogin, h.revokeToken)
+	// ---- Pages ----
 
-	// JSON API.
-	app.Get("/api/v1/me", h.RequireLogin, h.apiMe)
-	app.Get("/api/v1/me/tokens", h.RequireLogin, h.apiListTokens)
-	app.Post("/api/v1/me/tokens", h.RequireLogin, h.apiCreateToken)
-	app.Delete("/api/v1/me/tokens/:id", h.RequireLogin, h.apiRevokeToken)
+	// Signing in, the home page and one's own account.
+	f.Get("/", login, h.home)
+	f.Get("/login", h.loginPage)
+	f.Post("/login", h.login)
+	f.Post("/logout", h.logout)
+	f.Get("/account/password", login, h.passwordPage)
+	f.Post("/account/password", login, h.changePassword)
+	f.Get("/account/tokens", login, h.tokensPage)
+	f.Post("/account/tokens", login, h.createToken)
+	f.Post("/account/tokens/:id<int>/revoke", login, h.revokeToken)
 
-	// The admin area (routes/admin_routes.go).
-	registerAdmin(app, h)
-	registerProposals(app, h)
-	registerPlans(app, h)
-	registerCalendar(app, h)
-	registerRemediation(app, h)
-	registerInspections(app, h)
+	// The admin area, for the administrator only. A form posts to the URL of
+	// its own page, so after an error the address still shows the form.
+	g := f.Group("/admin", onlyAdmin)
+	g.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/", fiber.StatusSeeOther) })
+	g.Get("/units", adm.unitsPage)
+	g.Get("/units/new", adm.newUnitPage)
+	g.Post("/units/new", adm.createUnit)
+	g.Get("/units/:id<int>", adm.unitPage)
+	g.Post("/units/:id<int>", adm.updateUnit)
+	g.Get("/users", adm.usersPage)
+	g.Get("/users/new", adm.newUserPage)
+	g.Post("/users/new", adm.createUser)
+	g.Get("/users/:id<int>", adm.editUserPage)
+	g.Post("/users/:id<int>", adm.updateUser)
+	g.Post("/users/:id<int>/deactivate", adm.deactivateUser)
+	g.Post("/users/:id<int>/activate", adm.activateUser)
+	g.Post("/users/:id<int>/reset-password", adm.resetPassword)
+	g.Get("/bodies", adm.bodiesPage)
+	g.Get("/bodies/new", adm.newBodyPage)
+	g.Post("/bodies/new", adm.createBody)
+	g.Get("/bodies/:id<int>", adm.editBodyPage)
+	g.Post("/bodies/:id<int>", adm.updateBody)
+	g.Post("/bodies/:id<int>/delete", adm.deleteBody)
+	g.Get("/inspectors", adm.inspectorsPage)
+	g.Get("/inspectors/new", adm.newInspectorPage)
+	g.Post("/inspectors/new", adm.createInspector)
+	g.Get("/inspectors/:id<int>", adm.editInspectorPage)
+	g.Post("/inspectors/:id<int>", adm.updateInspector)
+	g.Post("/inspectors/:id<int>/delete", adm.deleteInspector)
+	g.Get("/holidays", adm.holidaysPage)
+	g.Post("/holidays", adm.createHoliday)
+	g.Get("/holidays/:id<int>", adm.editHolidayPage)
+	g.Post("/holidays/:id<int>", adm.updateHoliday)
+	g.Post("/holidays/:id<int>/delete", adm.deleteHoliday)
+	g.Post("/holidays/defaults", adm.loadDefaultHolidays)
+	g.Get("/catalogs", func(c *fiber.Ctx) error { return c.Redirect("/admin/catalogs/kinds", fiber.StatusSeeOther) })
+	g.Get("/catalogs/rules", adm.rulesPage)
+	g.Get("/catalogs/rules/new", adm.newRulePage)
+	g.Post("/catalogs/rules/new", adm.createRule)
+	g.Get("/catalogs/rules/:id<int>", adm.editRulePage)
+	g.Post("/catalogs/rules/:id<int>", adm.updateRule)
+	g.Post("/catalogs/rules/:id<int>/delete", adm.deleteRule)
+	g.Get("/catalogs/:catalog", adm.catalogPage)
+	g.Get("/catalogs/:catalog/new", adm.newEntryPage)
+	g.Post("/catalogs/:catalog/new", adm.createEntry)
+	g.Get("/catalogs/:catalog/:id<int>", adm.editEntryPage)
+	g.Post("/catalogs/:catalog/:id<int>", adm.updateEntry)
+	g.Post("/catalogs/:catalog/:id<int>/delete", adm.deleteEntry)
+	g.Get("/audit", adm.auditPage)
+	g.Get("/audit/:id<int>", adm.auditEntryPage)
 
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
-	return app
+	// Proposals: planners manage them, approvers and viewers read them.
+	f.Get("/proposals", readProposals, prop.listPage)
+	f.Get("/proposals/new", manageProposals, prop.newPage)
+	f.Post("/proposals", manageProposals, prop.create)
+	f.Get("/proposals/import", manageProposals, prop.importPage)
+	f.Post("/proposals/import", manageProposals, prop.importFile)
+	f.Get("/proposals/template.xlsx", readProposals, prop.template)
+	f.Get("/proposals/demo.xlsx", manageProposals, prop.demoFile)
+	f.Get("/proposals/export.xlsx", readProposals, prop.export)
+	f.Get("/proposals/:id<int>", readProposals, prop.showPage)
+	f.Post("/proposals/:id<int>/withdraw", manageProposals, prop.withdraw)
+	f.Post("/proposals/:id<int>/reject", manageProposals, prop.reject)
+
+	// The framework plan: build, versions and their steps, the board, hand
+	// adjustment, diff, print and Excel.
+	f.Get("/plans", readPlans, plan.indexPage)
+	f.Get("/plans/:year<int>", readPlans, plan.yearPage)
+	f.Post("/plans/:year<int>/build", managePlans, plan.build)
+	f.Get("/plans/versions/:id<int>", readPlans, plan.versionPage)
+	f.Post("/plans/versions/:id<int>/submit", managePlans, plan.stepHandler(stepSubmit))
+	f.Post("/plans/versions/:id<int>/amend", managePlans, plan.amend)
+	f.Post("/plans/versions/:id<int>/approve", approvePlans, plan.stepHandler(stepApprove))
+	f.Post("/plans/versions/:id<int>/publish", approvePlans, plan.stepHandler(stepPublish))
+	f.Post("/plans/versions/:id<int>/return", approvePlans, plan.stepHandler(stepReturn))
+	f.Get("/plans/versions/:id<int>/board", readPlans, plan.boardPage)
+	f.Get("/plans/versions/:id<int>/visits/:code", readPlans, plan.visitPage)
+	f.Post("/plans/versions/:id<int>/visits/:code/check", managePlans, plan.check)
+	f.Post("/plans/versions/:id<int>/visits/:code/adjust", managePlans, plan.adjust)
+	f.Get("/plans/versions/:id<int>/diff/:other<int>", readPlans, plan.diffPage)
+	f.Get("/plans/versions/:id<int>/print", readPlans, plan.printPage)
+	f.Get("/plans/versions/:id<int>/plan.xlsx", readPlans, plan.exportXLSX)
+
+	// The calendar of visits (each reader sees what the visibility rule lets
+	// them see), the iCal address page and the inspector's own visits.
+	f.Get("/calendar", login, cal.monthPage)
+	f.Get("/calendar/list", login, cal.listPage)
+	f.Get("/calendar/visits/:id<int>", login, cal.visitPage)
+	f.Get("/calendar/ical", login, cal.icalPage)
+	f.Post("/calendar/ical", login, cal.renewFeed)
+	f.Post("/calendar/ical/revoke", login, cal.revokeFeed)
+	f.Get("/my-visits", login, cal.myVisitsPage)
+
+	// A visit's work: unplanned visits, the decision, status and events,
+	// findings, the conclusion and the implementing directive.
+	f.Get("/visits/new", managePlans, insp.newUnplannedPage)
+	f.Post("/visits", managePlans, insp.createUnplanned)
+	f.Get("/visits/:id<int>", login, insp.workPage)
+	f.Get("/visits/:id<int>/decision/print", readVisitFiles, insp.decisionPrint)
+	f.Post("/visits/:id<int>/decision", workOnVisits, insp.signDecision)
+	f.Post("/visits/:id<int>/status", workOnVisits, insp.changeStatus)
+	f.Post("/visits/:id<int>/events", workOnVisits, insp.recordEvent)
+	f.Post("/visits/:id<int>/findings", workOnVisits, insp.addFinding)
+	f.Post("/visits/:id<int>/conclusion", workOnVisits, insp.issueConclusion)
+	f.Post("/visits/:id<int>/directive", workOnVisits, insp.recordDirective)
+	f.Get("/visits/files/:id<int>", readVisitFiles, insp.download)
+	f.Get("/conclusions/:id<int>", login, insp.conclusionPage)
+
+	// Recommendations and their remediation reports, attachments, notifications.
+	f.Get("/recommendations", login, rem.listPage)
+	f.Get("/recommendations/:id<int>", login, rem.detailPage)
+	f.Post("/recommendations/:id<int>/reports", reportRemediation, rem.submit)
+	f.Get("/remediation-reports", verifyRemediation, rem.queuePage)
+	f.Post("/remediation-reports/:id<int>/accept", verifyRemediation, rem.accept)
+	f.Post("/remediation-reports/:id<int>/return", verifyRemediation, rem.giveBack)
+	f.Get("/attachments/:id<int>", login, rem.download)
+	f.Get("/notifications", login, rem.notificationsPage)
+	f.Get("/notifications/badge", login, rem.notificationsBadge)
+	f.Post("/notifications/read-all", login, rem.markAllRead)
+	f.Post("/notifications/:id<int>/read", login, rem.markRead)
+
+	// ---- JSON API (/api/v1, described by openapi.yaml) ----
+	f.Get("/api/openapi.yaml", adm.openAPI)
+	api := f.Group("/api/v1", login)
+
+	// The caller and their API tokens.
+	api.Get("/me", h.apiMe)
+	api.Get("/me/tokens", h.apiListTokens)
+	api.Post("/me/tokens", h.apiCreateToken)
+	api.Delete("/me/tokens/:id<int>", h.apiRevokeToken)
+	api.Get("/me/visits", cal.apiMyVisits)
+
+	// Reference data. Reads are open to the roles that read reference data,
+	// each service scoping what a role sees (a unit user reads its own
+	// subtree); writes are the administrator's.
+	api.Get("/units", adm.apiSearchUnits)
+	api.Get("/units/:id<int>", adm.apiGetUnit)
+	api.Post("/units", manageReference, adm.apiCreateUnit)
+	api.Put("/units/:id<int>", manageReference, adm.apiUpdateUnit)
+	api.Get("/units/:id<int>/children", adm.apiUnitChildren)
+	api.Get("/users", onlyAdmin, adm.apiListUsers)
+	api.Post("/users", onlyAdmin, adm.apiCreateUser)
+	api.Get("/users/:id<int>", onlyAdmin, adm.apiGetUser)
+	api.Put("/users/:id<int>", onlyAdmin, adm.apiUpdateUser)
+	api.Post("/users/:id<int>/deactivate", onlyAdmin, adm.apiDeactivateUser)
+	api.Post("/users/:id<int>/activate", onlyAdmin, adm.apiActivateUser)
+	api.Post("/users/:id<int>/reset-password", onlyAdmin, adm.apiResetPassword)
+	api.Get("/bodies", readReference, adm.apiListBodies)
+	api.Post("/bodies", manageReference, adm.apiCreateBody)
+	api.Get("/bodies/:id<int>", readReference, adm.apiGetBody)
+	api.Put("/bodies/:id<int>", manageReference, adm.apiUpdateBody)
+	api.Delete("/bodies/:id<int>", manageReference, adm.apiDeleteBody)
+	api.Get("/inspectors", readReference, adm.apiListInspectors)
+	api.Post("/inspectors", manageReference, adm.apiCreateInspector)
+	api.Get("/inspectors/:id<int>", readReference, adm.apiGetInspector)
+	api.Put("/inspectors/:id<int>", manageReference, adm.apiUpdateInspector)
+	api.Delete("/inspectors/:id<int>", manageReference, adm.apiDeleteInspector)
+	api.Get("/holidays", readReference, adm.apiHolidayYear)
+	api.Post("/holidays", manageReference, adm.apiCreateHoliday)
+	api.Post("/holidays/defaults", manageReference, adm.apiLoadDefaultHolidays)
+	api.Get("/holidays/:id<int>", readReference, adm.apiGetHoliday)
+	api.Put("/holidays/:id<int>", manageReference, adm.apiUpdateHoliday)
+	api.Delete("/holidays/:id<int>", manageReference, adm.apiDeleteHoliday)
+	api.Get("/rules", readReference, adm.apiListRules)
+	api.Post("/rules", manageReference, adm.apiCreateRule)
+	api.Get("/rules/:id<int>", readReference, adm.apiGetRule)
+	api.Put("/rules/:id<int>", manageReference, adm.apiUpdateRule)
+	api.Delete("/rules/:id<int>", manageReference, adm.apiDeleteRule)
+	api.Get("/catalogs/:catalog", readReference, adm.apiListEntries)
+	api.Post("/catalogs/:catalog", manageReference, adm.apiCreateEntry)
+	api.Get("/catalogs/:catalog/:id<int>", readReference, adm.apiGetEntry)
+	api.Put("/catalogs/:catalog/:id<int>", manageReference, adm.apiUpdateEntry)
+	api.Delete("/catalogs/:catalog/:id<int>", manageReference, adm.apiDeleteEntry)
+	api.Get("/audit", onlyAdmin, adm.apiListAudit)
+	api.Get("/audit/:id<int>", onlyAdmin, adm.apiGetAudit)
+
+	// Proposals.
+	api.Get("/proposals", readProposals, prop.apiList)
+	api.Post("/proposals", manageProposals, prop.apiCreate)
+	api.Get("/proposals/template", readProposals, prop.template)
+	api.Get("/proposals/export", readProposals, prop.export)
+	api.Post("/proposals/import", manageProposals, prop.apiImport)
+	api.Get("/proposals/:id<int>", readProposals, prop.apiGet)
+	api.Post("/proposals/:id<int>/withdraw", manageProposals, prop.apiWithdraw)
+	api.Post("/proposals/:id<int>/reject", manageProposals, prop.apiReject)
+
+	// Plans and their versions.
+	api.Post("/plans/:year<int>/build", managePlans, plan.apiBuild)
+	api.Get("/plans/:year<int>/versions", readPlans, plan.apiVersions)
+	api.Get("/plan-versions/:id<int>", readPlans, plan.apiVersion)
+	api.Post("/plan-versions/:id<int>/submit", managePlans, plan.apiStep(stepSubmit))
+	api.Post("/plan-versions/:id<int>/amend", managePlans, plan.apiAmend)
+	api.Post("/plan-versions/:id<int>/approve", approvePlans, plan.apiStep(stepApprove))
+	api.Post("/plan-versions/:id<int>/publish", approvePlans, plan.apiStep(stepPublish))
+	api.Post("/plan-versions/:id<int>/return", approvePlans, plan.apiStep(stepReturn))
+	api.Post("/plan-versions/:id<int>/visits/:code/check", managePlans, plan.apiCheck)
+	api.Post("/plan-versions/:id<int>/visits/:code/adjust", managePlans, plan.apiAdjust)
+	api.Get("/plan-versions/:id<int>/diff/:other<int>", readPlans, plan.apiDiff)
+
+	// Visits (under the visibility rule) and their work.
+	api.Get("/visits", cal.apiListVisits)
+	api.Get("/visits/:id<int>", cal.apiGetVisit)
+	api.Get("/visits/:id<int>/work", readVisitFiles, insp.apiWork)
+	api.Post("/visits/:id<int>/decision", workOnVisits, insp.apiDecision)
+	api.Post("/visits/:id<int>/findings", workOnVisits, insp.apiFinding)
+	api.Post("/visits/:id<int>/conclusion", workOnVisits, insp.apiConclusion)
+	api.Post("/visits/:id<int>/status", workOnVisits, insp.apiStatus)
+	api.Post("/visits/:id<int>/events", workOnVisits, insp.apiEvent)
+
+	// Recommendations, remediation reports and notifications.
+	api.Get("/recommendations", rem.apiList)
+	api.Get("/recommendations/:id<int>", rem.apiGet)
+	api.Post("/recommendations/:id<int>/reports", reportRemediation, rem.apiSubmit)
+	api.Get("/remediation-reports", verifyRemediation, rem.apiQueue)
+	api.Post("/remediation-reports/:id<int>/verdict", verifyRemediation, rem.apiDecide)
+	api.Get("/notifications", rem.apiNotifications)
+
+	// ---- Feeds ----
+	// The iCal feed: the secret token in the address is the credential.
+	f.Get("/ical/:token.ics", cal.feed)
+
+	f.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return f
 }
 
-func newHandlers(d Deps) (*Handlers, error) {
-	locales, err := views.LoadLocales(views.LocaleFiles())
-	if err != nil {
-		return nil, err
-	}
-	clock := d.Now
-	if clock == nil {
-		clock = time.Now
-	}
-	log := d.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Handlers{
-		Config:  d.Config,
-		DB:      d.DB,
-		Log:     log,
-		Auth:    auth.NewService(d.DB, d.Config.SessionTTL),
-		Locales: locales,
-		clock:   clock,
-	}, nil
+func newHandlers(a *app.App) *Handlers {
+	return &Handlers{App: a, Config: a.Config, Log: a.Log, Auth: a.Auth, Locales: a.Locales}
 }
 
 func (h *Handlers) readyz(c *fiber.Ctx) error {
-	sqlDB, err := h.DB.DB()
-	if err == nil {
-		err = sqlDB.PingContext(c.Context())
-	}
-	if err != nil {
+	if err := h.App.Ready(c.Context()); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).SendString("database unreachable")
 	}
 	return c.SendString("ready")

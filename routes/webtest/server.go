@@ -4,7 +4,9 @@
 // function, so that it never imports routes itself:
 //
 //	srv := webtest.Start(t, func(d webtest.AppDeps) *fiber.App {
-//		return routes.New(routes.Deps{Config: d.Config, DB: d.DB, Log: d.Log, Now: d.Now})
+//		a, err := app.New(app.Deps{Config: d.Config, DB: d.DB, Log: d.Log, Now: d.Now})
+//		…
+//		return routes.New(a)
 //	})
 //	admin := srv.CreateUser(t, models.RoleAdmin)
 //	c := srv.NewClient(t); c.Login(admin)               // HTTP, with cookies and CSRF

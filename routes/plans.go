@@ -23,48 +23,6 @@ type plansUI struct {
 	plans *plans.Service
 }
 
-// registerPlans adds the framework plan's pages and JSON resources. Reading is
-// for the roles that read plans (the service shows a viewer published
-// versions only); building, adjusting, submitting and amending are the
-// planner's; approving, publishing and returning the approver's.
-func registerPlans(app *fiber.App, h *Handlers) {
-	p := &plansUI{Handlers: h, plans: plans.New(h.DB, h.Config.TimeZone)}
-	read := p.requireReader
-	manage := h.RequirePermission(authz.ManagePlans)
-	approve := h.RequirePermission(authz.ApprovePlans)
-
-	app.Get("/plans/assets/:file", p.asset)
-	app.Get("/plans", read, p.indexPage)
-	app.Get("/plans/:year<int>", read, p.yearPage)
-	app.Post("/plans/:year<int>/build", manage, p.build)
-	app.Get("/plans/versions/:id<int>", read, p.versionPage)
-	app.Post("/plans/versions/:id<int>/submit", manage, p.stepHandler(stepSubmit))
-	app.Post("/plans/versions/:id<int>/amend", manage, p.amend)
-	app.Post("/plans/versions/:id<int>/approve", approve, p.stepHandler(stepApprove))
-	app.Post("/plans/versions/:id<int>/publish", approve, p.stepHandler(stepPublish))
-	app.Post("/plans/versions/:id<int>/return", approve, p.stepHandler(stepReturn))
-	app.Get("/plans/versions/:id<int>/board", read, p.boardPage)
-	app.Get("/plans/versions/:id<int>/visits/:code", read, p.visitPage)
-	app.Post("/plans/versions/:id<int>/visits/:code/check", manage, p.check)
-	app.Post("/plans/versions/:id<int>/visits/:code/adjust", manage, p.adjust)
-	app.Get("/plans/versions/:id<int>/diff/:other<int>", read, p.diffPage)
-	app.Get("/plans/versions/:id<int>/print", read, p.printPage)
-	app.Get("/plans/versions/:id<int>/plan.xlsx", read, p.exportXLSX)
-
-	api := app.Group("/api/v1", h.RequireLogin)
-	api.Post("/plans/:year<int>/build", manage, p.apiBuild)
-	api.Get("/plans/:year<int>/versions", read, p.apiVersions)
-	api.Get("/plan-versions/:id<int>", read, p.apiVersion)
-	api.Post("/plan-versions/:id<int>/submit", manage, p.apiStep(stepSubmit))
-	api.Post("/plan-versions/:id<int>/amend", manage, p.apiAmend)
-	api.Post("/plan-versions/:id<int>/approve", approve, p.apiStep(stepApprove))
-	api.Post("/plan-versions/:id<int>/publish", approve, p.apiStep(stepPublish))
-	api.Post("/plan-versions/:id<int>/return", approve, p.apiStep(stepReturn))
-	api.Post("/plan-versions/:id<int>/visits/:code/check", manage, p.apiCheck)
-	api.Post("/plan-versions/:id<int>/visits/:code/adjust", manage, p.apiAdjust)
-	api.Get("/plan-versions/:id<int>/diff/:other<int>", read, p.apiDiff)
-}
-
 // requireReader lets through the roles that read plans (draft or published).
 func (p *plansUI) requireReader(c *fiber.Ctx) error {
 	if identityOf(c) == nil {
@@ -91,15 +49,6 @@ func (p *plansUI) asset(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	return c.Send(css)
-}
-
-// versionID reads the :id of a plan version; a bad id is a missing version.
-func versionID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.ErrNotFound
-	}
-	return id, nil
 }
 
 // errBadLock answers a write without the lock version the page showed.
