@@ -3,7 +3,6 @@ package routes
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -49,14 +48,6 @@ func (a *admin) yearQuery(c *fiber.Ctx) int {
 	return a.today().Year
 }
 
-// today is the current civil date where the department works.
-func (a *admin) today() models.Date {
-	loc := a.Config.TimeZone
-	if loc == nil {
-		loc = time.UTC
-	}
-	return models.DateOf(a.Now().In(loc))
-}
 
 // created answers 201 with the new resource and where it lives.
 func created(c *fiber.Ctx, location string, body any) error {

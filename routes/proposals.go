@@ -52,11 +52,7 @@ func (p *proposalsUI) asset(c *fiber.Ctx) error {
 // planningYear is the year proposals are gathered for today, in the
 // department's time zone.
 func (p *proposalsUI) planningYear() int {
-	loc := p.Config.TimeZone
-	if loc == nil {
-		loc = time.UTC
-	}
-	return proposals.PlanningYear(p.Now().In(loc))
+	return proposals.PlanningYear(p.Now().In(p.App.Location()))
 }
 
 // filterOf reads the list's filter from the query string; the year defaults
