@@ -12,6 +12,7 @@ import (
 	"khung/app/catalogs"
 	"khung/models"
 	"khung/models/dbtest"
+	"khung/views"
 )
 
 var d = models.MustParseDate
@@ -27,6 +28,26 @@ func setup(t *testing.T) (*gorm.DB, *catalogs.Service, authz.Actor) {
 		t.Fatal(err)
 	}
 	return db, catalogs.New(db), authz.Actor{UserID: u.ID, Role: models.RoleAdmin}
+}
+
+// asValidation returns the ValidationError in err with its messages rendered
+// in Vietnamese and English, as the HTTP layer does.
+func asValidation(t *testing.T, err error) (*apperr.ValidationError, bool) {
+	t.Helper()
+	ve, ok := apperr.AsValidation(err)
+	if !ok {
+		return nil, false
+	}
+	locales, lerr := views.LoadLocales(views.LocaleFiles())
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	for i, f := range ve.Fields {
+		if f.Msg.ID != "" {
+			ve.Fields[i].VI, ve.Fields[i].EN = locales.For("vi").Msg(f.Msg), locales.For("en").Msg(f.Msg)
+		}
+	}
+	return ve, true
 }
 
 func rowCounts(t *testing.T, db *gorm.DB) map[string]int64 {
@@ -139,7 +160,7 @@ func TestBadCatalogEntriesAreRefusedAndWriteNothing(t *testing.T) {
 			in := publicService()
 			tt.change(&in)
 			_, err := svc.Create(ctx, admin, tt.catalog, in)
-			ve, ok := apperr.AsValidation(err)
+			ve, ok := asValidation(t, err)
 			if !ok {
 				t.Fatalf("got %v, want a ValidationError", err)
 			}
@@ -163,12 +184,12 @@ func TestBadCatalogEntriesAreRefusedAndWriteNothing(t *testing.T) {
 func TestRuleVersionsDoNotOverlap(t *testing.T) {
 	db, svc, admin := setup(t)
 	ctx := context.Background()
-	old := catalogs.RuleInput{Key: "conclusion.sign_days", Value: models.JSON(`30`), DescriptionVI: "Thời hạn ký kết luận (ngày)",
+	old := catalogs.RuleInput{Key: "followup.implementation_check_max_working_days", Value: models.JSON(`30`), DescriptionVI: "Thời hạn ký kết luận (ngày)",
 		LegalBasis: "Luật Thanh tra 2022", ValidFrom: d("2023-07-01"), ValidTo: datePtr("2025-06-30")}
 	if _, err := svc.CreateRule(ctx, admin, old); err != nil {
 		t.Fatal(err)
 	}
-	current := catalogs.RuleInput{Key: "conclusion.sign_days", Value: models.JSON(`15`), DescriptionVI: "Thời hạn ký kết luận (ngày)",
+	current := catalogs.RuleInput{Key: "followup.implementation_check_max_working_days", Value: models.JSON(`15`), DescriptionVI: "Thời hạn ký kết luận (ngày)",
 		LegalBasis: "Luật Thanh tra 84/2025/QH15, Điều 36", ValidFrom: d("2025-07-01")}
 	r, err := svc.CreateRule(ctx, admin, current)
 	if err != nil {
@@ -202,7 +223,7 @@ func TestRuleVersionsDoNotOverlap(t *testing.T) {
 			in := current
 			tt.change(&in)
 			_, err := svc.CreateRule(ctx, admin, in)
-			ve, ok := apperr.AsValidation(err)
+			ve, ok := asValidation(t, err)
 			if !ok {
 				t.Fatalf("got %v, want a ValidationError", err)
 			}
