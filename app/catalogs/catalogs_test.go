@@ -262,3 +262,65 @@ func TestRuleVersionsDoNotOverlap(t *testing.T) {
 		t.Errorf("%d audit entries for rules, want 5", n)
 	}
 }
+
+func TestARuleValueItsRuleDoesNotAcceptIsRefusedAndNothingIsSaved(t *testing.T) {
+	db, svc, admin := setup(t)
+	ctx := context.Background()
+	offsets := catalogs.RuleInput{Key: "notify.reminder_offsets_days", Value: models.JSON(`[14, 7, 1]`),
+		DescriptionVI: "Nhắc hạn trước 14, 7 và 1 ngày", ValidFrom: d("2025-01-01")}
+	saved, err := svc.CreateRule(ctx, admin, offsets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, key, value, field, rule string
+		update                        bool
+	}{
+		{"a reminder after the deadline", "notify.reminder_offsets_days", `[14, -7]`, "value", "invalid", true},
+		{"reminders that are a word", "notify.reminder_offsets_days", `"abc"`, "value", "format", true},
+		{"reminders that are not JSON", "notify.reminder_offsets_days", `abc`, "value", "json", true},
+		{"an escalation to an unknown position", "notify.escalation", `[{"position": "mayor", "overdue_working_days": 0}]`, "value", "invalid", false},
+		{"a digest on funday", "notify.digest_weekday", `"funday"`, "value", "format", false},
+		{"negative weights", "planning.weights", `{"unscheduled": -1}`, "value", "invalid", false},
+		{"a directive deadline without days", "followup.directive_days", `{"working_days": true}`, "value", "invalid", false},
+		{"a key no rule has", "notify.reminder_days", `[14]`, "key", "exists", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := rowCounts(t, db)
+			in := offsets
+			in.Key, in.Value, in.ValidFrom = tt.key, models.JSON(tt.value), d("2026-01-01")
+			var err error
+			if tt.update {
+				_, err = svc.UpdateRule(ctx, admin, saved.ID, in)
+			} else {
+				_, err = svc.CreateRule(ctx, admin, in)
+			}
+			ve, ok := asValidation(t, err)
+			if !ok {
+				t.Fatalf("got %v, want a ValidationError", err)
+			}
+			found := false
+			for _, f := range ve.Fields {
+				if f.Field == tt.field && f.Rule == tt.rule {
+					found = true
+					if f.VI == f.Msg.ID || f.EN == f.Msg.ID || f.VI == f.EN {
+						t.Errorf("%s reads %q / %q", f.Msg.ID, f.VI, f.EN)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("want %s/%s, got %+v", tt.field, tt.rule, ve.Fields)
+			}
+			after := rowCounts(t, db)
+			for table, n := range before {
+				if after[table] != n {
+					t.Errorf("%s: %d → %d", table, n, after[table])
+				}
+			}
+			if got, err := svc.Rule(ctx, admin, saved.ID); err != nil || string(got.Value) != "[14, 7, 1]" || got.ValidFrom != d("2025-01-01") {
+				t.Errorf("the saved version became %s from %s (%v)", got.Value, got.ValidFrom, err)
+			}
+		})
+	}
+}
