@@ -12,6 +12,7 @@ import (
 	"khung/app/followup"
 	"khung/app/holidays"
 	"khung/app/notify"
+	"khung/app/rules"
 	"khung/models"
 )
 
@@ -62,7 +63,7 @@ func (j Digest) Run(ctx context.Context, now time.Time) error {
 	today := followup.Day(now, j.loc)
 	var res notify.Result
 	ran, err := j.decide(ctx, "digest", func(tx *gorm.DB) error {
-		p, err := loadPolicy(ctx, tx, today)
+		p, err := rules.LoadPolicy(ctx, tx, models.DateOf(today))
 		if err != nil {
 			return err
 		}

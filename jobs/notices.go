@@ -11,6 +11,7 @@ import (
 	"khung/app/followup"
 	"khung/app/holidays"
 	"khung/app/notify"
+	"khung/app/rules"
 	"khung/models"
 )
 
@@ -41,7 +42,7 @@ func (j VisitNotices) Run(ctx context.Context, now time.Time) error {
 	today := followup.Day(now, j.loc)
 	var res notify.Result
 	ran, err := j.decide(ctx, "visit-notices", func(tx *gorm.DB) error {
-		p, err := loadPolicy(ctx, tx, today)
+		p, err := rules.LoadPolicy(ctx, tx, models.DateOf(today))
 		if err != nil {
 			return err
 		}
@@ -123,7 +124,7 @@ func (j Directives) Run(ctx context.Context, now time.Time) error {
 	today := followup.Day(now, j.loc)
 	var res notify.Result
 	ran, err := j.decide(ctx, "directives", func(tx *gorm.DB) error {
-		p, err := loadPolicy(ctx, tx, today)
+		p, err := rules.LoadPolicy(ctx, tx, models.DateOf(today))
 		if err != nil {
 			return err
 		}

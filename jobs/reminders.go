@@ -10,6 +10,7 @@ import (
 	"khung/app/followup"
 	"khung/app/holidays"
 	"khung/app/notify"
+	"khung/app/rules"
 	"khung/models"
 )
 
@@ -41,7 +42,7 @@ func (j Reminders) Run(ctx context.Context, now time.Time) error {
 	var res notify.Result
 	var considered int
 	ran, err := j.decide(ctx, "reminders", func(tx *gorm.DB) error {
-		p, err := loadPolicy(ctx, tx, today)
+		p, err := rules.LoadPolicy(ctx, tx, models.DateOf(today))
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,8 @@ import "time"
 // (exclusion constraint), so "the rule on date d" is at most one row:
 //
 //	WHERE key = ? AND valid_from <= d AND (valid_to IS NULL OR valid_to >= d)
+//
+// The keys, and what their values must be, are declared in app/rules.
 type Rule struct {
 	ID            int64     `gorm:"primaryKey;<-:false" json:"id"`
 	Key           string    `json:"key"` // lower case, digits, '_' and '.', e.g. "notify.reminder_offsets_days"
@@ -22,21 +24,3 @@ type Rule struct {
 
 // TableName names the table.
 func (Rule) TableName() string { return "rules" }
-
-// Keys of the notification policy rules (the seed inserts their defaults):
-const (
-	// RuleReminderOffsets is a JSON array of days before a deadline to remind: [14, 7, 1].
-	RuleReminderOffsets = "notify.reminder_offsets_days"
-	// RuleEscalation is a JSON array of {"position": UnitPosition, "overdue_working_days": n}:
-	// who is told once a recommendation is overdue by n working days.
-	RuleEscalation = "notify.escalation"
-	// RuleDigestWeekday is the day of the weekly digest, a lower-case English
-	// weekday name in JSON: "monday".
-	RuleDigestWeekday = "notify.digest_weekday"
-)
-
-// EscalationLevel is one element of the RuleEscalation value.
-type EscalationLevel struct {
-	Position           UnitPosition `json:"position"`
-	OverdueWorkingDays int          `json:"overdue_working_days"`
-}

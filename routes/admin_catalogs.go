@@ -2,12 +2,14 @@ package routes
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/apperr"
 	"khung/app/catalogs"
+	"khung/app/rules"
 	"khung/models"
 )
 
@@ -212,7 +214,29 @@ func (a *admin) rulesPage(c *fiber.Ctx) error {
 // newRulePage: GET /admin/catalogs/rules/new.
 func (a *admin) newRulePage(c *fiber.Ctx) error {
 	return a.page(c, "admin/rule_form", "catalogs", trOf(c).T("admin.rules.new"), fiber.Map{
-		"Catalog": "rules", "Catalogs": catalogTabs(), "Form": map[string]string{"valid_from": a.today().String()}})
+		"Catalog": "rules", "Catalogs": catalogTabs(), "Form": map[string]string{"valid_from": a.today().String()},
+		"RuleOptions": ruleOptions("")})
+}
+
+// ruleOption is a rule the form offers: its key, what it is for, the value
+// it expects and its default.
+type ruleOption struct {
+	Key, AboutID, FormatID, Default string
+}
+
+// ruleOptions lists the rules of the registry. current, the key of a version
+// saved before keys were checked, is offered too, so the form still shows it.
+func ruleOptions(current string) []ruleOption {
+	var out []ruleOption
+	for _, e := range rules.All() {
+		info := e.Info()
+		out = append(out, ruleOption{Key: info.Key, AboutID: info.AboutID, FormatID: info.FormatID, Default: string(info.Default)})
+	}
+	slices.SortFunc(out, func(a, b ruleOption) int { return strings.Compare(a.Key, b.Key) })
+	if _, ok := rules.Find(current); current != "" && !ok {
+		out = append(out, ruleOption{Key: current})
+	}
+	return out
 }
 
 // ruleInput reads the rule form; the value is JSON text.
@@ -240,7 +264,7 @@ func (a *admin) createRule(c *fiber.Ctx) error {
 		}
 	}
 	return a.form422(c, "admin/rule_form", "catalogs", trOf(c).T("admin.rules.new"),
-		fiber.Map{"Catalog": "rules", "Catalogs": catalogTabs()}, err)
+		fiber.Map{"Catalog": "rules", "Catalogs": catalogTabs(), "RuleOptions": ruleOptions(in.Key)}, err)
 }
 
 // editRulePage: GET /admin/catalogs/rules/:id.
@@ -254,7 +278,7 @@ func (a *admin) editRulePage(c *fiber.Ctx) error {
 		return err
 	}
 	return a.page(c, "admin/rule_form", "catalogs", r.Key, fiber.Map{
-		"Catalog": "rules", "Catalogs": catalogTabs(), "Rule": r, "Form": ruleForm(r)})
+		"Catalog": "rules", "Catalogs": catalogTabs(), "Rule": r, "Form": ruleForm(r), "RuleOptions": ruleOptions(r.Key)})
 }
 
 // updateRule: POST /admin/catalogs/rules/:id.
@@ -273,7 +297,8 @@ func (a *admin) updateRule(c *fiber.Ctx) error {
 			return a.done(c, "admin.saved", "/admin/catalogs/rules")
 		}
 	}
-	return a.form422(c, "admin/rule_form", "catalogs", r.Key, fiber.Map{"Catalog": "rules", "Catalogs": catalogTabs(), "Rule": r}, err)
+	return a.form422(c, "admin/rule_form", "catalogs", r.Key, fiber.Map{"Catalog": "rules", "Catalogs": catalogTabs(), "Rule": r,
+		"RuleOptions": ruleOptions(in.Key)}, err)
 }
 
 // deleteRule: POST /admin/catalogs/rules/:id/delete.

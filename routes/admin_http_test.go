@@ -38,7 +38,7 @@ func startAdminServer(t *testing.T) adminFixture {
 	exec("inspector_ba_dinh", `INSERT INTO inspectors (code, full_name, body_id, home_unit_id) VALUES ('TTV-002', 'Lê Thị Hoa', ?, ?)`, f.ids["body"], tree.ID(t, "00004"))
 	exec("holiday", `INSERT INTO holidays (date, kind, name_vi) VALUES ('2026-09-02', 'holiday', 'Quốc khánh')`)
 	exec("kind", `INSERT INTO inspection_kinds (code, name_vi, valid_from) VALUES ('public_service', 'Kiểm tra công vụ', '2025-01-01')`)
-	exec("rule", `INSERT INTO rules (key, value, description_vi, valid_from) VALUES ('conclusion.sign_days', '15', 'Thời hạn ký kết luận', '2025-07-01')`)
+	exec("rule", `INSERT INTO rules (key, value, description_vi, valid_from) VALUES ('followup.implementation_check_max_working_days', '15', 'Thời hạn ký kết luận', '2025-07-01')`)
 	exec("audit", `INSERT INTO audit_log (action, entity, entity_id, after) VALUES ('import', 'units', 1, '{"name":"Hà Nội"}')`)
 	return f
 }
@@ -326,7 +326,7 @@ func TestAdminAPIRefusesBadInputFieldByFieldAndWritesNothing(t *testing.T) {
 		{"working Saturday on a Wednesday", "POST", "/api/v1/holidays",
 			`{"date":"2026-01-07","kind":"working_saturday","name_vi":"Làm bù"}`, "holidays", []string{"date"}},
 		{"overlapping rule version", "POST", "/api/v1/rules",
-			`{"key":"conclusion.sign_days","value":30,"description_vi":"Cũ","valid_from":"2025-01-01"}`, "rules", []string{"valid_from"}},
+			`{"key":"followup.implementation_check_max_working_days","value":30,"description_vi":"Cũ","valid_from":"2025-01-01"}`, "rules", []string{"valid_from"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

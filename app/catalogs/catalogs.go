@@ -165,11 +165,10 @@ func startChecks(v any, code string, from models.Date, to *models.Date) (*apperr
 		ve = got
 	}
 	if code != "" && !ve.Has("code") && !ve.Has("key") && !codePattern.MatchString(code) {
-		ve.Add("code", "format", "Mã chỉ gồm chữ không dấu, số và các dấu _ . -",
-			"A code holds only unaccented letters, digits and _ . -")
+		ve.AddField("code", "format", "catalogs.code_format")
 	}
 	if to != nil && !from.IsZero() && to.Before(from) {
-		ve.Add("valid_to", "gtefield", "Phải bằng hoặc sau ngày bắt đầu hiệu lực.", "Must be on or after the valid-from date.")
+		ve.AddField("valid_to", "gtefield", "catalogs.valid_to_before")
 	}
 	return ve, nil
 }
@@ -185,11 +184,11 @@ func (s *Service) checkEntry(tx *gorm.DB, c Catalog, in EntryInput, id int64) er
 			return fmt.Errorf("check code: %w", err)
 		}
 		if n > 0 {
-			ve.Add("code", "unique", "Mã này đã có trong danh mục.", "This code is already in the catalog.")
+			ve.AddField("code", "unique", "catalogs.code_taken")
 		}
 	}
 	if c == Topics {
-		exists := func(field string, other Catalog, code string, vi, en string) error {
+		exists := func(field string, other Catalog, code string, msgID string) error {
 			if code == "" || ve.Has(field) {
 				return nil
 			}
@@ -198,14 +197,14 @@ func (s *Service) checkEntry(tx *gorm.DB, c Catalog, in EntryInput, id int64) er
 				return fmt.Errorf("check %s: %w", field, err)
 			}
 			if n == 0 {
-				ve.Add(field, "exists", vi, en)
+				ve.AddField(field, "exists", msgID)
 			}
 			return nil
 		}
-		if err := exists("kind_code", Kinds, in.KindCode, "Không có loại hình kiểm tra nào có mã này.", "No kind of inspection has this code."); err != nil {
+		if err := exists("kind_code", Kinds, in.KindCode, "catalogs.kind_unknown"); err != nil {
 			return err
 		}
-		if err := exists("skill_code", Skills, in.SkillCode, "Không có kỹ năng nào có mã này.", "No skill has this code."); err != nil {
+		if err := exists("skill_code", Skills, in.SkillCode, "catalogs.skill_unknown"); err != nil {
 			return err
 		}
 	}
@@ -321,9 +320,7 @@ func (s *Service) Delete(ctx context.Context, a authz.Actor, c Catalog, id int64
 }
 
 func inUse() error {
-	return apperr.New(apperr.ErrConflict,
-		"Mục này đang được sử dụng; hãy đặt ngày hết hiệu lực thay vì xóa.",
-		"This entry is in use; set the date it stops applying instead of deleting it.")
+	return apperr.Fail(apperr.ErrConflict, "catalogs.in_use")
 }
 
 func optional(s string) *string {

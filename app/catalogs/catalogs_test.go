@@ -12,6 +12,7 @@ import (
 	"khung/app/catalogs"
 	"khung/models"
 	"khung/models/dbtest"
+	"khung/views"
 )
 
 var d = models.MustParseDate
@@ -27,6 +28,26 @@ func setup(t *testing.T) (*gorm.DB, *catalogs.Service, authz.Actor) {
 		t.Fatal(err)
 	}
 	return db, catalogs.New(db), authz.Actor{UserID: u.ID, Role: models.RoleAdmin}
+}
+
+// asValidation returns the ValidationError in err with its messages rendered
+// in Vietnamese and English, as the HTTP layer does.
+func asValidation(t *testing.T, err error) (*apperr.ValidationError, bool) {
+	t.Helper()
+	ve, ok := apperr.AsValidation(err)
+	if !ok {
+		return nil, false
+	}
+	locales, lerr := views.LoadLocales(views.LocaleFiles())
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	for i, f := range ve.Fields {
+		if f.Msg.ID != "" {
+			ve.Fields[i].VI, ve.Fields[i].EN = locales.For("vi").Msg(f.Msg), locales.For("en").Msg(f.Msg)
+		}
+	}
+	return ve, true
 }
 
 func rowCounts(t *testing.T, db *gorm.DB) map[string]int64 {
@@ -139,7 +160,7 @@ func TestBadCatalogEntriesAreRefusedAndWriteNothing(t *testing.T) {
 			in := publicService()
 			tt.change(&in)
 			_, err := svc.Create(ctx, admin, tt.catalog, in)
-			ve, ok := apperr.AsValidation(err)
+			ve, ok := asValidation(t, err)
 			if !ok {
 				t.Fatalf("got %v, want a ValidationError", err)
 			}
@@ -163,12 +184,12 @@ func TestBadCatalogEntriesAreRefusedAndWriteNothing(t *testing.T) {
 func TestRuleVersionsDoNotOverlap(t *testing.T) {
 	db, svc, admin := setup(t)
 	ctx := context.Background()
-	old := catalogs.RuleInput{Key: "conclusion.sign_days", Value: models.JSON(`30`), DescriptionVI: "Thời hạn ký kết luận (ngày)",
+	old := catalogs.RuleInput{Key: "followup.implementation_check_max_working_days", Value: models.JSON(`30`), DescriptionVI: "Thời hạn ký kết luận (ngày)",
 		LegalBasis: "Luật Thanh tra 2022", ValidFrom: d("2023-07-01"), ValidTo: datePtr("2025-06-30")}
 	if _, err := svc.CreateRule(ctx, admin, old); err != nil {
 		t.Fatal(err)
 	}
-	current := catalogs.RuleInput{Key: "conclusion.sign_days", Value: models.JSON(`15`), DescriptionVI: "Thời hạn ký kết luận (ngày)",
+	current := catalogs.RuleInput{Key: "followup.implementation_check_max_working_days", Value: models.JSON(`15`), DescriptionVI: "Thời hạn ký kết luận (ngày)",
 		LegalBasis: "Luật Thanh tra 84/2025/QH15, Điều 36", ValidFrom: d("2025-07-01")}
 	r, err := svc.CreateRule(ctx, admin, current)
 	if err != nil {
@@ -202,7 +223,7 @@ func TestRuleVersionsDoNotOverlap(t *testing.T) {
 			in := current
 			tt.change(&in)
 			_, err := svc.CreateRule(ctx, admin, in)
-			ve, ok := apperr.AsValidation(err)
+			ve, ok := asValidation(t, err)
 			if !ok {
 				t.Fatalf("got %v, want a ValidationError", err)
 			}
@@ -239,5 +260,67 @@ func TestRuleVersionsDoNotOverlap(t *testing.T) {
 	db.Table("audit_log").Where("entity = 'rules'").Count(&n)
 	if n != 5 {
 		t.Errorf("%d audit entries for rules, want 5", n)
+	}
+}
+
+func TestARuleValueItsRuleDoesNotAcceptIsRefusedAndNothingIsSaved(t *testing.T) {
+	db, svc, admin := setup(t)
+	ctx := context.Background()
+	offsets := catalogs.RuleInput{Key: "notify.reminder_offsets_days", Value: models.JSON(`[14, 7, 1]`),
+		DescriptionVI: "Nhắc hạn trước 14, 7 và 1 ngày", ValidFrom: d("2025-01-01")}
+	saved, err := svc.CreateRule(ctx, admin, offsets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, key, value, field, rule string
+		update                        bool
+	}{
+		{"a reminder after the deadline", "notify.reminder_offsets_days", `[14, -7]`, "value", "invalid", true},
+		{"reminders that are a word", "notify.reminder_offsets_days", `"abc"`, "value", "format", true},
+		{"reminders that are not JSON", "notify.reminder_offsets_days", `abc`, "value", "json", true},
+		{"an escalation to an unknown position", "notify.escalation", `[{"position": "mayor", "overdue_working_days": 0}]`, "value", "invalid", false},
+		{"a digest on funday", "notify.digest_weekday", `"funday"`, "value", "format", false},
+		{"negative weights", "planning.weights", `{"unscheduled": -1}`, "value", "invalid", false},
+		{"a directive deadline without days", "followup.directive_days", `{"working_days": true}`, "value", "invalid", false},
+		{"a key no rule has", "notify.reminder_days", `[14]`, "key", "exists", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := rowCounts(t, db)
+			in := offsets
+			in.Key, in.Value, in.ValidFrom = tt.key, models.JSON(tt.value), d("2026-01-01")
+			var err error
+			if tt.update {
+				_, err = svc.UpdateRule(ctx, admin, saved.ID, in)
+			} else {
+				_, err = svc.CreateRule(ctx, admin, in)
+			}
+			ve, ok := asValidation(t, err)
+			if !ok {
+				t.Fatalf("got %v, want a ValidationError", err)
+			}
+			found := false
+			for _, f := range ve.Fields {
+				if f.Field == tt.field && f.Rule == tt.rule {
+					found = true
+					if f.VI == f.Msg.ID || f.EN == f.Msg.ID || f.VI == f.EN {
+						t.Errorf("%s reads %q / %q", f.Msg.ID, f.VI, f.EN)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("want %s/%s, got %+v", tt.field, tt.rule, ve.Fields)
+			}
+			after := rowCounts(t, db)
+			for table, n := range before {
+				if after[table] != n {
+					t.Errorf("%s: %d → %d", table, n, after[table])
+				}
+			}
+			if got, err := svc.Rule(ctx, admin, saved.ID); err != nil || string(got.Value) != "[14, 7, 1]" || got.ValidFrom != d("2025-01-01") {
+				t.Errorf("the saved version became %s from %s (%v)", got.Value, got.ValidFrom, err)
+			}
+		})
 	}
 }

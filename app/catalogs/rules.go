@@ -14,6 +14,7 @@ import (
 	"khung/app/apperr"
 	"khung/app/audit"
 	"khung/app/authz"
+	"khung/app/rules"
 	"khung/models"
 )
 
@@ -62,7 +63,8 @@ func getRule(db *gorm.DB, id int64) (models.Rule, error) {
 }
 
 // RuleInput is one version of a rule as the administrator enters it. Value is
-// any JSON value: a number of days, a list of offsets, an object of weights.
+// the JSON its key's declaration in app/rules expects: a number of days, a
+// list of offsets, an object of weights.
 type RuleInput struct {
 	Key           string       `json:"key" validate:"required,max=100"`
 	Value         models.JSON  `json:"value"`
@@ -87,6 +89,8 @@ func (in *RuleInput) normalise() {
 }
 
 // checkRule validates in inside tx; id is the version edited (0 when creating).
+// The key must be a rule of the registry (app/rules) and the value one its
+// declaration accepts, so that no saved value can stop the jobs that read it.
 // Versions of one key may not overlap: the database enforces it with an
 // exclusion constraint, and this check names the version in the way.
 func checkRule(tx *gorm.DB, in RuleInput, id int64) error {
@@ -94,16 +98,25 @@ func checkRule(tx *gorm.DB, in RuleInput, id int64) error {
 	if err != nil {
 		return err
 	}
-	if in.Key != "" && !ve.Has("key") && !keyPattern.MatchString(in.Key) {
-		ve.Add("key", "format", "Khóa chỉ gồm chữ thường không dấu, số, dấu _ và dấu chấm.",
-			"A key holds only lower-case unaccented letters, digits, _ and dots.")
+	def, known := rules.Find(in.Key)
+	if in.Key != "" && !ve.Has("key") {
+		switch {
+		case !keyPattern.MatchString(in.Key):
+			ve.AddField("key", "format", "catalogs.rule_key_format")
+		case !known:
+			ve.AddField("key", "exists", "catalogs.rule_key_unknown", "Key", in.Key)
+		}
 	}
+	value := strings.TrimSpace(string(in.Value))
 	switch {
-	case len(strings.TrimSpace(string(in.Value))) == 0 || strings.TrimSpace(string(in.Value)) == "null":
-		ve.Add("value", "required", "Bắt buộc nhập.", "This field is required.")
+	case value == "" || value == "null":
+		ve.AddField("value", "required", "catalogs.required")
 	case !json.Valid(in.Value):
-		ve.Add("value", "json", "Giá trị phải là JSON hợp lệ (số, chuỗi trong ngoặc kép, danh sách [..] hoặc đối tượng {..}).",
-			"The value must be valid JSON (a number, a quoted string, a list [..] or an object {..}).")
+		ve.AddField("value", "json", "catalogs.rule_value_json")
+	case known:
+		for _, p := range def.Problems(in.Value) {
+			ve.Fields = append(ve.Fields, apperr.FieldError{Field: "value", Rule: p.Rule, Msg: p.Msg})
+		}
 	}
 	if in.Key != "" && !in.ValidFrom.IsZero() && !ve.Has("key") && !ve.Has("valid_to") {
 		var other models.Rule
@@ -111,9 +124,7 @@ func checkRule(tx *gorm.DB, in RuleInput, id int64) error {
 			in.Key, id, in.ValidFrom, in.ValidTo).Order("valid_from").Take(&other).Error
 		switch {
 		case err == nil:
-			ve.Add("valid_from", "overlap",
-				fmt.Sprintf("Khoảng hiệu lực trùng với phiên bản khác của quy định này (từ %s).", other.ValidFrom),
-				fmt.Sprintf("The period overlaps another version of this rule (from %s).", other.ValidFrom))
+			ve.AddField("valid_from", "overlap", "catalogs.rule_overlap", "From", other.ValidFrom.String())
 		case !errors.Is(err, gorm.ErrRecordNotFound):
 			return fmt.Errorf("check overlapping versions: %w", err)
 		}

@@ -2,7 +2,6 @@ package plans
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/planning"
+	"khung/app/rules"
 	"khung/models"
 )
 
@@ -292,45 +292,14 @@ func loadHistory(tx *gorm.DB, inst *planning.Instance, first, _ models.Date) err
 	return nil
 }
 
-// Rule keys of the planner's limits and weights; a missing rule leaves the
-// engine's default.
-const (
-	ruleMaxVisitDays = "planning.max_visit_days"
-	ruleMaxTeamSize  = "planning.max_team_size"
-	ruleExtraDays    = "planning.extra_days_per_extra_body"
-	ruleWeights      = "planning.weights"
-)
-
+// loadRules reads the planner's limits and weights in force on first.
 func loadRules(tx *gorm.DB, inst *planning.Instance, first, _ models.Date) error {
-	var rows []models.Rule
-	err := tx.Where("key IN ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)",
-		[]string{ruleMaxVisitDays, ruleMaxTeamSize, ruleExtraDays, ruleWeights}, first, first).
-		Order("key").Find(&rows).Error
+	set, err := rules.Load(tx.Statement.Context, tx, first)
 	if err != nil {
 		return err
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	r := &planning.Rules{}
-	for _, row := range rows {
-		var err error
-		switch row.Key {
-		case ruleMaxVisitDays:
-			err = json.Unmarshal(row.Value, &r.MaxVisitDays)
-		case ruleMaxTeamSize:
-			err = json.Unmarshal(row.Value, &r.MaxTeamSize)
-		case ruleExtraDays:
-			err = json.Unmarshal(row.Value, &r.ExtraDaysPerExtraBody)
-		case ruleWeights:
-			err = json.Unmarshal(row.Value, &r.Weights)
-		}
-		if err != nil {
-			return fmt.Errorf("rule %s: %w", row.Key, err)
-		}
-	}
-	inst.Rules = r
-	return nil
+	inst.Rules, err = set.Planning()
+	return err
 }
 
 // clip limits [from, to] to [first, last].
