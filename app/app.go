@@ -30,7 +30,6 @@ import (
 	"khung/app/plans"
 	"khung/app/proposals"
 	"khung/app/remediation"
-	"khung/app/seed"
 	"khung/app/units"
 	"khung/app/users"
 	"khung/app/visits"
@@ -106,7 +105,7 @@ func New(d Deps) (*App, error) {
 	a.Users = users.New(db, d.Random)
 	a.Bodies = bodies.New(db)
 	a.Inspectors = inspectors.New(db)
-	a.Holidays = holidays.New(db, defaultHolidays)
+	a.Holidays = holidays.New(db, holidays.DefaultInputs)
 	a.Catalogs = catalogs.New(db)
 	a.Proposals = proposals.New(db)
 	a.Plans = plans.New(db, loc)
@@ -146,15 +145,4 @@ func (a *App) Ready(ctx context.Context) error {
 		return fmt.Errorf("ping database: %w", err)
 	}
 	return nil
-}
-
-// defaultHolidays offers the Labour Code's holidays of a year (with the
-// government's decided swaps) to the holiday calendar's "load defaults".
-func defaultHolidays(year int) []holidays.Input {
-	var out []holidays.Input
-	for _, d := range seed.DefaultHolidays(year) {
-		out = append(out, holidays.Input{Date: d.Date, Kind: string(d.Kind), NameVI: d.NameVI, NameEN: d.NameEN,
-			LegalBasis: d.LegalBasis})
-	}
-	return out
 }

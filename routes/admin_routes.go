@@ -12,7 +12,6 @@ import (
 	"khung/app/catalogs"
 	"khung/app/holidays"
 	"khung/app/inspectors"
-	"khung/app/seed"
 	"khung/app/units"
 	"khung/app/users"
 	"khung/models"
@@ -191,7 +190,7 @@ func (a *admin) stylesheet(c *fiber.Ctx) error {
 // government's decided swaps) to the holiday calendar's "load defaults".
 func defaultHolidays(year int) []holidays.Input {
 	var out []holidays.Input
-	for _, d := range seed.DefaultHolidays(year) {
+	for _, d := range holidays.LabourCode(year) {
 		out = append(out, holidays.Input{Date: d.Date, Kind: string(d.Kind), NameVI: d.NameVI, NameEN: d.NameEN,
 			LegalBasis: d.LegalBasis})
 	}

@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"khung/app/adminunits"
+	"khung/app/holidays"
 	"khung/models"
 )
 
@@ -109,9 +110,7 @@ func holidayYears(now time.Time) []int {
 func insertHolidays(tx *gorm.DB, years []int, rep *demoReport) error {
 	var rows []models.Holiday
 	for _, y := range years {
-		for _, h := range DefaultHolidays(y) {
-			rows = append(rows, models.Holiday{Date: h.Date, Kind: h.Kind, NameVI: h.NameVI, NameEN: h.NameEN, LegalBasis: h.LegalBasis})
-		}
+		rows = append(rows, holidays.LabourCode(y)...)
 	}
 	n, err := insertMissing(tx, rows)
 	if err != nil {
