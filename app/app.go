@@ -30,6 +30,7 @@ import (
 	"khung/app/plans"
 	"khung/app/proposals"
 	"khung/app/remediation"
+	"khung/app/seed"
 	"khung/app/units"
 	"khung/app/users"
 	"khung/app/visits"
@@ -53,21 +54,22 @@ type App struct {
 	Log     *slog.Logger
 	Locales *views.Locales // the one message bundle (vi, en) for pages, JSON, mail and iCal
 
-	Auth        *auth.Service
-	Audit       *auditlog.Service
-	Units       *units.Service
-	Users       *users.Service
-	Bodies      *bodies.Service
-	Inspectors  *inspectors.Service
-	Holidays    *holidays.Service
-	Catalogs    *catalogs.Service
-	Proposals   *proposals.Service
-	Plans       *plans.Service
-	Visits      *visits.Service
-	Feeds       *icalfeed.Service
-	Inspections *inspections.Service
-	Remediation *remediation.Service
-	Inbox       *remediation.Inbox
+	Auth          *auth.Service
+	Audit         *auditlog.Service
+	Units         *units.Service
+	Users         *users.Service
+	Bodies        *bodies.Service
+	Inspectors    *inspectors.Service
+	Holidays      *holidays.Service
+	Catalogs      *catalogs.Service
+	Proposals     *proposals.Service
+	DemoProposals *seed.DemoProposals // the demo city's proposals file on the import page
+	Plans         *plans.Service
+	Visits        *visits.Service
+	Feeds         *icalfeed.Service
+	Inspections   *inspections.Service
+	Remediation   *remediation.Service
+	Inbox         *remediation.Inbox
 
 	db  *gorm.DB
 	now func() time.Time
@@ -108,6 +110,7 @@ func New(d Deps) (*App, error) {
 	a.Holidays = holidays.New(db, holidays.DefaultInputs)
 	a.Catalogs = catalogs.New(db)
 	a.Proposals = proposals.New(db)
+	a.DemoProposals = seed.NewDemoProposals(db)
 	a.Plans = plans.New(db, loc)
 	a.Visits = visits.New(db)
 	a.Feeds = icalfeed.New(db)

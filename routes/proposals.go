@@ -14,6 +14,7 @@ import (
 	"khung/app/authz"
 	"khung/app/paging"
 	"khung/app/proposals"
+	"khung/app/seed"
 	"khung/models"
 	"khung/views"
 )
@@ -23,13 +24,14 @@ import (
 // the demo file, and the /api/v1/proposals resources.
 type proposalsUI struct {
 	*Handlers
-	svc *proposals.Service
+	svc  *proposals.Service
+	demo *seed.DemoProposals
 }
 
 // registerProposals adds the proposals' pages and JSON resources. Planners
 // manage proposals; approvers and viewers read them; other roles get 403.
 func registerProposals(app *fiber.App, h *Handlers) {
-	p := &proposalsUI{Handlers: h, svc: proposals.New(h.DB)}
+	p := &proposalsUI{Handlers: h, svc: proposals.New(h.DB), demo: seed.NewDemoProposals(h.DB)}
 	read := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleViewer)
 	manage := h.RequirePermission(authz.ManageProposals)
 
