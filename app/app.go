@@ -54,21 +54,22 @@ type App struct {
 	Log     *slog.Logger
 	Locales *views.Locales // the one message bundle (vi, en) for pages, JSON, mail and iCal
 
-	Auth        *auth.Service
-	Audit       *auditlog.Service
-	Units       *units.Service
-	Users       *users.Service
-	Bodies      *bodies.Service
-	Inspectors  *inspectors.Service
-	Holidays    *holidays.Service
-	Catalogs    *catalogs.Service
-	Proposals   *proposals.Service
-	Plans       *plans.Service
-	Visits      *visits.Service
-	Feeds       *icalfeed.Service
-	Inspections *inspections.Service
-	Remediation *remediation.Service
-	Inbox       *remediation.Inbox
+	Auth          *auth.Service
+	Audit         *auditlog.Service
+	Units         *units.Service
+	Users         *users.Service
+	Bodies        *bodies.Service
+	Inspectors    *inspectors.Service
+	Holidays      *holidays.Service
+	Catalogs      *catalogs.Service
+	Proposals     *proposals.Service
+	DemoProposals *seed.DemoProposals // the demo city's proposals file on the import page
+	Plans         *plans.Service
+	Visits        *visits.Service
+	Feeds         *icalfeed.Service
+	Inspections   *inspections.Service
+	Remediation   *remediation.Service
+	Inbox         *remediation.Inbox
 
 	db  *gorm.DB
 	now func() time.Time
@@ -106,9 +107,10 @@ func New(d Deps) (*App, error) {
 	a.Users = users.New(db, d.Random)
 	a.Bodies = bodies.New(db)
 	a.Inspectors = inspectors.New(db)
-	a.Holidays = holidays.New(db, defaultHolidays)
+	a.Holidays = holidays.New(db, holidays.DefaultInputs)
 	a.Catalogs = catalogs.New(db)
 	a.Proposals = proposals.New(db)
+	a.DemoProposals = seed.NewDemoProposals(db)
 	a.Plans = plans.New(db, loc)
 	a.Visits = visits.New(db)
 	a.Feeds = icalfeed.New(db)
@@ -146,21 +148,4 @@ func (a *App) Ready(ctx context.Context) error {
 		return fmt.Errorf("ping database: %w", err)
 	}
 	return nil
-}
-
-// DemoProposalsFile is the demo city's proposals of year as an Excel file, to
-// import on the proposals page.
-func (a *App) DemoProposalsFile(ctx context.Context, year int) ([]byte, error) {
-	return proposals.DemoFile(ctx, a.db, year)
-}
-
-// defaultHolidays offers the Labour Code's holidays of a year (with the
-// government's decided swaps) to the holiday calendar's "load defaults".
-func defaultHolidays(year int) []holidays.Input {
-	var out []holidays.Input
-	for _, d := range seed.DefaultHolidays(year) {
-		out = append(out, holidays.Input{Date: d.Date, Kind: string(d.Kind), NameVI: d.NameVI, NameEN: d.NameEN,
-			LegalBasis: d.LegalBasis})
-	}
-	return out
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/apperr"
+	"khung/app/attachments"
 	"khung/app/remediation"
 	"khung/models"
 )
@@ -96,10 +97,10 @@ func (r *remediationPages) apiSubmit(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return r.jsonError(c, err)
 	}
-	if len(in.Files) > remediation.MaxFilesPerUpload {
+	if len(in.Files) > attachments.MaxFilesPerUpload {
 		return r.jsonError(c, apperr.Invalid("files", "max_files", "Quá nhiều tệp.", "Too many files."))
 	}
-	var files []remediation.File
+	var files []attachments.File
 	for i, f := range in.Files {
 		field := "files[" + strconv.Itoa(i) + "]"
 		if int64(base64.StdEncoding.DecodedLen(len(f.ContentBase64))) > r.Config.UploadMaxBytes+3 {
@@ -115,7 +116,7 @@ func (r *remediationPages) apiSubmit(c *fiber.Ctx) error {
 			return r.jsonError(c, apperr.Invalid(field, "max_size",
 				"Tệp vượt quá dung lượng cho phép.", "The file is larger than allowed."))
 		}
-		checked, err := remediation.CheckBytes(f.Filename, data, field)
+		checked, err := attachments.CheckBytes(f.Filename, data, field)
 		if err != nil {
 			return r.jsonError(c, err)
 		}

@@ -12,8 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/apperr"
+	"khung/app/attachments"
 	"khung/app/inspections"
-	"khung/app/remediation"
 	"khung/models"
 	"khung/views"
 )
@@ -267,7 +267,7 @@ func (ui *inspectionsUI) addFinding(c *fiber.Ctx) error {
 }
 
 // evidence checks the files of the "files" field by content and size.
-func (ui *inspectionsUI) evidence(c *fiber.Ctx) ([]remediation.File, error) {
+func (ui *inspectionsUI) evidence(c *fiber.Ctx) ([]attachments.File, error) {
 	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
 		return nil, nil
 	}
@@ -279,7 +279,7 @@ func (ui *inspectionsUI) evidence(c *fiber.Ctx) ([]remediation.File, error) {
 	if form != nil {
 		headers = form.File["files"]
 	}
-	return remediation.CheckUploads(headers, ui.Config.UploadMaxBytes, "files")
+	return attachments.CheckUploads(headers, ui.Config.UploadMaxBytes, "files")
 }
 
 // issueConclusion: POST /visits/:id/conclusion, with up to recommendationRows

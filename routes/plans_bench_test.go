@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/authz"
-	"khung/app/proposals"
 	"khung/app/seed"
 	"khung/models"
 	"khung/routes/webtest"
@@ -33,7 +32,7 @@ func BenchmarkBuildPlanFromPage(b *testing.B) {
 	if err := srv.DB.Where("email = ?", "planner@khung.vn").Take(&planner).Error; err != nil {
 		b.Fatal(err)
 	}
-	n, err := proposals.ImportDemo(ctx, srv.DB, 2027, authz.Actor{UserID: planner.ID, Role: planner.Role})
+	n, err := seed.ImportDemoProposals(ctx, srv.DB, 2027, authz.Actor{UserID: planner.ID, Role: planner.Role})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 
 	"khung/app/plans"
-	"khung/app/proposals"
+	"khung/app/seed"
 )
 
 // The planner builds the demo city's plan from the page (about 1,600
@@ -25,7 +25,7 @@ func TestBrowserPlansBuildAdjustSubmitApprovePublish(t *testing.T) {
 	d := newPlansDemo(t)
 	// The demo proposals file instead of the handful of newPlansDemo.
 	d.srv.DB.Exec("DELETE FROM proposals")
-	n, err := proposals.ImportDemo(context.Background(), d.srv.DB, plansYear, d.actor(t, "planner@khung.vn"))
+	n, err := seed.ImportDemoProposals(context.Background(), d.srv.DB, plansYear, d.actor(t, "planner@khung.vn"))
 	if err != nil || n < 500 {
 		t.Fatalf("import the demo proposals: %d, %v", n, err)
 	}

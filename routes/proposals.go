@@ -14,6 +14,7 @@ import (
 	"khung/app/authz"
 	"khung/app/paging"
 	"khung/app/proposals"
+	"khung/app/seed"
 	"khung/models"
 	"khung/views"
 )
@@ -23,7 +24,8 @@ import (
 // the demo file, and the /api/v1/proposals resources.
 type proposalsUI struct {
 	*Handlers
-	svc *proposals.Service
+	svc  *proposals.Service
+	demo *seed.DemoProposals
 }
 
 // proposalAssets are the files the proposal pages load, kept next to their

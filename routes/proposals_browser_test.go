@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"khung/app/proposals"
 	"khung/app/seed"
 	"khung/routes/webtest"
 )
@@ -25,10 +24,10 @@ func TestBrowserPlannerImportsTheDemoProposalsFromExcel(t *testing.T) {
 	c := srv.NewClient(t)
 	c.Login(webtest.User{Email: "planner@khung.vn", Password: seed.DemoPassword})
 	dl := c.Get("/proposals/demo.xlsx?year=2027")
-	if dl.Status != 200 || !strings.Contains(dl.Header.Get("Content-Disposition"), proposals.DemoFileName(2027)) {
+	if dl.Status != 200 || !strings.Contains(dl.Header.Get("Content-Disposition"), seed.DemoProposalsFileName(2027)) {
 		t.Fatalf("demo file: %d %v", dl.Status, dl.Header)
 	}
-	path := filepath.Join(t.TempDir(), proposals.DemoFileName(2027))
+	path := filepath.Join(t.TempDir(), seed.DemoProposalsFileName(2027))
 	if err := os.WriteFile(path, []byte(dl.Body), 0o600); err != nil {
 		t.Fatal(err)
 	}

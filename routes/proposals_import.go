@@ -46,11 +46,11 @@ func (p *proposalsUI) template(c *fiber.Ctx) error {
 // demoFile: GET /proposals/demo.xlsx?year= — the demo city's proposals, to import.
 func (p *proposalsUI) demoFile(c *fiber.Ctx) error {
 	year := p.yearParam(c)
-	data, err := p.App.DemoProposalsFile(ctxOf(c), year)
+	name, data, err := p.demo.File(ctxOf(c), year)
 	if err != nil {
 		return err
 	}
-	return sendXLSX(c, proposals.DemoFileName(year), data)
+	return sendXLSX(c, name, data)
 }
 
 // export: GET /proposals/export.xlsx?filters (and /api/v1/proposals/export).

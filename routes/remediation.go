@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/apperr"
+	"khung/app/attachments"
 	"khung/app/remediation"
 	"khung/views"
 )
@@ -87,12 +88,12 @@ func (r *remediationPages) detailPage(c *fiber.Ctx) error {
 }
 
 // reportFiles reads and checks the posted evidence files.
-func (r *remediationPages) reportFiles(c *fiber.Ctx) ([]remediation.File, error) {
+func (r *remediationPages) reportFiles(c *fiber.Ctx) ([]attachments.File, error) {
 	form, err := c.MultipartForm()
 	if err != nil {
 		return nil, nil // a urlencoded form carries no file
 	}
-	return remediation.CheckUploads(form.File["files"], r.Config.UploadMaxBytes, "files")
+	return attachments.CheckUploads(form.File["files"], r.Config.UploadMaxBytes, "files")
 }
 
 // submit: POST /recommendations/:id/reports — a remediation report with evidence.

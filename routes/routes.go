@@ -95,7 +95,7 @@ func New(a *app.App) *fiber.App {
 	// The areas and the services they use.
 	adm := &admin{Handlers: h, units: a.Units, users: a.Users, bodies: a.Bodies, inspectors: a.Inspectors,
 		holidays: a.Holidays, catalogs: a.Catalogs, audit: a.Audit}
-	prop := &proposalsUI{Handlers: h, svc: a.Proposals}
+	prop := &proposalsUI{Handlers: h, svc: a.Proposals, demo: a.DemoProposals}
 	plan := &plansUI{Handlers: h, plans: a.Plans}
 	cal := &calendar{Handlers: h, visits: a.Visits, feeds: a.Feeds}
 	insp := &inspectionsUI{Handlers: h, svc: a.Inspections}

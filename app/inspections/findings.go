@@ -8,9 +8,9 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/attachments"
 	"khung/app/audit"
 	"khung/app/authz"
-	"khung/app/remediation"
 	"khung/models"
 )
 
@@ -23,9 +23,9 @@ type FindingInput struct {
 }
 
 // AddFinding records a finding of visit id with its evidence files (already
-// checked by content and size with remediation.CheckUploads). Findings are
+// checked by content and size with attachments.CheckUploads). Findings are
 // recorded while the team is on site or after, until the conclusion.
-func (s *Service) AddFinding(ctx context.Context, a authz.Actor, id int64, in FindingInput, files []remediation.File) (models.Finding, error) {
+func (s *Service) AddFinding(ctx context.Context, a authz.Actor, id int64, in FindingInput, files []attachments.File) (models.Finding, error) {
 	in.TopicCode, in.Description = strings.TrimSpace(in.TopicCode), strings.TrimSpace(in.Description)
 	if err := apperr.Validate(in); err != nil {
 		return models.Finding{}, err
@@ -57,7 +57,7 @@ func (s *Service) AddFinding(ctx context.Context, a authz.Actor, id int64, in Fi
 		}
 		var names []string
 		for _, file := range files {
-			att, err := remediation.StoreFile(tx, file, remediation.Owner{FindingID: &f.ID}, a.UserID)
+			att, err := attachments.Store(tx, file, attachments.Owner{FindingID: &f.ID}, a.UserID)
 			if err != nil {
 				return err
 			}
@@ -80,10 +80,9 @@ type Attachment struct {
 // finding, the decision or the conclusion of a visit a may read.
 func (s *Service) Attachment(ctx context.Context, a authz.Actor, fileID int64) (models.Attachment, error) {
 	db := s.db.WithContext(ctx)
-	var row models.Attachment
-	err := db.Where("id = ?", fileID).Take(&row).Error
+	row, err := attachments.Get(db, fileID)
 	if err != nil {
-		return row, fmt.Errorf("file %d: %w", fileID, apperr.ErrNotFound)
+		return row, err
 	}
 	var visitID int64
 	switch {

@@ -12,8 +12,8 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/holidays"
 	"khung/app/inspections"
-	"khung/app/seed"
 	"khung/app/visits/visitstest"
 	"khung/models"
 	"khung/models/dbtest"
@@ -268,11 +268,8 @@ func toOnSiteEnded(t *testing.T, w *world, a authz.Actor, v models.Visit, lead i
 func TestConclusionDeadlines(t *testing.T) {
 	w := setup(t)
 	ctx := context.Background()
-	var holidays []models.Holiday
-	for _, h := range seed.DefaultHolidays(2027) {
-		holidays = append(holidays, models.Holiday{Date: h.Date, Kind: h.Kind, NameVI: h.NameVI, NameEN: h.NameEN, LegalBasis: h.LegalBasis})
-	}
-	if err := w.db.Create(&holidays).Error; err != nil {
+	days := holidays.LabourCode(2027)
+	if err := w.db.Create(&days).Error; err != nil {
 		t.Fatal(err)
 	}
 	v := w.Unplanned(t, w.db, w.CommuneA.ID, w.Lead.ID, d("2027-01-18"), d("2027-01-20"))

@@ -8,7 +8,7 @@ import (
 	"khung/app/planning"
 	"khung/app/planning/gen"
 	"khung/app/plans"
-	"khung/app/proposals"
+	"khung/app/seed"
 	"khung/models"
 )
 
@@ -20,7 +20,7 @@ import (
 //	scripts/with-db.sh test -- go test ./app/plans/ -run '^$' -bench BuildDemoCity -benchtime 5x
 func BenchmarkBuildDemoCity(b *testing.B) {
 	d := newDemo(b)
-	n, err := proposals.ImportDemo(ctx, d.db, year, d.planner)
+	n, err := seed.ImportDemoProposals(ctx, d.db, year, d.planner)
 	if err != nil {
 		b.Fatalf("import the demo proposals: %v", err)
 	}
@@ -45,7 +45,7 @@ func BenchmarkBuildDemoCity(b *testing.B) {
 // version's visits, then Try the move.
 func BenchmarkCheckDemoCity(b *testing.B) {
 	d := newDemo(b)
-	if _, err := proposals.ImportDemo(ctx, d.db, year, d.planner); err != nil {
+	if _, err := seed.ImportDemoProposals(ctx, d.db, year, d.planner); err != nil {
 		b.Fatal(err)
 	}
 	v, err := d.svc.Build(ctx, d.planner, year, plans.BuildInput{})

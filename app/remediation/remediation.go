@@ -2,8 +2,8 @@
 // conclusion: the recommendations a unit must act on, with their deadlines
 // counted in working days; the remediation reports it sends with evidence
 // files; the inspector's verdict on each report (accepted, or returned with a
-// reason); and the notifications that tell the other side. It also checks
-// uploaded evidence by content (upload.go) and serves the user's in-app
+// reason); and the notifications that tell the other side. Evidence files are
+// checked and stored by package attachments. It also serves the user's in-app
 // notifications (inbox.go).
 package remediation
 
@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"khung/app/apperr"
+	"khung/app/attachments"
 	"khung/app/audit"
 	"khung/app/authz"
 	"khung/app/holidays"
@@ -289,7 +290,7 @@ func (s *Service) onTeam(tx *gorm.DB, a authz.Actor, conclusionID int64) (bool, 
 // ReportInput is what a unit sends about a recommendation.
 type ReportInput struct {
 	Body  string
-	Files []File // checked with CheckUpload / CheckBytes
+	Files []attachments.File // checked with attachments.CheckUpload / CheckBytes
 }
 
 // Submit records a remediation report on recommendation recID with its
@@ -310,9 +311,9 @@ func (s *Service) Submit(ctx context.Context, a authz.Actor, recID int64, in Rep
 		v.Add("body", "max", fmt.Sprintf("Nội dung báo cáo dài quá %d ký tự.", MaxReportLength),
 			fmt.Sprintf("The report is longer than %d characters.", MaxReportLength))
 	}
-	if len(in.Files) > MaxFilesPerUpload {
-		v.Add("files", "max_files", fmt.Sprintf("Chỉ được gửi tối đa %d tệp.", MaxFilesPerUpload),
-			fmt.Sprintf("At most %d files may be sent.", MaxFilesPerUpload))
+	if len(in.Files) > attachments.MaxFilesPerUpload {
+		v.Add("files", "max_files", fmt.Sprintf("Chỉ được gửi tối đa %d tệp.", attachments.MaxFilesPerUpload),
+			fmt.Sprintf("At most %d files may be sent.", attachments.MaxFilesPerUpload))
 	}
 	if err := v.Err(); err != nil {
 		return rep, err
@@ -346,7 +347,7 @@ func (s *Service) Submit(ctx context.Context, a authz.Actor, recID int64, in Rep
 		}
 		var stored []models.Attachment
 		for _, f := range in.Files {
-			att, err := StoreFile(tx, f, Owner{RemediationReportID: &rep.ID}, a.UserID)
+			att, err := attachments.Store(tx, f, attachments.Owner{RemediationReportID: &rep.ID}, a.UserID)
 			if err != nil {
 				return err
 			}
@@ -497,18 +498,14 @@ func (s *Service) Queue(ctx context.Context, a authz.Actor, today models.Date) (
 // finding, decision or conclusion when a is on the visit's team or a
 // planner/approver (units read conclusions only through their recommendations).
 func (s *Service) Attachment(ctx context.Context, a authz.Actor, id int64) (models.Attachment, error) {
-	var f models.Attachment
 	if !a.LoggedIn() {
-		return f, apperr.ErrUnauthenticated
+		return models.Attachment{}, apperr.ErrUnauthenticated
 	}
-	if err := s.db.WithContext(ctx).First(&f, id).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return f, fmt.Errorf("attachment %d: %w", id, apperr.ErrNotFound)
-		}
-		return f, fmt.Errorf("read attachment %d: %w", id, err)
+	f, err := attachments.Get(s.db.WithContext(ctx), id)
+	if err != nil {
+		return models.Attachment{}, err
 	}
 	var n int64
-	var err error
 	switch {
 	case f.RemediationReportID != nil:
 		err = s.db.WithContext(ctx).Model(&models.Recommendation{}).Scopes(authz.RecommendationScope(a)).

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/attachments"
 	"khung/app/authz"
 	"khung/app/remediation"
 	"khung/app/visits/visitstest"
@@ -122,10 +123,12 @@ var (
 	apr12 = time.Date(2027, time.April, 12, 14, 0, 0, 0, hanoi)
 )
 
-func evidence(t testing.TB) []remediation.File {
-	f, err := remediation.CheckBytes("bien-ban-khac-phuc.pdf", []byte(pdf), "files")
+const pdf = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+func evidence(t testing.TB) []attachments.File {
+	f, err := attachments.CheckBytes("bien-ban-khac-phuc.pdf", []byte(pdf), "files")
 	must(t, err)
-	return []remediation.File{f}
+	return []attachments.File{f}
 }
 
 func TestAUnitSeesItsRecommendationsAndThoseBelowIt(t *testing.T) {

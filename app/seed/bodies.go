@@ -2,6 +2,7 @@ package seed
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -25,28 +26,19 @@ type bodySpec struct {
 const homeAffairs = "01-SNV"
 
 // demoBodies lists Hanoi's inspecting bodies: the city team, the department's
-// inspectorate and divisions, and each district's Phòng Nội vụ (internal
-// inspection). Codes city-team and dept-inspectorate are those of planner-spec.
-func demoBodies(hanoi adminunits.Province) []bodySpec {
-	bodies := []bodySpec{
-		{"city-team", "Đoàn kiểm tra công vụ Thành phố", "Đoàn KTCV TP", models.BodyCityTeam, 1, homeAffairs, "cong_vu", 24},
-		{"dept-inspectorate", "Thanh tra Sở Nội vụ", "Thanh tra SNV", models.BodyInspectorate, 2, homeAffairs, "to_chuc_can_bo", 20},
-		{"snv-ccvc", "Phòng Công chức, viên chức", "P.CCVC", models.BodyDivision, 3, homeAffairs, "cong_vu", 8},
-		{"snv-tcbm", "Phòng Tổ chức bộ máy", "P.TCBM", models.BodyDivision, 4, homeAffairs, "to_chuc_can_bo", 8},
-		{"snv-xdcq", "Phòng Xây dựng chính quyền", "P.XDCQ", models.BodyDivision, 5, homeAffairs, "chinh_quyen_dia_phuong", 8},
-		{"snv-cchc", "Phòng Cải cách hành chính", "P.CCHC", models.BodyDivision, 6, homeAffairs, "cai_cach_hanh_chinh", 8},
-		{"snv-vtlt", "Chi cục Văn thư - Lưu trữ", "CC VT-LT", models.BodyDivision, 7, homeAffairs, "van_thu_luu_tru", 8},
-		{"snv-tdkt", "Ban Thi đua - Khen thưởng", "Ban TĐ-KT", models.BodyDivision, 8, homeAffairs, "thi_dua_khen_thuong", 8},
-		{"snv-tg", "Ban Tôn giáo", "Ban TG", models.BodyDivision, 9, homeAffairs, "ton_giao", 8},
-	}
-	for i, d := range hanoi.Districts {
+// inspectorate and divisions (data/bodies.toml), and each district's Phòng Nội
+// vụ (internal inspection). Codes city-team and dept-inspectorate are those of
+// planner-spec.
+func (d *demoData) demoBodies(hanoi adminunits.Province) []bodySpec {
+	bodies := slices.Clone(d.bodies)
+	for i, dist := range hanoi.Districts {
 		n := 3
 		if i < 10 { // the ten first (the urban districts) have more staff
 			n = 4
 		}
 		bodies = append(bodies, bodySpec{
-			Code: "pnv-" + d.Code, Name: "Phòng Nội vụ " + d.Name, Short: "PNV " + districtShortName(d.Name),
-			Kind: models.BodyDistrictInternal, Precedence: 10, Unit: districtOfficeCode(d.Code), Skill: "chinh_quyen_dia_phuong", Inspectors: n,
+			Code: "pnv-" + dist.Code, Name: d.office.NamePrefix + dist.Name, Short: d.office.ShortPrefix + d.districtShortName(dist.Name),
+			Kind: models.BodyDistrictInternal, Precedence: 10, Unit: districtOfficeCode(dist.Code), Skill: "chinh_quyen_dia_phuong", Inspectors: n,
 		})
 	}
 	return bodies
@@ -60,20 +52,20 @@ func districtOfficeCode(district string) string { return district + "-PNV" }
 // Committee itself: conflicts of interest close over ancestors (planner-spec
 // H4), so a home unit equal to the district would bar them from every commune
 // they are meant to inspect.
-func districtOffices(hanoi adminunits.Province) []unitRow {
+func (d *demoData) districtOffices(hanoi adminunits.Province) []unitRow {
 	rows := make([]unitRow, 0, len(hanoi.Districts))
-	for _, d := range hanoi.Districts {
-		rows = append(rows, unitRow{Code: districtOfficeCode(d.Code), Name: "Phòng Nội vụ " + d.Name,
-			ShortName: "PNV " + districtShortName(d.Name), TypeLabel: "Phòng", Kind: models.UnitDepartment, Level: 3,
-			ParentCode: d.Code, AreaCode: d.Code,
-			Path: models.UnitPath(models.UnitPath(models.UnitPath("", hanoi.Code), d.Code), districtOfficeCode(d.Code))})
+	for _, dist := range hanoi.Districts {
+		rows = append(rows, unitRow{Code: districtOfficeCode(dist.Code), Name: d.office.NamePrefix + dist.Name,
+			ShortName: d.office.ShortPrefix + d.districtShortName(dist.Name), TypeLabel: d.office.TypeLabel, Kind: models.UnitDepartment, Level: 3,
+			ParentCode: dist.Code, AreaCode: dist.Code,
+			Path: models.UnitPath(models.UnitPath(models.UnitPath("", hanoi.Code), dist.Code), districtOfficeCode(dist.Code))})
 	}
 	return rows
 }
 
 // districtShortName drops the type from a district's name ("Quận Ba Đình" → "Ba Đình").
-func districtShortName(name string) string {
-	for _, t := range []string{"Quận ", "Huyện ", "Thị xã ", "Thành phố "} {
+func (d *demoData) districtShortName(name string) string {
+	for _, t := range d.office.DistrictTypes {
 		if s, ok := strings.CutPrefix(name, t); ok {
 			return s
 		}

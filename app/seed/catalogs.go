@@ -2,6 +2,7 @@ package seed
 
 import (
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -18,73 +19,6 @@ const (
 // Dates the catalogs take effect from.
 func since2023() models.Date { return models.NewDate(2023, 7, 1) } // Law 11/2022/QH15 in force
 func since2024() models.Date { return models.NewDate(2024, 1, 1) } // Hanoi's first joint framework plan
-
-// demoKinds is the default catalog of inspection kinds (codes as in planner-spec §1).
-func demoKinds() []models.InspectionKind {
-	return []models.InspectionKind{
-		{Code: "public_service", NameVI: "Kiểm tra công vụ", NameEN: "Public-service inspection",
-			LegalBasis: "Luật Cán bộ, công chức; quy định của UBND Thành phố Hà Nội về kiểm tra công vụ (không thuộc phạm vi điều chỉnh của Luật Thanh tra)",
-			ValidFrom:  since2024()},
-		{Code: "specialised", NameVI: "Thanh tra, kiểm tra chuyên ngành (từ 01/7/2025: kiểm tra chuyên ngành)",
-			NameEN:     "Specialised inspection or check (from 1 July 2025: specialised check)",
-			LegalBasis: lawInspection2022 + " (thanh tra chuyên ngành, đến 30/6/2025); " + lawInspection2025 + ": bỏ thanh tra chuyên ngành, cơ quan quản lý thực hiện kiểm tra chuyên ngành",
-			ValidFrom:  since2023()},
-		{Code: "professional", NameVI: "Kiểm tra chuyên môn, chuyên đề", NameEN: "Professional or thematic check",
-			LegalBasis: "Chức năng, nhiệm vụ của Sở Nội vụ theo quy định của UBND Thành phố Hà Nội",
-			ValidFrom:  since2024()},
-		{Code: "internal", NameVI: "Kiểm tra nội bộ", NameEN: "Internal inspection",
-			LegalBasis: "Quy chế kiểm tra nội bộ của từng cơ quan, đơn vị",
-			ValidFrom:  since2024()},
-	}
-}
-
-// demoSkills is the default catalog of skills a team may need.
-func demoSkills() []models.Skill {
-	s := func(code, vi, en, basis string) models.Skill {
-		return models.Skill{Code: code, NameVI: vi, NameEN: en, LegalBasis: basis, ValidFrom: since2024()}
-	}
-	return []models.Skill{
-		s("cong_vu", "Công vụ, kỷ luật, kỷ cương hành chính", "Public service and administrative discipline", "Luật Cán bộ, công chức; Luật Viên chức"),
-		s("to_chuc_can_bo", "Tổ chức bộ máy, cán bộ, công chức, viên chức", "Organisation and personnel", "Luật Cán bộ, công chức; Luật Viên chức"),
-		s("tai_chinh", "Tài chính, kế toán, chế độ tiền lương", "Finance, accounting and pay", "Luật Ngân sách nhà nước; Luật Kế toán"),
-		s("thi_dua_khen_thuong", "Thi đua, khen thưởng", "Emulation and commendation", "Luật Thi đua, khen thưởng số 06/2022/QH15"),
-		s("van_thu_luu_tru", "Văn thư, lưu trữ", "Records and archives", "Luật Lưu trữ số 33/2024/QH15; Nghị định 30/2020/NĐ-CP về công tác văn thư"),
-		s("ton_giao", "Tín ngưỡng, tôn giáo", "Beliefs and religion", "Luật Tín ngưỡng, tôn giáo số 02/2016/QH14"),
-		s("cai_cach_hanh_chinh", "Cải cách hành chính, thủ tục hành chính", "Administrative reform and procedures", "Chương trình tổng thể cải cách hành chính nhà nước"),
-		s("chinh_quyen_dia_phuong", "Chính quyền địa phương, cán bộ cấp xã", "Local government and commune officials", "Luật Tổ chức chính quyền địa phương"),
-	}
-}
-
-// demoTopics is the default catalog of inspection topics, each with its kind
-// and the skill it calls for.
-func demoTopics() []models.Topic {
-	basis := map[string]string{}
-	for _, s := range demoSkills() {
-		basis[s.Code] = s.LegalBasis
-	}
-	// A topic rests on the law of its field, which is its skill's.
-	t := func(code, vi, en, kind, skill string) models.Topic {
-		return models.Topic{Code: code, NameVI: vi, NameEN: en, LegalBasis: basis[skill], KindCode: &kind, SkillCode: &skill, ValidFrom: since2024()}
-	}
-	return []models.Topic{
-		t("ky_luat_hanh_chinh", "Chấp hành kỷ luật, kỷ cương hành chính", "Administrative discipline", "public_service", "cong_vu"),
-		t("dao_duc_van_hoa_cong_vu", "Đạo đức, văn hóa giao tiếp của cán bộ, công chức, viên chức", "Ethics and conduct of civil servants", "public_service", "cong_vu"),
-		t("thoi_gio_lam_viec", "Sử dụng thời giờ làm việc", "Use of working hours", "public_service", "cong_vu"),
-		t("giai_quyet_tthc", "Giải quyết thủ tục hành chính cho người dân, doanh nghiệp", "Handling of administrative procedures for citizens and businesses", "public_service", "cai_cach_hanh_chinh"),
-		t("thuc_hien_ket_luan", "Thực hiện kết luận kiểm tra, thanh tra trước đó", "Implementation of earlier conclusions", "public_service", "cong_vu"),
-		t("tuyen_dung_su_dung", "Tuyển dụng, sử dụng, quản lý công chức, viên chức", "Recruitment and management of civil servants", "specialised", "to_chuc_can_bo"),
-		t("bo_nhiem_luan_chuyen", "Bổ nhiệm, điều động, luân chuyển cán bộ", "Appointment, transfer and rotation of officials", "specialised", "to_chuc_can_bo"),
-		t("vi_tri_viec_lam", "Vị trí việc làm, biên chế và cơ cấu ngạch", "Job positions, staffing quotas and grades", "specialised", "to_chuc_can_bo"),
-		t("che_do_tien_luong", "Thực hiện chế độ tiền lương, phụ cấp", "Pay and allowances", "specialised", "tai_chinh"),
-		t("thi_dua_khen_thuong", "Công tác thi đua, khen thưởng", "Emulation and commendation work", "specialised", "thi_dua_khen_thuong"),
-		t("van_thu_luu_tru", "Công tác văn thư, lưu trữ", "Records and archives work", "specialised", "van_thu_luu_tru"),
-		t("tin_nguong_ton_giao", "Thực hiện chính sách, pháp luật về tín ngưỡng, tôn giáo", "Policy and law on beliefs and religion", "specialised", "ton_giao"),
-		t("to_chuc_bo_may", "Tổ chức bộ máy, chức năng, nhiệm vụ", "Organisation, functions and duties", "professional", "to_chuc_can_bo"),
-		t("cai_cach_hanh_chinh", "Triển khai cải cách hành chính, chỉ số PAR INDEX", "Administrative reform and the PAR index", "professional", "cai_cach_hanh_chinh"),
-		t("chinh_quyen_co_so", "Tổ chức chính quyền địa phương, cán bộ cấp xã, dân chủ ở cơ sở", "Local government, commune officials and grassroots democracy", "professional", "chinh_quyen_dia_phuong"),
-		t("tu_kiem_tra_noi_bo", "Công tác tự kiểm tra, kiểm tra nội bộ", "Self-checks and internal inspection", "internal", "cong_vu"),
-	}
-}
 
 // demoRules is the default set of rules: each rule's default value, legal
 // basis and date of effect come from its declaration in app/rules.
@@ -125,17 +59,17 @@ func demoRules() []models.Rule {
 	}
 }
 
-// insertCatalogs adds the kinds, skills, topics and rules that are missing
-// (natural keys: code; for rules key and valid_from). Existing rows are left as
-// the administrators edited them.
-func insertCatalogs(tx *gorm.DB, rep *demoReport) error {
+// insertCatalogs adds the kinds, skills and topics of d and the rules that are
+// missing (natural keys: code; for rules key and valid_from). Existing rows are
+// left as the administrators edited them.
+func insertCatalogs(tx *gorm.DB, d *demoData, rep *demoReport) error {
 	steps := []struct {
 		name string
 		rows any
 	}{
-		{"inspection_kinds", demoKinds()},
-		{"skills", demoSkills()},
-		{"topics", demoTopics()},
+		{"inspection_kinds", slices.Clone(d.kinds)},
+		{"skills", slices.Clone(d.skills)},
+		{"topics", slices.Clone(d.topics)},
 		{"rules", demoRules()},
 	}
 	for _, s := range steps {

@@ -52,20 +52,20 @@ type leaveSpec struct {
 // formerly worked in, or have relatives heading, communes of their own district
 // (which that district's internal inspection visits); the department's staff
 // have ties to districts, communes and departments all over the city.
-func demoInspectors(hanoi adminunits.Province, bodies []bodySpec, year int) []inspectorSpec {
+func (d *demoData) demoInspectors(hanoi adminunits.Province, bodies []bodySpec, year int) []inspectorSpec {
 	rng := rand.New(rand.NewPCG(demoSeed, uint64(year)))
 	var departments []string
-	for _, d := range adminunits.HanoiDepartments() {
-		if d.Code != homeAffairs {
-			departments = append(departments, d.Code)
+	for _, dep := range adminunits.HanoiDepartments() {
+		if dep.Code != homeAffairs {
+			departments = append(departments, dep.Code)
 		}
 	}
 	wardsOf := map[string][]string{}
 	var districts, communes []string
-	for _, d := range hanoi.Districts {
-		districts = append(districts, d.Code)
-		for _, w := range d.Wards {
-			wardsOf[d.Code] = append(wardsOf[d.Code], w.Code)
+	for _, dist := range hanoi.Districts {
+		districts = append(districts, dist.Code)
+		for _, w := range dist.Wards {
+			wardsOf[dist.Code] = append(wardsOf[dist.Code], w.Code)
 			communes = append(communes, w.Code)
 		}
 	}
@@ -83,19 +83,16 @@ func demoInspectors(hanoi adminunits.Province, bodies []bodySpec, year int) []in
 	}
 	relations := []models.Relation{models.RelationSpouse, models.RelationParent, models.RelationChild, models.RelationSibling}
 	posts := []models.KeyPost{models.PostHead, models.PostDeputy, models.PostPersonnel, models.PostAccounting}
-	skillCodes := make([]string, 0, 8)
-	for _, s := range demoSkills() {
-		skillCodes = append(skillCodes, s.Code)
-	}
+	skillCodes := d.skillCodes()
 
 	usedNames := map[string]bool{}
 	var out []inspectorSpec
 	for _, b := range bodies {
 		for k := range b.Inspectors {
 			n := len(out) + 1
-			name := randomName(rng)
+			name := d.randomName(rng)
 			for tries := 0; usedNames[name.String()] && tries < 20; tries++ {
-				name = randomName(rng)
+				name = d.randomName(rng)
 			}
 			usedNames[name.String()] = true
 			code := fmt.Sprintf("i%03d", n)
@@ -109,7 +106,7 @@ func demoInspectors(hanoi adminunits.Province, bodies []bodySpec, year int) []in
 				CanLead: k == 0 || rng.IntN(7) == 0,
 				MaxDays: []int{0, 60, 80, 100, 120, 120, 150}[rng.IntN(7)],
 			}
-			s.Title = title(b.Kind, s.CanLead, rng)
+			s.Title = d.title(b.Kind, s.CanLead, rng)
 
 			// Home unit: the district's Phòng Nội vụ for its own staff; for the city team, half
 			// its members come from other departments.
@@ -151,28 +148,25 @@ func demoInspectors(hanoi adminunits.Province, bodies []bodySpec, year int) []in
 				}
 				if unit != s.HomeUnit {
 					s.Relatives = append(s.Relatives, relativeSpec{Unit: unit, Relation: relations[rng.IntN(len(relations))],
-						Post: posts[rng.IntN(len(posts))], Note: "Dữ liệu mẫu / demo data"})
+						Post: posts[rng.IntN(len(posts))], Note: d.inspectors.RelativeNote})
 				}
 			}
 			if s.CanLead && rng.IntN(4) == 0 {
 				if unit := anyUnit(); unit != s.HomeUnit {
 					s.Relatives = append(s.Relatives, relativeSpec{Unit: unit, Relation: models.RelationParentInLaw,
-						Post: posts[rng.IntN(len(posts))], Note: "Dữ liệu mẫu / demo data"})
+						Post: posts[rng.IntN(len(posts))], Note: d.inspectors.RelativeNote})
 				}
 			}
 
 			// Leave: about one in seven has a period away in the year, and the
 			// same period next year, the year being planned in the autumn.
 			if rng.IntN(7) == 0 {
-				reasons := []struct {
-					text string
-					days int
-				}{{"Nghỉ phép năm", 10}, {"Đi học bồi dưỡng", 20}, {"Công tác nước ngoài", 7}, {"Nghỉ ốm", 5}}
+				reasons := d.inspectors.Leave
 				r := reasons[rng.IntN(len(reasons))]
 				from := models.NewDate(year, time.Month(1+rng.IntN(11)), 1+rng.IntN(28))
 				next := models.NewDate(year+1, from.Month, from.Day)
-				s.Leaves = append(s.Leaves, leaveSpec{From: from, To: from.AddDays(r.days - 1), Reason: r.text},
-					leaveSpec{From: next, To: next.AddDays(r.days - 1), Reason: r.text})
+				s.Leaves = append(s.Leaves, leaveSpec{From: from, To: from.AddDays(r.Days - 1), Reason: r.Reason},
+					leaveSpec{From: next, To: next.AddDays(r.Days - 1), Reason: r.Reason})
 			}
 			out = append(out, s)
 		}
@@ -180,21 +174,14 @@ func demoInspectors(hanoi adminunits.Province, bodies []bodySpec, year int) []in
 	return out
 }
 
-// title is a plausible job title for an inspector of a body of kind k.
-func title(k models.BodyKind, canLead bool, rng *rand.Rand) string {
-	var leads, members []string
-	switch k {
-	case models.BodyInspectorate:
-		leads, members = []string{"Phó Chánh Thanh tra", "Thanh tra viên chính"}, []string{"Thanh tra viên", "Thanh tra viên chính"}
-	case models.BodyDistrictInternal:
-		leads, members = []string{"Trưởng phòng Nội vụ", "Phó Trưởng phòng Nội vụ"}, []string{"Chuyên viên", "Chuyên viên chính"}
-	default:
-		leads, members = []string{"Trưởng phòng", "Phó Trưởng phòng"}, []string{"Chuyên viên", "Chuyên viên chính"}
-	}
+// title is a plausible job title for an inspector of a body of kind k
+// (data/inspectors.toml).
+func (d *demoData) title(k models.BodyKind, canLead bool, rng *rand.Rand) string {
+	t := d.titles(k)
 	if canLead {
-		return leads[rng.IntN(len(leads))]
+		return t.Lead[rng.IntN(len(t.Lead))]
 	}
-	return members[rng.IntN(len(members))]
+	return t.Member[rng.IntN(len(t.Member))]
 }
 
 // insertInspectors adds the demo inspectors that are missing, with their

@@ -23,19 +23,29 @@ func hanoi(t *testing.T) adminunits.Province {
 	return p
 }
 
+// testData is the embedded demo data.
+func testData(t *testing.T) *demoData {
+	t.Helper()
+	d, err := loadDemoData(dataFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 func TestDemoInspectorsAreTheSameEveryRun(t *testing.T) {
-	p := hanoi(t)
-	a := demoInspectors(p, demoBodies(p), 2026)
-	b := demoInspectors(p, demoBodies(p), 2026)
+	p, d := hanoi(t), testData(t)
+	a := d.demoInspectors(p, d.demoBodies(p), 2026)
+	b := d.demoInspectors(p, d.demoBodies(p), 2026)
 	if diff := cmp.Diff(a, b); diff != "" {
 		t.Fatalf("two draws differ (-first +second):\n%s", diff)
 	}
 }
 
 func TestDemoInspectorsAreSpreadOverTheBodiesAndUsable(t *testing.T) {
-	p := hanoi(t)
-	bodies := demoBodies(p)
-	got := demoInspectors(p, bodies, 2026)
+	p, d := hanoi(t), testData(t)
+	bodies := d.demoBodies(p)
+	got := d.demoInspectors(p, bodies, 2026)
 	if len(got) != 200 {
 		t.Fatalf("want 200 inspectors, got %d", len(got))
 	}
@@ -84,7 +94,7 @@ func TestDemoInspectorsAreSpreadOverTheBodiesAndUsable(t *testing.T) {
 }
 
 func TestDemoInspectorsHaveRealConflictsOfInterest(t *testing.T) {
-	p := hanoi(t)
+	p, d := hanoi(t), testData(t)
 	districtOf := map[string]string{}
 	for _, d := range p.Districts {
 		for _, w := range d.Wards {
@@ -100,7 +110,7 @@ func TestDemoInspectorsHaveRealConflictsOfInterest(t *testing.T) {
 		units[r.Code] = true
 	}
 	conflicts, leaderOnly := 0, 0
-	for _, s := range demoInspectors(p, demoBodies(p), 2026) {
+	for _, s := range d.demoInspectors(p, d.demoBodies(p), 2026) {
 		for _, r := range s.Relatives {
 			if !units[r.Unit] || r.Unit == s.HomeUnit {
 				t.Fatalf("%s: relative in %q, not a real unit other than home", s.Code, r.Unit)

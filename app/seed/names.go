@@ -8,26 +8,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// familyNames are Vietnam's common family names with rough weights (per mille of
-// the population, rounded), so that a sample looks like a real staff list.
-var familyNames = []struct {
-	name   string
-	weight int
-}{
-	{"Nguyễn", 380}, {"Trần", 110}, {"Lê", 95}, {"Phạm", 70}, {"Hoàng", 35}, {"Huỳnh", 15},
-	{"Phan", 45}, {"Vũ", 25}, {"Võ", 15}, {"Đặng", 20}, {"Bùi", 20}, {"Đỗ", 14},
-	{"Hồ", 13}, {"Ngô", 13}, {"Dương", 10}, {"Lý", 5}, {"Đinh", 8}, {"Trịnh", 7},
-}
-
-var (
-	maleMiddle   = []string{"Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Ngọc", "Xuân", "Mạnh", "Trung", "Công", "Hoàng"}
-	femaleMiddle = []string{"Thị", "Thu", "Thanh", "Hồng", "Ngọc", "Thùy", "Minh", "Phương", "Kim", "Diệu", "Bích", "Hải"}
-	maleGiven    = []string{"An", "Bình", "Cường", "Dũng", "Đạt", "Đông", "Hải", "Hiếu", "Hùng", "Huy", "Khánh", "Kiên",
-		"Long", "Nam", "Phong", "Quân", "Sơn", "Thắng", "Thành", "Trung", "Tuấn", "Tùng", "Việt", "Vinh", "Hưng", "Lâm"}
-	femaleGiven = []string{"Anh", "Châu", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hương", "Lan", "Linh",
-		"Loan", "Mai", "Nga", "Ngân", "Nhung", "Phương", "Quỳnh", "Thảo", "Trang", "Tuyết", "Vân", "Yến", "Oanh", "Huyền"}
-)
-
 // personName is a Vietnamese full name in its three usual parts.
 type personName struct {
 	Family, Middle, Given string
@@ -35,24 +15,25 @@ type personName struct {
 
 func (n personName) String() string { return n.Family + " " + n.Middle + " " + n.Given }
 
-// randomName draws a plausible name from rng.
-func randomName(rng *rand.Rand) personName {
+// randomName draws a plausible name from rng, out of data/names.toml.
+func (d *demoData) randomName(rng *rand.Rand) personName {
+	names := d.names
 	total := 0
-	for _, f := range familyNames {
-		total += f.weight
+	for _, f := range names.Family {
+		total += f.Weight
 	}
 	pick := rng.IntN(total)
-	family := familyNames[len(familyNames)-1].name
-	for _, f := range familyNames {
-		if pick < f.weight {
-			family = f.name
+	family := names.Family[len(names.Family)-1].Name
+	for _, f := range names.Family {
+		if pick < f.Weight {
+			family = f.Name
 			break
 		}
-		pick -= f.weight
+		pick -= f.Weight
 	}
-	middles, givens := maleMiddle, maleGiven
+	middles, givens := names.MaleMiddle, names.MaleGiven
 	if rng.IntN(2) == 1 {
-		middles, givens = femaleMiddle, femaleGiven
+		middles, givens = names.FemaleMiddle, names.FemaleGiven
 	}
 	n := personName{Family: family, Middle: middles[rng.IntN(len(middles))]}
 	for n.Given == "" || n.Given == n.Middle { // "Trần Trung Trung" reads like a typo

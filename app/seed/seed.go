@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"khung/app/adminunits"
+	"khung/app/holidays"
 	"khung/models"
 )
 
@@ -39,6 +40,10 @@ func Demo(ctx context.Context, db *gorm.DB, opt Options) (string, error) {
 	if opt.Now.IsZero() {
 		return "", errors.New("seed: Options.Now is required")
 	}
+	data, err := loadDemoData(dataFiles)
+	if err != nil {
+		return "", err
+	}
 	ps, err := adminunits.Official()
 	if err != nil {
 		return "", fmt.Errorf("seed: %w", err)
@@ -51,10 +56,10 @@ func Demo(ctx context.Context, db *gorm.DB, opt Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	rows = append(rows, districtOffices(hanoi)...)
-	bodies := demoBodies(hanoi)
-	inspectors := demoInspectors(hanoi, bodies, opt.Now.Year())
-	users := demoUsers(inspectors[0].FullName)
+	rows = append(rows, data.districtOffices(hanoi)...)
+	bodies := data.demoBodies(hanoi)
+	inspectors := data.demoInspectors(hanoi, bodies, opt.Now.Year())
+	users := data.demoUsers(inspectors[0].FullName)
 
 	rep := &demoReport{}
 	var units importResult
@@ -71,7 +76,7 @@ func Demo(ctx context.Context, db *gorm.DB, opt Options) (string, error) {
 		if err != nil {
 			return fmt.Errorf("seed units: %w", err)
 		}
-		if err := insertCatalogs(tx, rep); err != nil {
+		if err := insertCatalogs(tx, data, rep); err != nil {
 			return err
 		}
 		bodyIDs, err := insertBodies(tx, bodies, unitIDs, rep)
@@ -109,9 +114,7 @@ func holidayYears(now time.Time) []int {
 func insertHolidays(tx *gorm.DB, years []int, rep *demoReport) error {
 	var rows []models.Holiday
 	for _, y := range years {
-		for _, h := range DefaultHolidays(y) {
-			rows = append(rows, models.Holiday{Date: h.Date, Kind: h.Kind, NameVI: h.NameVI, NameEN: h.NameEN, LegalBasis: h.LegalBasis})
-		}
+		rows = append(rows, holidays.LabourCode(y)...)
 	}
 	n, err := insertMissing(tx, rows)
 	if err != nil {

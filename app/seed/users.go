@@ -2,6 +2,7 @@ package seed
 
 import (
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -29,18 +30,16 @@ type demoUser struct {
 const DemoInspectorCode = "i001"
 
 // demoUsers lists one login per role, plus a commune office and the head of
-// Quận Ba Đình's People's Committee for the escalation of overdue items.
-func demoUsers(inspectorName string) []demoUser {
-	return []demoUser{
-		{"admin@khung.vn", "Quản trị hệ thống", models.RoleAdmin, "", models.PositionOffice, "", "quản trị / administrator"},
-		{"planner@khung.vn", "Trần Thu Hà", models.RolePlanner, "", models.PositionOffice, "", "lập kế hoạch / planner"},
-		{"approver@khung.vn", "Lê Quang Minh", models.RoleApprover, "", models.PositionLeadership, "", "lãnh đạo Sở phê duyệt / approver"},
-		{"inspector@khung.vn", inspectorName, models.RoleInspector, "", models.PositionOffice, DemoInspectorCode, "kiểm tra viên " + DemoInspectorCode + " (Đoàn KTCV TP) / inspector"},
-		{"unit@khung.vn", "Văn phòng UBND Quận Ba Đình", models.RoleUnit, "001", models.PositionOffice, "", "đơn vị: Quận Ba Đình và các phường / unit office"},
-		{"unit.head@khung.vn", "Phạm Đức Long", models.RoleUnit, "001", models.PositionHead, "", "thủ trưởng Quận Ba Đình (nhận cảnh báo quá hạn) / unit head"},
-		{"phucxa@khung.vn", "Văn phòng UBND Phường Phúc Xá", models.RoleUnit, "00001", models.PositionOffice, "", "đơn vị: Phường Phúc Xá / commune office"},
-		{"viewer@khung.vn", "Vũ Thị Hồng Nhung", models.RoleViewer, "", models.PositionOffice, "", "theo dõi, thống kê / viewer"},
+// Quận Ba Đình's People's Committee for the escalation of overdue items
+// (data/users.toml); the inspector's login takes inspectorName.
+func (d *demoData) demoUsers(inspectorName string) []demoUser {
+	users := slices.Clone(d.users)
+	for i, u := range users {
+		if u.FullName == "" && u.Inspector != "" {
+			users[i].FullName = inspectorName
+		}
 	}
+	return users
 }
 
 // insertUsers adds the demo logins that are missing. Passwords are hashed only

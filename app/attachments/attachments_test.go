@@ -1,4 +1,4 @@
-package remediation_test
+package attachments_test
 
 import (
 	"archive/zip"
@@ -13,7 +13,7 @@ import (
 	"unicode/utf16"
 
 	"khung/app/apperr"
-	"khung/app/remediation"
+	"khung/app/attachments"
 )
 
 // ooxml builds a zip holding the named parts, like a .docx or .xlsx.
@@ -111,19 +111,19 @@ func TestCheckBytesAcceptsEvidenceByContent(t *testing.T) {
 		data           []byte
 		want           string
 	}{
-		{"a PDF", "bao-cao.pdf", []byte(pdf), remediation.TypePDF},
-		{"a Word document", "Báo cáo khắc phục.docx", ooxml(t, "[Content_Types].xml", "word/document.xml"), remediation.TypeDOCX},
-		{"an Excel workbook", "so-lieu.XLSX", ooxml(t, "[Content_Types].xml", "xl/workbook.xml"), remediation.TypeXLSX},
-		{"a Word 97 document", "cu.doc", ole("WordDocument"), remediation.TypeDOC},
-		{"an Excel 97 workbook", "cu.xls", ole("Workbook"), remediation.TypeXLS},
-		{"a PNG image", "anh.png", pngBytes(t), remediation.TypePNG},
-		{"a JPEG image with .jpeg", "anh.jpeg", jpegBytes(t), remediation.TypeJPEG},
-		{"a JPEG image with .jpg", "anh.jpg", jpegBytes(t), remediation.TypeJPEG},
-		{"a WebP image", "anh.webp", webp, remediation.TypeWebP},
+		{"a PDF", "bao-cao.pdf", []byte(pdf), attachments.TypePDF},
+		{"a Word document", "Báo cáo khắc phục.docx", ooxml(t, "[Content_Types].xml", "word/document.xml"), attachments.TypeDOCX},
+		{"an Excel workbook", "so-lieu.XLSX", ooxml(t, "[Content_Types].xml", "xl/workbook.xml"), attachments.TypeXLSX},
+		{"a Word 97 document", "cu.doc", ole("WordDocument"), attachments.TypeDOC},
+		{"an Excel 97 workbook", "cu.xls", ole("Workbook"), attachments.TypeXLS},
+		{"a PNG image", "anh.png", pngBytes(t), attachments.TypePNG},
+		{"a JPEG image with .jpeg", "anh.jpeg", jpegBytes(t), attachments.TypeJPEG},
+		{"a JPEG image with .jpg", "anh.jpg", jpegBytes(t), attachments.TypeJPEG},
+		{"a WebP image", "anh.webp", webp, attachments.TypeWebP},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := remediation.CheckBytes(tt.filename, tt.data, "files")
+			f, err := attachments.CheckBytes(tt.filename, tt.data, "files")
 			if err != nil {
 				t.Fatalf("CheckBytes: %v", err)
 			}
@@ -159,7 +159,7 @@ func TestCheckBytesRefusesWhatIsNotEvidence(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := remediation.CheckBytes(tt.filename, tt.data, "files")
+			_, err := attachments.CheckBytes(tt.filename, tt.data, "files")
 			ve, ok := apperr.AsValidation(err)
 			if !ok {
 				t.Fatalf("err = %v, want a validation error", err)
@@ -194,7 +194,7 @@ func multipartFile(t testing.TB, name string, data []byte) *multipart.FileHeader
 func TestCheckUploadRefusesAFileOverTheLimitFromItsHeader(t *testing.T) {
 	big := append([]byte(pdf), bytes.Repeat([]byte{' '}, 2000)...)
 	fh := multipartFile(t, "lon.pdf", big)
-	_, err := remediation.CheckUpload(fh, 1000, "files")
+	_, err := attachments.CheckUpload(fh, 1000, "files")
 	ve, ok := apperr.AsValidation(err)
 	if !ok || ve.Fields[0].Rule != "max_size" {
 		t.Fatalf("err = %v, want max_size", err)
@@ -202,13 +202,13 @@ func TestCheckUploadRefusesAFileOverTheLimitFromItsHeader(t *testing.T) {
 	if !strings.Contains(ve.Fields[0].VI, "vượt quá dung lượng") || !strings.Contains(ve.Fields[0].EN, "larger than allowed") {
 		t.Errorf("messages = %q / %q", ve.Fields[0].VI, ve.Fields[0].EN)
 	}
-	if _, err := remediation.CheckUpload(fh, int64(len(big)), "files"); err != nil {
+	if _, err := attachments.CheckUpload(fh, int64(len(big)), "files"); err != nil {
 		t.Errorf("a file exactly at the limit is refused: %v", err)
 	}
 }
 
 func TestCheckUploadsSkipsAnEmptyFileInput(t *testing.T) {
-	got, err := remediation.CheckUploads([]*multipart.FileHeader{{}, multipartFile(t, "a.pdf", []byte(pdf))}, 1000, "files")
+	got, err := attachments.CheckUploads([]*multipart.FileHeader{{}, multipartFile(t, "a.pdf", []byte(pdf))}, 1000, "files")
 	if err != nil || len(got) != 1 {
 		t.Fatalf("got %d files, err %v; want one", len(got), err)
 	}
@@ -223,7 +223,7 @@ func TestCleanFilenameKeepsOnlyTheName(t *testing.T) {
 		strings.Repeat("x", 300) + ".pdf": strings.Repeat("x", 196) + ".pdf",
 	}
 	for in, want := range tests {
-		if got := remediation.CleanFilename(in); got != want {
+		if got := attachments.CleanFilename(in); got != want {
 			t.Errorf("CleanFilename(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -234,9 +234,9 @@ func FuzzSniffNeverPanics(f *testing.F) {
 	f.Add(ole("WordDocument"))
 	f.Add(ooxml(f, "[Content_Types].xml", "word/document.xml"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ct := remediation.Sniff(data)
+		ct := attachments.Sniff(data)
 		if ct != "" {
-			if _, err := remediation.CheckBytes("x"+firstExt(ct), data, "f"); err != nil {
+			if _, err := attachments.CheckBytes("x"+firstExt(ct), data, "f"); err != nil {
 				t.Errorf("sniffed %q but CheckBytes refused: %v", ct, err)
 			}
 		}
@@ -245,8 +245,8 @@ func FuzzSniffNeverPanics(f *testing.F) {
 
 func firstExt(ct string) string {
 	return map[string]string{
-		remediation.TypePDF: ".pdf", remediation.TypeDOCX: ".docx", remediation.TypeXLSX: ".xlsx",
-		remediation.TypeDOC: ".doc", remediation.TypeXLS: ".xls", remediation.TypePNG: ".png",
-		remediation.TypeJPEG: ".jpg", remediation.TypeWebP: ".webp",
+		attachments.TypePDF: ".pdf", attachments.TypeDOCX: ".docx", attachments.TypeXLSX: ".xlsx",
+		attachments.TypeDOC: ".doc", attachments.TypeXLS: ".xls", attachments.TypePNG: ".png",
+		attachments.TypeJPEG: ".jpg", attachments.TypeWebP: ".webp",
 	}[ct]
 }

@@ -1,4 +1,4 @@
-package proposals
+package seed
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/proposals"
 	"khung/models"
 )
 
@@ -25,13 +26,13 @@ const (
 	demoCityUnannounced  = 3
 	demoCityVerification = 6
 	demoUnplannedPercent = 3            // unannounced and verification, of all proposals
-	demoSeed             = 0x6b68756e67 // "khung"
+	proposalsSeed        = 0x6b68756e67 // "khung"
 	demoMaxBodies        = 6            // bodies on one joint visit, at most
 )
 
-// demoTopics are the topics each demo body proposes, by body code; other
+// proposalTopics are the topics each demo body proposes, by body code; other
 // bodies take the topics of the kinds that fit their sort of body.
-var demoTopics = map[string][]string{
+var proposalTopics = map[string][]string{
 	"city-team":         {"ky_luat_hanh_chinh", "dao_duc_van_hoa_cong_vu", "thoi_gio_lam_viec", "giai_quyet_tthc", "thuc_hien_ket_luan"},
 	"dept-inspectorate": {"tuyen_dung_su_dung", "bo_nhiem_luan_chuyen", "vi_tri_viec_lam", "che_do_tien_luong"},
 	"snv-ccvc":          {"tuyen_dung_su_dung", "vi_tri_viec_lam", "che_do_tien_luong"},
@@ -79,7 +80,7 @@ type demoUnit struct {
 	parentCode string
 	bodies     []*demoBody // proposing bodies, each once; bodies[0] leads (lowest precedence)
 	maxDays    int
-	rows       []sheetRow
+	rows       []proposals.FileRow
 }
 
 // visitDays is the merged visit's length: the longest proposal plus a day per
@@ -88,55 +89,69 @@ func (u *demoUnit) visitDays(maxVisit int) int {
 	return min(maxVisit, u.maxDays+len(u.bodies)-1)
 }
 
-// DemoFile generates the demo city's proposals for year from the database
+// DemoProposals offers the demo city's proposals file on the import page.
+type DemoProposals struct{ db *gorm.DB }
+
+// NewDemoProposals returns the demo proposals service on db.
+func NewDemoProposals(db *gorm.DB) *DemoProposals { return &DemoProposals{db: db} }
+
+// File returns the demo city's proposals file of year (DemoProposalsFile) and its name.
+func (d *DemoProposals) File(ctx context.Context, year int) (name string, data []byte, err error) {
+	data, err = DemoProposalsFile(ctx, d.db, year)
+	if err != nil {
+		return "", nil, err
+	}
+	return DemoProposalsFileName(year), data, nil
+}
+
+// DemoProposalsFile generates the demo city's proposals for year from the database
 // (bodies, units, catalogs, inspectors) as an .xlsx in the template's format:
 // about 1,600 proposals, about 3 % of them unannounced or verification; the
 // city team proposes about 40 visits, the inspectorate and the divisions more,
 // each district's Phòng Nội vụ inspects its own communes, and many units get
 // proposals from several bodies, which the planner merges into about 600
 // visits. The same database and year always give the same file.
-func DemoFile(ctx context.Context, db *gorm.DB, year int) ([]byte, error) {
-	rows, g, err := demoRows(db.WithContext(ctx), year)
+func DemoProposalsFile(ctx context.Context, db *gorm.DB, year int) ([]byte, error) {
+	rows, g, err := demoRows(ctx, db, year)
 	if err != nil {
 		return nil, err
 	}
-	return writeWorkbook(rows, g)
+	return proposals.WriteFile(rows, g)
 }
 
-// ImportDemo imports the demo city's proposals for year (DemoFile) as actor,
-// for seeding; it returns how many were added. A second run is refused, as
-// the proposal refs are already taken.
-func ImportDemo(ctx context.Context, db *gorm.DB, year int, actor authz.Actor) (int, error) {
-	file, err := DemoFile(ctx, db, year)
+// ImportDemoProposals imports the demo city's proposals for year
+// (DemoProposalsFile) as actor, for seeding; it returns how many were added. A
+// second run is refused, as the proposal refs are already taken.
+func ImportDemoProposals(ctx context.Context, db *gorm.DB, year int, actor authz.Actor) (int, error) {
+	file, err := DemoProposalsFile(ctx, db, year)
 	if err != nil {
 		return 0, err
 	}
-	res, err := New(db).Import(ctx, actor, year, Upload{Name: DemoFileName(year), Size: int64(len(file)), Body: bytes.NewReader(file)})
+	res, err := proposals.New(db).Import(ctx, actor, year,
+		proposals.Upload{Name: DemoProposalsFileName(year), Size: int64(len(file)), Body: bytes.NewReader(file)})
 	if err != nil {
 		return 0, fmt.Errorf("import demo proposals %d: %w", year, err)
 	}
 	return res.Added, nil
 }
 
-// DemoFileName is the demo file's name for year.
-func DemoFileName(year int) string {
+// DemoProposalsFileName is the demo file's name for year.
+func DemoProposalsFileName(year int) string {
 	return fmt.Sprintf("de-xuat-kiem-tra-%d-thanh-pho-mau.xlsx", year)
 }
 
 // errNoDemoCity refuses to generate proposals on an empty database.
-var errNoDemoCity = apperr.New(apperr.ErrNotFound,
-	"Chưa có dữ liệu thành phố mẫu (cơ quan, đơn vị, danh mục, kiểm tra viên); hãy chạy khung seed --demo.",
-	"The demo city is not loaded (bodies, units, catalogs, inspectors); run khung seed --demo.")
+var errNoDemoCity = apperr.Fail(apperr.ErrNotFound, "seed.demo_city_missing")
 
-func demoRows(db *gorm.DB, year int) ([]sheetRow, Reference, error) {
-	g, err := loadGuide(db, year)
+func demoRows(ctx context.Context, db *gorm.DB, year int) ([]proposals.FileRow, proposals.Reference, error) {
+	g, err := proposals.LoadReference(ctx, db, year)
 	if err != nil {
 		return nil, g, err
 	}
 	if len(g.Bodies) == 0 || len(g.Topics) == 0 || len(g.Units) == 0 {
 		return nil, g, errNoDemoCity
 	}
-	gen, err := newDemoGen(db, g, year)
+	gen, err := newDemoGen(ctx, db, g, year)
 	if err != nil {
 		return nil, g, err
 	}
@@ -166,16 +181,14 @@ type demoGen struct {
 	cityPlanned int
 }
 
-func newDemoGen(db *gorm.DB, g Reference, year int) (*demoGen, error) {
-	gen := &demoGen{year: year, rng: rand.New(rand.NewPCG(demoSeed, uint64(year))),
+func newDemoGen(ctx context.Context, db *gorm.DB, g proposals.Reference, year int) (*demoGen, error) {
+	gen := &demoGen{year: year, rng: rand.New(rand.NewPCG(proposalsSeed, uint64(year))),
 		topics: map[string]models.Topic{}, kindLaw: map[string]string{}}
 	var err error
-	if gen.maxVisit, err = ruleInt(db, "planning.max_visit_days", year, defaultMaxVisitDays); err != nil {
+	if gen.maxVisit, gen.maxTeam, err = proposals.Limits(ctx, db, year); err != nil {
 		return nil, err
 	}
-	if gen.maxTeam, err = ruleInt(db, "planning.max_team_size", year, defaultMaxTeamSize); err != nil {
-		return nil, err
-	}
+	db = db.WithContext(ctx)
 	for _, t := range g.Topics {
 		gen.topics[t.Code] = t
 	}
@@ -265,13 +278,13 @@ func newDemoGen(db *gorm.DB, g Reference, year int) (*demoGen, error) {
 
 // topicsFor is the topics b proposes: its own list, else by its sort of body.
 func (gen *demoGen) topicsFor(b *demoBody) []string {
-	list := demoTopics[b.Code]
+	list := proposalTopics[b.Code]
 	if list == nil {
 		switch b.Kind {
 		case models.BodyCityTeam:
-			list = demoTopics["city-team"]
+			list = proposalTopics["city-team"]
 		case models.BodyInspectorate:
-			list = demoTopics["dept-inspectorate"]
+			list = proposalTopics["dept-inspectorate"]
 		case models.BodyDistrictInternal:
 			list = districtTopics
 		default:
@@ -384,7 +397,7 @@ func (gen *demoGen) pick(u *demoUnit, ok func(*demoBody) bool) *demoBody {
 
 // run generates the rows: the visits each body leads, then the bodies that
 // join them, then the unannounced and verification proposals.
-func (gen *demoGen) run() []sheetRow {
+func (gen *demoGen) run() []proposals.FileRow {
 	unplanned := demoTotal * demoUnplannedPercent / 100
 	planned := gen.cityTeamVisits()
 	planned = append(planned, gen.otherVisits()...)
@@ -393,7 +406,7 @@ func (gen *demoGen) run() []sheetRow {
 	}
 	gen.districtChecks(planned)
 	gen.joinVisits(planned, demoTotal-unplanned)
-	var rows []sheetRow
+	var rows []proposals.FileRow
 	for _, u := range gen.units {
 		rows = append(rows, u.rows...)
 	}
@@ -546,12 +559,12 @@ func (gen *demoGen) propose(u *demoUnit, b *demoBody, days int) {
 	if gen.rng.Float64() < 0.6 {
 		in.WindowFrom, in.WindowTo = gen.window()
 	}
-	u.rows = append(u.rows, sheetRow{Input: in, UnitName: u.Name})
+	u.rows = append(u.rows, proposals.FileRow{Input: in, UnitName: u.Name})
 }
 
 // input fills what every demo proposal has: topics of one kind, the period
 // under review, the legal basis and a reference.
-func (gen *demoGen) input(b *demoBody, u *demoUnit, form models.Form, days, team int) Input {
+func (gen *demoGen) input(b *demoBody, u *demoUnit, form models.Form, days, team int) proposals.Input {
 	first := b.topics[gen.rng.IntN(len(b.topics))]
 	kind := ""
 	if k := gen.topics[first].KindCode; k != nil {
@@ -576,7 +589,7 @@ func (gen *demoGen) input(b *demoBody, u *demoUnit, form models.Form, days, team
 		priority = 2
 	}
 	gen.seq++
-	in := Input{
+	in := proposals.Input{
 		Year: gen.year, Body: b.Code, Unit: u.Code, Kind: kind, Form: string(form), Topics: topics,
 		PeriodFrom: models.NewDate(gen.year-1-gen.rng.IntN(2), 1, 1), PeriodTo: models.NewDate(gen.year-1, 12, 31),
 		Days: days, TeamSize: team, Priority: priority,
@@ -633,7 +646,7 @@ func (gen *demoGen) window() (models.Date, models.Date) {
 // unplanned adds n unannounced and verification proposals: the city team's
 // three and six of 2023, a quarter of the rest by the inspectorate, the rest
 // by the districts' Phòng Nội vụ in their communes.
-func (gen *demoGen) unplanned(n int) []sheetRow {
+func (gen *demoGen) unplanned(n int) []proposals.FileRow {
 	var city, inspectorate *demoBody
 	var districts []*demoBody
 	for _, b := range gen.bodies {
@@ -646,7 +659,7 @@ func (gen *demoGen) unplanned(n int) []sheetRow {
 			districts = append(districts, b)
 		}
 	}
-	var rows []sheetRow
+	var rows []proposals.FileRow
 	add := func(b *demoBody, u *demoUnit, form models.Form) {
 		if b == nil {
 			return
@@ -675,7 +688,7 @@ func (gen *demoGen) unplanned(n int) []sheetRow {
 		if form == models.FormVerification {
 			in.Note = "Xác minh theo yêu cầu của Ủy ban nhân dân Thành phố."
 		}
-		rows = append(rows, sheetRow{Input: in, UnitName: u.Name})
+		rows = append(rows, proposals.FileRow{Input: in, UnitName: u.Name})
 		b.used += float64(days)
 	}
 	// The showcase commune also gets an unannounced check by its district,

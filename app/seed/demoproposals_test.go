@@ -1,4 +1,4 @@
-package proposals_test
+package seed_test
 
 import (
 	"bytes"
@@ -52,11 +52,11 @@ func TestTheDemoFileHoldsAboutSixteenHundredProposalsForAboutSixHundredVisits(t 
 	db, planner := demoCity(t)
 	ctx := context.Background()
 	const year = 2027
-	file, err := proposals.DemoFile(ctx, db, year)
+	file, err := seed.DemoProposalsFile(ctx, db, year)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := proposals.DemoFile(ctx, db, year)
+	again, err := seed.DemoProposalsFile(ctx, db, year)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestTheDemoFileHoldsAboutSixteenHundredProposalsForAboutSixHundredVisits(t 
 	}
 
 	start := time.Now()
-	res, err := proposals.New(db).Import(ctx, planner, year, proposals.Upload{Name: proposals.DemoFileName(year), Size: int64(len(file)), Body: bytes.NewReader(file)})
+	res, err := proposals.New(db).Import(ctx, planner, year, proposals.Upload{Name: seed.DemoProposalsFileName(year), Size: int64(len(file)), Body: bytes.NewReader(file)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestTheDemoFileHoldsAboutSixteenHundredProposalsForAboutSixHundredVisits(t 
 	}
 
 	t.Run("importing it twice is refused as a duplicate, adding nothing", func(t *testing.T) {
-		_, err := proposals.ImportDemo(ctx, db, year, planner)
+		_, err := seed.ImportDemoProposals(ctx, db, year, planner)
 		var ie *proposals.ImportError
 		if !errors.As(err, &ie) || len(ie.Problems) != int(total) {
 			t.Fatalf("want every row refused as a duplicate, got %v", err)
@@ -141,7 +141,7 @@ func TestTheDemoFileHoldsAboutSixteenHundredProposalsForAboutSixHundredVisits(t 
 func BenchmarkImportDemo(b *testing.B) {
 	db, planner := demoCity(b)
 	ctx := context.Background()
-	file, err := proposals.DemoFile(ctx, db, 2027)
+	file, err := seed.DemoProposalsFile(ctx, db, 2027)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package seed
+package holidays_test
 
 import (
 	"strings"
@@ -7,13 +7,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"khung/app/holidays"
 	"khung/app/lunar"
 	"khung/models"
 )
 
 // days renders a year's calendar as "MM-DD" for holidays and "MM-DD W" for
 // working Saturdays, in order.
-func days(hs []Holiday) []string {
+func days(hs []models.Holiday) []string {
 	var out []string
 	for _, h := range hs {
 		s := h.Date.String()[5:]
@@ -68,7 +69,7 @@ func TestDefaultHolidaysFollowTheGovernmentsDecisions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, days(DefaultHolidays(tt.year))); diff != "" {
+			if diff := cmp.Diff(tt.want, days(holidays.LabourCode(tt.year))); diff != "" {
 				t.Fatalf("holidays of %d (-want +got):\n%s", tt.year, diff)
 			}
 		})
@@ -77,7 +78,7 @@ func TestDefaultHolidaysFollowTheGovernmentsDecisions(t *testing.T) {
 
 func TestDefaultHolidaysAreWellFormedEveryYear(t *testing.T) {
 	for year := 2000; year <= 2100; year++ {
-		hs := DefaultHolidays(year)
+		hs := holidays.LabourCode(year)
 		seen := map[models.Date]bool{}
 		official := 0
 		for i, h := range hs {
@@ -127,7 +128,7 @@ func TestDefaultHolidaysAreWellFormedEveryYear(t *testing.T) {
 }
 
 func TestTetDaysAreNamedByTheirLunarDate(t *testing.T) {
-	hs := DefaultHolidays(2026)
+	hs := holidays.LabourCode(2026)
 	var names []string
 	for _, h := range hs {
 		if strings.HasPrefix(h.NameVI, "Tết Nguyên đán") {

@@ -1,10 +1,16 @@
-package remediation
+// Package attachments keeps the files attached to visits, findings, decisions,
+// conclusions and remediation reports: it checks an upload by its content (a
+// PNG renamed .docx or a script renamed .pdf is refused), stores it in the
+// attachments table inside the caller's transaction and reads it back. Who may
+// read a file is its owner's rule, checked by the owning service.
+package attachments
 
 import (
 	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -214,9 +220,9 @@ type Owner struct {
 	ConclusionID        *int64
 }
 
-// StoreFile inserts f as an attachment of owner inside tx (the caller's
+// Store inserts f as an attachment of owner inside tx (the caller's
 // transaction) and returns the stored row without its data.
-func StoreFile(tx *gorm.DB, f File, owner Owner, uploadedBy int64) (models.Attachment, error) {
+func Store(tx *gorm.DB, f File, owner Owner, uploadedBy int64) (models.Attachment, error) {
 	a := models.Attachment{
 		VisitID:             owner.VisitID,
 		FindingID:           owner.FindingID,
@@ -237,6 +243,18 @@ func StoreFile(tx *gorm.DB, f File, owner Owner, uploadedBy int64) (models.Attac
 	}
 	a.Data = nil
 	return a, nil
+}
+
+// Get reads attachment id with its data; apperr.ErrNotFound when there is none.
+func Get(db *gorm.DB, id int64) (models.Attachment, error) {
+	var f models.Attachment
+	if err := db.First(&f, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return f, fmt.Errorf("attachment %d: %w", id, apperr.ErrNotFound)
+		}
+		return f, fmt.Errorf("read attachment %d: %w", id, err)
+	}
+	return f, nil
 }
 
 // CleanFilename keeps the last element of a client's file name, without
