@@ -7,7 +7,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"khung/app/msg"
 	"khung/models"
+	"khung/views"
 )
 
 type member struct {
@@ -34,6 +36,23 @@ func valid() sampleForm {
 		Topics: []string{"cong_vu"}, Day: "2025-03-01", From: d, To: d,
 		Members: []member{{Role: "lead"}},
 	}
+}
+
+// rendered returns fields as people read them: each message id rendered in
+// Vietnamese and English with the real catalogs, the id itself cleared.
+func rendered(t *testing.T, fields []FieldError) []FieldError {
+	t.Helper()
+	loc, err := views.LoadLocales(views.LocaleFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]FieldError, len(fields))
+	for i, f := range fields {
+		f.VI, f.EN = loc.For("vi").Msg(f.Msg), loc.For("en").Msg(f.Msg)
+		f.Msg = msg.Message{}
+		out[i] = f
+	}
+	return out
 }
 
 func TestValidateAcceptsAValidForm(t *testing.T) {
@@ -63,7 +82,7 @@ func TestValidateNamesEachFieldAndRuleInBothLanguages(t *testing.T) {
 		{"numbers compare values", func(f *sampleForm) { f.Days = 31 },
 			FieldError{Field: "days", Rule: "max", VI: "Phải nhỏ hơn hoặc bằng 30.", EN: "Must be 30 or less."}},
 		{"lists count items", func(f *sampleForm) { f.Topics = nil },
-			FieldError{Field: "topics", Rule: "min", VI: "Phải có ít nhất 1 mục.", EN: "Must have at least 1 item(s)."}},
+			FieldError{Field: "topics", Rule: "min", VI: "Phải có ít nhất 1 mục.", EN: "Must have at least 1 item."}},
 		{"dates show the expected form", func(f *sampleForm) { f.Day = "01/03/2025" },
 			FieldError{Field: "day", Rule: "datetime", VI: "Phải theo dạng YYYY-MM-DD.", EN: "Must be in the form YYYY-MM-DD."}},
 		{"end before start names the start by its label", func(f *sampleForm) { f.To = f.From.AddDate(0, 0, -1) },
@@ -80,7 +99,7 @@ func TestValidateNamesEachFieldAndRuleInBothLanguages(t *testing.T) {
 			if !errors.As(err, &ve) {
 				t.Fatalf("got %v, want a *ValidationError", err)
 			}
-			if diff := cmp.Diff([]FieldError{tt.want}, ve.Fields); diff != "" {
+			if diff := cmp.Diff([]FieldError{tt.want}, rendered(t, ve.Fields)); diff != "" {
 				t.Errorf("fields (-want +got):\n%s", diff)
 			}
 		})
@@ -142,11 +161,32 @@ func TestValidateChecksCivilDates(t *testing.T) {
 		t.Fatalf("to < from gave %v, want a ValidationError", err)
 	}
 	want := []FieldError{{Field: "to", Rule: "gtefield", VI: "Phải bằng hoặc sau Từ ngày.", EN: "Must be on or after From."}}
-	if diff := cmp.Diff(want, ve.Fields); diff != "" {
+	if diff := cmp.Diff(want, rendered(t, ve.Fields)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	ve, _ = AsValidation(Validate(leave{}))
 	if ve == nil || !ve.Has("from") || !ve.Has("to") {
 		t.Errorf("empty dates must be required, got %v", ve)
+	}
+}
+
+func TestValidateCountsInPluralForms(t *testing.T) {
+	type note struct {
+		Code  string   `json:"code" validate:"len=1"`
+		Tags  []string `json:"tags" validate:"max=1"`
+		Title string   `json:"title" validate:"max=3"`
+	}
+	err := Validate(note{Code: "ab", Tags: []string{"a", "b"}, Title: "abcd"})
+	ve, ok := AsValidation(err)
+	if !ok {
+		t.Fatalf("got %v, want a ValidationError", err)
+	}
+	want := []FieldError{
+		{Field: "code", Rule: "len", VI: "Phải có đúng 1 ký tự.", EN: "Must be exactly 1 character long."},
+		{Field: "tags", Rule: "max", VI: "Không được quá 1 mục.", EN: "Must have at most 1 item."},
+		{Field: "title", Rule: "max", VI: "Không được dài quá 3 ký tự.", EN: "Must be at most 3 characters long."},
+	}
+	if diff := cmp.Diff(want, rendered(t, ve.Fields)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
