@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/apperr/apperrtest"
 	"khung/app/authz"
 	"khung/app/catalogs"
 	"khung/models"
@@ -139,6 +140,7 @@ func TestBadCatalogEntriesAreRefusedAndWriteNothing(t *testing.T) {
 			in := publicService()
 			tt.change(&in)
 			_, err := svc.Create(ctx, admin, tt.catalog, in)
+			apperrtest.Render(t, err)
 			ve, ok := apperr.AsValidation(err)
 			if !ok {
 				t.Fatalf("got %v, want a ValidationError", err)
@@ -202,6 +204,7 @@ func TestRuleVersionsDoNotOverlap(t *testing.T) {
 			in := current
 			tt.change(&in)
 			_, err := svc.CreateRule(ctx, admin, in)
+			apperrtest.Render(t, err)
 			ve, ok := apperr.AsValidation(err)
 			if !ok {
 				t.Fatalf("got %v, want a ValidationError", err)
