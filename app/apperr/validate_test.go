@@ -190,3 +190,78 @@ func TestValidateCountsInPluralForms(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// everyRule breaks each rule Validate names, in each of its variants.
+type everyRule struct {
+	Required  string    `json:"required" validate:"required"`
+	Email     string    `json:"email" validate:"email"`
+	URL       string    `json:"url" validate:"url"`
+	Number    string    `json:"number" validate:"numeric"`
+	Alphanum  string    `json:"alphanum" validate:"alphanum"`
+	Phone     string    `json:"phone" validate:"e164"`
+	UUID      string    `json:"uuid" validate:"uuid"`
+	Boolean   string    `json:"boolean" validate:"boolean"`
+	OneOf     string    `json:"oneof" validate:"oneof=a b"`
+	Datetime  string    `json:"datetime" validate:"datetime=2006-01-02"`
+	Other     string    `json:"other" validate:"lowercase"`
+	Len       int       `json:"len" validate:"len=2"`
+	LenText   string    `json:"len_text" validate:"len=2"`
+	LenItems  []int     `json:"len_items" validate:"len=2"`
+	Min       int       `json:"min" validate:"min=2"`
+	MinText   string    `json:"min_text" validate:"min=2"`
+	MinItems  []int     `json:"min_items" validate:"min=2"`
+	NotPast   time.Time `json:"not_past" validate:"gte"`
+	Max       int       `json:"max" validate:"max=0"`
+	MaxText   string    `json:"max_text" validate:"max=0"`
+	MaxItems  []int     `json:"max_items" validate:"max=0"`
+	NotFuture time.Time `json:"not_future" validate:"lte"`
+	Gt        int       `json:"gt" validate:"gt=2"`
+	GtLength  string    `json:"gt_length" validate:"gt=2"`
+	Lt        int       `json:"lt" validate:"lt=0"`
+	LtLength  string    `json:"lt_length" validate:"lt=0"`
+	A         int       `json:"a"`
+	B         int       `json:"b"`
+	EqField   int       `json:"eqfield" validate:"eqfield=A"`
+	NeField   int       `json:"nefield" validate:"nefield=B"`
+	GteField  int       `json:"gtefield" validate:"gtefield=A"`
+	GtField   int       `json:"gtfield" validate:"gtfield=A"`
+	LteField  int       `json:"ltefield" validate:"ltefield=B"`
+	LtField   int       `json:"ltfield" validate:"ltfield=B"`
+	Early     time.Time `json:"early"`
+	Late      time.Time `json:"late"`
+	GteDate   time.Time `json:"gtefield_date" validate:"gtefield=Late"`
+	GtDate    time.Time `json:"gtfield_date" validate:"gtfield=Late"`
+	LteDate   time.Time `json:"ltefield_date" validate:"ltefield=Early"`
+	LtDate    time.Time `json:"ltfield_date" validate:"ltfield=Early"`
+}
+
+func TestValidationIDsListsEveryMessageValidateGives(t *testing.T) {
+	early, late := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC)
+	in := everyRule{
+		Email: "x", URL: "x", Number: "x", Alphanum: "-", Phone: "x", UUID: "x", Boolean: "x", OneOf: "c",
+		Datetime: "x", Other: "X", Len: 3, LenText: "abc", LenItems: []int{1}, Min: 1, MinText: "a", MinItems: []int{1},
+		NotPast: early, Max: 1, MaxText: "a", MaxItems: []int{1}, NotFuture: late, Gt: 1, GtLength: "a", Lt: 1, LtLength: "a",
+		A: 5, B: 5, EqField: 4, NeField: 5, GteField: 4, GtField: 5, LteField: 6, LtField: 5,
+		Early: early, Late: late, GteDate: early, GtDate: late, LteDate: late, LtDate: early,
+	}
+	ve, ok := AsValidation(Validate(in))
+	if !ok {
+		t.Fatal("the form breaking every rule was accepted")
+	}
+	got := map[string]bool{}
+	for _, f := range ve.Fields {
+		got[f.Msg.ID] = true
+	}
+	listed := map[string]bool{}
+	for _, id := range ValidationIDs() {
+		listed[id] = true
+		if !got[id] {
+			t.Errorf("ValidationIDs lists %s, which no broken rule gave (is the test form missing a case?)", id)
+		}
+	}
+	for id := range got {
+		if !listed[id] {
+			t.Errorf("Validate gave %s, which ValidationIDs does not list", id)
+		}
+	}
+}
