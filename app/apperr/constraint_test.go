@@ -20,7 +20,7 @@ func TestFromConstraintNamesTheFieldOrTheConflict(t *testing.T) {
 		"units_code_key":                   {Field: "code", Rule: "unique", ID: "units.code_taken"},
 		"holidays_working_day_is_saturday": {Field: "date", Rule: "saturday", ID: "holidays.not_saturday"},
 		apperr.AnyForeignKey:               {ID: "bodies.in_use"},
-		apperr.AnyExclusion:                {Kind: apperr.ErrForbidden, ID: "rules.overlap"},
+		apperr.AnyExclusion:                {Kind: apperr.ErrForbidden, ID: "constraint.rule_overlap"},
 	}
 	tests := []struct {
 		name      string
@@ -36,7 +36,7 @@ func TestFromConstraintNamesTheFieldOrTheConflict(t *testing.T) {
 		{"any foreign key stands for every foreign key of the use case", `DELETE FROM units`,
 			nil, apperr.ErrConflict, "bodies.in_use"},
 		{"a conflict may be of another kind", `INSERT INTO rules (key, value, valid_from) VALUES ('k', '2', '2025-06-01')`,
-			nil, apperr.ErrForbidden, "rules.overlap"},
+			nil, apperr.ErrForbidden, "constraint.rule_overlap"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
