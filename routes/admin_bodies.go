@@ -43,7 +43,7 @@ func bodyInput(c *fiber.Ctx) (bodies.Input, error) {
 	if p := v("precedence"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil {
-			return in, apperr.Invalid("precedence", "number", "Phải là một số nguyên.", "Must be a whole number.")
+			return in, apperr.Field("precedence", "number", "validation.whole_number")
 		}
 		in.Precedence = n
 	}

@@ -86,7 +86,7 @@ func formPeriod(c *fiber.Ctx, ve *apperr.ValidationError) (models.Date, *models.
 		}
 		d, err := models.ParseDate(s)
 		if err != nil {
-			ve.Add(name, "date", "Ngày phải theo dạng YYYY-MM-DD.", "The date must be in the form YYYY-MM-DD.")
+			ve.AddField(name, "date", "validation.date_format")
 			continue
 		}
 		if name == "valid_from" {

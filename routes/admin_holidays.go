@@ -39,7 +39,7 @@ func holidayInput(c *fiber.Ctx) (holidays.Input, error) {
 	if s := v("date"); s != "" {
 		d, err := models.ParseDate(s)
 		if err != nil {
-			return in, apperr.Invalid("date", "date", "Ngày phải theo dạng YYYY-MM-DD.", "The date must be in the form YYYY-MM-DD.")
+			return in, apperr.Field("date", "date", "validation.date_format")
 		}
 		in.Date = d
 	}
@@ -118,7 +118,7 @@ func (a *admin) deleteHoliday(c *fiber.Ctx) error {
 func (a *admin) loadDefaultHolidays(c *fiber.Ctx) error {
 	year, err := strconv.Atoi(strings.TrimSpace(c.FormValue("year")))
 	if err != nil {
-		return apperr.Invalid("year", "number", "Năm không hợp lệ.", "Not a valid year.")
+		return apperr.Field("year", "number", "validation.year_invalid")
 	}
 	n, err := a.holidays.LoadDefaults(ctxOf(c), actorOf(c), year)
 	if err != nil {

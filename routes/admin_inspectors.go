@@ -185,7 +185,7 @@ func readInspectorForm(c *fiber.Ctx) postedInspector {
 	if s := v("max_days_per_year"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			p.ve.Add("max_days_per_year", "number", "Phải là một số nguyên.", "Must be a whole number.")
+			p.ve.AddField("max_days_per_year", "number", "validation.whole_number")
 		}
 		p.input.MaxDaysPerYear = n
 	}
@@ -200,7 +200,7 @@ func readInspectorForm(c *fiber.Ctx) postedInspector {
 		}
 		d, err := models.ParseDate(s)
 		if err != nil {
-			p.ve.Add(field, "date", "Ngày phải theo dạng YYYY-MM-DD.", "The date must be in the form YYYY-MM-DD.")
+			p.ve.AddField(field, "date", "validation.date_format")
 			return nil
 		}
 		return &d

@@ -35,7 +35,7 @@ func dateQuery(c *fiber.Ctx, name string, ve *apperr.ValidationError) models.Dat
 	}
 	d, err := models.ParseDate(s)
 	if err != nil {
-		ve.Add(name, "date", "Ngày phải theo dạng YYYY-MM-DD.", "The date must be in the form YYYY-MM-DD.")
+		ve.AddField(name, "date", "validation.date_format")
 	}
 	return d
 }

@@ -73,7 +73,7 @@ func unitInput(c *fiber.Ctx) (units.Input, error) {
 		if s := v(f.name); s != "" {
 			d, err := models.ParseDate(s)
 			if err != nil {
-				ve.Add(f.name, "date", "Ngày phải theo dạng YYYY-MM-DD.", "The date must be in the form YYYY-MM-DD.")
+				ve.AddField(f.name, "date", "validation.date_format")
 				continue
 			}
 			*f.dst = &d

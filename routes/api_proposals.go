@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"khung/app/msg"
 	"khung/app/paging"
 	"khung/app/proposals"
 )
@@ -119,9 +120,8 @@ func (p *proposalsUI) apiImport(c *fiber.Ctx) error {
 		status, code = fiber.StatusRequestEntityTooLarge, "too_large"
 	}
 	return c.Status(status).JSON(importRefusal{
-		errorEnvelope: errorEnvelope{Error: code, Fields: pr.Fields, Message: messageText{
-			VI: fmt.Sprintf("Tệp không được nhập: %d lỗi; chưa có đề xuất nào được ghi.", len(ie.Problems)),
-			EN: fmt.Sprintf("The file was not imported: %d problem(s); no proposal was written.", len(ie.Problems))}},
+		errorEnvelope: errorEnvelope{Error: code, Fields: pr.Fields,
+			Message: p.bothLanguages(msg.New("request.import_refused", "Count", len(ie.Problems)))},
 		Problems: ie.Problems,
 	})
 }

@@ -98,23 +98,20 @@ func (r *remediationPages) apiSubmit(c *fiber.Ctx) error {
 		return r.jsonError(c, err)
 	}
 	if len(in.Files) > attachments.MaxFilesPerUpload {
-		return r.jsonError(c, apperr.Invalid("files", "max_files", "Quá nhiều tệp.", "Too many files."))
+		return r.jsonError(c, apperr.Field("files", "max_files", "request.too_many_files"))
 	}
 	var files []attachments.File
 	for i, f := range in.Files {
 		field := "files[" + strconv.Itoa(i) + "]"
 		if int64(base64.StdEncoding.DecodedLen(len(f.ContentBase64))) > r.Config.UploadMaxBytes+3 {
-			return r.jsonError(c, apperr.Invalid(field, "max_size",
-				"Tệp vượt quá dung lượng cho phép.", "The file is larger than allowed."))
+			return r.jsonError(c, apperr.Field(field, "max_size", "request.file_too_large"))
 		}
 		data, err := base64.StdEncoding.DecodeString(f.ContentBase64)
 		if err != nil {
-			return r.jsonError(c, apperr.Invalid(field+".content_base64", "base64",
-				"Nội dung tệp phải mã hóa base64.", "The content must be base64-encoded."))
+			return r.jsonError(c, apperr.Field(field+".content_base64", "base64", "request.content_base64"))
 		}
 		if int64(len(data)) > r.Config.UploadMaxBytes {
-			return r.jsonError(c, apperr.Invalid(field, "max_size",
-				"Tệp vượt quá dung lượng cho phép.", "The file is larger than allowed."))
+			return r.jsonError(c, apperr.Field(field, "max_size", "request.file_too_large"))
 		}
 		checked, err := attachments.CheckBytes(f.Filename, data, field)
 		if err != nil {
@@ -156,8 +153,7 @@ func (r *remediationPages) apiDecide(c *fiber.Ctx) error {
 		return r.jsonError(c, err)
 	}
 	if in.Accept == nil {
-		return r.jsonError(c, apperr.Invalid("accept", "required", "Cần cho biết chấp nhận (true) hay trả lại (false).",
-			"Say whether to accept (true) or return (false)."))
+		return r.jsonError(c, apperr.Field("accept", "required", "request.verdict_required"))
 	}
 	rep, err := r.svc.Decide(ctxOf(c), actorOf(c), id, remediation.Verdict{Accept: *in.Accept, Reason: in.Reason}, r.Now())
 	if err != nil {

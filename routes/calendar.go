@@ -46,7 +46,7 @@ func filterQuery(c *fiber.Ctx) (visits.Filter, error) {
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			ve.Add(name, "number", "Phải là một số.", "Must be a number.")
+			ve.AddField(name, "number", "validation.number")
 		}
 		return n
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/msg"
 )
 
 // problem is an error as the client sees it: a status, a stable code, a message
@@ -19,7 +19,8 @@ import (
 type problem struct {
 	Status int
 	Code   string
-	VI, EN string
+	Msg    msg.Message // the message of the status, unless the error brings its own
+	VI, EN string      // the message rendered in both languages (by classify)
 	Fields []apperr.FieldError
 }
 
@@ -36,12 +37,18 @@ type messageText struct {
 	EN string `json:"en"`
 }
 
+// bothLanguages renders m in Vietnamese and English.
+func (h *Handlers) bothLanguages(m msg.Message) messageText {
+	return messageText{VI: h.Locales.For("vi").Msg(m), EN: h.Locales.For("en").Msg(m)}
+}
+
 // classify maps an error to what the client is told. This is the one place
 // where sentinels become HTTP statuses; messages given as catalog ids are
 // rendered here in both languages.
 func (h *Handlers) classify(err error) problem {
 	p := classifyKind(err)
 	vi, en := h.Locales.For("vi"), h.Locales.For("en")
+	p.VI, p.EN = vi.Msg(p.Msg), en.Msg(p.Msg)
 	var e *apperr.Error
 	if errors.As(err, &e) {
 		switch {
@@ -67,50 +74,39 @@ func (h *Handlers) classify(err error) problem {
 
 func classifyKind(err error) problem {
 	if ve, ok := apperr.AsValidation(err); ok {
-		return problem{fiber.StatusUnprocessableEntity, "validation",
-			"Dữ liệu nhập chưa hợp lệ, xem lỗi ở từng trường.", "Some fields are not valid; see each field.", ve.Fields}
+		return problem{Status: fiber.StatusUnprocessableEntity, Code: "validation", Msg: msg.New("error.validation"), Fields: ve.Fields}
 	}
 	switch {
 	case errors.Is(err, apperr.ErrBadRequest):
-		return problem{Status: fiber.StatusBadRequest, Code: "bad_request",
-			VI: "Yêu cầu không đọc được.", EN: "The request could not be read."}
+		return problem{Status: fiber.StatusBadRequest, Code: "bad_request", Msg: msg.New("error.bad_request")}
 	case errors.Is(err, apperr.ErrUnauthenticated):
-		return problem{Status: fiber.StatusUnauthorized, Code: "unauthenticated",
-			VI: "Bạn cần đăng nhập.", EN: "You need to sign in."}
+		return problem{Status: fiber.StatusUnauthorized, Code: "unauthenticated", Msg: msg.New("error.unauthenticated")}
 	case errors.Is(err, apperr.ErrForbidden):
-		return problem{Status: fiber.StatusForbidden, Code: "forbidden",
-			VI: "Bạn không có quyền thực hiện thao tác này.", EN: "You are not allowed to do this."}
+		return problem{Status: fiber.StatusForbidden, Code: "forbidden", Msg: msg.New("error.forbidden")}
 	case errors.Is(err, apperr.ErrNotFound), errors.Is(err, gorm.ErrRecordNotFound):
-		return problem{Status: fiber.StatusNotFound, Code: "not_found",
-			VI: "Không tìm thấy.", EN: "Not found."}
+		return problem{Status: fiber.StatusNotFound, Code: "not_found", Msg: msg.New("error.not_found")}
 	case errors.Is(err, apperr.ErrConflict), errors.Is(err, gorm.ErrDuplicatedKey):
-		return problem{Status: fiber.StatusConflict, Code: "conflict",
-			VI: "Dữ liệu trùng lặp hoặc vừa bị người khác thay đổi.", EN: "The data is a duplicate or was just changed by someone else."}
+		return problem{Status: fiber.StatusConflict, Code: "conflict", Msg: msg.New("error.conflict")}
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
-		return problem{Status: fiber.StatusConflict, Code: "conflict",
-			VI: "Dữ liệu đang được dùng ở nơi khác hoặc tham chiếu tới mục không tồn tại.",
-			EN: "The data is in use elsewhere or refers to something that does not exist."}
+		return problem{Status: fiber.StatusConflict, Code: "conflict", Msg: msg.New("error.in_use_or_missing")}
 	case errors.Is(err, apperr.ErrTooManyAttempts):
-		return problem{Status: fiber.StatusTooManyRequests, Code: "too_many_attempts",
-			VI: "Quá nhiều yêu cầu, vui lòng thử lại sau.", EN: "Too many attempts; please try again later."}
+		return problem{Status: fiber.StatusTooManyRequests, Code: "too_many_attempts", Msg: msg.New("error.too_many_attempts")}
 	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		switch fe.Code {
 		case fiber.StatusNotFound:
-			return problem{Status: fe.Code, Code: "not_found", VI: "Không tìm thấy trang này.", EN: "This page does not exist."}
+			return problem{Status: fe.Code, Code: "not_found", Msg: msg.New("error.page_not_found")}
 		case fiber.StatusMethodNotAllowed:
-			return problem{Status: fe.Code, Code: "method_not_allowed", VI: "Phương thức không được hỗ trợ.", EN: "Method not allowed."}
+			return problem{Status: fe.Code, Code: "method_not_allowed", Msg: msg.New("error.method_not_allowed")}
 		case fiber.StatusRequestEntityTooLarge:
-			return problem{Status: fe.Code, Code: "too_large", VI: "Dữ liệu gửi lên quá lớn.", EN: "The request is too large."}
+			return problem{Status: fe.Code, Code: "too_large", Msg: msg.New("error.too_large")}
 		}
 		if fe.Code >= 400 && fe.Code < 500 {
-			return problem{Status: fe.Code, Code: "bad_request", VI: "Yêu cầu không hợp lệ.", EN: "Bad request."}
+			return problem{Status: fe.Code, Code: "bad_request", Msg: msg.New("error.invalid_request")}
 		}
 	}
-	return problem{Status: fiber.StatusInternalServerError, Code: "internal",
-		VI: "Đã có lỗi trong hệ thống. Vui lòng thử lại; nếu vẫn lỗi, hãy báo quản trị viên kèm mã yêu cầu.",
-		EN: "Something went wrong on our side. Please try again; if it persists, tell the administrator the request id."}
+	return problem{Status: fiber.StatusInternalServerError, Code: "internal", Msg: msg.New("error.internal")}
 }
 
 // handleError is Fiber's error handler: it answers JSON clients with the error
@@ -178,14 +174,14 @@ func isJSON(c *fiber.Ctx) bool {
 func bindJSON(c *fiber.Ctx, dst any) error {
 	body := c.Body()
 	if len(bytes.TrimSpace(body)) == 0 {
-		return apperr.New(apperr.ErrBadRequest, "Thiếu nội dung JSON.", "The JSON body is missing.")
+		return apperr.Fail(apperr.ErrBadRequest, "request.json_missing")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(dst)
 	if err == nil {
 		if dec.Decode(&struct{}{}) != io.EOF {
-			return apperr.New(apperr.ErrBadRequest, "Có dữ liệu thừa sau nội dung JSON.", "Unexpected data after the JSON value.")
+			return apperr.Fail(apperr.ErrBadRequest, "request.json_trailing")
 		}
 		return nil
 	}
@@ -193,56 +189,38 @@ func bindJSON(c *fiber.Ctx, dst any) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return apperr.New(apperr.ErrBadRequest,
-			fmt.Sprintf("JSON sai cú pháp ở ký tự thứ %d.", syn.Offset),
-			fmt.Sprintf("Malformed JSON at byte %d.", syn.Offset))
+		return apperr.Fail(apperr.ErrBadRequest, "request.json_syntax", "Offset", syn.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return apperr.New(apperr.ErrBadRequest, "JSON bị cắt cụt.", "The JSON is truncated.")
+		return apperr.Fail(apperr.ErrBadRequest, "request.json_truncated")
 	case errors.As(err, &typ) && typ.Field != "":
-		return apperr.Invalid(typ.Field, "type",
-			"Sai kiểu dữ liệu (cần "+jsonTypeVI(typ.Type.Kind().String())+").",
-			"Wrong type (expected "+jsonTypeEN(typ.Type.Kind().String())+").")
+		return apperr.Field(typ.Field, "type", jsonTypeMessage(typ.Type.Kind().String()))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return apperr.New(apperr.ErrBadRequest,
-			"Trường không được hỗ trợ: "+field+".", "Unknown field: "+field+".")
+		return apperr.Fail(apperr.ErrBadRequest, "request.json_unknown_field", "Field", field)
 	}
-	return apperr.New(apperr.ErrBadRequest, "JSON không hợp lệ.", "Invalid JSON.")
+	return apperr.Fail(apperr.ErrBadRequest, "request.json_invalid")
 }
 
-func jsonTypeEN(kind string) string {
+// jsonTypeMessage names the JSON type a Go kind expects, as a message id.
+func jsonTypeMessage(kind string) string {
 	switch kind {
 	case "string":
-		return "a string"
+		return "request.json_type_string"
 	case "bool":
-		return "true or false"
+		return "request.json_type_bool"
 	case "slice", "array":
-		return "a list"
+		return "request.json_type_list"
 	case "struct", "map":
-		return "an object"
+		return "request.json_type_object"
 	}
-	return "a number"
-}
-
-func jsonTypeVI(kind string) string {
-	switch kind {
-	case "string":
-		return "chuỗi ký tự"
-	case "bool":
-		return "true hoặc false"
-	case "slice", "array":
-		return "danh sách"
-	case "struct", "map":
-		return "đối tượng"
-	}
-	return "số"
+	return "request.json_type_number"
 }
 
 // bindForm decodes a posted form (urlencoded or multipart) into dst by its
 // `form` tags; an unreadable body is ErrBadRequest.
 func bindForm(c *fiber.Ctx, dst any) error {
 	if err := c.BodyParser(dst); err != nil {
-		return apperr.New(apperr.ErrBadRequest, "Không đọc được dữ liệu biểu mẫu.", "The form data could not be read.")
+		return apperr.Fail(apperr.ErrBadRequest, "request.form_unreadable")
 	}
 	return nil
 }

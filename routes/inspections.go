@@ -149,7 +149,7 @@ func (f *formReader) optDate(name string) (models.Date, bool) {
 	}
 	d, err := models.ParseDate(s)
 	if err != nil {
-		f.ve.Add(name, "date", "Ngày không hợp lệ (dạng YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD).")
+		f.ve.AddField(name, "date", "validation.date_invalid")
 		return models.Date{}, false
 	}
 	return d, true
@@ -169,7 +169,7 @@ func (f *formReader) int(name string) int64 {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		f.ve.Add(name, "number", "Phải là một số.", "Must be a number.")
+		f.ve.AddField(name, "number", "validation.number")
 	}
 	return n
 }
@@ -180,7 +180,7 @@ func (f *formReader) ints(name string) []int64 {
 	for _, b := range f.c.Request().PostArgs().PeekMulti(name) {
 		n, err := strconv.ParseInt(string(b), 10, 64)
 		if err != nil {
-			f.ve.Add(name, "number", "Phải là một số.", "Must be a number.")
+			f.ve.AddField(name, "number", "validation.number")
 			continue
 		}
 		out = append(out, n)
@@ -273,7 +273,7 @@ func (ui *inspectionsUI) evidence(c *fiber.Ctx) ([]attachments.File, error) {
 	}
 	form, err := c.MultipartForm()
 	if err != nil {
-		return nil, apperr.New(apperr.ErrBadRequest, "Không đọc được tệp gửi lên.", "The uploaded files could not be read.")
+		return nil, apperr.Fail(apperr.ErrBadRequest, "request.files_unreadable")
 	}
 	var headers []*multipart.FileHeader
 	if form != nil {
@@ -320,8 +320,8 @@ func (ui *inspectionsUI) decisionPrint(c *fiber.Ctx) error {
 		return err
 	}
 	tr := trOf(c)
-	return c.Render("inspections/decision_print", fiber.Map{"T": tr, "Lang": tr.Lang, "D": d,
-		"Title": fmt.Sprintf("%s — Quyết định kiểm tra %s", d.NumberLine(), d.UnitName)})
+	// The decision is an official document in Vietnamese, its title with it (in the template).
+	return c.Render("inspections/decision_print", fiber.Map{"T": tr, "Lang": tr.Lang, "D": d})
 }
 
 // download: GET /visits/files/:id — an evidence file, as an attachment with

@@ -179,14 +179,12 @@ func (h *Handlers) loadIdentity(c *fiber.Ctx) error {
 	if header := c.Get(fiber.HeaderAuthorization); header != "" {
 		scheme, token, _ := strings.Cut(header, " ")
 		if !strings.EqualFold(scheme, "Bearer") {
-			return apperr.New(apperr.ErrUnauthenticated, "Chỉ chấp nhận Authorization: Bearer <token>.",
-				"Only Authorization: Bearer <token> is accepted.")
+			return apperr.Fail(apperr.ErrUnauthenticated, "request.bearer_only")
 		}
 		id, err := h.Auth.AuthenticateToken(ctx, strings.TrimSpace(token), h.Now())
 		if err != nil {
 			if errors.Is(err, apperr.ErrUnauthenticated) {
-				return apperr.New(apperr.ErrUnauthenticated, "Mã truy cập API không hợp lệ, đã thu hồi hoặc đã hết hạn.",
-					"The API token is invalid, revoked or expired.")
+				return apperr.Fail(apperr.ErrUnauthenticated, "request.token_invalid")
 			}
 			return err
 		}
@@ -251,9 +249,7 @@ func (h *Handlers) checkCSRF(c *fiber.Ctx) error {
 		sent = c.FormValue("_csrf")
 	}
 	if r.CSRF == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(r.CSRF)) != 1 {
-		return apperr.New(apperr.ErrForbidden,
-			"Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại.",
-			"The form has expired or is not valid. Reload the page and try again.")
+		return apperr.Fail(apperr.ErrForbidden, "request.csrf")
 	}
 	return c.Next()
 }

@@ -87,8 +87,7 @@ func uploadOf(c *fiber.Ctx) (proposals.Upload, func(), error) {
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return proposals.Upload{}, none, apperr.Invalid("file", "required",
-			"Hãy chọn tệp Excel (.xlsx) hoặc CSV để nhập.", "Choose an Excel (.xlsx) or CSV file to import.")
+		return proposals.Upload{}, none, apperr.Field("file", "required", "request.import_file_required")
 	}
 	f, err := fh.Open()
 	if err != nil {

@@ -34,7 +34,7 @@ func recommendationFilter(c *fiber.Ctx) (remediation.Filter, error) {
 			}
 		}
 		if f.Status == "" {
-			return f, apperr.Invalid("status", "oneof", "Trạng thái không hợp lệ.", "Unknown status.")
+			return f, apperr.Field("status", "oneof", "validation.status_invalid")
 		}
 	}
 	return f, nil

@@ -1,7 +1,8 @@
 // Package apperr holds the handful of errors every service returns: sentinels
 // for not found, forbidden, conflict and the like, and a field-level
-// ValidationError whose messages are written in Vietnamese and English. The
-// HTTP layer maps them to a status code in one place (routes/errors.go).
+// ValidationError, each with a message id of the catalogs (views/locales) and
+// its parameters. The HTTP layer maps them to a status code and renders the
+// messages in one place (routes/errors.go).
 package apperr
 
 import (

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -53,10 +54,12 @@ func fieldName(f reflect.StructField) string {
 }
 
 // Validate checks v (a struct or pointer to one) against its `validate` tags
-// and returns a *ValidationError with a Vietnamese and English message per
-// field and rule, or nil. The field names are the json/form tag names; a
-// `label:"Ngày bắt đầu|Start date"` tag names a field inside the messages of
-// other fields that refer to it (gtefield, eqfield…).
+// and returns a *ValidationError with a message id per field and rule (the
+// catalog views/locales/*/validation.toml), or nil. The field names are the
+// json/form tag names; a `label:"Ngày bắt đầu|Start date"` tag names a field
+// inside the messages of other fields that refer to it (gtefield, eqfield…):
+// the message gets both labels, FieldVI and FieldEN, and each language's text
+// uses its own.
 func Validate(v any) error {
 	err := sharedValidator().Struct(v)
 	if err == nil {
@@ -70,10 +73,27 @@ func Validate(v any) error {
 	root := reflect.TypeOf(v)
 	out := &ValidationError{}
 	for _, fe := range verrs {
-		vi, en := message(fe, root)
-		out.Fields = append(out.Fields, FieldError{Field: fieldPath(fe), Rule: fe.Tag(), VI: vi, EN: en})
+		id, pairs := message(fe, root)
+		out.AddField(fieldPath(fe), fe.Tag(), id, pairs...)
 	}
 	return out
+}
+
+// ValidationIDs lists every message id Validate can return, so a test can
+// check that each one is in the catalogs.
+func ValidationIDs() []string {
+	return []string{
+		"validation.required", "validation.email", "validation.url", "validation.number",
+		"validation.alphanum", "validation.phone", "validation.identifier", "validation.boolean",
+		"validation.oneof", "validation.datetime", "validation.invalid",
+		"validation.len", "validation.len_text", "validation.len_items",
+		"validation.min", "validation.min_text", "validation.min_items", "validation.not_past",
+		"validation.max", "validation.max_text", "validation.max_items", "validation.not_future",
+		"validation.gt", "validation.gt_length", "validation.lt", "validation.lt_length",
+		"validation.eqfield", "validation.nefield",
+		"validation.gtefield", "validation.gtefield_date", "validation.gtfield", "validation.gtfield_date",
+		"validation.ltefield", "validation.ltefield_date", "validation.ltfield", "validation.ltfield_date",
+	}
 }
 
 // fieldPath drops the struct name from "loginForm.members[2].role".
@@ -85,102 +105,80 @@ func fieldPath(fe validator.FieldError) string {
 	return ns
 }
 
-// message returns the Vietnamese and English text for one broken rule.
-func message(fe validator.FieldError, root reflect.Type) (vi, en string) {
+// message returns the message id and parameters for one broken rule. Lengths
+// of texts and lists are a Count (plural forms); other numbers are a Value.
+func message(fe validator.FieldError, root reflect.Type) (id string, pairs []any) {
 	p := fe.Param()
 	kind := valueKind(fe)
+	// sized picks the text, list or plain-number variant of a rule on sizes.
+	sized := func(rule string) (string, []any) {
+		switch kind {
+		case kindText:
+			return "validation." + rule + "_text", []any{"Count", count(p)}
+		case kindList:
+			return "validation." + rule + "_items", []any{"Count", count(p)}
+		}
+		return "validation." + rule, []any{"Value", p}
+	}
 	switch fe.Tag() {
 	case "required", "notblank", "required_if", "required_unless", "required_with", "required_without",
 		"required_with_all", "required_without_all":
-		return "Bắt buộc nhập.", "This field is required."
+		return "validation.required", nil
 	case "email":
-		return "Địa chỉ email không hợp lệ.", "Not a valid email address."
+		return "validation.email", nil
 	case "url", "http_url", "uri":
-		return "Địa chỉ URL không hợp lệ.", "Not a valid URL."
+		return "validation.url", nil
 	case "numeric", "number":
-		return "Phải là một số.", "Must be a number."
+		return "validation.number", nil
 	case "alphanum", "alphanumunicode":
-		return "Chỉ được gồm chữ và số.", "Letters and digits only."
+		return "validation.alphanum", nil
 	case "e164":
-		return "Số điện thoại không hợp lệ (dạng +84…).", "Not a valid phone number (+84…)."
+		return "validation.phone", nil
 	case "uuid", "uuid4":
-		return "Mã không hợp lệ.", "Not a valid identifier."
+		return "validation.identifier", nil
 	case "boolean":
-		return "Phải là đúng hoặc sai.", "Must be true or false."
+		return "validation.boolean", nil
 	case "oneof":
-		list := strings.Join(strings.Fields(p), ", ")
-		return "Phải là một trong: " + list + ".", "Must be one of: " + list + "."
+		return "validation.oneof", []any{"List", strings.Join(strings.Fields(p), ", ")}
 	case "datetime":
-		h := humanLayout(p)
-		return "Phải theo dạng " + h + ".", "Must be in the form " + h + "."
+		return "validation.datetime", []any{"Layout", humanLayout(p)}
 	case "len":
-		switch kind {
-		case kindText:
-			return "Phải có đúng " + p + " ký tự.", "Must be exactly " + p + " characters long."
-		case kindList:
-			return "Phải có đúng " + p + " mục.", "Must have exactly " + p + " item(s)."
-		}
-		return "Phải bằng " + p + ".", "Must equal " + p + "."
+		return sized("len")
 	case "min", "gte":
-		switch kind {
-		case kindText:
-			return "Phải có ít nhất " + p + " ký tự.", "Must be at least " + p + " characters long."
-		case kindList:
-			return "Phải có ít nhất " + p + " mục.", "Must have at least " + p + " item(s)."
-		case kindTime:
-			return "Không được ở trong quá khứ.", "Must not be in the past."
+		if kind == kindTime {
+			return "validation.not_past", nil
 		}
-		return "Phải lớn hơn hoặc bằng " + p + ".", "Must be " + p + " or more."
+		return sized("min")
 	case "max", "lte":
-		switch kind {
-		case kindText:
-			return "Không được dài quá " + p + " ký tự.", "Must be at most " + p + " characters long."
-		case kindList:
-			return "Không được quá " + p + " mục.", "Must have at most " + p + " item(s)."
-		case kindTime:
-			return "Không được ở trong tương lai.", "Must not be in the future."
+		if kind == kindTime {
+			return "validation.not_future", nil
 		}
-		return "Phải nhỏ hơn hoặc bằng " + p + ".", "Must be " + p + " or less."
-	case "gt":
+		return sized("max")
+	case "gt", "lt":
 		if kind == kindText || kind == kindList {
-			return "Phải dài hơn " + p + ".", "Must be longer than " + p + "."
+			return "validation." + fe.Tag() + "_length", []any{"Value", p}
 		}
-		return "Phải lớn hơn " + p + ".", "Must be greater than " + p + "."
-	case "lt":
-		if kind == kindText || kind == kindList {
-			return "Phải ngắn hơn " + p + ".", "Must be shorter than " + p + "."
-		}
-		return "Phải nhỏ hơn " + p + ".", "Must be less than " + p + "."
+		return "validation." + fe.Tag(), []any{"Value", p}
 	}
 	// Rules comparing two fields name the other field by its label.
 	lvi, len_ := otherLabel(fe, root)
+	other := []any{"FieldVI", lvi, "FieldEN", len_}
 	switch fe.Tag() {
-	case "eqfield":
-		return "Không khớp với " + lvi + ".", "Does not match " + len_ + "."
-	case "nefield":
-		return "Phải khác " + lvi + ".", "Must differ from " + len_ + "."
-	case "gtefield":
+	case "eqfield", "nefield":
+		return "validation." + fe.Tag(), other
+	case "gtefield", "gtfield", "ltefield", "ltfield":
 		if kind == kindTime {
-			return "Phải bằng hoặc sau " + lvi + ".", "Must be on or after " + len_ + "."
+			return "validation." + fe.Tag() + "_date", other
 		}
-		return "Phải lớn hơn hoặc bằng " + lvi + ".", "Must be greater than or equal to " + len_ + "."
-	case "gtfield":
-		if kind == kindTime {
-			return "Phải sau " + lvi + ".", "Must be after " + len_ + "."
-		}
-		return "Phải lớn hơn " + lvi + ".", "Must be greater than " + len_ + "."
-	case "ltefield":
-		if kind == kindTime {
-			return "Phải bằng hoặc trước " + lvi + ".", "Must be on or before " + len_ + "."
-		}
-		return "Phải nhỏ hơn hoặc bằng " + lvi + ".", "Must be less than or equal to " + len_ + "."
-	case "ltfield":
-		if kind == kindTime {
-			return "Phải trước " + lvi + ".", "Must be before " + len_ + "."
-		}
-		return "Phải nhỏ hơn " + lvi + ".", "Must be less than " + len_ + "."
+		return "validation." + fe.Tag(), other
 	}
-	return "Giá trị không hợp lệ (quy tắc " + fe.Tag() + ").", "Invalid value (rule " + fe.Tag() + ")."
+	return "validation.invalid", []any{"Rule", fe.Tag()}
+}
+
+// count reads a rule's size parameter; a size is a whole number.
+func count(param string) int {
+	n, _ := strconv.Atoi(param)
+	return n
 }
 
 type valueKindT int

@@ -51,7 +51,7 @@ func (s *Service) List(ctx context.Context, a authz.Actor, f Filter) (paging.Res
 		return paging.Result[Entry]{}, err
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
-		return paging.Result[Entry]{}, apperr.Invalid("to", "gtefield", "Phải bằng hoặc sau Từ ngày.", "Must be on or after From.")
+		return paging.Result[Entry]{}, apperr.Field("to", "gtefield", "validation.on_or_after_from")
 	}
 	p := f.Page.Normal()
 	filter := func(db *gorm.DB) *gorm.DB {

@@ -39,8 +39,7 @@ const touchEvery = time.Minute
 
 // ErrBadCredentials is the one answer for an unknown e-mail, a wrong password
 // and a deactivated account, so the form does not reveal which accounts exist.
-var ErrBadCredentials = apperr.New(apperr.ErrUnauthenticated,
-	"Email hoặc mật khẩu không đúng.", "Wrong e-mail or password.")
+var ErrBadCredentials = apperr.Fail(apperr.ErrUnauthenticated, "auth.wrong_credentials")
 
 // dummyHash is a bcrypt hash of a throwaway password: checking against it when
 // the e-mail is unknown makes that answer as slow as a wrong password.
@@ -209,11 +208,8 @@ func (s *Service) checkRateLimit(ctx context.Context, email, ip string, now time
 		if w.Count >= s.limits.MaxFailures && w.Oldest != nil {
 			wait := w.Oldest.Add(s.limits.Window).Sub(now)
 			minutes := int(wait.Minutes()) + 1
-			return apperr.New(apperr.ErrTooManyAttempts,
-				fmt.Sprintf("Đã đăng nhập sai quá %d lần trong %d phút. Vui lòng thử lại sau %d phút.",
-					s.limits.MaxFailures, int(s.limits.Window.Minutes()), minutes),
-				fmt.Sprintf("More than %d failed sign-in attempts within %d minutes. Please try again in %d minutes.",
-					s.limits.MaxFailures, int(s.limits.Window.Minutes()), minutes))
+			return apperr.Fail(apperr.ErrTooManyAttempts, "auth.too_many_failures",
+				"Failures", s.limits.MaxFailures, "Window", int(s.limits.Window.Minutes()), "Count", minutes)
 		}
 	}
 	return nil
@@ -335,14 +331,11 @@ func (s *Service) ChangePassword(ctx context.Context, actor authz.Actor, keepSes
 		return err
 	}
 	if !CheckPassword(user.PasswordHash, in.Current) {
-		return apperr.Invalid("current_password", "password",
-			"Mật khẩu hiện tại không đúng.", "The current password is wrong.")
+		return apperr.Field("current_password", "password", "auth.current_password_wrong")
 	}
 	hash, err := HashPassword(in.New)
 	if err != nil {
-		return apperr.Invalid("new_password", "min",
-			fmt.Sprintf("Phải có ít nhất %d ký tự.", MinPasswordLength),
-			fmt.Sprintf("Must be at least %d characters long.", MinPasswordLength))
+		return apperr.Field("new_password", "min", "validation.min_text", "Count", MinPasswordLength)
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Model(&models.User{}).Where("id = ?", user.ID).

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/apperr/apperrtest"
 	"khung/app/authz"
 	"khung/models"
 	"khung/models/dbtest"
@@ -143,6 +144,7 @@ func TestTheSixthAttemptWithinFifteenMinutesIsRefusedEvenWithTheRightPassword(t 
 		t.Fatalf("6th attempt: %v, want ErrTooManyAttempts", err)
 	}
 	var e *apperr.Error
+	apperrtest.Render(t, err)
 	if !errors.As(err, &e) || e.VI == "" || e.EN == "" {
 		t.Fatalf("the refusal must explain itself in both languages: %#v", err)
 	}

@@ -113,7 +113,7 @@ func check(tx *gorm.DB, in Input, id int64) (*int64, error) {
 			return nil, fmt.Errorf("check body code: %w", err)
 		}
 		if n > 0 {
-			ve.Add("code", "unique", "Mã này đã được dùng cho một cơ quan khác.", "Another body already has this code.")
+			ve.AddField("code", "unique", "bodies.code_taken")
 		}
 	}
 	var unitID *int64
@@ -122,7 +122,7 @@ func check(tx *gorm.DB, in Input, id int64) (*int64, error) {
 		err := tx.Where("code = ?", in.UnitCode).Take(&u).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
-			ve.Add("unit_code", "exists", "Không có đơn vị nào có mã này.", "No unit has this code.")
+			ve.AddField("unit_code", "exists", "validation.unknown_unit")
 		case err != nil:
 			return nil, fmt.Errorf("find unit %q: %w", in.UnitCode, err)
 		default:
@@ -147,7 +147,7 @@ func (s *Service) Create(ctx context.Context, a authz.Actor, in Input) (Row, err
 		b := models.Body{Code: in.Code, Name: in.Name, ShortName: in.ShortName, Kind: models.BodyKind(in.Kind),
 			Precedence: in.Precedence, UnitID: unitID, Active: in.Active == nil || *in.Active}
 		if err := tx.Create(&b).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		id = b.ID
 		after, err := get(rowsOn(tx), b.ID)
@@ -185,7 +185,7 @@ func (s *Service) Update(ctx context.Context, a authz.Actor, id int64, in Input)
 			"code": in.Code, "name": in.Name, "short_name": in.ShortName, "kind": in.Kind,
 			"precedence": in.Precedence, "unit_id": unitID, "active": active,
 		}).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		after, err := get(rowsOn(tx), id)
 		if err != nil {
@@ -211,7 +211,7 @@ func (s *Service) Delete(ctx context.Context, a authz.Actor, id int64) error {
 			return err
 		}
 		if err := tx.Delete(&models.Body{}, id).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		return audit.Record(tx, a, "delete", "bodies", id, before, nil)
 	})
@@ -221,16 +221,12 @@ func (s *Service) Delete(ctx context.Context, a authz.Actor, id int64) error {
 	return nil
 }
 
-// translate turns constraint violations into messages for people, never the
-// database's own words.
-func translate(err error) error {
-	switch {
-	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return apperr.Invalid("code", "unique", "Mã này đã được dùng cho một cơ quan khác.", "Another body already has this code.")
-	case errors.Is(err, gorm.ErrForeignKeyViolated):
-		return apperr.New(apperr.ErrConflict,
-			"Cơ quan này vẫn đang được sử dụng (cán bộ, đề xuất, chuyến kiểm tra); hãy ngừng hoạt động thay vì xóa.",
-			"This body is still in use (inspectors, proposals, visits); deactivate it instead of deleting it.")
+// constraints names the database constraints input can break, for
+// apperr.FromConstraint: every table that refers to a body keeps it from
+// being deleted.
+func constraints() apperr.Constraints {
+	return apperr.Constraints{
+		"bodies_code_key":    {Field: "code", Rule: "unique", ID: "bodies.code_taken"},
+		apperr.AnyForeignKey: {ID: "bodies.in_use"},
 	}
-	return err
 }

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/apperr/apperrtest"
 	"khung/app/authz"
 	"khung/app/bodies"
 	"khung/app/units/unitstest"
@@ -99,6 +100,7 @@ func TestBadBodiesAreRefusedAndWriteNothing(t *testing.T) {
 			in := cityTeam()
 			tt.change(&in)
 			_, err := svc.Create(ctx, admin, in)
+			apperrtest.Render(t, err)
 			ve, ok := apperr.AsValidation(err)
 			if !ok || !ve.Has(tt.field) {
 				t.Fatalf("got %v, want a problem with %s", err, tt.field)
@@ -131,6 +133,7 @@ func TestABodyWithInspectorsIsNotDeleted(t *testing.T) {
 		t.Fatalf("got %v, want a conflict", err)
 	}
 	var e *apperr.Error
+	apperrtest.Render(t, err)
 	if !errors.As(err, &e) || e.VI == "" || e.EN == "" {
 		t.Errorf("the conflict needs a message in both languages: %v", err)
 	}

@@ -233,7 +233,7 @@ func (s *Service) Create(ctx context.Context, a authz.Actor, c Catalog, in Entry
 		}
 		e := in.entry(c)
 		if err := on(tx, c).Create(&e).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		var err error
 		if out, err = getEntry(tx, c, e.ID); err != nil {
@@ -269,7 +269,7 @@ func (s *Service) Update(ctx context.Context, a authz.Actor, c Catalog, id int64
 			changes["kind_code"], changes["skill_code"] = optional(in.KindCode), optional(in.SkillCode)
 		}
 		if err := tx.Table(c.Table()).Where("id = ?", id).Updates(changes).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		if out, err = getEntry(tx, c, id); err != nil {
 			return err
@@ -309,7 +309,7 @@ func (s *Service) Delete(ctx context.Context, a authz.Actor, c Catalog, id int64
 			return inUse()
 		}
 		if err := tx.Table(c.Table()).Where("id = ?", id).Delete(&Entry{}).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		return audit.Record(tx, a, "delete", c.Table(), id, before, nil)
 	})
@@ -330,16 +330,14 @@ func optional(s string) *string {
 	return &s
 }
 
-// translate turns a constraint the checks should have caught (two admins at
-// once) into a message for people.
-func translate(err error) error {
-	switch {
-	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return apperr.Invalid("code", "unique", "Mã này đã có trong danh mục.", "This code is already in the catalog.")
-	case errors.Is(err, gorm.ErrForeignKeyViolated):
-		return inUse()
-	case errors.Is(err, gorm.ErrCheckConstraintViolated):
-		return apperr.Invalid("valid_to", "gtefield", "Phải bằng hoặc sau ngày bắt đầu hiệu lực.", "Must be on or after the valid-from date.")
+// constraints names the database constraints the checks should have caught
+// (two admins at once), for apperr.FromConstraint.
+func constraints() apperr.Constraints {
+	code := apperr.Constraint{Field: "code", Rule: "unique", ID: "constraint.catalog_code_taken"}
+	order := apperr.Constraint{Field: "valid_to", Rule: "gtefield", ID: "constraint.catalog_valid_order"}
+	return apperr.Constraints{
+		"inspection_kinds_code_key": code, "skills_code_key": code, "topics_code_key": code,
+		"inspection_kinds_valid_order": order, "skills_valid_order": order, "topics_valid_order": order,
+		apperr.AnyForeignKey: {ID: "constraint.catalog_in_use"},
 	}
-	return err
 }

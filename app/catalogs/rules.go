@@ -146,7 +146,7 @@ func (s *Service) CreateRule(ctx context.Context, a authz.Actor, in RuleInput) (
 		r := models.Rule{Key: in.Key, Value: in.Value, DescriptionVI: in.DescriptionVI, DescriptionEN: in.DescriptionEN,
 			LegalBasis: in.LegalBasis, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo}
 		if err := tx.Create(&r).Error; err != nil {
-			return translateRule(err)
+			return apperr.FromConstraint(err, ruleConstraints())
 		}
 		var err error
 		if out, err = getRule(tx, r.ID); err != nil {
@@ -179,7 +179,7 @@ func (s *Service) UpdateRule(ctx context.Context, a authz.Actor, id int64, in Ru
 			"key": in.Key, "value": in.Value, "description_vi": in.DescriptionVI, "description_en": in.DescriptionEN,
 			"legal_basis": in.LegalBasis, "valid_from": in.ValidFrom, "valid_to": in.ValidTo,
 		}).Error; err != nil {
-			return translateRule(err)
+			return apperr.FromConstraint(err, ruleConstraints())
 		}
 		if out, err = getRule(tx, id); err != nil {
 			return err
@@ -213,10 +213,12 @@ func (s *Service) DeleteRule(ctx context.Context, a authz.Actor, id int64) error
 	return nil
 }
 
-func translateRule(err error) error {
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return apperr.Invalid("valid_from", "overlap", "Khoảng hiệu lực trùng với phiên bản khác của quy định này.",
-			"The period overlaps another version of this rule.")
+// ruleConstraints names the constraints of the rules table, for apperr.FromConstraint.
+func ruleConstraints() apperr.Constraints {
+	overlap := apperr.Constraint{Field: "valid_from", Rule: "overlap", ID: "constraint.rule_overlap"}
+	return apperr.Constraints{
+		"rules_key_valid_from_key": overlap,
+		"rules_no_overlap":         overlap,
+		"rules_valid_order":        {Field: "valid_to", Rule: "gtefield", ID: "constraint.catalog_valid_order"},
 	}
-	return translate(err)
 }

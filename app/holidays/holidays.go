@@ -80,7 +80,7 @@ func (s *Service) Year(ctx context.Context, a authz.Actor, year int) (YearView, 
 		return YearView{}, err
 	}
 	if year < 1900 || year > 9999 {
-		return YearView{}, apperr.Invalid("year", "range", "Năm phải từ 1900 đến 9999.", "The year must be between 1900 and 9999.")
+		return YearView{}, apperr.Field("year", "range", "holidays.year_range", "From", 1900, "To", 9999)
 	}
 	var days []models.Holiday
 	if err := s.db.WithContext(ctx).Where("date BETWEEN ? AND ?", models.NewDate(year, 1, 1), models.NewDate(year, 12, 31)).
@@ -167,14 +167,14 @@ func check(tx *gorm.DB, in Input, id int64) error {
 		return ve.Err()
 	}
 	if in.Kind == string(models.HolidayWorkingSaturday) && in.Date.Weekday() != time.Saturday {
-		ve.Add("date", "saturday", "Ngày làm bù phải là thứ Bảy.", "A compensatory working day must be a Saturday.")
+		ve.AddField("date", "saturday", "holidays.not_saturday")
 	}
 	var n int64
 	if err := tx.Model(&models.Holiday{}).Where("date = ? AND id <> ?", in.Date, id).Count(&n).Error; err != nil {
 		return fmt.Errorf("check holiday date: %w", err)
 	}
 	if n > 0 {
-		ve.Add("date", "unique", "Ngày này đã có trong lịch.", "This date is already in the calendar.")
+		ve.AddField("date", "unique", "holidays.date_taken")
 	}
 	return ve.Err()
 }
@@ -192,7 +192,7 @@ func (s *Service) Create(ctx context.Context, a authz.Actor, in Input) (models.H
 		}
 		h = models.Holiday{Date: in.Date, Kind: models.HolidayKind(in.Kind), NameVI: in.NameVI, NameEN: in.NameEN, LegalBasis: in.LegalBasis}
 		if err := tx.Create(&h).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		var err error
 		if h, err = get(tx, h.ID); err != nil {
@@ -224,7 +224,7 @@ func (s *Service) Update(ctx context.Context, a authz.Actor, id int64, in Input)
 		if err := tx.Model(&models.Holiday{}).Where("id = ?", id).Updates(map[string]any{
 			"date": in.Date, "kind": in.Kind, "name_vi": in.NameVI, "name_en": in.NameEN, "legal_basis": in.LegalBasis,
 		}).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		if after, err = get(tx, id); err != nil {
 			return err
@@ -266,10 +266,10 @@ func (s *Service) LoadDefaults(ctx context.Context, a authz.Actor, year int) (in
 		return 0, err
 	}
 	if s.defaults == nil {
-		return 0, apperr.New(apperr.ErrConflict, "Không có lịch nghỉ mặc định.", "No default holidays are configured.")
+		return 0, apperr.Fail(apperr.ErrConflict, "holidays.no_defaults")
 	}
 	if year < 1900 || year > 9999 {
-		return 0, apperr.Invalid("year", "range", "Năm phải từ 1900 đến 9999.", "The year must be between 1900 and 9999.")
+		return 0, apperr.Field("year", "range", "holidays.year_range", "From", 1900, "To", 9999)
 	}
 	added := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -294,12 +294,11 @@ func (s *Service) LoadDefaults(ctx context.Context, a authz.Actor, year int) (in
 	return added, nil
 }
 
-func translate(err error) error {
-	switch {
-	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return apperr.Invalid("date", "unique", "Ngày này đã có trong lịch.", "This date is already in the calendar.")
-	case errors.Is(err, gorm.ErrCheckConstraintViolated):
-		return apperr.Invalid("date", "saturday", "Ngày làm bù phải là thứ Bảy.", "A compensatory working day must be a Saturday.")
+// constraints names the database constraints the checks should have caught,
+// for apperr.FromConstraint.
+func constraints() apperr.Constraints {
+	return apperr.Constraints{
+		"holidays_date_key":                {Field: "date", Rule: "unique", ID: "holidays.date_taken"},
+		"holidays_working_day_is_saturday": {Field: "date", Rule: "saturday", ID: "holidays.not_saturday"},
 	}
-	return err
 }

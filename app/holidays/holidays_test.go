@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/apperr/apperrtest"
 	"khung/app/authz"
 	"khung/app/holidays"
 	"khung/models"
@@ -107,6 +108,7 @@ func TestBadDaysAreRefusedAndWriteNothing(t *testing.T) {
 			in := newYear()
 			tt.change(&in)
 			_, err := svc.Create(ctx, admin, in)
+			apperrtest.Render(t, err)
 			ve, ok := apperr.AsValidation(err)
 			if !ok {
 				t.Fatalf("got %v, want a ValidationError", err)

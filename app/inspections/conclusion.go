@@ -79,7 +79,7 @@ func (s *Service) IssueConclusion(ctx context.Context, a authz.Actor, id int64, 
 			Year: in.SignedOn.Year, DraftReceivedOn: in.DraftReceivedOn, SignedOn: in.SignedOn,
 			SignerName: in.SignerName, SignerTitle: in.SignerTitle, Summary: in.Summary, CreatedBy: userID(a)}
 		if err := tx.Create(&c).Error; err != nil {
-			return translate(err, fmt.Sprintf("conclusion of visit %d", v.ID))
+			return fmt.Errorf("conclusion of visit %d: %w", v.ID, apperr.FromConstraint(err, constraints()))
 		}
 		for i := range recs {
 			recs[i].ConclusionID = c.ID

@@ -74,7 +74,7 @@ func (s *Service) SignDecision(ctx context.Context, a authz.Actor, id int64, in 
 			SignerTitle: in.SignerTitle, PeriodFrom: in.PeriodFrom, PeriodTo: in.PeriodTo, Scope: in.Scope,
 			Team: models.MustJSON(team), CreatedBy: userID(a)}
 		if err := tx.Create(&d).Error; err != nil {
-			return translate(err, fmt.Sprintf("decision of visit %d", v.ID))
+			return fmt.Errorf("decision of visit %d: %w", v.ID, apperr.FromConstraint(err, constraints()))
 		}
 		if err := replaceTeam(tx, v.ID, team); err != nil {
 			return err
@@ -151,7 +151,7 @@ func replaceTeam(tx *gorm.DB, visitID int64, team []TeamEntry) error {
 	for _, m := range team {
 		row := models.VisitMember{VisitID: visitID, InspectorID: m.InspectorID, Role: m.Role}
 		if err := tx.Omit("CreatedAt").Create(&row).Error; err != nil {
-			terr := translate(err, fmt.Sprintf("put inspector %d on visit %d", m.InspectorID, visitID))
+			terr := fmt.Errorf("put inspector %d on visit %d: %w", m.InspectorID, visitID, apperr.FromConstraint(err, constraints()))
 			var ae *apperr.Error
 			if errors.As(terr, &ae) && errors.Is(terr, apperr.ErrConflict) {
 				return apperr.New(apperr.ErrConflict,

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -127,26 +126,14 @@ func (s *Service) CanWrite(ctx context.Context, a authz.Actor, id int64) (bool, 
 	return isOnTeam(s.db.WithContext(ctx), id, a.InspectorID)
 }
 
-// translate turns the database's refusals that input can cause into clear
-// errors; anything else is returned wrapped.
-func translate(err error, what string) error {
-	var pg *pgconn.PgError
-	if !errors.As(err, &pg) {
-		return fmt.Errorf("%s: %w", what, err)
+// constraints names the database's refusals that input can cause, for
+// apperr.FromConstraint.
+func constraints() apperr.Constraints {
+	return apperr.Constraints{
+		"visit_members_no_double_booking":   {ID: "constraint.double_booking"},
+		"decisions_one_inspection_decision": {ID: "constraint.one_inspection_decision"},
+		"conclusions_visit_id_key":          {ID: "constraint.one_conclusion"},
 	}
-	switch pg.ConstraintName {
-	case "visit_members_no_double_booking":
-		return apperr.New(apperr.ErrConflict,
-			"Một kiểm tra viên trong Đoàn đã được phân công một cuộc kiểm tra khác trùng thời gian.",
-			"An inspector of the team is already on another visit at the same time.")
-	case "decisions_one_inspection_decision":
-		return apperr.New(apperr.ErrConflict,
-			"Cuộc kiểm tra này đã có quyết định kiểm tra.", "This visit already has an inspection decision.")
-	case "conclusions_visit_id_key":
-		return apperr.New(apperr.ErrConflict,
-			"Cuộc kiểm tra này đã có kết luận.", "This visit already has a conclusion.")
-	}
-	return fmt.Errorf("%s: %w", what, err)
 }
 
 // bodySymbol is the short name of an issuing body in document symbols:

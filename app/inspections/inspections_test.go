@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/apperr/apperrtest"
 	"khung/app/authz"
 	"khung/app/holidays"
 	"khung/app/inspections"
@@ -351,6 +352,7 @@ func TestConclusionDeadlines(t *testing.T) {
 		} {
 			before := snapshot(t, w.db)
 			_, err := w.svc.RecordDirective(ctx, w.lead, v.ID, inspections.DirectiveInput{IssuedOn: tt.on}, afterStart)
+			apperrtest.Render(t, err)
 			ve, ok := apperr.AsValidation(err)
 			if !ok || !ve.Has("issued_on") || ve.Fields[0].Rule != tt.rule || ve.Fields[0].VI == "" || ve.Fields[0].EN == "" {
 				t.Fatalf("%s: err = %v, want 422 on issued_on (%s) in vi and en", tt.name, err, tt.rule)

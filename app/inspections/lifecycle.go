@@ -248,7 +248,7 @@ func (s *Service) RecordEvent(ctx context.Context, a authz.Actor, id int64, in E
 			ev.ToStatus, updates["status"] = &to, to
 		}
 		if err := tx.Model(&models.Visit{}).Where("id = ?", v.ID).Updates(updates).Error; err != nil {
-			return translate(err, fmt.Sprintf("apply %s to visit %d", in.Kind, v.ID))
+			return fmt.Errorf("apply %s to visit %d: %w", in.Kind, v.ID, apperr.FromConstraint(err, constraints()))
 		}
 		if err := tx.Omit("At").Create(&ev).Error; err != nil {
 			return fmt.Errorf("history of visit %d: %w", v.ID, err)

@@ -239,11 +239,6 @@ type resolved struct {
 	units      map[string]int64 // unit code → id, for former units and relatives
 }
 
-const (
-	unknownUnitVI = "Không có đơn vị nào có mã này."
-	unknownUnitEN = "No unit has this code."
-)
-
 // check validates in inside tx (id: the inspector edited, 0 when creating) and
 // resolves its codes, reporting every problem at once.
 func check(tx *gorm.DB, in Input, id int64) (resolved, error) {
@@ -258,8 +253,7 @@ func check(tx *gorm.DB, in Input, id int64) (resolved, error) {
 	}
 	for i, f := range in.FormerUnits {
 		if f.From != nil && f.To != nil && f.To.Before(*f.From) {
-			ve.Add(fmt.Sprintf("former_units[%d].to", i), "gtefield",
-				"Phải bằng hoặc sau Từ ngày.", "Must be on or after From.")
+			ve.AddField(fmt.Sprintf("former_units[%d].to", i), "gtefield", "validation.on_or_after_from")
 		}
 	}
 	if in.Code != "" && !ve.Has("code") {
@@ -268,14 +262,14 @@ func check(tx *gorm.DB, in Input, id int64) (resolved, error) {
 			return r, fmt.Errorf("check inspector code: %w", err)
 		}
 		if n > 0 {
-			ve.Add("code", "unique", "Mã này đã được dùng cho một cán bộ khác.", "Another inspector already has this code.")
+			ve.AddField("code", "unique", "inspectors.code_taken")
 		}
 	}
 	if in.BodyCode != "" && !ve.Has("body_code") {
 		err := tx.Model(&models.Body{}).Where("code = ?", in.BodyCode).Select("id").Take(&r.bodyID).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
-			ve.Add("body_code", "exists", "Không có cơ quan nào có mã này.", "No body has this code.")
+			ve.AddField("body_code", "exists", "validation.unknown_body")
 		case err != nil:
 			return r, fmt.Errorf("find body %q: %w", in.BodyCode, err)
 		}
@@ -302,7 +296,7 @@ func check(tx *gorm.DB, in Input, id int64) (resolved, error) {
 	}
 	unitRef := func(field, code string) {
 		if code != "" && !ve.Has(field) && r.units[code] == 0 {
-			ve.Add(field, "exists", unknownUnitVI, unknownUnitEN)
+			ve.AddField(field, "exists", "validation.unknown_unit")
 		}
 	}
 	unitRef("home_unit_code", in.HomeUnitCode)
@@ -327,7 +321,7 @@ func check(tx *gorm.DB, in Input, id int64) (resolved, error) {
 		for i, code := range in.Skills {
 			field := fmt.Sprintf("skills[%d]", i)
 			if code != "" && !seen[code] && !ve.Has(field) {
-				ve.Add(field, "exists", "Không có kỹ năng nào có mã này.", "No skill has this code.")
+				ve.AddField(field, "exists", "validation.unknown_skill")
 			}
 		}
 	}
@@ -350,7 +344,7 @@ func (s *Service) Create(ctx context.Context, a authz.Actor, in Input) (Profile,
 			BodyID: r.bodyID, HomeUnitID: r.homeUnitID, CanLead: in.CanLead, MaxDaysPerYear: in.MaxDaysPerYear,
 			Active: in.Active == nil || *in.Active}
 		if err := tx.Create(&insp).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		id = insp.ID
 		if err := writeLists(tx, id, in, r); err != nil {
@@ -392,7 +386,7 @@ func (s *Service) Update(ctx context.Context, a authz.Actor, id int64, in Input)
 			"body_id": r.bodyID, "home_unit_id": r.homeUnitID, "can_lead": in.CanLead,
 			"max_days_per_year": in.MaxDaysPerYear, "active": active,
 		}).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		for _, m := range []any{&models.InspectorFormerUnit{}, &models.InspectorRelative{}, &models.InspectorSkill{}, &models.InspectorLeave{}} {
 			if err := tx.Where("inspector_id = ?", id).Delete(m).Error; err != nil {
@@ -426,7 +420,7 @@ func (s *Service) Delete(ctx context.Context, a authz.Actor, id int64) error {
 			return err
 		}
 		if err := tx.Delete(&models.Inspector{}, id).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		return audit.Record(tx, a, "delete", "inspectors", id, before, nil)
 	})
@@ -469,7 +463,7 @@ func writeLists(tx *gorm.DB, id int64, in Input, r resolved) error {
 	if err == nil {
 		err = insert(tx, leaves)
 	}
-	return translate(err)
+	return apperr.FromConstraint(err, constraints())
 }
 
 // insert creates rows, if any (GORM refuses an empty batch).
@@ -487,18 +481,12 @@ func optional(s string) *string {
 	return &s
 }
 
-// translate turns constraint violations the checks should have caught (a race
-// between two admins) into messages for people.
-func translate(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return apperr.Invalid("code", "unique", "Mã này đã được dùng cho một cán bộ khác.", "Another inspector already has this code.")
-	case errors.Is(err, gorm.ErrForeignKeyViolated):
-		return apperr.New(apperr.ErrConflict,
-			"Cán bộ này vẫn đang được sử dụng (đoàn kiểm tra, người dùng); hãy ngừng hoạt động thay vì xóa.",
-			"This inspector is still in use (teams, users); deactivate them instead of deleting.")
+// constraints names the database constraints the checks should have caught
+// (a race between two admins), for apperr.FromConstraint: every table that
+// refers to an inspector keeps them from being deleted.
+func constraints() apperr.Constraints {
+	return apperr.Constraints{
+		"inspectors_code_key": {Field: "code", Rule: "unique", ID: "inspectors.code_taken"},
+		apperr.AnyForeignKey:  {ID: "inspectors.in_use"},
 	}
-	return err
 }

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/apperr/apperrtest"
 	"khung/app/authz"
 	"khung/app/inspectors"
 	"khung/app/units/unitstest"
@@ -149,6 +150,7 @@ func TestBadProfilesAreRefusedFieldByFieldAndWriteNothing(t *testing.T) {
 			}
 			tt.change(&in)
 			_, err := f.svc.Create(ctx, f.admin, in)
+			apperrtest.Render(t, err)
 			ve, ok := apperr.AsValidation(err)
 			if !ok {
 				t.Fatalf("got %v, want a ValidationError", err)

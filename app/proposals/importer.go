@@ -133,7 +133,7 @@ func (s *Service) Import(ctx context.Context, a authz.Actor, year int, f Upload)
 		}
 		// Batches keep each INSERT well under PostgreSQL's 65,535 parameters.
 		if err := tx.Omit("ID", "CreatedAt", "UpdatedAt").CreateInBatches(&rows, 1000).Error; err != nil {
-			return fmt.Errorf("import proposals: %w", translate(err))
+			return fmt.Errorf("import proposals: %w", apperr.FromConstraint(err, constraints()))
 		}
 		added = len(rows)
 		return audit.Record(tx, a, "import", "proposals", 0, nil, map[string]any{

@@ -276,7 +276,7 @@ func (s *Service) create(ctx context.Context, a authz.Actor, in Input, unreadabl
 		}
 		p := refs.model(in, a)
 		if err := tx.Omit("ID", "CreatedAt", "UpdatedAt").Create(&p).Error; err != nil {
-			return fmt.Errorf("create proposal: %w", translate(err))
+			return fmt.Errorf("create proposal: %w", apperr.FromConstraint(err, constraints()))
 		}
 		if err := audit.Record(tx, a, "create", "proposals", p.ID, nil, p); err != nil {
 			return err
@@ -335,13 +335,8 @@ func (s *Service) close(ctx context.Context, a authz.Actor, id int64, to models.
 	return out, err
 }
 
-// translate turns a constraint violation the checks should have caught (a
-// concurrent import of the same refs, say) into a clear conflict.
-func translate(err error) error {
-	if errors.Is(err, gorm.ErrDuplicatedKey) || strings.Contains(err.Error(), "proposals_year_external_ref_key") {
-		return apperr.New(apperr.ErrConflict,
-			"Mã đề xuất đã được dùng trong năm này (có thể vừa được nhập ở phiên khác).",
-			"A proposal ref is already used in this year (perhaps just imported in another session).")
-	}
-	return err
+// constraints names the constraint violation the checks should have caught (a
+// concurrent import of the same refs, say), for apperr.FromConstraint.
+func constraints() apperr.Constraints {
+	return apperr.Constraints{"proposals_year_external_ref_key": {ID: "constraint.proposal_ref_taken"}}
 }

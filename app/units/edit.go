@@ -58,22 +58,21 @@ func check(tx *gorm.DB, in Input, creating bool) (parent *models.Unit, err error
 		ve = v
 	}
 	if in.ValidFrom != nil && in.ValidTo != nil && in.ValidTo.Before(*in.ValidFrom) {
-		ve.Add("valid_to", "gtefield", "Phải bằng hoặc sau ngày bắt đầu.", "Must be on or after the start date.")
+		ve.AddField("valid_to", "gtefield", "validation.on_or_after_start")
 	}
 	if creating {
 		switch {
 		case in.Code == "":
-			ve.Add("code", "required", "Bắt buộc nhập.", "This field is required.")
+			ve.AddField("code", "required", "validation.required")
 		case !codePattern.MatchString(in.Code):
-			ve.Add("code", "format", "Mã chỉ gồm chữ không dấu, số, dấu chấm và dấu gạch ngang.",
-				"A code holds only unaccented letters, digits, dots and hyphens.")
+			ve.AddField("code", "format", "units.code_format")
 		default:
 			var n int64
 			if err := tx.Model(&models.Unit{}).Where("code = ?", in.Code).Count(&n).Error; err != nil {
 				return nil, fmt.Errorf("check unit code: %w", err)
 			}
 			if n > 0 {
-				ve.Add("code", "unique", "Mã này đã được dùng cho một đơn vị khác.", "Another unit already has this code.")
+				ve.AddField("code", "unique", "units.code_taken")
 			}
 		}
 		if in.ParentCode != "" {
@@ -81,7 +80,7 @@ func check(tx *gorm.DB, in Input, creating bool) (parent *models.Unit, err error
 			err := tx.Where("code = ?", in.ParentCode).Take(&p).Error
 			switch {
 			case errors.Is(err, gorm.ErrRecordNotFound):
-				ve.Add("parent_code", "exists", "Không có đơn vị nào có mã này.", "No unit has this code.")
+				ve.AddField("parent_code", "exists", "validation.unknown_unit")
 			case err != nil:
 				return nil, fmt.Errorf("find parent unit: %w", err)
 			default:
@@ -111,7 +110,7 @@ func (s *Service) Create(ctx context.Context, a authz.Actor, in Input) (Node, er
 			u.ParentID, u.Path = &parent.ID, models.UnitPath(parent.Path, in.Code)
 		}
 		if err := tx.Create(&u).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		id = u.ID
 		after, err := getUnit(tx, u.ID)
@@ -145,7 +144,7 @@ func (s *Service) Update(ctx context.Context, a authz.Actor, id int64, in Input)
 			"name": in.Name, "short_name": in.ShortName, "kind": in.Kind, "type_label": in.TypeLabel,
 			"area_code": in.AreaCode, "valid_from": in.ValidFrom, "valid_to": in.ValidTo, "updated_at": gorm.Expr("now()"),
 		}).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		after, err := getUnit(tx, id)
 		if err != nil {
@@ -171,11 +170,11 @@ func getUnit(db *gorm.DB, id int64) (models.Unit, error) {
 	return u, nil
 }
 
-// translate turns a constraint the checks should have caught (two admins at
-// once) into a message for people.
-func translate(err error) error {
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return apperr.Invalid("code", "unique", "Mã này đã được dùng cho một đơn vị khác.", "Another unit already has this code.")
+// constraints names the database constraints the checks should have caught
+// (two admins at once), for apperr.FromConstraint. The path repeats the code.
+func constraints() apperr.Constraints {
+	return apperr.Constraints{
+		"units_code_key": {Field: "code", Rule: "unique", ID: "units.code_taken"},
+		"units_path_key": {Field: "code", Rule: "unique", ID: "units.code_taken"},
 	}
-	return err
 }

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/apperr/apperrtest"
 	"khung/app/authz"
 	"khung/app/units"
 	"khung/app/units/unitstest"
@@ -97,6 +98,7 @@ func TestBadUnitsAreRefusedAndWriteNothing(t *testing.T) {
 			in := valid()
 			tt.change(&in)
 			_, err := svc.Create(ctx, admin, in)
+			apperrtest.Render(t, err)
 			ve, ok := apperr.AsValidation(err)
 			if !ok {
 				t.Fatalf("got %v, want a ValidationError", err)

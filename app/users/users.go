@@ -156,7 +156,7 @@ func (s *Service) check(tx *gorm.DB, in Input, id int64, creating bool) (unitID,
 		return nil, nil, err
 	}
 	if creating && in.Password == "" {
-		ve.Add("password", "required", "Bắt buộc nhập.", "This field is required.")
+		ve.AddField("password", "required", "validation.required")
 	}
 	if in.Email != "" && !ve.Has("email") {
 		var n int64
@@ -164,7 +164,7 @@ func (s *Service) check(tx *gorm.DB, in Input, id int64, creating bool) (unitID,
 			return nil, nil, fmt.Errorf("check e-mail: %w", err)
 		}
 		if n > 0 {
-			ve.Add("email", "unique", "Email này đã được dùng cho một người dùng khác.", "Another user already has this e-mail.")
+			ve.AddField("email", "unique", "users.email_taken")
 		}
 	}
 	if in.UnitCode != "" && !ve.Has("unit_code") {
@@ -172,7 +172,7 @@ func (s *Service) check(tx *gorm.DB, in Input, id int64, creating bool) (unitID,
 		err := tx.Where("code = ?", in.UnitCode).Take(&u).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
-			ve.Add("unit_code", "exists", "Không có đơn vị nào có mã này.", "No unit has this code.")
+			ve.AddField("unit_code", "exists", "validation.unknown_unit")
 		case err != nil:
 			return nil, nil, fmt.Errorf("find unit %q: %w", in.UnitCode, err)
 		default:
@@ -184,7 +184,7 @@ func (s *Service) check(tx *gorm.DB, in Input, id int64, creating bool) (unitID,
 		err := tx.Where("code = ?", in.InspectorCode).Take(&insp).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
-			ve.Add("inspector_code", "exists", "Không có cán bộ kiểm tra nào có mã này.", "No inspector has this code.")
+			ve.AddField("inspector_code", "exists", "validation.unknown_inspector")
 		case err != nil:
 			return nil, nil, fmt.Errorf("find inspector %q: %w", in.InspectorCode, err)
 		default:
@@ -193,8 +193,7 @@ func (s *Service) check(tx *gorm.DB, in Input, id int64, creating bool) (unitID,
 				return nil, nil, fmt.Errorf("check inspector link: %w", err)
 			}
 			if n > 0 {
-				ve.Add("inspector_code", "unique", "Hồ sơ cán bộ này đã gắn với một người dùng khác.",
-					"This inspector profile belongs to another user.")
+				ve.AddField("inspector_code", "unique", "users.inspector_taken")
 			}
 			inspectorID = &insp.ID
 		}
@@ -237,7 +236,7 @@ func (s *Service) Create(ctx context.Context, a authz.Actor, in Input, now time.
 			Locale: in.Locale, Active: in.Active == nil || *in.Active, PasswordChangedAt: &now,
 		}
 		if err := tx.Create(&u).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		id = u.ID
 		after, err := s.get(rowsOn(tx), u.ID)
@@ -287,7 +286,7 @@ func (s *Service) Update(ctx context.Context, a authz.Actor, id int64, in Input,
 			changes["password_hash"], changes["password_changed_at"] = hash, now
 		}
 		if err := tx.Model(&models.User{}).Where("id = ?", id).Updates(changes).Error; err != nil {
-			return translate(err)
+			return apperr.FromConstraint(err, constraints())
 		}
 		if in.Password != "" || !active {
 			if err := endSessions(tx, id, now); err != nil {
@@ -396,18 +395,14 @@ func (s *Service) keepAnAdmin(tx *gorm.DB, a authz.Actor, u models.User, role mo
 		return nil
 	}
 	if u.ID == a.UserID {
-		return apperr.New(apperr.ErrConflict,
-			"Bạn không thể tự khóa tài khoản hoặc bỏ quyền quản trị của chính mình.",
-			"You cannot deactivate your own account or remove your own administrator role.")
+		return apperr.Fail(apperr.ErrConflict, "users.cannot_lock_self")
 	}
 	var others int64
 	if err := tx.Model(&models.User{}).Where("role = 'admin' AND active AND id <> ?", u.ID).Count(&others).Error; err != nil {
 		return fmt.Errorf("count administrators: %w", err)
 	}
 	if others == 0 {
-		return apperr.New(apperr.ErrConflict,
-			"Phải còn ít nhất một quản trị viên đang hoạt động.",
-			"At least one active administrator must remain.")
+		return apperr.Fail(apperr.ErrConflict, "users.last_admin")
 	}
 	return nil
 }
@@ -428,9 +423,7 @@ func endSessions(tx *gorm.DB, userID int64, now time.Time) error {
 func hashPassword(p string) (string, error) {
 	h, err := auth.HashPassword(p)
 	if errors.Is(err, auth.ErrWeakPassword) {
-		return "", apperr.Invalid("password", "min",
-			fmt.Sprintf("Mật khẩu phải dài từ %d ký tự và không quá 72 byte.", auth.MinPasswordLength),
-			fmt.Sprintf("The password must be at least %d characters and at most 72 bytes long.", auth.MinPasswordLength))
+		return "", apperr.Field("password", "min", "users.weak_password", "Count", auth.MinPasswordLength)
 	}
 	return h, err
 }
@@ -457,14 +450,12 @@ func generatePassword(random io.Reader) (string, error) {
 	return string(out), nil
 }
 
-// translate turns a constraint the checks above should have caught (a race
-// between two admins) into a field error, never a database message.
-func translate(err error) error {
-	switch {
-	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return apperr.Invalid("email", "unique", "Email này đã được dùng cho một người dùng khác.", "Another user already has this e-mail.")
-	case errors.Is(err, gorm.ErrCheckConstraintViolated):
-		return apperr.Invalid("unit_code", "required", "Người dùng của đơn vị phải có đơn vị.", "A unit user needs a unit.")
+// constraints names the database constraints the checks above should have
+// caught (a race between two admins), for apperr.FromConstraint.
+func constraints() apperr.Constraints {
+	return apperr.Constraints{
+		"users_email_key":            {Field: "email", Rule: "unique", ID: "users.email_taken"},
+		"users_inspector_id_key":     {Field: "inspector_code", Rule: "unique", ID: "users.inspector_taken"},
+		"users_unit_role_needs_unit": {Field: "unit_code", Rule: "required", ID: "users.unit_required"},
 	}
-	return err
 }

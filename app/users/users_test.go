@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/apperr/apperrtest"
 	"khung/app/auth"
 	"khung/app/authz"
 	"khung/app/paging"
@@ -116,6 +117,7 @@ func TestBadInputIsRefusedFieldByFieldAndWritesNothing(t *testing.T) {
 			in := valid()
 			tt.change(&in)
 			_, err := f.svc.Create(ctx, f.admin, in, now)
+			apperrtest.Render(t, err)
 			ve, ok := apperr.AsValidation(err)
 			if !ok {
 				t.Fatalf("got %v, want a ValidationError", err)

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/apperr/apperrtest"
 	"khung/app/authz"
 	"khung/app/paging"
 	"khung/app/visits"
@@ -349,6 +350,7 @@ func TestFiltersNarrowAndBadFiltersAreRefusedByField(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			page, err := svc.List(ctx, planner, dayBefore, tt.filter, paging.Page{})
 			if tt.field != "" {
+				apperrtest.Render(t, err)
 				ve, ok := apperr.AsValidation(err)
 				if !ok || !ve.Has(tt.field) || ve.Fields[0].VI == "" || ve.Fields[0].EN == "" {
 					t.Fatalf("want a validation error on %s, got %v", tt.field, err)
