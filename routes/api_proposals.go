@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"khung/app/msg"
 	"khung/app/paging"
 	"khung/app/proposals"
 )
@@ -118,10 +119,15 @@ func (p *proposalsUI) apiImport(c *fiber.Ctx) error {
 	if ie.TooLarge {
 		status, code = fiber.StatusRequestEntityTooLarge, "too_large"
 	}
+	vi, en := p.Locales.For("vi"), p.Locales.For("en")
+	problems := make([]proposals.RowError, len(ie.Problems))
+	for i, r := range ie.Problems {
+		r.VI, r.EN = vi.Msg(r.Msg), en.Msg(r.Msg)
+		problems[i] = r
+	}
+	refused := msg.New("proposals.file.refused", "Count", len(ie.Problems))
 	return c.Status(status).JSON(importRefusal{
-		errorEnvelope: errorEnvelope{Error: code, Fields: pr.Fields, Message: messageText{
-			VI: fmt.Sprintf("Tệp không được nhập: %d lỗi; chưa có đề xuất nào được ghi.", len(ie.Problems)),
-			EN: fmt.Sprintf("The file was not imported: %d problem(s); no proposal was written.", len(ie.Problems))}},
-		Problems: ie.Problems,
+		errorEnvelope: errorEnvelope{Error: code, Fields: pr.Fields, Message: messageText{VI: vi.Msg(refused), EN: en.Msg(refused)}},
+		Problems:      problems,
 	})
 }

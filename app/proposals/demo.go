@@ -124,9 +124,7 @@ func DemoFileName(year int) string {
 }
 
 // errNoDemoCity refuses to generate proposals on an empty database.
-var errNoDemoCity = apperr.New(apperr.ErrNotFound,
-	"Chưa có dữ liệu thành phố mẫu (cơ quan, đơn vị, danh mục, kiểm tra viên); hãy chạy khung seed --demo.",
-	"The demo city is not loaded (bodies, units, catalogs, inspectors); run khung seed --demo.")
+var errNoDemoCity = apperr.Fail(apperr.ErrNotFound, "proposals.err.no_demo_city")
 
 func demoRows(db *gorm.DB, year int) ([]sheetRow, Reference, error) {
 	g, err := loadGuide(db, year)
