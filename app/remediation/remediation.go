@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,7 +22,6 @@ import (
 	"khung/app/audit"
 	"khung/app/authz"
 	"khung/app/holidays"
-	"khung/app/officialdoc"
 	"khung/models"
 )
 
@@ -71,7 +69,7 @@ type Item struct {
 
 // Reference is the conclusion's number and symbol as printed: "Số: 12/KL-SNV".
 func (i Item) Reference() string {
-	return officialdoc.NumberLine(strconv.Itoa(i.ConclusionNumber), i.ConclusionSymbol)
+	return fmt.Sprintf("Số: %d/%s", i.ConclusionNumber, i.ConclusionSymbol)
 }
 
 // Open tells whether the recommendation still waits for something.
