@@ -28,7 +28,7 @@ const maxImportRows = 20000
 const maxUnzippedBytes = 200 << 20
 
 // dataSheet is the name of the proposals sheet in the template and exports.
-const dataSheet = "Đề xuất"
+func dataSheet() string { return wording().Sheets.Data }
 
 // RowError is one problem of an import file: the row as the spreadsheet
 // numbers it (0: the file as a whole), the column (empty for a whole row) and
@@ -151,8 +151,8 @@ func readXLSX(data []byte) ([]gridRow, *ImportError) {
 		return nil, notExcel()
 	}
 	sheet := sheets[0]
-	if slices.Contains(sheets, dataSheet) {
-		sheet = dataSheet
+	if slices.Contains(sheets, dataSheet()) {
+		sheet = dataSheet()
 	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
