@@ -119,9 +119,15 @@ func (p *proposalsUI) apiImport(c *fiber.Ctx) error {
 	if ie.TooLarge {
 		status, code = fiber.StatusRequestEntityTooLarge, "too_large"
 	}
+	vi, en := p.Locales.For("vi"), p.Locales.For("en")
+	problems := make([]proposals.RowError, len(ie.Problems))
+	for i, r := range ie.Problems {
+		r.VI, r.EN = vi.Msg(r.Msg), en.Msg(r.Msg)
+		problems[i] = r
+	}
+	refused := msg.New("proposals.file.refused", "Count", len(ie.Problems))
 	return c.Status(status).JSON(importRefusal{
-		errorEnvelope: errorEnvelope{Error: code, Fields: pr.Fields,
-			Message: p.bothLanguages(msg.New("request.import_refused", "Count", len(ie.Problems)))},
-		Problems: ie.Problems,
+		errorEnvelope: errorEnvelope{Error: code, Fields: pr.Fields, Message: p.bothLanguages(refused)},
+		Problems:      problems,
 	})
 }

@@ -2,7 +2,16 @@ package routes
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"khung/app/msg"
+	"khung/app/visits"
 )
+
+// renderTexts fills the texts of v's messages (what to prepare) in both
+// languages: the JSON API shows {"vi","en"}, pages and feeds pick one.
+func (cal *calendar) renderTexts(v *visits.Visit) {
+	v.RenderTexts(func(lang string, m msg.Message) string { return cal.Locales.For(lang).Msg(m) })
+}
 
 // apiListVisits: GET /api/v1/visits?year=&month=&unit=&q=&page=&per_page= —
 // the visits the caller may see, by date, with the total for counts.
@@ -14,6 +23,9 @@ func (cal *calendar) apiListVisits(c *fiber.Ctx) error {
 	res, err := cal.visits.List(ctxOf(c), actorOf(c), cal.today(), f, pageQuery(c))
 	if err != nil {
 		return err
+	}
+	for i := range res.Items {
+		cal.renderTexts(&res.Items[i])
 	}
 	return c.JSON(res)
 }
@@ -29,6 +41,7 @@ func (cal *calendar) apiGetVisit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	cal.renderTexts(&v)
 	return c.JSON(v)
 }
 
@@ -38,6 +51,9 @@ func (cal *calendar) apiMyVisits(c *fiber.Ctx) error {
 	res, err := cal.visits.Mine(ctxOf(c), actorOf(c), cal.today(), pageQuery(c))
 	if err != nil {
 		return err
+	}
+	for i := range res.Items {
+		cal.renderTexts(&res.Items[i].Visit)
 	}
 	return c.JSON(res)
 }

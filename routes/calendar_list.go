@@ -26,6 +26,9 @@ func (cal *calendar) listPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	for i := range res.Items {
+		cal.renderTexts(&res.Items[i])
+	}
 	data, err := cal.common(c, f)
 	if err != nil {
 		return err
@@ -48,5 +51,6 @@ func (cal *calendar) visitPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	cal.renderTexts(&v)
 	return cal.render(c, "calendar/visit", fiber.Map{"Title": v.Unit.Name, "Visit": v, "Section": "visit"})
 }

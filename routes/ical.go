@@ -71,6 +71,9 @@ func (cal *calendar) feed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	for i := range vs {
+		cal.renderTexts(&vs[i])
+	}
 	lang := owner.Locale
 	body := icalfeed.Render(icalfeed.Feed{
 		Name:    cal.Locales.For(lang).T("visits.ical.calendar_name", "Name", owner.FullName),

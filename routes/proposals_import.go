@@ -118,7 +118,7 @@ func (p *proposalsUI) importFile(c *fiber.Ctx) error {
 	}
 	rows := make([]importProblem, len(ie.Problems))
 	for i, pr := range ie.Problems {
-		rows[i] = importProblem{Row: pr.Row, Cell: pr.Cell, Column: tr.Pick(pr.ColumnVI, pr.ColumnEN), Reason: tr.Pick(pr.VI, pr.EN)}
+		rows[i] = importProblem{Row: pr.Row, Cell: pr.Cell, Column: tr.Pick(pr.ColumnVI, pr.ColumnEN), Reason: tr.Msg(pr.Msg)}
 	}
 	data["Problems"] = rows
 	data["ProblemCount"] = groupDigits(int64(len(rows)), tr.Lang)

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"khung/app/apperr"
+	"khung/app/visits"
 )
 
 // A sink is a function or method that takes a message id as its argument
@@ -51,6 +52,7 @@ var runtimeIDs = map[string][]string{
 	"routes/proposals.go:proposalViewOf": append(proposalForms, proposalStatuses...),
 	"routes/proposals.go:listPage":       append(proposalForms, proposalStatuses...),
 	"routes/proposals_form.go:formData":  proposalForms,
+	"app/visits/prepare.go:prepared":     visits.PreparationIDs(),
 }
 
 var (

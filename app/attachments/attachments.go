@@ -167,24 +167,19 @@ func CheckUpload(fh *multipart.FileHeader, maxBytes int64, field string) (File, 
 func CheckBytes(filename string, data []byte, field string) (File, error) {
 	name := CleanFilename(filename)
 	if name == "" {
-		return File{}, apperr.Invalid(field, "filename",
-			"Tệp không có tên.", "The file has no name.")
+		return File{}, apperr.Field(field, "filename", "remediation.check.file_no_name")
 	}
 	if len(data) == 0 {
-		return File{}, apperr.Invalid(field, "empty",
-			fmt.Sprintf("Tệp “%s” rỗng.", name), fmt.Sprintf("The file “%s” is empty.", name))
+		return File{}, apperr.Field(field, "empty", "remediation.check.file_empty", "Name", name)
 	}
 	ct := Sniff(data)
 	if ct == "" {
-		return File{}, apperr.Invalid(field, "file_type",
-			fmt.Sprintf("Tệp “%s” không thuộc loại được phép (PDF, Word, Excel, ảnh PNG/JPEG/WebP); loại tệp được xác định theo nội dung, không theo tên.", name),
-			fmt.Sprintf("The file “%s” is not of an accepted type (PDF, Word, Excel, PNG/JPEG/WebP image); the type is judged by content, not by name.", name))
+		return File{}, apperr.Field(field, "file_type", "remediation.check.file_type", "Name", name)
 	}
 	ext := strings.ToLower(filepath.Ext(name))
 	if !contains(extensionsOf[ct], ext) {
-		return File{}, apperr.Invalid(field, "file_extension",
-			fmt.Sprintf("Tên tệp “%s” không khớp với nội dung (%s): đuôi tệp phải là %s.", name, typeLabel(ct), strings.Join(extensionsOf[ct], " hoặc ")),
-			fmt.Sprintf("The name “%s” does not match the content (%s): the extension must be %s.", name, typeLabel(ct), strings.Join(extensionsOf[ct], " or ")))
+		return File{}, apperr.Field(field, "file_extension", "remediation.check.file_extension",
+			"Name", name, "Type", typeLabel(ct), "Extensions", extensionsOf[ct])
 	}
 	sum := sha256.Sum256(data)
 	return File{Filename: name, ContentType: ct, Data: data, SHA256: hex.EncodeToString(sum[:])}, nil
@@ -193,9 +188,7 @@ func CheckBytes(filename string, data []byte, field string) (File, error) {
 // CheckUploads checks every file of a form field; the first problem stops it.
 func CheckUploads(files []*multipart.FileHeader, maxBytes int64, field string) ([]File, error) {
 	if len(files) > MaxFilesPerUpload {
-		return nil, apperr.Invalid(field, "max_files",
-			fmt.Sprintf("Chỉ được gửi tối đa %d tệp một lần.", MaxFilesPerUpload),
-			fmt.Sprintf("At most %d files may be sent at once.", MaxFilesPerUpload))
+		return nil, apperr.Field(field, "max_files", "remediation.check.too_many_files_at_once", "Max", MaxFilesPerUpload)
 	}
 	out := make([]File, 0, len(files))
 	for _, fh := range files {
@@ -285,9 +278,7 @@ func CleanFilename(name string) string {
 }
 
 func tooLarge(field, name string, maxBytes int64) error {
-	return apperr.Invalid(field, "max_size",
-		fmt.Sprintf("Tệp “%s” vượt quá dung lượng cho phép (%s).", name, humanSize(maxBytes)),
-		fmt.Sprintf("The file “%s” is larger than allowed (%s).", name, humanSize(maxBytes)))
+	return apperr.Field(field, "max_size", "remediation.check.file_too_large", "Name", name, "Size", humanSize(maxBytes))
 }
 
 // humanSize writes a byte count as MB, KB or bytes.

@@ -14,15 +14,17 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"khung/app/icalfeed"
+	"khung/app/msg"
 	"khung/app/visits"
 	"khung/models"
+	"khung/views"
 )
 
 // longVisit is a joint visit whose description is long, Vietnamese and full of
 // characters iCalendar must escape.
 func longVisit() visits.Visit {
 	start, end := models.NewDate(2027, 3, 15), models.NewDate(2027, 3, 17)
-	return visits.Visit{
+	v := visits.Visit{
 		ID: 41, Code: "v-00041", Year: 2027, Form: models.FormPlanned, Status: models.VisitPlanned,
 		StartDate: &start, EndDate: &end, Days: 3,
 		Unit:        visits.Unit{ID: 7, Code: "00001", Name: "Phường Phúc Xá", Path: "/01/001/00001/"},
@@ -43,6 +45,13 @@ func longVisit() visits.Visit {
 		Plan:      &visits.PlanRef{Year: 2027, Number: 1, Status: models.VersionPublished, DocumentNumber: "01", Symbol: "KH-SNV"},
 		UpdatedAt: time.Date(2026, 12, 18, 2, 0, 0, 0, time.UTC),
 	}
+	// What to prepare comes as message ids; the reader's side renders them.
+	loc, err := views.LoadLocales(views.LocaleFiles())
+	if err != nil {
+		panic(err)
+	}
+	v.RenderTexts(func(lang string, m msg.Message) string { return loc.For(lang).Msg(m) })
+	return v
 }
 
 func feed(vs ...visits.Visit) icalfeed.Feed {

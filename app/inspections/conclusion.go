@@ -61,8 +61,7 @@ func (s *Service) IssueConclusion(ctx context.Context, a authz.Actor, id int64, 
 			return err
 		}
 		if v.Status != models.VisitOnSiteEnded {
-			return conflict("Chỉ ban hành kết luận sau khi Đoàn kết thúc làm việc tại đơn vị.",
-				"The conclusion is issued once the team has ended its work on site.")
+			return conflict("inspections.err.conclusion_after_site")
 		}
 		if recs, err = s.buildRecommendations(tx, v, in); err != nil {
 			return err
@@ -111,23 +110,18 @@ func validateConclusion(in ConclusionInput) error {
 		ve = v
 	}
 	if in.DraftReceivedOn != nil && !in.SignedOn.IsZero() && in.SignedOn.Before(*in.DraftReceivedOn) {
-		ve.Add("draft_received_on", "ltefield", "Ngày nhận dự thảo phải bằng hoặc trước ngày ký kết luận.",
-			"The draft must be received on or before the date the conclusion is signed.")
+		ve.AddField("draft_received_on", "ltefield", "inspections.check.draft_before_signing")
 	}
 	for i, r := range in.Recommendations {
 		field := fmt.Sprintf("recommendations[%d].", i)
 		hasDate := r.Deadline != nil && !r.Deadline.IsZero()
 		switch {
 		case hasDate && r.WorkingDays > 0:
-			ve.Add(field+"deadline", "one_of", "Chỉ nhập hạn là một ngày hoặc số ngày làm việc, không nhập cả hai.",
-				"Give the deadline as a date or as working days, not both.")
+			ve.AddField(field+"deadline", "one_of", "inspections.check.deadline_one_of")
 		case !hasDate && r.WorkingDays == 0:
-			ve.Add(field+"deadline", "required", "Cần nhập hạn thực hiện: một ngày, hoặc số ngày làm việc kể từ ngày kết luận.",
-				"A deadline is required: a date, or a number of working days from the conclusion.")
+			ve.AddField(field+"deadline", "required", "inspections.check.deadline_required")
 		case hasDate && !in.SignedOn.IsZero() && r.Deadline.Before(in.SignedOn):
-			ve.Add(field+"deadline", "gtefield",
-				fmt.Sprintf("Hạn thực hiện không được trước ngày ký kết luận (%s).", in.SignedOn.Time().Format("02/01/2006")),
-				fmt.Sprintf("The deadline cannot be before the date the conclusion is signed (%s).", in.SignedOn))
+			ve.AddField(field+"deadline", "gtefield", "inspections.check.deadline_after_signing", "Date", in.SignedOn)
 		}
 	}
 	return ve.Err()
@@ -158,8 +152,7 @@ func (s *Service) buildRecommendations(tx *gorm.DB, v models.Visit, in Conclusio
 	for i, r := range in.Recommendations {
 		field := fmt.Sprintf("recommendations[%d].", i)
 		if !ok[r.OwnerUnitID] {
-			ve.Add(field+"owner_unit_id", "subtree", "Đơn vị thực hiện phải là đơn vị được kiểm tra hoặc đơn vị trực thuộc.",
-				"The owner unit must be the inspected unit or a unit below it.")
+			ve.AddField(field+"owner_unit_id", "subtree", "inspections.check.owner_in_subtree")
 		}
 		rec := models.Recommendation{OwnerUnitID: r.OwnerUnitID, Action: r.Action, Severity: r.Severity,
 			Status: models.RecommendationOpen}

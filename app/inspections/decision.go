@@ -54,8 +54,7 @@ func (s *Service) SignDecision(ctx context.Context, a authz.Actor, id int64, in 
 			return err
 		}
 		if v.Status != models.VisitPlanned {
-			return conflict("Chỉ ghi nhận quyết định kiểm tra cho cuộc kiểm tra chưa có quyết định.",
-				"The decision can only be recorded for a visit that has none yet.")
+			return conflict("inspections.err.decision_once")
 		}
 		team, err := loadTeam(tx, in)
 		if err != nil {
@@ -97,12 +96,10 @@ func validateDecision(in DecisionInput) error {
 		ve = v
 	}
 	if in.PeriodFrom != nil && in.PeriodTo != nil && in.PeriodTo.Before(*in.PeriodFrom) {
-		ve.Add("period_to", "gtefield", "Phải bằng hoặc sau ngày bắt đầu thời kỳ kiểm tra.",
-			"Must be on or after the start of the period under review.")
+		ve.AddField("period_to", "gtefield", "inspections.check.period_order")
 	}
 	if slices.Contains(in.MemberIDs, in.LeadID) && in.LeadID != 0 {
-		ve.Add("member_ids", "lead", "Trưởng đoàn không được chọn lại làm thành viên.",
-			"The team leader cannot also be listed as a member.")
+		ve.AddField("member_ids", "lead", "inspections.check.lead_not_member")
 	}
 	return ve.Err()
 }
@@ -124,18 +121,15 @@ func loadTeam(tx *gorm.DB, in DecisionInput) ([]TeamEntry, error) {
 	lead, ok := byID[in.LeadID]
 	switch {
 	case !ok:
-		return nil, apperr.Invalid("lead_id", "exists", "Không có kiểm tra viên này (hoặc đã ngừng hoạt động).",
-			"No such active inspector.")
+		return nil, apperr.Field("lead_id", "exists", "inspections.check.no_lead")
 	case !lead.CanLead:
-		return nil, apperr.Invalid("lead_id", "can_lead", "Kiểm tra viên này không được làm trưởng đoàn.",
-			"This inspector may not lead a team.")
+		return nil, apperr.Field("lead_id", "can_lead", "inspections.check.cannot_lead")
 	}
 	team := []TeamEntry{{InspectorID: lead.ID, FullName: lead.FullName, Title: lead.Title, Role: models.MemberLead}}
 	for _, id := range ids[1:] {
 		m, ok := byID[id]
 		if !ok {
-			return nil, apperr.Invalid("member_ids", "exists", fmt.Sprintf("Không có kiểm tra viên số %d (hoặc đã ngừng hoạt động).", id),
-				fmt.Sprintf("No active inspector %d.", id))
+			return nil, apperr.Field("member_ids", "exists", "inspections.check.no_member", "ID", id)
 		}
 		team = append(team, TeamEntry{InspectorID: m.ID, FullName: m.FullName, Title: m.Title, Role: models.MemberMember})
 	}
@@ -154,9 +148,7 @@ func replaceTeam(tx *gorm.DB, visitID int64, team []TeamEntry) error {
 			terr := fmt.Errorf("put inspector %d on visit %d: %w", m.InspectorID, visitID, apperr.FromConstraint(err, constraints()))
 			var ae *apperr.Error
 			if errors.As(terr, &ae) && errors.Is(terr, apperr.ErrConflict) {
-				return apperr.New(apperr.ErrConflict,
-					fmt.Sprintf("Kiểm tra viên %s đã được phân công một cuộc kiểm tra khác trùng thời gian.", m.FullName),
-					fmt.Sprintf("Inspector %s is already on another visit at the same time.", m.FullName))
+				return apperr.Fail(apperr.ErrConflict, "inspections.err.inspector_booked", "Name", m.FullName)
 			}
 			return terr
 		}
@@ -229,8 +221,7 @@ func (s *Service) DecisionDocument(ctx context.Context, a authz.Actor, id int64)
 		return Decision{}, err
 	}
 	if d == nil {
-		return Decision{}, apperr.New(apperr.ErrNotFound, "Cuộc kiểm tra chưa có quyết định kiểm tra.",
-			"The visit has no inspection decision yet.")
+		return Decision{}, apperr.Fail(apperr.ErrNotFound, "inspections.err.no_decision_yet")
 	}
 	d.Form, d.Start, d.End = v.Form, v.StartDate, v.EndDate
 	var head struct{ IssuerName, ParentName, UnitName string }

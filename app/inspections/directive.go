@@ -36,18 +36,15 @@ func (s *Service) RecordDirective(ctx context.Context, a authz.Actor, id int64, 
 		}
 		if err := tx.Where("visit_id = ?", v.ID).Take(&c).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return conflict("Cuộc kiểm tra chưa có kết luận.", "The visit has no conclusion yet.")
+				return conflict("inspections.err.no_conclusion_yet")
 			}
 			return fmt.Errorf("read conclusion: %w", err)
 		}
 		switch {
 		case in.IssuedOn.Before(c.SignedOn):
-			return apperr.Invalid("issued_on", "gtefield",
-				"Ngày ban hành văn bản chỉ đạo không được trước ngày ký kết luận ("+c.SignedOn.Time().Format("02/01/2006")+").",
-				"The directive cannot be issued before the conclusion was signed ("+c.SignedOn.Time().Format("02/01/2006")+").")
+			return apperr.Field("issued_on", "gtefield", "inspections.check.directive_after_conclusion", "Date", c.SignedOn)
 		case s.today(now).Before(in.IssuedOn):
-			return apperr.Invalid("issued_on", "future",
-				"Ngày ban hành không được ở tương lai.", "The issue date cannot be in the future.")
+			return apperr.Field("issued_on", "future", "inspections.check.directive_future")
 		}
 		before := c.DirectiveIssuedOn
 		if err := tx.Model(&c).Update("directive_issued_on", in.IssuedOn).Error; err != nil {

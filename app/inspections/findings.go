@@ -37,8 +37,7 @@ func (s *Service) AddFinding(ctx context.Context, a authz.Actor, id int64, in Fi
 			return err
 		}
 		if v.Status != models.VisitOnSite && v.Status != models.VisitOnSiteEnded {
-			return conflict("Chỉ ghi nhận kết quả kiểm tra khi Đoàn đang làm việc tại đơn vị hoặc đã kết thúc làm việc, trước khi ban hành kết luận.",
-				"Findings are recorded while the team is on site or after, before the conclusion.")
+			return conflict("inspections.err.findings_when")
 		}
 		f = models.Finding{VisitID: v.ID, Kind: in.Kind, Description: in.Description, Severity: in.Severity, CreatedBy: userID(a)}
 		if in.TopicCode != "" {
@@ -47,8 +46,7 @@ func (s *Service) AddFinding(ctx context.Context, a authz.Actor, id int64, in Fi
 				return fmt.Errorf("topic %q: %w", in.TopicCode, err)
 			}
 			if n == 0 {
-				return apperr.Invalid("topic_code", "exists", "Không có nội dung kiểm tra này trong danh mục.",
-					"No such topic in the catalog.")
+				return apperr.Field("topic_code", "exists", "inspections.check.no_topic")
 			}
 			f.TopicCode = &in.TopicCode
 		}

@@ -45,7 +45,7 @@ func (s *Service) today(now time.Time) models.Date { return visits.Today(now, s.
 
 // errNotFound is what a reader gets for a visit that does not exist or that
 // they may not know of.
-var errNotFound = apperr.New(apperr.ErrNotFound, "Không tìm thấy cuộc kiểm tra.", "Visit not found.")
+var errNotFound = apperr.Fail(apperr.ErrNotFound, "inspections.err.not_found")
 
 // canRead tells whether a may read the work of visits at all: planners and
 // approvers read every visit, inspectors those whose team they are on.
@@ -95,9 +95,7 @@ func lockWritable(tx *gorm.DB, a authz.Actor, id int64) (models.Visit, error) {
 		return v, err
 	}
 	if !onTeam {
-		return v, apperr.New(apperr.ErrForbidden,
-			"Chỉ thành viên Đoàn kiểm tra của cuộc kiểm tra này mới được thực hiện thao tác này.",
-			"Only a member of this visit's inspection team may do this.")
+		return v, apperr.Fail(apperr.ErrForbidden, "inspections.err.not_on_team")
 	}
 	return v, nil
 }

@@ -56,43 +56,41 @@ func Next(form models.Form, from models.VisitStatus) models.VisitStatus {
 }
 
 // CheckStep returns nil when a visit in status from may move to to, else an
-// error saying why not (409 with a message in both languages).
+// error saying why not (409 with a message id).
 func CheckStep(f Facts, from, to models.VisitStatus) error {
 	switch from {
 	case models.VisitCancelled:
-		return conflict("Cuộc kiểm tra đã bị hủy.", "The visit has been cancelled.")
+		return conflict("inspections.step.cancelled")
 	case models.VisitSuspended:
-		return conflict("Cuộc kiểm tra đang tạm dừng: cần tiếp tục trước.", "The visit is suspended: resume it first.")
+		return conflict("inspections.step.suspended")
 	case models.VisitClosed:
-		return conflict("Cuộc kiểm tra đã kết thúc.", "The visit is closed.")
+		return conflict("inspections.step.closed")
 	}
 	if to != Next(f.Form, from) {
 		if to == models.VisitAnnounced && f.Form != models.FormPlanned {
-			return conflict("Cuộc kiểm tra đột xuất, xác minh không được thông báo trước cho đơn vị.",
-				"An unannounced or verification visit is never announced to the unit in advance.")
+			return conflict("inspections.step.never_announced")
 		}
-		return conflict("Chỉ được chuyển sang bước kế tiếp của quy trình kiểm tra.",
-			"A visit moves only to the next step of its workflow.")
+		return conflict("inspections.step.next_only")
 	}
 	switch to {
 	case models.VisitDecisionSigned:
 		if !f.HasDecision {
-			return conflict("Cần có quyết định kiểm tra trước.", "The inspection decision must be recorded first.")
+			return conflict("inspections.step.needs_decision")
 		}
 	case models.VisitConclusionIssued, models.VisitFollowUp:
 		if !f.HasConclusion {
-			return conflict("Cần ban hành kết luận kiểm tra trước.", "The inspection conclusion must be issued first.")
+			return conflict("inspections.step.needs_conclusion")
 		}
 	case models.VisitClosed:
 		if f.OpenRecs > 0 {
-			return conflict(fmt.Sprintf("Còn %d kiến nghị chưa hoàn thành hoặc chưa hủy.", f.OpenRecs),
-				fmt.Sprintf("%d recommendation(s) are neither done nor cancelled.", f.OpenRecs))
+			return conflict("inspections.step.open_recs", "Count", f.OpenRecs)
 		}
 	}
 	return nil
 }
 
-func conflict(vi, en string) error { return apperr.New(apperr.ErrConflict, vi, en) }
+// conflict is a 409 with the message id and its key/value parameters.
+func conflict(id string, pairs ...any) error { return apperr.Fail(apperr.ErrConflict, id, pairs...) }
 
 // facts reads the guards' facts of visit v.
 func facts(tx *gorm.DB, v models.Visit) (Facts, error) {
@@ -200,10 +198,10 @@ func (s *Service) RecordEvent(ctx context.Context, a authz.Actor, id int64, in E
 		ve = v
 	}
 	if in.Kind != models.EventResumed && in.Reason == "" && !ve.Has("reason") {
-		ve.Add("reason", "required", "Cần nêu lý do.", "A reason is required.")
+		ve.AddField("reason", "required", "inspections.check.reason_required")
 	}
 	if in.Kind == models.EventExtended && (in.NewEndDate == nil || in.NewEndDate.IsZero()) {
-		ve.Add("new_end_date", "required", "Cần nhập ngày kết thúc mới.", "The new end date is required.")
+		ve.AddField("new_end_date", "required", "inspections.check.new_end_required")
 	}
 	if err := ve.Err(); err != nil {
 		return models.VisitEvent{}, err
@@ -227,13 +225,13 @@ func (s *Service) RecordEvent(ctx context.Context, a authz.Actor, id int64, in E
 			updates["end_date"] = *in.NewEndDate
 		case models.EventSuspended:
 			if stepIndex(v.Status) < 0 || v.Status == models.VisitClosed {
-				return conflict("Chỉ tạm dừng được cuộc kiểm tra đang thực hiện.", "Only a visit in progress can be suspended.")
+				return conflict("inspections.step.cannot_suspend")
 			}
 			to := models.VisitSuspended
 			ev.ToStatus, updates["status"] = &to, to
 		case models.EventResumed:
 			if v.Status != models.VisitSuspended {
-				return conflict("Cuộc kiểm tra không ở trạng thái tạm dừng.", "The visit is not suspended.")
+				return conflict("inspections.step.not_suspended")
 			}
 			back, err := statusBeforeSuspension(tx, v.ID)
 			if err != nil {
@@ -242,7 +240,7 @@ func (s *Service) RecordEvent(ctx context.Context, a authz.Actor, id int64, in E
 			ev.ToStatus, updates["status"] = &back, back
 		case models.EventCancelled:
 			if v.Status == models.VisitCancelled || v.Status == models.VisitClosed {
-				return conflict("Không thể hủy cuộc kiểm tra đã kết thúc hoặc đã hủy.", "A closed or cancelled visit cannot be cancelled.")
+				return conflict("inspections.step.cannot_cancel")
 			}
 			to := models.VisitCancelled
 			ev.ToStatus, updates["status"] = &to, to
@@ -264,16 +262,13 @@ func (s *Service) RecordEvent(ctx context.Context, a authz.Actor, id int64, in E
 func canExtend(v models.Visit, end models.Date) error {
 	switch v.Status {
 	case models.VisitCancelled, models.VisitClosed, models.VisitConclusionIssued, models.VisitFollowUp:
-		return conflict("Không thể gia hạn cuộc kiểm tra ở trạng thái này.", "The visit cannot be extended in its current status.")
+		return conflict("inspections.step.cannot_extend")
 	}
 	if v.EndDate == nil {
-		return apperr.Invalid("new_end_date", "scheduled",
-			"Cuộc kiểm tra chưa được bố trí thời gian.", "The visit has no dates yet.")
+		return apperr.Field("new_end_date", "scheduled", "inspections.check.not_scheduled")
 	}
 	if !end.After(*v.EndDate) {
-		return apperr.Invalid("new_end_date", "gtfield",
-			"Ngày kết thúc mới phải sau ngày kết thúc hiện tại ("+v.EndDate.Time().Format("02/01/2006")+").",
-			"The new end date must be after the current one ("+v.EndDate.String()+").")
+		return apperr.Field("new_end_date", "gtfield", "inspections.check.new_end_after", "Date", *v.EndDate)
 	}
 	return nil
 }

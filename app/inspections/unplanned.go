@@ -43,13 +43,13 @@ func (s *Service) CreateUnplanned(ctx context.Context, a authz.Actor, in Unplann
 			return fmt.Errorf("unit %d: %w", in.UnitID, err)
 		}
 		if n == 0 {
-			return apperr.Invalid("unit_id", "exists", "Không có đơn vị này.", "No such unit.")
+			return apperr.Field("unit_id", "exists", "inspections.check.no_unit")
 		}
 		if err := tx.Model(&models.Body{}).Where("id = ? AND active", in.LeadBodyID).Count(&n).Error; err != nil {
 			return fmt.Errorf("body %d: %w", in.LeadBodyID, err)
 		}
 		if n == 0 {
-			return apperr.Invalid("lead_body_id", "exists", "Không có cơ quan chủ trì này.", "No such lead body.")
+			return apperr.Field("lead_body_id", "exists", "inspections.check.no_lead_body")
 		}
 		team, err := loadTeam(tx, DecisionInput{LeadID: in.LeadID, MemberIDs: in.MemberIDs})
 		if err != nil {

@@ -2,6 +2,9 @@
 // Decree 30/2020/NĐ-CP (Annex I) lays it out: the superior body, the issuing
 // body, "Số: …/…", and "<place>, ngày … tháng … năm …". Plans and inspection
 // decisions print the same heading through the partial "partials/doc_head".
+// Its words ("Số:", "ngày … tháng … năm …", "UBND") are the fixed Vietnamese
+// form of the decree, printed the same whatever the reader's language, so they
+// are not messages of the catalogs.
 package officialdoc
 
 import (

@@ -1,8 +1,14 @@
 package proposals
 
 import (
+	_ "embed"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
+
+	"github.com/BurntSushi/toml"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -35,74 +41,75 @@ const (
 // Column is one column of the import template: its key, its header in
 // Vietnamese and English, and what it holds.
 type Column struct {
-	Key      string
-	VI, EN   string // headers
-	Required bool
-	Ignored  bool   // read by people only (the unit's name), never by the import
-	HelpVI   string // what to write, in Vietnamese
-	HelpEN   string
-	Width    float64
+	Key      string  `toml:"key"`
+	VI       string  `toml:"vi"` // headers
+	EN       string  `toml:"en"`
+	Required bool    `toml:"required"`
+	Ignored  bool    `toml:"ignored"` // read by people only (the unit's name), never by the import
+	HelpVI   string  `toml:"help_vi"` // what to write, in Vietnamese
+	HelpEN   string  `toml:"help_en"`
+	Width    float64 `toml:"width"`
 }
 
-// Columns lists the columns of the template, of exports and of import files, in order.
-func Columns() []Column {
-	return []Column{
-		{Key: colRef, VI: "Mã đề xuất", EN: "Proposal ref", Width: 14,
-			HelpVI: "Không bắt buộc. Mã riêng của dòng, không trùng trong cùng năm (dùng để đối chiếu khi nhập lại).",
-			HelpEN: "Optional. Your own key for the row, unique within the year (to match rows on a later import)."},
-		{Key: colBody, VI: "Mã cơ quan đề xuất", EN: "Proposing body code", Required: true, Width: 18,
-			HelpVI: "Bắt buộc. Mã cơ quan trong danh mục (xem bảng Cơ quan).",
-			HelpEN: "Required. A body code from the catalog (see the Bodies table)."},
-		{Key: colUnit, VI: "Mã đơn vị được kiểm tra", EN: "Inspected unit code", Required: true, Width: 14,
-			HelpVI: "Bắt buộc. Mã đơn vị theo danh mục đơn vị hành chính (ví dụ 00001) hoặc mã sở (ví dụ 01-STP).",
-			HelpEN: "Required. The unit's official code (e.g. 00001) or a department code (e.g. 01-STP)."},
-		{Key: colUnitName, VI: "Tên đơn vị được kiểm tra", EN: "Inspected unit name", Ignored: true, Width: 30,
-			HelpVI: "Chỉ để đối chiếu; khi nhập, đơn vị được xác định theo mã.",
-			HelpEN: "For people only; on import the unit is found by its code."},
-		{Key: colKind, VI: "Loại hình kiểm tra", EN: "Kind of inspection", Required: true, Width: 16,
-			HelpVI: "Bắt buộc. Mã loại hình (xem bảng Loại hình).",
-			HelpEN: "Required. A kind code (see the Kinds table)."},
-		{Key: colForm, VI: "Hình thức", EN: "Form", Required: true, Width: 16,
-			HelpVI: "Bắt buộc: theo kế hoạch, đột xuất hoặc xác minh (hoặc planned, unannounced, verification).",
-			HelpEN: "Required: planned, unannounced or verification (or theo kế hoạch, đột xuất, xác minh)."},
-		{Key: colTopics, VI: "Nội dung kiểm tra (mã)", EN: "Topics (codes)", Required: true, Width: 36,
-			HelpVI: "Bắt buộc. Một hoặc nhiều mã nội dung, cách nhau bởi dấu phẩy (xem bảng Nội dung).",
-			HelpEN: "Required. One or more topic codes separated by commas (see the Topics table)."},
-		{Key: colSkills, VI: "Kỹ năng cần có (mã)", EN: "Skills needed (codes)", Width: 24,
-			HelpVI: "Không bắt buộc. Mã kỹ năng, cách nhau bởi dấu phẩy; để trống thì lấy theo nội dung kiểm tra.",
-			HelpEN: "Optional. Skill codes separated by commas; empty means the skills of the topics."},
-		{Key: colPeriodFrom, VI: "Thời kỳ kiểm tra từ ngày", EN: "Period under review from", Width: 14,
-			HelpVI: "Không bắt buộc. Ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd.",
-			HelpEN: "Optional. A date as dd/mm/yyyy or yyyy-mm-dd."},
-		{Key: colPeriodTo, VI: "Thời kỳ kiểm tra đến ngày", EN: "Period under review to", Width: 14,
-			HelpVI: "Không bắt buộc. Không trước ngày bắt đầu thời kỳ, không sau năm kế hoạch.",
-			HelpEN: "Optional. Not before the start of the period, not after the plan's year."},
-		{Key: colWindowFrom, VI: "Dự kiến kiểm tra từ ngày", EN: "Preferred window from", Width: 14,
-			HelpVI: "Không bắt buộc; nếu có thì nhập cả hai ngày, trong năm kế hoạch.",
-			HelpEN: "Optional; if given, give both dates, inside the plan's year."},
-		{Key: colWindowTo, VI: "Dự kiến kiểm tra đến ngày", EN: "Preferred window to", Width: 14,
-			HelpVI: "Không trước ngày bắt đầu khoảng dự kiến.",
-			HelpEN: "Not before the start of the window."},
-		{Key: colDays, VI: "Số ngày làm việc tại đơn vị", EN: "Working days on site", Required: true, Width: 12,
-			HelpVI: "Bắt buộc. Số nguyên từ 1 đến số ngày tối đa của một cuộc kiểm tra (quy định hiện hành: 10).",
-			HelpEN: "Required. A whole number from 1 to the longest visit allowed (current rule: 10)."},
-		{Key: colTeamSize, VI: "Số thành viên đoàn", EN: "Team size", Required: true, Width: 12,
-			HelpVI: "Bắt buộc. Số nguyên từ 1 đến số thành viên tối đa của một đoàn (quy định hiện hành: 8).",
-			HelpEN: "Required. A whole number from 1 to the largest team allowed (current rule: 8)."},
-		{Key: colPriority, VI: "Mức ưu tiên (1–3)", EN: "Priority (1–3)", Width: 10,
-			HelpVI: "Không bắt buộc: 1 bình thường (mặc định), 2 cao, 3 cao nhất.",
-			HelpEN: "Optional: 1 normal (default), 2 high, 3 highest."},
-		{Key: colLegalBasis, VI: "Căn cứ pháp lý", EN: "Legal basis", Width: 36,
-			HelpVI: "Không bắt buộc. Văn bản làm căn cứ đề xuất.",
-			HelpEN: "Optional. The legal text the proposal rests on."},
-		{Key: colNote, VI: "Ghi chú", EN: "Note", Width: 30,
-			HelpVI: "Không bắt buộc.", HelpEN: "Optional."},
-	}
+// formText is a form of proposal as the template writes it, and what it means.
+type formText struct {
+	Code      string `toml:"code"`
+	VI        string `toml:"vi"`
+	EN        string `toml:"en"`
+	MeaningVI string `toml:"meaning_vi"`
+	MeaningEN string `toml:"meaning_en"`
 }
+
+// templateText is the wording of the import template (template.toml): a
+// bilingual document, the same whatever the reader's language, so it is data
+// of the file format rather than messages of the catalogs.
+type templateText struct {
+	Columns []Column   `toml:"columns"`
+	Forms   []formText `toml:"forms"`
+	Sheets  struct {
+		Data, Guide, Units string
+	} `toml:"sheets"`
+	Guide struct {
+		Title         string   `toml:"title"` // with the year twice
+		IntroVI       string   `toml:"intro_vi"`
+		IntroEN       string   `toml:"intro_en"`
+		Columns       string   `toml:"columns"`
+		ColumnsHeader []string `toml:"columns_header"`
+		RequiredYes   string   `toml:"required_yes"`
+		RequiredNo    string   `toml:"required_no"`
+		Forms         string   `toml:"forms"`
+		FormsHeader   []string `toml:"forms_header"`
+		Bodies        string   `toml:"bodies"`
+		BodiesHeader  []string `toml:"bodies_header"`
+		Kinds         string   `toml:"kinds"`
+		KindsHeader   []string `toml:"kinds_header"`
+		Topics        string   `toml:"topics"`
+		TopicsHeader  []string `toml:"topics_header"`
+		Skills        string   `toml:"skills"`
+		SkillsHeader  []string `toml:"skills_header"`
+		UnitsHeader   []string `toml:"units_header"`
+	} `toml:"guide"`
+}
+
+//go:embed template.toml
+var templateFile []byte
+
+// wording is the parsed template.toml, read once and never changed; a broken
+// embedded file is a programming error caught by the package's tests.
+var wording = sync.OnceValue(func() templateText {
+	var t templateText
+	if _, err := toml.Decode(string(templateFile), &t); err != nil {
+		panic(fmt.Sprintf("proposals: template.toml: %v", err))
+	}
+	return t
+})
+
+// Columns lists the columns of the template, of exports and of import files, in order.
+func Columns() []Column { return slices.Clone(wording().Columns) }
 
 // columnByKey returns the column with key.
 func columnByKey(key string) (Column, bool) {
-	for _, c := range Columns() {
+	for _, c := range wording().Columns {
 		if c.Key == key {
 			return c, true
 		}
@@ -128,7 +135,7 @@ func fold(s string) string {
 // headerIndex maps each folded header (Vietnamese, English or the key) to its column key.
 func headerIndex() map[string]string {
 	idx := map[string]string{}
-	for _, c := range Columns() {
+	for _, c := range wording().Columns {
 		for _, h := range []string{c.VI, c.EN, c.Key} {
 			idx[fold(h)] = c.Key
 		}
@@ -145,13 +152,10 @@ var formWords = map[string]string{
 
 // FormLabel is the Vietnamese and English name of a form.
 func FormLabel(form string) (vi, en string) {
-	switch form {
-	case "planned":
-		return "theo kế hoạch", "planned"
-	case "unannounced":
-		return "đột xuất", "unannounced"
-	case "verification":
-		return "xác minh", "verification"
+	for _, f := range wording().Forms {
+		if f.Code == form {
+			return f.VI, f.EN
+		}
 	}
 	return form, form
 }

@@ -7,10 +7,39 @@ import (
 
 	"gorm.io/gorm"
 
+	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/msg"
 	"khung/models"
 	"khung/models/dbtest"
+	"khung/views"
 )
+
+// texts renders m in Vietnamese and English with the app's catalogs; a
+// language whose catalogs lack m gives "".
+func texts(t testing.TB, m msg.Message) (vi, en string) {
+	t.Helper()
+	loc, err := views.LoadLocales(views.LocaleFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loc.For("vi").Has(m.ID) {
+		vi = loc.For("vi").Msg(m)
+	}
+	if loc.For("en").Has(m.ID) {
+		en = loc.For("en").Msg(m)
+	}
+	return vi, en
+}
+
+// fieldTexts is a field problem in Vietnamese and English.
+func fieldTexts(t testing.TB, f apperr.FieldError) (vi, en string) {
+	t.Helper()
+	if f.Msg.ID == "" {
+		return f.VI, f.EN
+	}
+	return texts(t, f.Msg)
+}
 
 // city is a small city for the tests: two kinds, three topics, two skills,
 // three bodies (one inactive), a district with two communes, a department, and

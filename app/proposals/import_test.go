@@ -161,15 +161,15 @@ func TestImportRefusesABadFileWithEveryReasonAndWritesNothing(t *testing.T) {
 			var got []where
 			for _, p := range ie.Problems {
 				got = append(got, where{p.Row, p.Column})
-				if p.VI == "" || p.EN == "" {
+				if vi, en := texts(t, p.Msg); vi == "" || en == "" {
 					t.Errorf("a reason lacks a language: %+v", p)
 				}
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("problems (-want +got):\n%s\n%+v", diff, ie.Problems)
 			}
-			if !strings.Contains(ie.Problems[0].VI, tt.contains) {
-				t.Errorf("first reason %q lacks %q", ie.Problems[0].VI, tt.contains)
+			if vi, _ := texts(t, ie.Problems[0].Msg); !strings.Contains(vi, tt.contains) {
+				t.Errorf("first reason %q lacks %q", vi, tt.contains)
 			}
 			if ie.TooLarge != tt.tooLarge {
 				t.Errorf("too large = %v", ie.TooLarge)

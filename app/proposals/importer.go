@@ -38,8 +38,7 @@ func (s *Service) Import(ctx context.Context, a authz.Actor, year int, f Upload)
 		return ImportResult{}, err
 	}
 	if year < 2000 || year > 2100 {
-		return ImportResult{}, apperr.Invalid(colYear, "range", "Năm kế hoạch phải từ 2000 đến 2100.",
-			"The plan's year must be between 2000 and 2100.")
+		return ImportResult{}, apperr.Field(colYear, "range", "proposals.check.year_range")
 	}
 	// The declared size first, so a huge upload is refused before it is read.
 	if err := CheckSize(f.Size); err != nil {
@@ -71,7 +70,7 @@ func (s *Service) Import(ctx context.Context, a authz.Actor, year int, f Upload)
 	report := func(row int, p problem) {
 		c, _ := columnByKey(p.Col)
 		bad = append(bad, RowError{Row: row, Column: p.Col, Cell: lay.cell(p.Col, row), ColumnVI: c.VI, ColumnEN: c.EN,
-			VI: p.VI, EN: p.EN})
+			Msg: p.Msg})
 		reported[cellKey{row, p.Col}] = true
 	}
 	for i, r := range recs {
@@ -103,9 +102,7 @@ func (s *Service) Import(ctx context.Context, a authz.Actor, year int, f Upload)
 				continue
 			}
 			if first, dup := firstRow[in.ExternalRef]; dup {
-				report(row, problem{colRef, "unique",
-					fmt.Sprintf("Mã đề xuất %q trùng với dòng %d.", in.ExternalRef, first),
-					fmt.Sprintf("Proposal ref %q repeats row %d.", in.ExternalRef, first)})
+				report(row, newProblem(colRef, "unique", "proposals.check.ref_repeats", "Ref", in.ExternalRef, "Row", first))
 				continue
 			}
 			firstRow[in.ExternalRef] = row
@@ -117,9 +114,7 @@ func (s *Service) Import(ctx context.Context, a authz.Actor, year int, f Upload)
 		}
 		for i, in := range inputs {
 			if in.ExternalRef != "" && taken[in.ExternalRef] && firstRow[in.ExternalRef] == recs[i].Row {
-				report(recs[i].Row, problem{colRef, "unique",
-					fmt.Sprintf("Mã đề xuất %q đã được nhập trước đây trong năm %d.", in.ExternalRef, year),
-					fmt.Sprintf("Proposal ref %q was already imported for %d.", in.ExternalRef, year)})
+				report(recs[i].Row, newProblem(colRef, "unique", "proposals.check.ref_imported_before", "Ref", in.ExternalRef, "Year", year))
 			}
 		}
 		if len(bad) > 0 {

@@ -1,7 +1,6 @@
 package proposals
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"unicode"
 
 	"khung/app/apperr"
+	"khung/app/msg"
 	"khung/models"
 )
 
@@ -65,15 +65,20 @@ func uniqueCodes(codes []string) []string {
 
 // problem is one thing wrong with one field of an input (one cell of a file).
 type problem struct {
-	Col    string // column key
-	Rule   string
-	VI, EN string
+	Col  string // column key
+	Rule string
+	Msg  msg.Message
+}
+
+// newProblem is the problem rule of column col, said by message id with key/value pairs.
+func newProblem(col, rule, id string, pairs ...any) problem {
+	return problem{Col: col, Rule: rule, Msg: msg.New(id, pairs...)}
 }
 
 func fieldErrors(ps []problem) *apperr.ValidationError {
 	ve := &apperr.ValidationError{}
 	for _, p := range ps {
-		ve.Add(p.Col, p.Rule, p.VI, p.EN)
+		ve.Fields = append(ve.Fields, apperr.FieldError{Field: p.Col, Rule: p.Rule, Msg: p.Msg})
 	}
 	return ve
 }
@@ -93,9 +98,7 @@ func parseRecord(get func(key string) string) (Input, []problem) {
 		if code, ok := formWords[fold(f)]; ok {
 			in.Form = code
 		} else {
-			ps = append(ps, problem{colForm, "oneof",
-				fmt.Sprintf("Hình thức %q không hợp lệ: phải là theo kế hoạch, đột xuất hoặc xác minh.", f),
-				fmt.Sprintf("Form %q is not valid: it must be planned, unannounced or verification.", f)})
+			ps = append(ps, newProblem(colForm, "oneof", "proposals.check.form_value", "Value", f))
 		}
 	}
 	for _, d := range []struct {
@@ -108,9 +111,7 @@ func parseRecord(get func(key string) string) (Input, []problem) {
 		}
 		date, ok := parseDate(s)
 		if !ok {
-			ps = append(ps, problem{d.key, "date",
-				fmt.Sprintf("Ngày %q không hợp lệ (viết dạng dd/mm/yyyy hoặc yyyy-mm-dd).", s),
-				fmt.Sprintf("%q is not a valid date (write dd/mm/yyyy or yyyy-mm-dd).", s)})
+			ps = append(ps, newProblem(d.key, "date", "proposals.check.date_value", "Value", s))
 			continue
 		}
 		*d.dst = date
@@ -125,9 +126,7 @@ func parseRecord(get func(key string) string) (Input, []problem) {
 		}
 		x, ok := parseWhole(s)
 		if !ok {
-			ps = append(ps, problem{n.key, "number",
-				fmt.Sprintf("%q không phải là số nguyên.", s),
-				fmt.Sprintf("%q is not a whole number.", s)})
+			ps = append(ps, newProblem(n.key, "number", "proposals.check.whole_number", "Value", s))
 			continue
 		}
 		*n.dst = x

@@ -269,9 +269,7 @@ func (s *Service) create(ctx context.Context, a authz.Actor, in Input, unreadabl
 				return err
 			}
 			if taken[in.ExternalRef] {
-				return apperr.Invalid(colRef, "unique",
-					fmt.Sprintf("Mã đề xuất %q đã có trong năm %d.", in.ExternalRef, in.Year),
-					fmt.Sprintf("The proposal ref %q is already used in %d.", in.ExternalRef, in.Year))
+				return apperr.Field(colRef, "unique", "proposals.check.ref_taken", "Ref", in.ExternalRef, "Year", in.Year)
 			}
 		}
 		p := refs.model(in, a)
@@ -297,6 +295,9 @@ func (s *Service) Reject(ctx context.Context, a authz.Actor, id int64, reason st
 	return s.close(ctx, a, id, models.ProposalRejected, "reject", reason)
 }
 
+// maxReason caps the reason of a withdrawal or a rejection, in characters.
+const maxReason = 2000
+
 // close moves an open proposal (draft, submitted or accepted) to a closed status
 // with a reason; a closed proposal stays as it is (409).
 func (s *Service) close(ctx context.Context, a authz.Actor, id int64, to models.ProposalStatus, action, reason string) (Row, error) {
@@ -305,10 +306,10 @@ func (s *Service) close(ctx context.Context, a authz.Actor, id int64, to models.
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return Row{}, apperr.Invalid("reason", "required", "Hãy ghi rõ lý do.", "Give the reason.")
+		return Row{}, apperr.Field("reason", "required", "proposals.check.reason_required")
 	}
-	if len([]rune(reason)) > 2000 {
-		return Row{}, apperr.Invalid("reason", "max", "Lý do không được dài quá 2000 ký tự.", "The reason must be at most 2000 characters long.")
+	if len([]rune(reason)) > maxReason {
+		return Row{}, apperr.Field("reason", "max", "proposals.check.reason_too_long", "Max", maxReason)
 	}
 	var out Row
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -324,8 +325,7 @@ func (s *Service) close(ctx context.Context, a authz.Actor, id int64, to models.
 			return fmt.Errorf("%s proposal %d: %w", action, id, res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return apperr.New(apperr.ErrConflict,
-				"Đề xuất này đã bị rút hoặc bị từ chối trước đó.", "This proposal was already withdrawn or rejected.")
+			return apperr.Fail(apperr.ErrConflict, "proposals.err.closed")
 		}
 		if out, err = get(tx, id); err != nil {
 			return err

@@ -58,7 +58,7 @@ func TestCreateRefusesEachBadFieldWithAReasonInBothLanguagesAndWritesNothing(t *
 			}
 			var got []string
 			for _, f := range ve.Fields {
-				if f.VI == "" || f.EN == "" {
+				if vi, en := fieldTexts(t, f); vi == "" || en == "" {
 					t.Errorf("field %s lacks a message: %+v", f.Field, f)
 				}
 				if !slices.Contains(got, f.Field) {

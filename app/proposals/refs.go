@@ -155,55 +155,46 @@ func ruleInt(tx *gorm.DB, key string, year, def int) (int, error) {
 // check returns every problem of in (already normalised) against the reference data.
 func (r *refs) check(in Input) []problem {
 	var ps []problem
-	add := func(col, rule, vi, en string) { ps = append(ps, problem{col, rule, vi, en}) }
-	required := func(col string) {
-		add(col, "required", "Bắt buộc nhập.", "This field is required.")
-	}
+	add := func(col, rule, id string, pairs ...any) { ps = append(ps, newProblem(col, rule, id, pairs...)) }
+	required := func(col string) { add(col, "required", "proposals.check.required") }
 	y := r.year
 
 	if in.Year < 2000 || in.Year > 2100 {
 		// Every other check depends on the year.
-		add(colYear, "range", "Năm kế hoạch phải từ 2000 đến 2100.", "The plan's year must be between 2000 and 2100.")
+		add(colYear, "range", "proposals.check.year_range")
 		return ps
 	}
 	switch b, ok := r.bodies[in.Body]; {
 	case in.Body == "":
 		required(colBody)
 	case !ok:
-		add(colBody, "exists", fmt.Sprintf("Không có cơ quan mã %q trong danh mục.", in.Body),
-			fmt.Sprintf("There is no body with code %q.", in.Body))
+		add(colBody, "exists", "proposals.check.no_body", "Code", in.Body)
 	case !b.Active:
-		add(colBody, "active", fmt.Sprintf("Cơ quan %q đã ngừng hoạt động.", in.Body),
-			fmt.Sprintf("Body %q is no longer active.", in.Body))
+		add(colBody, "active", "proposals.check.body_inactive", "Code", in.Body)
 	}
 	switch u, ok := r.units[in.Unit]; {
 	case in.Unit == "":
 		required(colUnit)
 	case !ok:
-		add(colUnit, "exists", fmt.Sprintf("Không có đơn vị mã %q trong danh mục đơn vị.", in.Unit),
-			fmt.Sprintf("There is no unit with code %q.", in.Unit))
+		add(colUnit, "exists", "proposals.check.no_unit", "Code", in.Unit)
 	case !u.covers(y):
-		add(colUnit, "valid", fmt.Sprintf("Đơn vị %q không tồn tại trong năm %d.", in.Unit, y),
-			fmt.Sprintf("Unit %q does not exist in %d.", in.Unit, y))
+		add(colUnit, "valid", "proposals.check.unit_not_in_year", "Code", in.Unit, "Year", y)
 	}
 	switch k, ok := r.kinds[in.Kind]; {
 	case in.Kind == "":
 		required(colKind)
 	case !ok:
-		add(colKind, "exists", fmt.Sprintf("Không có loại hình kiểm tra mã %q trong danh mục.", in.Kind),
-			fmt.Sprintf("There is no kind of inspection with code %q.", in.Kind))
+		add(colKind, "exists", "proposals.check.no_kind", "Code", in.Kind)
 	case !k.covers(y):
-		add(colKind, "valid", fmt.Sprintf("Loại hình %q không còn hiệu lực trong năm %d.", in.Kind, y),
-			fmt.Sprintf("Kind %q is not in force in %d.", in.Kind, y))
+		add(colKind, "valid", "proposals.check.kind_not_in_year", "Code", in.Kind, "Year", y)
 	}
 	if in.Form == "" {
 		required(colForm)
 	} else if formWords[in.Form] != in.Form {
-		add(colForm, "oneof", "Hình thức phải là theo kế hoạch, đột xuất hoặc xác minh.",
-			"The form must be planned, unannounced or verification.")
+		add(colForm, "oneof", "proposals.check.form_oneof")
 	}
 	if len(in.Topics) == 0 {
-		add(colTopics, "required", "Cần ít nhất một nội dung kiểm tra.", "Give at least one topic.")
+		add(colTopics, "required", "proposals.check.topics_required")
 	}
 	var unknown, stale []string
 	for _, t := range in.Topics {
@@ -216,12 +207,10 @@ func (r *refs) check(in Input) []problem {
 		}
 	}
 	if len(unknown) > 0 {
-		add(colTopics, "exists", fmt.Sprintf("Không có nội dung kiểm tra mã %s trong danh mục.", quoteAll(unknown)),
-			fmt.Sprintf("There is no topic with code %s.", quoteAll(unknown)))
+		add(colTopics, "exists", "proposals.check.no_topics", "Codes", quoteAll(unknown))
 	}
 	if len(stale) > 0 {
-		add(colTopics, "valid", fmt.Sprintf("Nội dung %s không còn hiệu lực trong năm %d.", quoteAll(stale), y),
-			fmt.Sprintf("Topic %s is not in force in %d.", quoteAll(stale), y))
+		add(colTopics, "valid", "proposals.check.topics_not_in_year", "Codes", quoteAll(stale), "Year", y)
 	}
 	unknown, stale = nil, nil
 	for _, s := range in.Skills {
@@ -234,67 +223,59 @@ func (r *refs) check(in Input) []problem {
 		}
 	}
 	if len(unknown) > 0 {
-		add(colSkills, "exists", fmt.Sprintf("Không có kỹ năng mã %s trong danh mục.", quoteAll(unknown)),
-			fmt.Sprintf("There is no skill with code %s.", quoteAll(unknown)))
+		add(colSkills, "exists", "proposals.check.no_skills", "Codes", quoteAll(unknown))
 	}
 	if len(stale) > 0 {
-		add(colSkills, "valid", fmt.Sprintf("Kỹ năng %s không còn hiệu lực trong năm %d.", quoteAll(stale), y),
-			fmt.Sprintf("Skill %s is not in force in %d.", quoteAll(stale), y))
+		add(colSkills, "valid", "proposals.check.skills_not_in_year", "Codes", quoteAll(stale), "Year", y)
 	}
 
 	// Period under review: in order, and not after the plan's year.
 	yearEnd := models.NewDate(y, 12, 31)
 	if !in.PeriodFrom.IsZero() && !in.PeriodTo.IsZero() && in.PeriodTo.Before(in.PeriodFrom) {
-		add(colPeriodTo, "order", "Ngày kết thúc thời kỳ kiểm tra phải bằng hoặc sau ngày bắt đầu.",
-			"The end of the period under review must be on or after its start.")
+		add(colPeriodTo, "order", "proposals.check.period_order")
 	}
 	for _, d := range []struct {
 		col  string
 		date models.Date
 	}{{colPeriodFrom, in.PeriodFrom}, {colPeriodTo, in.PeriodTo}} {
 		if !d.date.IsZero() && d.date.After(yearEnd) {
-			add(d.col, "range", fmt.Sprintf("Thời kỳ kiểm tra không được sau năm %d (%s).", y, viDate(d.date)),
-				fmt.Sprintf("The period under review cannot be after %d (%s).", y, d.date))
+			add(d.col, "range", "proposals.check.period_after_year", "Year", y, "Date", d.date)
 		}
 	}
 
 	// Preferred window: both dates or neither, inside the year, in order.
 	switch {
 	case in.WindowFrom.IsZero() && !in.WindowTo.IsZero():
-		add(colWindowFrom, "required_with", "Nhập cả ngày bắt đầu của khoảng dự kiến.", "Give the start of the window too.")
+		add(colWindowFrom, "required_with", "proposals.check.window_from_required")
 	case !in.WindowFrom.IsZero() && in.WindowTo.IsZero():
-		add(colWindowTo, "required_with", "Nhập cả ngày kết thúc của khoảng dự kiến.", "Give the end of the window too.")
+		add(colWindowTo, "required_with", "proposals.check.window_to_required")
 	}
 	for _, d := range []struct {
 		col  string
 		date models.Date
 	}{{colWindowFrom, in.WindowFrom}, {colWindowTo, in.WindowTo}} {
 		if !d.date.IsZero() && d.date.Year != y {
-			add(d.col, "year", fmt.Sprintf("Ngày %s nằm ngoài năm kế hoạch %d.", viDate(d.date), y),
-				fmt.Sprintf("%s is outside the plan's year %d.", d.date, y))
+			add(d.col, "year", "proposals.check.window_outside_year", "Date", d.date, "Year", y)
 		}
 	}
 	if !in.WindowFrom.IsZero() && !in.WindowTo.IsZero() && in.WindowTo.Before(in.WindowFrom) {
-		add(colWindowTo, "order", "Ngày kết thúc khoảng dự kiến phải bằng hoặc sau ngày bắt đầu.",
-			"The end of the window must be on or after its start.")
+		add(colWindowTo, "order", "proposals.check.window_order")
 	}
 
 	switch {
 	case in.Days == 0:
 		required(colDays)
 	case in.Days < 1 || in.Days > r.maxDays:
-		add(colDays, "range", fmt.Sprintf("Số ngày làm việc phải từ 1 đến %d.", r.maxDays),
-			fmt.Sprintf("Working days must be between 1 and %d.", r.maxDays))
+		add(colDays, "range", "proposals.check.days_range", "Max", r.maxDays)
 	}
 	switch {
 	case in.TeamSize == 0:
 		required(colTeamSize)
 	case in.TeamSize < 1 || in.TeamSize > r.maxTeam:
-		add(colTeamSize, "range", fmt.Sprintf("Số thành viên đoàn phải từ 1 đến %d.", r.maxTeam),
-			fmt.Sprintf("The team size must be between 1 and %d.", r.maxTeam))
+		add(colTeamSize, "range", "proposals.check.team_range", "Max", r.maxTeam)
 	}
 	if in.Priority < 1 || in.Priority > 3 {
-		add(colPriority, "range", "Mức ưu tiên phải là 1, 2 hoặc 3.", "The priority must be 1, 2 or 3.")
+		add(colPriority, "range", "proposals.check.priority_range")
 	}
 	for _, l := range []struct {
 		col string
@@ -302,8 +283,7 @@ func (r *refs) check(in Input) []problem {
 		max int
 	}{{colRef, in.ExternalRef, 100}, {colLegalBasis, in.LegalBasis, 1000}, {colNote, in.Note, 2000}} {
 		if n := len([]rune(l.s)); n > l.max {
-			add(l.col, "max", fmt.Sprintf("Không được dài quá %d ký tự.", l.max),
-				fmt.Sprintf("Must be at most %d characters long.", l.max))
+			add(l.col, "max", "proposals.check.too_long", "Max", l.max)
 		}
 	}
 	return ps
@@ -379,9 +359,4 @@ func quoteAll(codes []string) string {
 		q[i] = fmt.Sprintf("%q", c)
 	}
 	return strings.Join(q, ", ")
-}
-
-// viDate writes a date as Vietnamese readers do: 02/01/2027.
-func viDate(d models.Date) string {
-	return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
 }

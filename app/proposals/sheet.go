@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"khung/app/apperr"
+	"khung/app/msg"
 )
 
 // MaxImportBytes is the largest import file accepted (10 MB): a bigger upload
@@ -27,19 +28,20 @@ const maxImportRows = 20000
 const maxUnzippedBytes = 200 << 20
 
 // dataSheet is the name of the proposals sheet in the template and exports.
-const dataSheet = "Đề xuất"
+func dataSheet() string { return wording().Sheets.Data }
 
 // RowError is one problem of an import file: the row as the spreadsheet
 // numbers it (0: the file as a whole), the column (empty for a whole row) and
-// the reason in Vietnamese and English.
+// the reason as a message id. The HTTP layer renders the reason into VI and EN.
 type RowError struct {
-	Row      int    `json:"row"`
-	Column   string `json:"column"`    // column key, e.g. "unit"
-	Cell     string `json:"cell"`      // e.g. "C5"; empty when not one cell
-	ColumnVI string `json:"column_vi"` // the column's header
-	ColumnEN string `json:"column_en"`
-	VI       string `json:"vi"`
-	EN       string `json:"en"`
+	Row      int         `json:"row"`
+	Column   string      `json:"column"`    // column key, e.g. "unit"
+	Cell     string      `json:"cell"`      // e.g. "C5"; empty when not one cell
+	ColumnVI string      `json:"column_vi"` // the column's header
+	ColumnEN string      `json:"column_en"`
+	Msg      msg.Message `json:"-"`  // the reason
+	VI       string      `json:"vi"` // the reason rendered in Vietnamese (by the reader's side)
+	EN       string      `json:"en"` // the reason rendered in English
 }
 
 // ImportError lists every problem of a refused import file; nothing was written.
@@ -56,7 +58,7 @@ func (e *ImportError) Error() string {
 			b.WriteString("; …")
 			break
 		}
-		fmt.Fprintf(&b, "; row %d %s: %s", p.Row, p.Column, p.EN)
+		fmt.Fprintf(&b, "; row %d %s: %s", p.Row, p.Column, p.Msg.ID)
 	}
 	return b.String()
 }
@@ -73,21 +75,19 @@ func (e *ImportError) Unwrap() error {
 		case p.Row > 0:
 			field = fmt.Sprintf("rows[%d]", p.Row)
 		}
-		ve.Add(field, "import", p.VI, p.EN)
+		ve.Fields = append(ve.Fields, apperr.FieldError{Field: field, Rule: "import", Msg: p.Msg})
 	}
 	return ve
 }
 
-// fileProblem is an ImportError about the whole file.
-func fileProblem(vi, en string) *ImportError {
-	return &ImportError{Problems: []RowError{{VI: vi, EN: en}}}
+// fileProblem is an ImportError about the whole file: message id and key/value pairs.
+func fileProblem(id string, pairs ...any) *ImportError {
+	return &ImportError{Problems: []RowError{{Msg: msg.New(id, pairs...)}}}
 }
 
 // tooLarge refuses a file of size bytes.
 func tooLarge(size int64) *ImportError {
-	e := fileProblem(
-		fmt.Sprintf("Tệp quá lớn (%s); dung lượng tối đa là %s.", megabytes(size), megabytes(MaxImportBytes)),
-		fmt.Sprintf("The file is too large (%s); the limit is %s.", megabytes(size), megabytes(MaxImportBytes)))
+	e := fileProblem("proposals.file.too_large", "Size", megabytes(size), "Max", megabytes(MaxImportBytes))
 	e.TooLarge = true
 	return e
 }
@@ -114,7 +114,7 @@ var (
 // extension and checked against the content.
 func readGrid(name string, data []byte) ([]gridRow, *ImportError) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fileProblem("Tệp rỗng, không có dữ liệu.", "The file is empty.")
+		return nil, fileProblem("proposals.file.empty")
 	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx":
@@ -122,21 +122,17 @@ func readGrid(name string, data []byte) ([]gridRow, *ImportError) {
 	case ".csv":
 		return readCSV(data)
 	case ".xls":
-		return nil, fileProblem("Định dạng Excel cũ (.xls) không được hỗ trợ; hãy mở tệp và lưu lại dưới dạng .xlsx.",
-			"The old Excel format (.xls) is not supported; open the file and save it as .xlsx.")
+		return nil, fileProblem("proposals.file.xls")
 	}
-	return nil, fileProblem(fmt.Sprintf("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv); tệp %q không phải.", name),
-		fmt.Sprintf("Only Excel (.xlsx) and CSV (.csv) files are accepted; %q is neither.", name))
+	return nil, fileProblem("proposals.file.wrong_type", "Name", name)
 }
 
 func readXLSX(data []byte) ([]gridRow, *ImportError) {
 	notExcel := func() *ImportError {
-		return fileProblem("Tệp không phải là tệp Excel .xlsx hợp lệ (nội dung không đúng định dạng, có thể là tệp khác được đổi tên).",
-			"The file is not a valid Excel .xlsx workbook (its content is not in that format; perhaps another file renamed).")
+		return fileProblem("proposals.file.not_xlsx")
 	}
 	if bytes.HasPrefix(data, oleMagic) {
-		return nil, fileProblem("Tệp là bảng tính Excel cũ (.xls) hoặc có mật khẩu; hãy lưu lại dưới dạng .xlsx không đặt mật khẩu.",
-			"The file is an old Excel workbook (.xls) or password-protected; save it as .xlsx without a password.")
+		return nil, fileProblem("proposals.file.old_or_locked")
 	}
 	if !bytes.HasPrefix(data, zipMagic) {
 		return nil, notExcel()
@@ -145,7 +141,7 @@ func readXLSX(data []byte) ([]gridRow, *ImportError) {
 		RawCellValue: true, UnzipSizeLimit: maxUnzippedBytes, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size exceeds") {
-			return nil, fileProblem("Tệp Excel quá lớn khi giải nén.", "The Excel file is too large once uncompressed.")
+			return nil, fileProblem("proposals.file.unzip_too_large")
 		}
 		return nil, notExcel()
 	}
@@ -155,8 +151,8 @@ func readXLSX(data []byte) ([]gridRow, *ImportError) {
 		return nil, notExcel()
 	}
 	sheet := sheets[0]
-	if slices.Contains(sheets, dataSheet) {
-		sheet = dataSheet
+	if slices.Contains(sheets, dataSheet()) {
+		sheet = dataSheet()
 	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
@@ -186,15 +182,13 @@ func readXLSX(data []byte) ([]gridRow, *ImportError) {
 }
 
 func tooManyRows() *ImportError {
-	return fileProblem(fmt.Sprintf("Tệp có quá nhiều dòng; tối đa %d dòng đề xuất mỗi lần nhập.", maxImportRows),
-		fmt.Sprintf("The file has too many rows; at most %d proposals per import.", maxImportRows))
+	return fileProblem("proposals.file.too_many_rows", "Max", maxImportRows)
 }
 
 func readCSV(data []byte) ([]gridRow, *ImportError) {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if !utf8.Valid(data) {
-		return nil, fileProblem("Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel: CSV UTF-8).",
-			"The CSV file must be saved as UTF-8 (in Excel: CSV UTF-8).")
+		return nil, fileProblem("proposals.file.csv_not_utf8")
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = csvDelimiter(data)
@@ -212,9 +206,7 @@ func readCSV(data []byte) ([]gridRow, *ImportError) {
 			if errors.As(err, &pe) {
 				line = pe.StartLine
 			}
-			e := fileProblem(
-				fmt.Sprintf("Dòng %d: tệp CSV sai định dạng (dấu ngoặc kép không khớp).", line),
-				fmt.Sprintf("Line %d: the CSV is malformed (unbalanced quotes).", line))
+			e := fileProblem("proposals.file.csv_quotes", "Line", line)
 			e.Problems[0].Row = line
 			return nil, e
 		}
@@ -280,7 +272,7 @@ func (l layout) cell(key string, row int) string {
 // read, since its cells could not be trusted to be where they seem.
 func records(grid []gridRow) ([]record, layout, []RowError) {
 	if len(grid) == 0 {
-		return nil, layout{}, []RowError{{VI: "Tệp rỗng, không có dữ liệu.", EN: "The file is empty."}}
+		return nil, layout{}, fileProblem("proposals.file.empty").Problems
 	}
 	head := grid[0]
 	idx := headerIndex()
@@ -297,21 +289,18 @@ func records(grid []gridRow) ([]record, layout, []RowError) {
 		case f == "":
 			if columnHasData(grid[1:], i) {
 				problems = append(problems, RowError{Row: head.Row, Cell: letter(i) + fmt.Sprint(head.Row),
-					VI: fmt.Sprintf("Cột %s có dữ liệu nhưng không có tiêu đề.", letter(i)),
-					EN: fmt.Sprintf("Column %s has data but no header.", letter(i))})
+					Msg: msg.New("proposals.file.no_header", "Column", letter(i))})
 			}
 		case slices.Contains(ignoredHeaders, f):
 			// a row number column
 		case !known:
 			problems = append(problems, RowError{Row: head.Row, Cell: letter(i) + fmt.Sprint(head.Row),
-				VI: fmt.Sprintf("Cột %q (cột %s) không có trong mẫu; hãy dùng tệp mẫu.", strings.TrimSpace(h), letter(i)),
-				EN: fmt.Sprintf("Column %q (column %s) is not in the template; use the template file.", strings.TrimSpace(h), letter(i))})
+				Msg: msg.New("proposals.file.unknown_column", "Header", strings.TrimSpace(h), "Column", letter(i))})
 		default:
 			if prev, dup := l.index[key]; dup {
 				c, _ := columnByKey(key)
 				problems = append(problems, RowError{Row: head.Row, Column: key, Cell: letter(i) + fmt.Sprint(head.Row), ColumnVI: c.VI, ColumnEN: c.EN,
-					VI: fmt.Sprintf("Cột %q xuất hiện hai lần (cột %s và %s).", c.VI, letter(prev), letter(i)),
-					EN: fmt.Sprintf("Column %q appears twice (columns %s and %s).", c.EN, letter(prev), letter(i))})
+					Msg: msg.New("proposals.file.column_twice", "HeaderVI", c.VI, "HeaderEN", c.EN, "First", letter(prev), "Second", letter(i))})
 				continue
 			}
 			l.index[key] = i
@@ -320,8 +309,7 @@ func records(grid []gridRow) ([]record, layout, []RowError) {
 	for _, c := range Columns() {
 		if _, ok := l.index[c.Key]; c.Required && !ok {
 			problems = append(problems, RowError{Row: head.Row, Column: c.Key, ColumnVI: c.VI, ColumnEN: c.EN,
-				VI: fmt.Sprintf("Thiếu cột bắt buộc %q.", c.VI),
-				EN: fmt.Sprintf("The required column %q is missing.", c.EN)})
+				Msg: msg.New("proposals.file.column_missing", "HeaderVI", c.VI, "HeaderEN", c.EN)})
 		}
 	}
 	if len(problems) > 0 {
@@ -333,8 +321,7 @@ func records(grid []gridRow) ([]record, layout, []RowError) {
 		body = body[1:] // the template's English headers
 	}
 	if len(body) == 0 {
-		return nil, l, []RowError{{VI: "Tệp không có dòng đề xuất nào (chỉ có dòng tiêu đề).",
-			EN: "The file has no proposal rows (only the header)."}}
+		return nil, l, fileProblem("proposals.file.no_rows").Problems
 	}
 	if len(body) > maxImportRows {
 		return nil, l, tooManyRows().Problems

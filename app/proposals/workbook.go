@@ -128,6 +128,7 @@ func inputOf(p Row) Input {
 func writeWorkbook(rows []sheetRow, g Reference) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
+	dataSheet := dataSheet()
 	if err := f.SetSheetName("Sheet1", dataSheet); err != nil {
 		return nil, err
 	}
@@ -181,7 +182,11 @@ func writeWorkbook(rows []sheetRow, g Reference) ([]byte, error) {
 			name, _ := excelize.ColumnNumberToName(i + 1)
 			dv := excelize.NewDataValidation(true)
 			dv.SetSqref(fmt.Sprintf("%s3:%s%d", name, name, lastRow))
-			if err := dv.SetDropList([]string{"theo kế hoạch", "đột xuất", "xác minh"}); err != nil {
+			var words []string
+			for _, form := range wording().Forms {
+				words = append(words, form.VI)
+			}
+			if err := dv.SetDropList(words); err != nil {
 				return nil, err
 			}
 			if err := f.AddDataValidation(dataSheet, dv); err != nil {
@@ -287,9 +292,11 @@ func (r sheetRow) cells() []any {
 	return out
 }
 
-// writeGuide adds the sheet that explains each column and lists the codes.
+// writeGuide adds the sheet that explains each column and lists the codes,
+// worded by template.toml.
 func writeGuide(f *excelize.File, g Reference, st styles) error {
-	const sheet = "Hướng dẫn"
+	w := wording()
+	sheet := w.Sheets.Guide
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
@@ -307,70 +314,64 @@ func writeGuide(f *excelize.File, g Reference, st styles) error {
 		row++
 		return nil
 	}
-	section := func(vi, en string) error {
-		row++
-		return put(st.title, vi+" / "+en)
+	header := func(cells []string) error {
+		values := make([]any, len(cells))
+		for i, c := range cells {
+			values[i] = c
+		}
+		return put(st.header, values...)
 	}
-	for _, w := range []struct {
+	section := func(title string) error {
+		row++
+		return put(st.title, title)
+	}
+	for _, cw := range []struct {
 		col   string
 		width float64
 	}{{"A", 28}, {"B", 34}, {"C", 14}, {"D", 60}, {"E", 60}} {
-		if err := f.SetColWidth(sheet, w.col, w.col, w.width); err != nil {
+		if err := f.SetColWidth(sheet, cw.col, cw.col, cw.width); err != nil {
 			return err
 		}
 	}
+	text := w.Guide
 	steps := []func() error{
-		func() error {
-			return put(st.title, fmt.Sprintf("Mẫu nhập đề xuất kiểm tra năm %d / Template for the %d inspection proposals", g.Year, g.Year))
-		},
-		func() error {
-			return put(0, "Mỗi dòng của bảng “Đề xuất” là một đề xuất; dòng 1 là tiêu đề, dòng 2 (tiếng Anh) có thể giữ hoặc xóa. Tệp có bất kỳ dòng lỗi nào sẽ không được nhập; hệ thống liệt kê mọi dòng lỗi.")
-		},
-		func() error {
-			return put(0, "Each row of the “Đề xuất” sheet is one proposal; row 1 holds the headers, row 2 (English) may stay or go. A file with any bad row imports nothing; every bad row is listed.")
-		},
-		func() error { return section("Các cột", "Columns") },
-		func() error {
-			return put(st.header, "Cột (tiêu đề)", "Column (header)", "Bắt buộc / Required", "Cách ghi", "What to write")
-		},
+		func() error { return put(st.title, fmt.Sprintf(text.Title, g.Year, g.Year)) },
+		func() error { return put(0, text.IntroVI) },
+		func() error { return put(0, text.IntroEN) },
+		func() error { return section(text.Columns) },
+		func() error { return header(text.ColumnsHeader) },
 	}
-	for _, c := range Columns() {
-		req := "không / no"
+	for _, c := range w.Columns {
+		req := text.RequiredNo
 		if c.Required {
-			req = "có / yes"
+			req = text.RequiredYes
 		}
 		steps = append(steps, func() error { return put(0, c.VI, c.EN, req, c.HelpVI, c.HelpEN) })
 	}
 	steps = append(steps,
-		func() error { return section("Hình thức", "Forms") },
-		func() error { return put(st.header, "Ghi trong tệp", "In English", "", "Ý nghĩa", "Meaning") },
-		func() error {
-			return put(0, "theo kế hoạch", "planned", "", "Kiểm tra theo kế hoạch khung; các đề xuất cùng đơn vị được gộp thành một cuộc kiểm tra.", "Planned; planned proposals for the same unit are merged into one visit.")
-		},
-		func() error {
-			return put(0, "đột xuất", "unannounced", "", "Kiểm tra đột xuất khi có dấu hiệu vi phạm; không báo trước cho đơn vị, không gộp.", "Unannounced, on clear signs of violation; never announced to the unit, never merged.")
-		},
-		func() error {
-			return put(0, "xác minh", "verification", "", "Xác minh theo yêu cầu; không gộp.", "Verification on request; never merged.")
-		},
-		func() error { return section("Cơ quan đề xuất", "Proposing bodies") },
-		func() error { return put(st.header, "Mã", "Tên", "", "", "") },
+		func() error { return section(text.Forms) },
+		func() error { return header(text.FormsHeader) },
+	)
+	for _, form := range w.Forms {
+		steps = append(steps, func() error { return put(0, form.VI, form.EN, "", form.MeaningVI, form.MeaningEN) })
+	}
+	steps = append(steps,
+		func() error { return section(text.Bodies) },
+		func() error { return header(text.BodiesHeader) },
 	)
 	for _, b := range g.Bodies {
 		steps = append(steps, func() error { return put(0, b.Code, b.Name) })
 	}
 	steps = append(steps,
-		func() error { return section("Loại hình kiểm tra", "Kinds of inspection") },
-		func() error { return put(st.header, "Mã", "Tên", "", "Name", "Căn cứ pháp lý / Legal basis") },
+		func() error { return section(text.Kinds) },
+		func() error { return header(text.KindsHeader) },
 	)
 	for _, k := range g.Kinds {
 		steps = append(steps, func() error { return put(0, k.Code, k.NameVI, "", k.NameEN, k.LegalBasis) })
 	}
 	steps = append(steps,
-		func() error { return section("Nội dung kiểm tra", "Topics") },
-		func() error {
-			return put(st.header, "Mã", "Tên", "Loại hình / Kind", "Name", "Kỹ năng / Skill")
-		},
+		func() error { return section(text.Topics) },
+		func() error { return header(text.TopicsHeader) },
 	)
 	for _, t := range g.Topics {
 		kind, skill := "", ""
@@ -383,8 +384,8 @@ func writeGuide(f *excelize.File, g Reference, st styles) error {
 		steps = append(steps, func() error { return put(0, t.Code, t.NameVI, kind, t.NameEN, skill) })
 	}
 	steps = append(steps,
-		func() error { return section("Kỹ năng", "Skills") },
-		func() error { return put(st.header, "Mã", "Tên", "", "Name", "") },
+		func() error { return section(text.Skills) },
+		func() error { return header(text.SkillsHeader) },
 	)
 	for _, s := range g.Skills {
 		steps = append(steps, func() error { return put(0, s.Code, s.NameVI, "", s.NameEN) })
@@ -399,7 +400,7 @@ func writeGuide(f *excelize.File, g Reference, st styles) error {
 
 // writeUnits adds the sheet listing every unit's code and name.
 func writeUnits(f *excelize.File, g Reference, st styles) error {
-	const sheet = "Đơn vị"
+	sheet := wording().Sheets.Units
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
@@ -413,11 +414,11 @@ func writeUnits(f *excelize.File, g Reference, st styles) error {
 	if err := sw.SetColWidth(2, 2, 50); err != nil {
 		return err
 	}
-	if err := sw.SetRow("A1", []any{
-		excelize.Cell{StyleID: st.header, Value: "Mã đơn vị / Unit code"},
-		excelize.Cell{StyleID: st.header, Value: "Tên đơn vị / Unit name"},
-		excelize.Cell{StyleID: st.header, Value: "Loại / Kind"},
-	}); err != nil {
+	var head []any
+	for _, h := range wording().Guide.UnitsHeader {
+		head = append(head, excelize.Cell{StyleID: st.header, Value: h})
+	}
+	if err := sw.SetRow("A1", head); err != nil {
 		return err
 	}
 	for i, u := range g.Units {

@@ -306,14 +306,12 @@ func (s *Service) Submit(ctx context.Context, a authz.Actor, recID int64, in Rep
 	v := &apperr.ValidationError{}
 	switch {
 	case body == "":
-		v.Add("body", "required", "Vui lòng nhập nội dung báo cáo kết quả khắc phục.", "Please write what was done to remedy it.")
+		v.AddField("body", "required", "remediation.check.body_required")
 	case utf8.RuneCountInString(body) > MaxReportLength:
-		v.Add("body", "max", fmt.Sprintf("Nội dung báo cáo dài quá %d ký tự.", MaxReportLength),
-			fmt.Sprintf("The report is longer than %d characters.", MaxReportLength))
+		v.AddField("body", "max", "remediation.check.body_too_long", "Max", MaxReportLength)
 	}
 	if len(in.Files) > attachments.MaxFilesPerUpload {
-		v.Add("files", "max_files", fmt.Sprintf("Chỉ được gửi tối đa %d tệp.", attachments.MaxFilesPerUpload),
-			fmt.Sprintf("At most %d files may be sent.", attachments.MaxFilesPerUpload))
+		v.AddField("files", "max_files", "remediation.check.too_many_files", "Max", attachments.MaxFilesPerUpload)
 	}
 	if err := v.Err(); err != nil {
 		return rep, err
@@ -331,11 +329,9 @@ func (s *Service) Submit(ctx context.Context, a authz.Actor, recID int64, in Rep
 		}
 		switch rec.Status {
 		case models.RecommendationReported:
-			return apperr.New(apperr.ErrConflict, "Kiến nghị này đã có báo cáo đang chờ đoàn kiểm tra xem xét.",
-				"This recommendation already has a report waiting for the inspection team's verdict.")
+			return apperr.Fail(apperr.ErrConflict, "remediation.err.report_pending")
 		case models.RecommendationDone, models.RecommendationCancelled:
-			return apperr.New(apperr.ErrConflict, "Kiến nghị này đã kết thúc, không nhận thêm báo cáo.",
-				"This recommendation is closed and takes no more reports.")
+			return apperr.Fail(apperr.ErrConflict, "remediation.err.closed")
 		}
 		rep = models.RemediationReport{RecommendationID: rec.ID, Body: body, SubmittedAt: now, Outcome: models.ReportPending}
 		if a.UserID != 0 {
@@ -386,11 +382,9 @@ func (s *Service) Decide(ctx context.Context, a authz.Actor, reportID int64, v V
 	reason := strings.TrimSpace(v.Reason)
 	switch {
 	case !v.Accept && reason == "":
-		return rep, apperr.Invalid("reason", "required", "Vui lòng nêu lý do trả lại báo cáo.",
-			"Please give the reason for returning the report.")
+		return rep, apperr.Field("reason", "required", "remediation.check.reason_required")
 	case utf8.RuneCountInString(reason) > MaxReportLength:
-		return rep, apperr.Invalid("reason", "max", fmt.Sprintf("Lý do dài quá %d ký tự.", MaxReportLength),
-			fmt.Sprintf("The reason is longer than %d characters.", MaxReportLength))
+		return rep, apperr.Field("reason", "max", "remediation.check.reason_too_long", "Max", MaxReportLength)
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&rep, reportID).Error
@@ -409,11 +403,10 @@ func (s *Service) Decide(ctx context.Context, a authz.Actor, reportID int64, v V
 			return err
 		}
 		if !ok {
-			return apperr.New(apperr.ErrForbidden, "Chỉ thành viên đoàn kiểm tra của cuộc kiểm tra này mới được xem xét báo cáo.",
-				"Only a member of this visit's inspection team may judge the report.")
+			return apperr.Fail(apperr.ErrForbidden, "remediation.err.not_on_team")
 		}
 		if rep.Outcome != models.ReportPending {
-			return apperr.New(apperr.ErrConflict, "Báo cáo này đã được xem xét.", "This report has already been judged.")
+			return apperr.Fail(apperr.ErrConflict, "remediation.err.already_judged")
 		}
 		before := rep
 		decided := now

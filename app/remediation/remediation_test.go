@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/apperr/apperrtest"
 	"khung/app/attachments"
 	"khung/app/authz"
 	"khung/app/remediation"
@@ -280,11 +281,11 @@ func TestBadReportsAndVerdictsChangeNothing(t *testing.T) {
 		{"an empty report is refused", func() error {
 			_, err := x.svc.Submit(ctx, x.districtA, x.recB.ID, remediation.ReportInput{Body: "  \n"}, apr10)
 			return err
-		}, isField("body"), "a body field error"},
+		}, isField(t, "body"), "a body field error"},
 		{"returning without a reason is refused", func() error {
 			_, err := x.svc.Decide(ctx, x.lead, pending.ID, remediation.Verdict{Reason: " "}, apr12)
 			return err
-		}, isField("reason"), "a reason field error"},
+		}, isField(t, "reason"), "a reason field error"},
 		{"an inspector not on the team may not accept", func() error {
 			_, err := x.svc.Decide(ctx, x.outsider, pending.ID, remediation.Verdict{Accept: true}, apr12)
 			return err
@@ -316,10 +317,15 @@ func isErr(target error) func(error) bool {
 	return func(err error) bool { return errors.Is(err, target) }
 }
 
-func isField(field string) func(error) bool {
+func isField(t testing.TB, field string) func(error) bool {
 	return func(err error) bool {
 		ve, ok := apperr.AsValidation(err)
-		return ok && ve.Has(field) && ve.Fields[0].VI != "" && ve.Fields[0].EN != ""
+		if !ok || !ve.Has(field) {
+			return false
+		}
+		apperrtest.Render(t, err)
+		f := ve.Fields[0]
+		return f.VI != "" && f.EN != "" && f.VI != f.Msg.ID && f.EN != f.Msg.ID
 	}
 }
 

@@ -36,7 +36,7 @@ func (s *Service) Month(ctx context.Context, a authz.Actor, today models.Date, f
 		return Month{}, err
 	}
 	if f.Month == 0 {
-		return Month{}, apperr.Invalid("month", "required", "Cần chọn tháng.", "A month is needed.")
+		return Month{}, apperr.Field("month", "required", "visits.check.month_required")
 	}
 	first := models.NewDate(f.Year, time.Month(f.Month), 1)
 	last := models.NewDate(f.Year, time.Month(f.Month)+1, 1).AddDays(-1)

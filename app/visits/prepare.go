@@ -1,11 +1,17 @@
 package visits
 
-import "khung/models"
+import (
+	"khung/app/msg"
+	"khung/models"
+)
 
-// Text is a short text in Vietnamese and English.
+// Text is a message for a reader. A service sets Msg (a catalog id); the
+// reader's side renders it into VI and EN (the JSON API shows both, as
+// {"vi","en"}; a page or feed shows one with In).
 type Text struct {
-	VI string `json:"vi"`
-	EN string `json:"en"`
+	Msg msg.Message `json:"-"`
+	VI  string      `json:"vi"`
+	EN  string      `json:"en"`
 }
 
 // In returns the text in lang ("en" or else Vietnamese).
@@ -16,60 +22,76 @@ func (t Text) In(lang string) string {
 	return t.VI
 }
 
+// prepared is one item to prepare: its id in the catalogs (visits.prepare.*).
+func prepared(name string) Text { return Text{Msg: msg.New("visits.prepare." + name)} }
+
 // everyVisit is what a unit prepares for any visit.
-var everyVisit = []Text{
-	{"Báo cáo tự kiểm tra theo đề cương của đoàn kiểm tra", "Self-assessment report following the team's outline"},
-	{"Bố trí lãnh đạo đơn vị và cán bộ đầu mối làm việc với đoàn", "A unit leader and a contact person to work with the team"},
-}
+var everyVisit = []string{"self_report", "contact"}
 
 // byKind is what a unit prepares for a visit of an inspection kind (codes of
 // the inspection_kinds catalog). A kind not listed here gets only everyVisit.
-var byKind = map[string][]Text{
-	"public_service": {
-		{"Hồ sơ công chức, viên chức; sổ theo dõi, chấm công", "Personnel files of civil servants; attendance records"},
-		{"Nội quy, quy chế làm việc, quy tắc ứng xử của đơn vị", "Internal rules, working regulations and code of conduct"},
-		{"Sổ theo dõi, hồ sơ giải quyết thủ tục hành chính", "Registers and files of administrative procedures handled"},
-	},
-	"specialised": {
-		{"Hồ sơ tuyển dụng, bổ nhiệm, điều động, luân chuyển", "Files on recruitment, appointment and transfer"},
-		{"Đề án vị trí việc làm, biên chế được giao", "Job-position scheme and assigned staffing quota"},
-		{"Hồ sơ chi trả tiền lương, phụ cấp", "Pay and allowance records"},
-	},
-	"professional": {
-		{"Văn bản triển khai nhiệm vụ chuyên môn trong thời kỳ kiểm tra", "Documents implementing the professional tasks of the period under review"},
-		{"Báo cáo kết quả cải cách hành chính, chỉ số PAR INDEX", "Administrative reform reports and the PAR index"},
-	},
-	"internal": {
-		{"Kế hoạch và báo cáo kết quả kiểm tra nội bộ", "Internal inspection plan and its results"},
-		{"Hồ sơ xử lý sau kiểm tra nội bộ", "Files of the follow-up of internal inspections"},
-	},
+var byKind = map[string][]string{
+	"public_service": {"personnel_files", "internal_rules", "procedure_files"},
+	"specialised":    {"recruitment_files", "job_positions", "pay_records"},
+	"professional":   {"task_documents", "reform_reports"},
+	"internal":       {"internal_plan", "internal_followup"},
 }
 
 // verification is what a unit prepares for a verification visit.
-var verification = Text{"Hồ sơ, tài liệu liên quan đến nội dung cần xác minh", "Records and documents on the matter to verify"}
+const verification = "verification_files"
 
 // Preparation returns the short checklist of what the unit prepares for a
 // visit of the given form and kinds: the common items, then each kind's, in
-// the order the kinds are given, without repeats.
+// the order the kinds are given, without repeats. Each item is a message id
+// the reader's side renders (Visit.RenderTexts).
 func Preparation(form models.Form, kinds []string) []Text {
-	out := append([]Text(nil), everyVisit...)
-	seen := map[Text]bool{}
-	for _, t := range out {
-		seen[t] = true
-	}
-	add := func(t Text) {
-		if !seen[t] {
-			seen[t] = true
-			out = append(out, t)
+	var names []string
+	seen := map[string]bool{}
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
 		}
 	}
+	for _, n := range everyVisit {
+		add(n)
+	}
 	for _, k := range kinds {
-		for _, t := range byKind[k] {
-			add(t)
+		for _, n := range byKind[k] {
+			add(n)
 		}
 	}
 	if form == models.FormVerification {
 		add(verification)
 	}
+	out := make([]Text, len(names))
+	for i, n := range names {
+		out[i] = prepared(n)
+	}
 	return out
+}
+
+// PreparationIDs lists every message id Preparation can return (for the
+// catalog test).
+func PreparationIDs() []string {
+	names := append(append([]string{}, everyVisit...), verification)
+	for _, ns := range byKind {
+		names = append(names, ns...)
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prepared(n).Msg.ID
+	}
+	return out
+}
+
+// RenderTexts fills the Vietnamese and English texts of v's messages (what to
+// prepare) with render, the reader's side's bundle: render(lang, m).
+func (v *Visit) RenderTexts(render func(lang string, m msg.Message) string) {
+	for i := range v.Prepare {
+		p := &v.Prepare[i]
+		if p.Msg.ID != "" {
+			p.VI, p.EN = render(models.LocaleVI, p.Msg), render(models.LocaleEN, p.Msg)
+		}
+	}
 }

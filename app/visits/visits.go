@@ -120,7 +120,7 @@ type Kind struct {
 }
 
 // Name returns the kind's name in lang.
-func (k Kind) Name(lang string) string { return Text{k.NameVI, k.NameEN}.In(lang) }
+func (k Kind) Name(lang string) string { return Text{VI: k.NameVI, EN: k.NameEN}.In(lang) }
 
 // Topic is a topic of the visit's proposals, named from the catalog.
 type Topic struct {
@@ -130,7 +130,7 @@ type Topic struct {
 }
 
 // Name returns the topic's name in lang.
-func (t Topic) Name(lang string) string { return Text{t.NameVI, t.NameEN}.In(lang) }
+func (t Topic) Name(lang string) string { return Text{VI: t.NameVI, EN: t.NameEN}.In(lang) }
 
 // Member is one inspector of the team.
 type Member struct {
@@ -172,8 +172,7 @@ func (f Filter) Validate() error {
 		return err
 	}
 	if f.Month != 0 && f.Year == 0 {
-		return apperr.Invalid("year", "required_with",
-			"Cần chọn năm khi lọc theo tháng.", "A year is needed to filter by month.")
+		return apperr.Field("year", "required_with", "visits.check.year_with_month")
 	}
 	return nil
 }

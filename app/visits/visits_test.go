@@ -13,12 +13,39 @@ import (
 	"khung/app/apperr"
 	"khung/app/apperr/apperrtest"
 	"khung/app/authz"
+	"khung/app/msg"
 	"khung/app/paging"
 	"khung/app/visits"
 	"khung/app/visits/visitstest"
 	"khung/models"
 	"khung/models/dbtest"
+	"khung/views"
 )
+
+// render renders a message in lang with the app's catalogs ("" when lang's
+// catalogs lack it).
+func render(t testing.TB) func(lang string, m msg.Message) string {
+	t.Helper()
+	loc, err := views.LoadLocales(views.LocaleFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(lang string, m msg.Message) string {
+		if tr := loc.For(lang); tr.Has(m.ID) {
+			return tr.Msg(m)
+		}
+		return ""
+	}
+}
+
+// fieldTexts is a field problem in Vietnamese and English.
+func fieldTexts(t testing.TB, f apperr.FieldError) (vi, en string) {
+	if f.Msg.ID == "" {
+		return f.VI, f.EN
+	}
+	r := render(t)
+	return r("vi", f.Msg), r("en", f.Msg)
+}
 
 // The two days around the unannounced visit's start.
 var (
@@ -276,6 +303,7 @@ func TestPreparationListsCommonItemsThenEachKindOnce(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := visits.Preparation(tt.form, tt.kinds)
+			(&visits.Visit{Prepare: got}).RenderTexts(render(t))
 			if len(got) != tt.want {
 				t.Fatalf("%d items, want %d: %+v", len(got), tt.want, got)
 			}
@@ -352,8 +380,11 @@ func TestFiltersNarrowAndBadFiltersAreRefusedByField(t *testing.T) {
 			if tt.field != "" {
 				apperrtest.Render(t, err)
 				ve, ok := apperr.AsValidation(err)
-				if !ok || !ve.Has(tt.field) || ve.Fields[0].VI == "" || ve.Fields[0].EN == "" {
+				if !ok || !ve.Has(tt.field) {
 					t.Fatalf("want a validation error on %s, got %v", tt.field, err)
+				}
+				if vi, en := fieldTexts(t, ve.Fields[0]); vi == "" || en == "" {
+					t.Fatalf("want a validation error on %s in vi and en, got %v", tt.field, err)
 				}
 				return
 			}
