@@ -28,7 +28,7 @@ type plansUI struct {
 // versions only); building, adjusting, submitting and amending are the
 // planner's; approving, publishing and returning the approver's.
 func registerPlans(app *fiber.App, h *Handlers) {
-	p := &plansUI{Handlers: h, plans: plans.New(h.DB, h.Config.TimeZone)}
+	p := &plansUI{Handlers: h, plans: plans.New(h.DB, h.Config.TimeZone, h.Locales)}
 	read := p.requireReader
 	manage := h.RequirePermission(authz.ManagePlans)
 	approve := h.RequirePermission(authz.ApprovePlans)
@@ -103,8 +103,7 @@ func versionID(c *fiber.Ctx, name string) (int64, error) {
 }
 
 // errBadLock answers a write without the lock version the page showed.
-var errBadLock = apperr.New(apperr.ErrBadRequest, "Thiếu phiên bản dữ liệu của trang (lock_version); hãy tải lại trang.",
-	"The page's data version (lock_version) is missing; reload the page.")
+var errBadLock = apperr.Fail(apperr.ErrBadRequest, "plans.err.bad_lock")
 
 // lockVersion reads the posted lock_version (the version as the page showed it).
 func lockVersion(c *fiber.Ctx) (int, error) {
