@@ -111,7 +111,7 @@ func New(d Deps) (*App, error) {
 	a.Catalogs = catalogs.New(db)
 	a.Proposals = proposals.New(db)
 	a.DemoProposals = seed.NewDemoProposals(db)
-	a.Plans = plans.New(db, loc)
+	a.Plans = plans.New(db, loc, locales)
 	a.Visits = visits.New(db)
 	a.Feeds = icalfeed.New(db)
 	a.Inspections = inspections.New(db, loc, base)

@@ -95,11 +95,15 @@ type Visit struct {
 	Why               JSON   `gorm:"default:[]" json:"why"` // array of sentences from the planner
 	// UnscheduledReasonVi and WhyVi are the same explanations in Vietnamese
 	// (empty in rows written before the planner wrote them).
-	UnscheduledReasonVi string      `json:"unscheduled_reason_vi"`
-	WhyVi               JSON        `gorm:"default:[]" json:"why_vi"` // array, same length and order as Why
-	Status              VisitStatus `gorm:"default:planned" json:"status"`
-	CreatedAt           time.Time   `json:"created_at"`
-	UpdatedAt           time.Time   `json:"updated_at"`
+	UnscheduledReasonVi string `json:"unscheduled_reason_vi"`
+	WhyVi               JSON   `gorm:"default:[]" json:"why_vi"` // array, same length and order as Why
+	// WhyMsgs and UnscheduledMsg are the planner's messages (ids with
+	// parameters) the sentences above were rendered from (empty in older rows).
+	WhyMsgs        JSON        `gorm:"default:[]" json:"why_msgs"`
+	UnscheduledMsg JSON        `json:"unscheduled_msg"`
+	Status         VisitStatus `gorm:"default:planned" json:"status"`
+	CreatedAt      time.Time   `json:"created_at"`
+	UpdatedAt      time.Time   `json:"updated_at"`
 }
 
 // TableName names the table.

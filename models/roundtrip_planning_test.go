@@ -71,7 +71,9 @@ func TestEveryPlanningModelRoundTripsWithEveryFieldSet(t *testing.T) {
 				Form: models.FormPlanned, LeadBodyID: f.body.ID, StartDate: dayPtr("2025-05-05"), EndDate: dayPtr("2025-05-09"),
 				Days: 5, TeamSize: 4, Priority: 2, UnscheduledReason: "dời lịch", Why: models.JSON(`["merged p1 and p2"]`),
 				UnscheduledReasonVi: "dời lịch (vi)", WhyVi: models.JSON(`["Gộp các đề xuất p1 và p2"]`),
-				Status: models.VisitSuspended, CreatedAt: at(10), UpdatedAt: at(11)}, "code = ?", "v-001")
+				WhyMsgs:        models.JSON(`[{"id": "planning.why.merged", "args": {"Unit": "u1"}}]`),
+				UnscheduledMsg: models.JSON(`{"id": "planning.reason.no_skill", "args": {"Skill": "s"}}`),
+				Status:         models.VisitSuspended, CreatedAt: at(10), UpdatedAt: at(11)}, "code = ?", "v-001")
 		}},
 		{"visit proposal", func(t *testing.T) {
 			roundTrip(t, db, &models.VisitProposal{VisitID: f.visit.ID, ProposalID: f.proposal.ID},

@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/apperr"
-	"khung/app/planning"
+	"khung/app/planning/plantext"
 	"khung/app/plans"
 )
 
@@ -68,8 +68,7 @@ type stepJSON struct {
 
 func (s stepJSON) input() (plans.StepInput, error) {
 	if s.LockVersion == nil {
-		return plans.StepInput{}, apperr.Invalid("lock_version", "required",
-			"Cần lock_version của phiên bản đã đọc.", "lock_version of the version you read is required.")
+		return plans.StepInput{}, apperr.Field("lock_version", "required", "plans.err.lock_required")
 	}
 	return plans.StepInput{LockVersion: *s.LockVersion, Reason: s.Reason, DocumentNumber: s.DocumentNumber}, nil
 }
@@ -129,21 +128,33 @@ type changeJSON struct {
 
 // checkJSON is the engine's verdict on a change.
 type checkJSON struct {
-	Visit         string               `json:"visit"`
-	Allowed       bool                 `json:"allowed"`
-	Saved         bool                 `json:"saved"`
-	Violations    []planning.Violation `json:"violations"`
-	PenaltyBefore float64              `json:"penalty_before"`
-	PenaltyAfter  float64              `json:"penalty_after"`
-	PenaltyChange float64              `json:"penalty_change"`
-	PenaltyBy     map[string]float64   `json:"penalty_by"`
-	LockVersion   int                  `json:"lock_version"`
+	Visit         string             `json:"visit"`
+	Allowed       bool               `json:"allowed"`
+	Saved         bool               `json:"saved"`
+	Violations    []violationJSON    `json:"violations"`
+	PenaltyBefore float64            `json:"penalty_before"`
+	PenaltyAfter  float64            `json:"penalty_after"`
+	PenaltyChange float64            `json:"penalty_change"`
+	PenaltyBy     map[string]float64 `json:"penalty_by"`
+	LockVersion   int                `json:"lock_version"`
 }
 
-func newCheckJSON(r plans.CheckResult) checkJSON {
-	v := r.Delta.Violations
-	if v == nil {
-		v = []planning.Violation{}
+// violationJSON is a broken hard rule with its message in both languages.
+type violationJSON struct {
+	Rule      string `json:"rule"`
+	Visit     string `json:"visit,omitempty"`
+	Inspector string `json:"inspector,omitempty"`
+	Day       string `json:"day,omitempty"`
+	Message   string `json:"message"`
+	MessageVI string `json:"message_vi"`
+}
+
+func (p *plansUI) newCheckJSON(r plans.CheckResult) checkJSON {
+	en, vi := p.Locales.For("en"), p.Locales.For("vi")
+	v := make([]violationJSON, len(r.Delta.Violations))
+	for k, x := range r.Delta.Violations {
+		v[k] = violationJSON{Rule: x.Rule, Visit: x.Visit, Inspector: x.Inspector, Day: x.Day,
+			Message: plantext.Of(en, x.Msg), MessageVI: plantext.Of(vi, x.Msg)}
 	}
 	return checkJSON{Visit: r.Visit, Allowed: r.Allowed(), Saved: r.Saved, Violations: v,
 		PenaltyBefore: r.Delta.PenaltyBefore, PenaltyAfter: r.Delta.PenaltyAfter, PenaltyChange: r.Diff(),
@@ -164,8 +175,7 @@ func (p *plansUI) changeBody(c *fiber.Ctx, needLock bool) (int64, plans.ChangeIn
 	case body.LockVersion != nil:
 		in.LockVersion = *body.LockVersion
 	case needLock:
-		return 0, in, apperr.Invalid("lock_version", "required",
-			"Cần lock_version của phiên bản đã đọc.", "lock_version of the version you read is required.")
+		return 0, in, apperr.Field("lock_version", "required", "plans.err.lock_required")
 	}
 	return id, in, nil
 }
@@ -181,7 +191,7 @@ func (p *plansUI) apiCheck(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newCheckJSON(res))
+	return c.JSON(p.newCheckJSON(res))
 }
 
 // apiAdjust: POST /api/v1/plan-versions/:id/visits/:code/adjust {start?,
@@ -196,7 +206,7 @@ func (p *plansUI) apiAdjust(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newCheckJSON(res))
+	return c.JSON(p.newCheckJSON(res))
 }
 
 // apiDiff: GET /api/v1/plan-versions/:id/diff/:other — added, removed, moved

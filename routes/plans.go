@@ -52,8 +52,7 @@ func (p *plansUI) asset(c *fiber.Ctx) error {
 }
 
 // errBadLock answers a write without the lock version the page showed.
-var errBadLock = apperr.New(apperr.ErrBadRequest, "Thiếu phiên bản dữ liệu của trang (lock_version); hãy tải lại trang.",
-	"The page's data version (lock_version) is missing; reload the page.")
+var errBadLock = apperr.Fail(apperr.ErrBadRequest, "plans.err.bad_lock")
 
 // lockVersion reads the posted lock_version (the version as the page showed it).
 func lockVersion(c *fiber.Ctx) (int, error) {

@@ -11,7 +11,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/apperr"
+	"khung/app/planning/plantext"
 	"khung/app/plans"
+	"khung/views"
 )
 
 // boardPage: GET /plans/versions/:id/board?view=&group=&body=&form=&area=&status=&q=
@@ -127,11 +129,11 @@ func (p *plansUI) renderVisit(c *fiber.Ctx, id int64, code string, res *plans.Ch
 		data["StartCount"] = len(opts.Starts)
 	}
 	if res != nil && res.Change.Visit != "" {
-		data["Check"] = p.newCheckView(*res, nil, tr.Lang, tr.Pick)
+		data["Check"] = p.newCheckView(*res, nil, tr)
 	}
 	if err != nil {
 		if res == nil || res.Change.Visit == "" {
-			data["Check"] = p.newCheckView(plans.CheckResult{}, err, tr.Lang, tr.Pick)
+			data["Check"] = p.newCheckView(plans.CheckResult{}, err, tr)
 		}
 		data["Form"] = postedValues(c)
 		return p.renderForm422(c, "plans/visit", data, err)
@@ -189,7 +191,8 @@ type checkView struct {
 	FieldErrors []string // the input's field messages
 }
 
-func (p *plansUI) newCheckView(res plans.CheckResult, err error, lang string, pick func(vi, en string) string) checkView {
+func (p *plansUI) newCheckView(res plans.CheckResult, err error, tr *views.Translator) checkView {
+	lang, pick := tr.Lang, tr.Pick
 	if err != nil {
 		v := checkView{Shown: true}
 		if _, ok := apperr.AsValidation(err); ok {
@@ -210,7 +213,7 @@ func (p *plansUI) newCheckView(res plans.CheckResult, err error, lang string, pi
 		Before: points(d.PenaltyBefore, lang), After: points(d.PenaltyAfter, lang),
 		Change: signedPoints(res.Diff(), lang), Worse: res.Diff() > 0, Better: res.Diff() < 0}
 	for _, x := range d.Violations {
-		v.Violations = append(v.Violations, x.Rule+": "+pick(x.MessageVI, x.Message))
+		v.Violations = append(v.Violations, x.Rule+": "+plantext.Of(tr, x.Msg))
 	}
 	for _, name := range plans.Components() {
 		if x := d.PenaltyBy[name]; x != 0 {
@@ -237,7 +240,7 @@ func (p *plansUI) check(c *fiber.Ctx) error {
 	if c.Get("HX-Request") == "true" {
 		tr := trOf(c)
 		return c.Render("plans/check", fiber.Map{"T": tr, "Lang": tr.Lang,
-			"Check": p.newCheckView(res, err, tr.Lang, tr.Pick)})
+			"Check": p.newCheckView(res, err, tr)})
 	}
 	if err != nil {
 		return p.renderVisit(c, id, code, nil, err)

@@ -17,6 +17,7 @@ import (
 	"khung/app/seed"
 	"khung/models"
 	"khung/routes/webtest"
+	"khung/views"
 )
 
 // plansDemo is a server with the demo city and a handful of 2027 proposals:
@@ -41,7 +42,7 @@ func newPlansDemo(t *testing.T) *plansDemo {
 	}
 	d := &plansDemo{srv: srv, planner: demoUser("planner@khung.vn", models.RolePlanner),
 		approver: demoUser("approver@khung.vn", models.RoleApprover), viewer: demoUser("viewer@khung.vn", models.RoleViewer),
-		unitUsr: demoUser("phucxa@khung.vn", models.RoleUnit), svc: plans.New(srv.DB, srv.Config.TimeZone)}
+		unitUsr: demoUser("phucxa@khung.vn", models.RoleUnit), svc: plans.New(srv.DB, srv.Config.TimeZone, mustLocales(t))}
 	type p struct {
 		body, unit, kind, form, from, to string
 		days, team                       int
@@ -376,4 +377,14 @@ func TestPlanPagesSpeakEnglishToo(t *testing.T) {
 		`{"start": "2027-02-30"}`).Body), &body); err != nil || body["error"] != "validation" {
 		t.Errorf("check with a bad date: %v %v", body, err)
 	}
+}
+
+// mustLocales loads the app's message catalogs.
+func mustLocales(t testing.TB) *views.Locales {
+	t.Helper()
+	loc, err := views.LoadLocales(views.LocaleFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }

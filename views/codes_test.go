@@ -53,6 +53,7 @@ var runtimeIDs = map[string][]string{
 	"routes/proposals.go:listPage":       append(proposalForms, proposalStatuses...),
 	"routes/proposals_form.go:formData":  proposalForms,
 	"app/visits/prepare.go:prepared":     visits.PreparationIDs(),
+	"app/planning/explain.go:formMsg":    {"planning.form.planned", "planning.form.unannounced", "planning.form.verification"},
 }
 
 var (

@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"sort"
 
@@ -104,6 +105,14 @@ func (t *Translator) Msg(m msg.Message) string { return t.render(m.ID, m.Args) }
 func (t *Translator) render(id string, data map[string]any) string {
 	if t.loc == nil {
 		return id
+	}
+	// A parameter may be a message of its own that renders itself in the
+	// reader's language (e.g. an engine's message inside an app's message).
+	for k, v := range data {
+		if r, ok := v.(interface{ RenderIn(*Translator) string }); ok {
+			data = maps.Clone(data)
+			data[k] = r.RenderIn(t)
+		}
 	}
 	if n, ok := data["Count"]; ok {
 		// A message with plural forms (one/other) picks one by Count; a plain

@@ -64,7 +64,7 @@ func (p *problem) bound(b *Bound) {
 	var rot, joint, flat int64
 	for v := range p.visits {
 		pv := &p.visits[v]
-		if pv.reason != "" {
+		if pv.reason.ID != "" {
 			b.Unscheduled += w.Unscheduled * pv.prio
 			continue
 		}
@@ -226,7 +226,7 @@ func (p *problem) capacityBound(share []int64) int64 {
 	leadDemand := map[int32]int64{}
 	for v := range p.visits {
 		pv := &p.visits[v]
-		if pv.reason != "" {
+		if pv.reason.ID != "" {
 			continue
 		}
 		cost := w.Unscheduled*pv.prio - share[v]

@@ -2,7 +2,6 @@ package planning
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 )
@@ -68,9 +67,8 @@ func (p *problem) diagnose() {
 	for v := range p.visits {
 		pv := &p.visits[v]
 		pv.starts = pv.starts[:0]
-		why := p.impossible(pv)
-		pv.reason, pv.reasonVi = why.en, why.vi
-		if pv.reason != "" {
+		pv.reason = p.impossible(pv)
+		if pv.reason.ID != "" {
 			continue
 		}
 		tab := avail[pv.days]
@@ -80,10 +78,7 @@ func (p *problem) diagnose() {
 			}
 		}
 		if len(pv.starts) == 0 {
-			pv.reason = fmt.Sprintf("no %d consecutive working days outside the unit's blackouts when a lead inspector of %s, a holder of every required skill and %d inspectors free of conflict of interest are all off leave",
-				pv.days, pv.mv.LeadBody, pv.size)
-			pv.reasonVi = fmt.Sprintf("không có %d ngày làm việc liên tiếp ngoài ngày nghỉ của đơn vị mà cùng lúc một người có thể làm trưởng đoàn của %s, người có đủ các chuyên môn cần thiết và %d người không có xung đột lợi ích đều không nghỉ phép",
-				pv.days, pv.mv.LeadBody, pv.size)
+			pv.reason = Msg("planning.reason.no_feasible_start", "Count", pv.days, "Body", pv.mv.LeadBody, "Size", pv.size)
 		}
 	}
 }
@@ -128,12 +123,12 @@ func (p *problem) aloneFeasible(pv *pvisit, avail bitset, out bitset) bool {
 }
 
 // impossible explains why a visit can never be placed whatever the dates, or
-// returns the empty text.
-func (p *problem) impossible(pv *pvisit) text {
+// returns the empty message.
+func (p *problem) impossible(pv *pvisit) Message {
 	m := p.m
 	lead := pv.mv.LeadBody
 	if len(pv.skills) > 64 {
-		return text{"the visit asks for more than 64 skills", "cuộc kiểm tra yêu cầu hơn 64 chuyên môn"}
+		return Msg("planning.reason.too_many_skills")
 	}
 	anyStart := false
 	for _, ok := range pv.startOK {
@@ -141,11 +136,9 @@ func (p *problem) impossible(pv *pvisit) text {
 	}
 	if !anyStart {
 		if pv.days > p.nW {
-			return textf("needs %d consecutive working days but %d has only %d", "cần %d ngày làm việc liên tiếp nhưng năm %d chỉ có %d ngày làm việc",
-				pv.days, m.inst.Year, p.nW)
+			return Msg("planning.reason.year_too_short", "Count", pv.days, "Year", m.inst.Year, "Working", p.nW)
 		}
-		return text{fmt.Sprintf("the unit's blackouts leave no %d consecutive working days in %d", pv.days, m.inst.Year),
-			fmt.Sprintf("trừ ngày nghỉ của đơn vị, năm %d không còn %d ngày làm việc liên tiếp", m.inst.Year, pv.days)}
+		return Msg("planning.reason.blackouts", "Count", pv.days, "Year", m.inst.Year)
 	}
 	canLead := newBitset(p.nI)
 	for w := range canLead {
@@ -153,37 +146,34 @@ func (p *problem) impossible(pv *pvisit) text {
 	}
 	switch {
 	case canLead.count() == 0:
-		return textf("no inspector of %s can lead a team", "%s không có ai có thể làm trưởng đoàn", lead)
+		return Msg("planning.reason.no_lead_inspector", "Body", lead)
 	case pv.leads.count() == 0:
-		return textf("no lead inspector of %s free of conflict of interest", "mọi người có thể làm trưởng đoàn của %s đều có xung đột lợi ích với đơn vị", lead)
+		return Msg("planning.reason.leads_conflicted", "Body", lead)
 	}
 	longEnough := false
 	pv.leads.each(func(i int) {
 		longEnough = longEnough || p.maxDays[i] == 0 || int(p.maxDays[i]) >= pv.days
 	})
 	if !longEnough {
-		return textf("every lead inspector of %s free of conflict of interest has max_days below %d",
-			"mọi người có thể làm trưởng đoàn của %s không có xung đột lợi ích đều có số ngày tối đa dưới %d", lead, pv.days)
+		return Msg("planning.reason.leads_max_days", "Body", lead, "Days", pv.days)
 	}
 	for k, s := range pv.skills {
 		set := p.skillSet[s]
 		if set == nil {
-			return textf("no inspector holds skill %s", "không có ai có chuyên môn %s", pv.mv.Skills[k])
+			return Msg("planning.reason.no_skill", "Skill", pv.mv.Skills[k])
 		}
 		hit := false
 		for w := range set {
 			hit = hit || set[w]&pv.elig[w] != 0
 		}
 		if !hit {
-			return textf("no inspector free of conflict of interest holds skill %s",
-				"mọi người có chuyên môn %s đều có xung đột lợi ích với đơn vị", pv.mv.Skills[k])
+			return Msg("planning.reason.skill_conflicted", "Skill", pv.mv.Skills[k])
 		}
 	}
 	if n := pv.elig.count(); n < pv.size {
-		return textf("needs a team of %d but only %d inspectors are free of conflict of interest",
-			"cần đoàn kiểm tra %d người nhưng chỉ có %d người không có xung đột lợi ích", pv.size, n)
+		return Msg("planning.reason.too_few_eligible", "Size", pv.size, "Count", n)
 	}
-	return text{}
+	return Message{}
 }
 
 // order returns the visits most-constrained first: priority, then fewest
@@ -293,7 +283,7 @@ func (st *state) insertBest(v int, costs []int64, maxTries int) ([]int64, bool) 
 func (st *state) construct() {
 	var costs []int64
 	for _, v := range st.p.order() {
-		if st.p.visits[v].reason == "" {
+		if st.p.visits[v].reason.ID == "" {
 			costs, _ = st.insertBest(v, costs, 0)
 		}
 	}
@@ -306,7 +296,7 @@ func (st *state) greedy() {
 	p := st.p
 	for v := range p.visits {
 		pv := &p.visits[v]
-		if pv.reason != "" {
+		if pv.reason.ID != "" {
 			continue
 		}
 		starts := slices.Clone(pv.starts)
@@ -325,9 +315,9 @@ func (st *state) greedy() {
 
 // capacityNotes compares demand and supply of inspector-days, per quarter (for
 // visits whose windows all lie in it) and per lead body (lead-days), and
-// returns sentences for the over-subscribed ones, keyed by visit.
-func (p *problem) capacityNotes() map[int][]text {
-	notes := map[int][]text{}
+// returns messages for the over-subscribed ones, keyed by visit.
+func (p *problem) capacityNotes() map[int][]Message {
+	notes := map[int][]Message{}
 	// Quarter of a working day.
 	quarter := func(d int) int { return int(p.month[d]) / 3 }
 	var supply, demand [4]int64
@@ -356,15 +346,14 @@ func (p *problem) capacityNotes() map[int][]text {
 			}
 			q = qa
 		}
-		if q >= 0 && pv.reason == "" {
+		if q >= 0 && pv.reason.ID == "" {
 			inQuarter[v] = q
 			demand[q] += int64(pv.days * pv.size)
 		}
 	}
 	for v, q := range inQuarter {
 		if q >= 0 && demand[q] > supply[q] {
-			notes[v] = append(notes[v], textf("Q%d is over-subscribed by %d inspector-days",
-				"quý %d thiếu %d ngày công kiểm tra", q+1, demand[q]-supply[q]))
+			notes[v] = append(notes[v], Msg("planning.reason.quarter_full", "Quarter", q+1, "Count", demand[q]-supply[q]))
 		}
 	}
 	// Lead-days per lead body.
@@ -386,15 +375,14 @@ func (p *problem) capacityNotes() map[int][]text {
 		leadSupply[p.body[i]] += days
 	}
 	for v := range p.visits {
-		if pv := &p.visits[v]; pv.reason == "" {
+		if pv := &p.visits[v]; pv.reason.ID == "" {
 			leadDemand[pv.leadBody] += int64(pv.days)
 		}
 	}
 	for v := range p.visits {
 		pv := &p.visits[v]
 		if d, s := leadDemand[pv.leadBody], leadSupply[pv.leadBody]; d > s {
-			notes[v] = append(notes[v], textf("the lead inspectors of %s are over-subscribed by %d lead-days",
-				"những người có thể làm trưởng đoàn của %s thiếu %d ngày làm trưởng đoàn", pv.mv.LeadBody, d-s))
+			notes[v] = append(notes[v], Msg("planning.reason.leads_full", "Body", pv.mv.LeadBody, "Count", d-s))
 		}
 	}
 	return notes

@@ -32,7 +32,7 @@ func solve(t testing.TB, inst *planning.Instance, opt planning.Options) *plannin
 	if err != nil {
 		t.Fatal(err)
 	}
-	return plan
+	return planning.RenderPlan(t, plan)
 }
 
 func planJSON(t testing.TB, plan *planning.Plan) []byte {

@@ -111,13 +111,14 @@ func FuzzSolve(f *testing.F) {
 			if err != nil {
 				t.Fatalf("Solve: %v", err)
 			}
+			renderPlan(t, plan)
 			m, err := newModel(inst)
 			if err != nil {
 				t.Fatal(err)
 			}
 			viol, _ := m.evaluate(plan)
 			for _, v := range viol {
-				t.Errorf("%s %s %s %s: %s", v.Rule, v.Visit, v.Inspector, v.Day, v.Message)
+				t.Errorf("%s %s %s %s: %v", v.Rule, v.Visit, v.Inspector, v.Day, v.Msg)
 			}
 			for _, u := range plan.Unscheduled {
 				if u.Reason == "" {

@@ -19,7 +19,7 @@ func newSearchAids(p *problem) *searchAids {
 		can: make([][]bool, len(p.visits))}
 	for v := range p.visits {
 		pv := &p.visits[v]
-		if pv.reason != "" {
+		if pv.reason.ID != "" {
 			continue
 		}
 		a.movable = append(a.movable, v)

@@ -262,7 +262,7 @@ func TestValidateNamesEveryBadField(t *testing.T) {
 			inst := baseInstance()
 			inst.Proposals = []Proposal{prop("p1", "city-team", "01.001", FormPlanned, 2, 2, 1)}
 			tc.edit(inst)
-			err := Validate(inst)
+			err := renderError(t, Validate(inst))
 			var ie *InstanceError
 			if !errors.As(err, &ie) {
 				t.Fatalf("Validate = %v, want an *InstanceError", err)

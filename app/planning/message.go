@@ -22,3 +22,48 @@ func Msg(id string, pairs ...any) Message {
 	}
 	return m
 }
+
+// Parts returns the id and the parameters, so that a renderer can find
+// messages nested in parameters without importing the engine.
+func (m Message) Parts() (string, map[string]any) { return m.ID, m.Args }
+
+// Renderer writes a message as a sentence of one language (the app and the
+// CLI build it from the message catalogs).
+type Renderer func(Message) string
+
+// Render fills the sentences of the plan's JSON fields from its messages: why
+// and reason in English (en), why_vi and reason_vi in Vietnamese (vi). Rows
+// that already have sentences (read back from a stored plan) keep them.
+func (p *Plan) Render(en, vi Renderer) {
+	for k := range p.Visits {
+		v := &p.Visits[k]
+		if len(v.WhyMsgs) == 0 || len(v.Why) > 0 {
+			continue
+		}
+		v.Why, v.WhyVi = make([]string, len(v.WhyMsgs)), make([]string, len(v.WhyMsgs))
+		for j, m := range v.WhyMsgs {
+			v.Why[j], v.WhyVi[j] = en(m), vi(m)
+		}
+	}
+	for k := range p.Unscheduled {
+		if u := &p.Unscheduled[k]; u.ReasonMsg != nil && u.Reason == "" {
+			u.Reason, u.ReasonVi = en(*u.ReasonMsg), vi(*u.ReasonMsg)
+		}
+	}
+}
+
+// Render fills the sentences of the violations from their messages.
+func (d *Delta) Render(en, vi Renderer) {
+	for k := range d.Violations {
+		v := &d.Violations[k]
+		v.Message, v.MessageVI = en(v.Msg), vi(v.Msg)
+	}
+}
+
+// Render fills the sentences of the problems from their messages.
+func (e *InstanceError) Render(en, vi Renderer) {
+	for k := range e.Problems {
+		p := &e.Problems[k]
+		p.Message, p.MessageVI = en(p.Msg), vi(p.Msg)
+	}
+}

@@ -79,8 +79,7 @@ type pvisit struct {
 	startOK  []bool   // H1 + H5 per start
 	starts   []int32  // starts where a team may exist at all (after diagnosis)
 	win      []int64  // window_day cost per start (weighted, unscaled)
-	reason   string   // non-empty: the visit can never be placed, and why
-	reasonVi string   // the same reason in Vietnamese
+	reason   Message  // non-empty: the visit can never be placed, and why
 }
 
 func newProblem(m *model, g *group) *problem {

@@ -13,13 +13,14 @@ func solveValid(t *testing.T, inst *Instance, opt Options) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
+	renderPlan(t, plan)
 	m, err := newModel(inst)
 	if err != nil {
 		t.Fatal(err)
 	}
 	viol, _ := m.evaluate(plan)
 	for _, v := range viol {
-		t.Errorf("violation %s %s %s %s: %s", v.Rule, v.Visit, v.Inspector, v.Day, v.Message)
+		t.Errorf("violation %s %s %s %s: %v", v.Rule, v.Visit, v.Inspector, v.Day, v.Msg)
 	}
 	if plan.Metrics.HardViolations != 0 {
 		t.Errorf("metrics report %d hard violations", plan.Metrics.HardViolations)

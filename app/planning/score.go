@@ -12,12 +12,14 @@ import (
 // Violation is a broken hard rule: Rule is "H1".."H6", or "V" when a visit of
 // §2 is missing, repeated or unknown.
 type Violation struct {
-	Rule      string `json:"rule"`
-	Visit     string `json:"visit,omitempty"`
-	Inspector string `json:"inspector,omitempty"`
-	Day       string `json:"day,omitempty"`
-	Message   string `json:"message"`
-	MessageVI string `json:"message_vi"`
+	Rule      string  `json:"rule"`
+	Visit     string  `json:"visit,omitempty"`
+	Inspector string  `json:"inspector,omitempty"`
+	Day       string  `json:"day,omitempty"`
+	Msg       Message `json:"msg"` // what is broken, as a message id with parameters
+	// Message and MessageVI are Msg in English and Vietnamese, filled by Delta.Render.
+	Message   string `json:"message,omitempty"`
+	MessageVI string `json:"message_vi,omitempty"`
 }
 
 // Penalty component names, as in Weights' JSON and Metrics.PenaltyBy.
@@ -80,8 +82,8 @@ func (m *model) metrics(plan *Plan) Metrics {
 func (m *model) evaluate(plan *Plan) ([]Violation, rawScore) {
 	var out []Violation
 	var raw rawScore
-	add := func(rule, visit, insp, day, en, vi string) {
-		out = append(out, Violation{Rule: rule, Visit: visit, Inspector: insp, Day: day, Message: en, MessageVI: vi})
+	add := func(rule, visit, insp, day string, msg Message) {
+		out = append(out, Violation{Rule: rule, Visit: visit, Inspector: insp, Day: day, Msg: msg})
 	}
 	merged := make(map[string]*MergedVisit, len(m.visits))
 	for i := range m.visits {
@@ -114,26 +116,22 @@ func (m *model) evaluate(plan *Plan) ([]Violation, rawScore) {
 		seen[v.ID]++
 		mv := merged[v.ID]
 		if mv == nil {
-			add("V", v.ID, "", "", "the plan has a visit that merging does not produce",
-				"kế hoạch có cuộc kiểm tra không có trong danh sách sau khi gộp")
+			add("V", v.ID, "", "", Msg("planning.rule.unknown_visit"))
 			continue
 		}
 		// H1
 		t, err := calendar.Parse(v.Start)
 		first, ok := cal.Index(t)
 		if err != nil || !ok {
-			add("H1", v.ID, "", v.Start, fmt.Sprintf("start %s is not a working day of %d", v.Start, m.inst.Year),
-				fmt.Sprintf("ngày bắt đầu %s không phải ngày làm việc của năm %d", v.Start, m.inst.Year))
+			add("H1", v.ID, "", v.Start, Msg("planning.rule.start_not_working", "Date", v.Start, "Year", m.inst.Year))
 			continue
 		}
 		if first+mv.Days > cal.Len() {
-			add("H1", v.ID, "", v.Start, fmt.Sprintf("%d working days from %s run past the end of the year", mv.Days, v.Start),
-				fmt.Sprintf("%d ngày làm việc từ %s vượt quá cuối năm", mv.Days, v.Start))
+			add("H1", v.ID, "", v.Start, Msg("planning.rule.past_year_end", "Count", mv.Days, "Date", v.Start))
 			continue
 		}
 		if v.Days != mv.Days || v.End != m.dateOf(first+mv.Days-1) {
-			add("H1", v.ID, "", v.End, fmt.Sprintf("the visit must last %d working days, ending %s", mv.Days, m.dateOf(first+mv.Days-1)),
-				fmt.Sprintf("cuộc kiểm tra phải kéo dài %d ngày làm việc, kết thúc ngày %s", mv.Days, m.dateOf(first+mv.Days-1)))
+			add("H1", v.ID, "", v.End, Msg("planning.rule.wrong_end", "Count", mv.Days, "Date", m.dateOf(first+mv.Days-1)))
 		}
 		last := first + mv.Days - 1
 		// H5
@@ -142,8 +140,7 @@ func (m *model) evaluate(plan *Plan) ([]Violation, rawScore) {
 			a, z := m.dayRange(b)
 			if a <= z && a <= last && first <= z {
 				d := max(a, first)
-				add("H5", v.ID, "", m.dateOf(d), fmt.Sprintf("%s falls in a blackout of unit %s", m.dateOf(d), mv.Unit),
-					fmt.Sprintf("ngày %s nằm trong thời gian đơn vị %s không tiếp đoàn", m.dateOf(d), mv.Unit))
+				add("H5", v.ID, "", m.dateOf(d), Msg("planning.rule.blackout", "Date", m.dateOf(d), "Unit", mv.Unit))
 			}
 		}
 		// H6
@@ -152,8 +149,7 @@ func (m *model) evaluate(plan *Plan) ([]Violation, rawScore) {
 		}
 		for d := first; d <= last; d++ {
 			if o, clash := unitDays[mv.Unit][d]; clash {
-				add("H6", v.ID, "", m.dateOf(d), fmt.Sprintf("%s and %s visit unit %s on the same day", o, v.ID, mv.Unit),
-					fmt.Sprintf("%s và %s cùng kiểm tra đơn vị %s trong một ngày", o, v.ID, mv.Unit))
+				add("H6", v.ID, "", m.dateOf(d), Msg("planning.rule.same_day", "Other", o, "Visit", v.ID, "Unit", mv.Unit))
 				break
 			}
 		}
@@ -166,34 +162,30 @@ func (m *model) evaluate(plan *Plan) ([]Violation, rawScore) {
 		for _, tm := range v.Team {
 			in := insp[tm.Inspector]
 			if in == nil {
-				add("H3", v.ID, tm.Inspector, "", "unknown inspector", "không có cán bộ này")
+				add("H3", v.ID, tm.Inspector, "", Msg("planning.rule.unknown_inspector"))
 				continue
 			}
 			if members[tm.Inspector] {
-				add("H3", v.ID, tm.Inspector, "", "inspector listed twice on the team", "cán bộ có tên hai lần trong đoàn")
+				add("H3", v.ID, tm.Inspector, "", Msg("planning.rule.listed_twice"))
 			}
 			members[tm.Inspector] = true
 			skills = append(skills, in.Skills...)
 			if tm.Role == RoleLead {
 				leads++
 				if !in.CanLead || in.Body != mv.LeadBody {
-					add("H3", v.ID, tm.Inspector, "", fmt.Sprintf("the lead must be able to lead and belong to %s", mv.LeadBody),
-						fmt.Sprintf("trưởng đoàn phải đủ điều kiện làm trưởng đoàn và thuộc %s", mv.LeadBody))
+					add("H3", v.ID, tm.Inspector, "", Msg("planning.rule.lead_body", "Body", mv.LeadBody))
 				}
 			}
 		}
 		if leads != 1 {
-			add("H3", v.ID, "", "", fmt.Sprintf("the team has %d leads, it needs exactly one", leads),
-				fmt.Sprintf("đoàn có %d trưởng đoàn, cần đúng một", leads))
+			add("H3", v.ID, "", "", Msg("planning.rule.lead_count", "Count", leads))
 		}
 		if len(members) != mv.TeamSize {
-			add("H3", v.ID, "", "", fmt.Sprintf("the team has %d distinct inspectors, it needs %d", len(members), mv.TeamSize),
-				fmt.Sprintf("đoàn có %d cán bộ, cần %d", len(members), mv.TeamSize))
+			add("H3", v.ID, "", "", Msg("planning.rule.team_count", "Count", len(members), "Size", mv.TeamSize))
 		}
 		for _, sk := range mv.Skills {
 			if !slices.Contains(skills, sk) {
-				add("H3", v.ID, "", "", fmt.Sprintf("no team member holds skill %s", sk),
-					fmt.Sprintf("không thành viên nào có kỹ năng %s", sk))
+				add("H3", v.ID, "", "", Msg("planning.rule.skill_missing", "Skill", sk))
 			}
 		}
 		// H2 and H4
@@ -203,14 +195,12 @@ func (m *model) evaluate(plan *Plan) ([]Violation, rawScore) {
 				continue
 			}
 			if c := m.conflict(in, ui); c != "" {
-				add("H4", v.ID, in.ID, "", fmt.Sprintf("%s has a conflict of interest with %s (through %s)", in.ID, mv.Unit, c),
-					fmt.Sprintf("%s có xung đột lợi ích với %s (qua %s)", in.ID, mv.Unit, c))
+				add("H4", v.ID, in.ID, "", Msg("planning.rule.conflict", "Inspector", in.ID, "Unit", mv.Unit, "Through", c))
 			}
 			for d := first; d <= last; d++ {
 				k := slot{in.ID, d}
 				if o, busy := onDay[k]; busy {
-					add("H2", v.ID, in.ID, m.dateOf(d), fmt.Sprintf("%s is on %s and %s on %s", in.ID, o, v.ID, m.dateOf(d)),
-						fmt.Sprintf("%s tham gia cả %s và %s ngày %s", in.ID, o, v.ID, m.dateOf(d)))
+					add("H2", v.ID, in.ID, m.dateOf(d), Msg("planning.rule.two_visits", "Inspector", in.ID, "Other", o, "Visit", v.ID, "Date", m.dateOf(d)))
 				}
 				onDay[k] = v.ID
 			}
@@ -218,8 +208,7 @@ func (m *model) evaluate(plan *Plan) ([]Violation, rawScore) {
 				a, z := m.dayRange(iv)
 				if a <= z && a <= last && first <= z {
 					d := max(a, first)
-					add("H2", v.ID, in.ID, m.dateOf(d), fmt.Sprintf("%s is on leave on %s", in.ID, m.dateOf(d)),
-						fmt.Sprintf("%s nghỉ ngày %s", in.ID, m.dateOf(d)))
+					add("H2", v.ID, in.ID, m.dateOf(d), Msg("planning.rule.leave", "Inspector", in.ID, "Date", m.dateOf(d)))
 				}
 			}
 			daysOf[in.ID] += mv.Days
@@ -265,16 +254,15 @@ func (m *model) evaluate(plan *Plan) ([]Violation, rawScore) {
 	}
 	for _, in := range m.inspectors {
 		if in.MaxDays > 0 && daysOf[in.ID] > in.MaxDays {
-			add("H2", "", in.ID, "", fmt.Sprintf("%s has %d visit days, more than max_days %d", in.ID, daysOf[in.ID], in.MaxDays),
-				fmt.Sprintf("%s có %d ngày kiểm tra, vượt mức tối đa %d", in.ID, daysOf[in.ID], in.MaxDays))
+			add("H2", "", in.ID, "", Msg("planning.rule.max_days", "Inspector", in.ID, "Count", daysOf[in.ID], "Max", in.MaxDays))
 		}
 	}
 	for _, mv := range m.visits {
 		switch n := seen[mv.ID]; {
 		case n == 0:
-			add("V", mv.ID, "", "", "the visit is neither scheduled nor unscheduled", "cuộc kiểm tra không có trong kế hoạch")
+			add("V", mv.ID, "", "", Msg("planning.rule.missing_visit"))
 		case n > 1:
-			add("V", mv.ID, "", "", fmt.Sprintf("the visit appears %d times", n), fmt.Sprintf("cuộc kiểm tra xuất hiện %d lần", n))
+			add("V", mv.ID, "", "", Msg("planning.rule.repeated_visit", "Count", n))
 		}
 	}
 	for mo := 1; mo <= 12; mo++ {

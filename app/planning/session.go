@@ -147,6 +147,7 @@ func clonePlan(p *Plan) *Plan {
 		out.Visits[k].Team = slices.Clone(out.Visits[k].Team)
 		out.Visits[k].Why = slices.Clone(out.Visits[k].Why)
 		out.Visits[k].WhyVi = slices.Clone(out.Visits[k].WhyVi)
+		out.Visits[k].WhyMsgs = slices.Clone(out.Visits[k].WhyMsgs)
 	}
 	out.Metrics.PenaltyBy = maps.Clone(p.Metrics.PenaltyBy)
 	return out
@@ -248,7 +249,7 @@ func (s *Session) Apply(c Change) (Delta, error) {
 	}
 	delta := s.evaluate(v, d, team)
 	if len(delta.Violations) > 0 {
-		return delta, fmt.Errorf("%s: %w: %s", c.Visit, ErrHardRule, delta.Violations[0].Message)
+		return delta, fmt.Errorf("%s: %w: %s %s", c.Visit, ErrHardRule, delta.Violations[0].Rule, delta.Violations[0].Msg.ID)
 	}
 	s.remove(v)
 	s.add(v, d, team)
@@ -256,13 +257,9 @@ func (s *Session) Apply(c Change) (Delta, error) {
 	pv := &s.p.visits[v]
 	row.Start, row.End = s.m.dateOf(d), s.m.dateOf(d+pv.days-1)
 	row.Team = s.members(team)
-	// A row from an older plan may have no Vietnamese sentences: keep WhyVi
-	// either in step with Why or empty.
-	change := describeChange(c)
-	if len(row.WhyVi) == len(row.Why) {
-		row.WhyVi = append(row.WhyVi, "Điều chỉnh thủ công: "+change.vi)
-	}
-	row.Why = append(row.Why, "changed by hand: "+change.en)
+	// Only the message is added: the caller writes its sentences (a row of an
+	// older plan may have sentences and no messages).
+	row.WhyMsgs = append(row.WhyMsgs, Msg("planning.why.changed", "Change", describeChange(c)))
 	s.plan.Metrics = s.m.metrics(s.plan)
 	return delta, nil
 }
@@ -270,18 +267,19 @@ func (s *Session) Apply(c Change) (Delta, error) {
 // Plan returns a copy of the plan with the applied changes and fresh metrics.
 func (s *Session) Plan() *Plan { return clonePlan(s.plan) }
 
-func describeChange(c Change) text {
-	var parts texts
+// describeChange lists what a change does ("start 2025-03-10 and i1 replaced by i2").
+func describeChange(c Change) []any {
+	var parts []any
 	if c.Start != "" {
-		parts.add("start "+c.Start, "bắt đầu ngày "+viDate(c.Start))
+		parts = append(parts, Msg("planning.change.start", "Date", c.Start))
 	}
 	if c.Replace != nil {
-		parts.add(c.Replace.Out+" replaced by "+c.Replace.In, c.Replace.In+" thay "+c.Replace.Out)
+		parts = append(parts, Msg("planning.change.replace", "Out", c.Replace.Out, "In", c.Replace.In))
 	}
 	if c.Lead != "" {
-		parts.add("lead "+c.Lead, "trưởng đoàn "+c.Lead)
+		parts = append(parts, Msg("planning.change.lead", "Lead", c.Lead))
 	}
-	return text{joinAnd(parts.en()), joinVa(parts.vi())}
+	return parts
 }
 
 func (s *Session) members(team []int32) []TeamMember {
@@ -400,12 +398,11 @@ func (s *Session) violations(v, d int, team []int32) []Violation {
 	pv := &p.visits[v]
 	id := pv.mv.ID
 	var out []Violation
-	add := func(rule, insp, day, en, vi string) {
-		out = append(out, Violation{Rule: rule, Visit: id, Inspector: insp, Day: day, Message: en, MessageVI: vi})
+	add := func(rule, insp, day string, msg Message) {
+		out = append(out, Violation{Rule: rule, Visit: id, Inspector: insp, Day: day, Msg: msg})
 	}
 	if d < 0 {
-		add("H1", "", "", fmt.Sprintf("the start must be a working day of %d followed by %d working days in the year", m.inst.Year, pv.days-1),
-			fmt.Sprintf("ngày bắt đầu phải là ngày làm việc của năm %d, còn đủ %d ngày làm việc trong năm", m.inst.Year, pv.days))
+		add("H1", "", "", Msg("planning.rule.start_room", "Year", m.inst.Year, "Count", pv.days-1, "Days", pv.days))
 		return out
 	}
 	// H5
@@ -414,8 +411,7 @@ func (s *Session) violations(v, d int, team []int32) []Violation {
 			a, z := m.dayRange(b)
 			if a <= z && a <= d+pv.days-1 && d <= z {
 				day := m.dateOf(max(a, d))
-				add("H5", "", day, fmt.Sprintf("%s falls in a blackout of unit %s", day, pv.mv.Unit),
-					fmt.Sprintf("ngày %s nằm trong thời gian đơn vị %s không tiếp đoàn", day, pv.mv.Unit))
+				add("H5", "", day, Msg("planning.rule.blackout", "Date", day, "Unit", pv.mv.Unit))
 				break
 			}
 		}
@@ -425,21 +421,18 @@ func (s *Session) violations(v, d int, team []int32) []Violation {
 		os := int(s.start[o])
 		if os >= 0 && os < d+pv.days && d < os+p.visits[o].days {
 			day := m.dateOf(max(os, d))
-			add("H6", "", day, fmt.Sprintf("%s visits unit %s on %s too", p.visits[o].mv.ID, pv.mv.Unit, day),
-				fmt.Sprintf("%s cũng kiểm tra đơn vị %s ngày %s", p.visits[o].mv.ID, pv.mv.Unit, day))
+			add("H6", "", day, Msg("planning.rule.sibling", "Other", p.visits[o].mv.ID, "Unit", pv.mv.Unit, "Date", day))
 		}
 	}
 	// H3
 	distinct := slices.Clone(team)
 	slices.Sort(distinct)
 	if len(slices.Compact(distinct)) != pv.size || len(team) != pv.size {
-		add("H3", "", "", fmt.Sprintf("the team needs exactly %d distinct inspectors", pv.size),
-			fmt.Sprintf("đoàn cần đúng %d cán bộ khác nhau", pv.size))
+		add("H3", "", "", Msg("planning.rule.team_size", "Count", pv.size))
 	}
 	lead := team[0]
 	if !p.canLead.has(int(lead)) || p.body[lead] != pv.leadBody {
-		add("H3", m.inspectors[lead].ID, "", fmt.Sprintf("the lead must be able to lead and belong to %s", pv.mv.LeadBody),
-			fmt.Sprintf("trưởng đoàn phải đủ điều kiện làm trưởng đoàn và thuộc %s", pv.mv.LeadBody))
+		add("H3", m.inspectors[lead].ID, "", Msg("planning.rule.lead_body", "Body", pv.mv.LeadBody))
 	}
 	if !p.covers(pv, team) {
 		var held uint64
@@ -448,8 +441,7 @@ func (s *Session) violations(v, d int, team []int32) []Violation {
 		}
 		for k, sk := range pv.mv.Skills {
 			if held&(1<<uint(k)) == 0 {
-				add("H3", "", "", fmt.Sprintf("no team member holds skill %s", sk),
-					fmt.Sprintf("không thành viên nào có kỹ năng %s", sk))
+				add("H3", "", "", Msg("planning.rule.skill_missing", "Skill", sk))
 			}
 		}
 	}
@@ -459,15 +451,14 @@ func (s *Session) violations(v, d int, team []int32) []Violation {
 		// H4
 		if !pv.elig.has(int(i)) {
 			c := m.conflict(&m.inspectors[i], pv.unit)
-			add("H4", name, "", fmt.Sprintf("%s has a conflict of interest with %s (through %s)", name, pv.mv.Unit, c),
-				fmt.Sprintf("%s có xung đột lợi ích với %s (qua %s)", name, pv.mv.Unit, c))
+			add("H4", name, "", Msg("planning.rule.conflict", "Inspector", name, "Unit", pv.mv.Unit, "Through", c))
 		}
 		// H2: leave, other visits, max_days.
 		mine := slices.Contains(oldTeam, i)
 		for x := d; x < d+pv.days; x++ {
 			day := m.dateOf(x)
 			if p.leave[x].has(int(i)) {
-				add("H2", name, day, fmt.Sprintf("%s is on leave on %s", name, day), fmt.Sprintf("%s nghỉ ngày %s", name, day))
+				add("H2", name, day, Msg("planning.rule.leave", "Inspector", name, "Date", day))
 				break
 			}
 			n := int(s.cnt[x*p.nI+int(i)])
@@ -483,8 +474,7 @@ func (s *Session) violations(v, d int, team []int32) []Violation {
 						break
 					}
 				}
-				add("H2", name, day, fmt.Sprintf("%s is on %s on %s", name, other, day),
-					fmt.Sprintf("%s đang tham gia %s ngày %s", name, other, day))
+				add("H2", name, day, Msg("planning.rule.on_other", "Inspector", name, "Other", other, "Date", day))
 				break
 			}
 		}
@@ -494,8 +484,7 @@ func (s *Session) violations(v, d int, team []int32) []Violation {
 				load -= int32(pv.days)
 			}
 			if load > limit {
-				add("H2", name, "", fmt.Sprintf("%s would have %d visit days, more than max_days %d", name, load, limit),
-					fmt.Sprintf("%s sẽ có %d ngày kiểm tra, vượt mức tối đa %d", name, load, limit))
+				add("H2", name, "", Msg("planning.rule.would_exceed", "Inspector", name, "Count", load, "Max", limit))
 			}
 		}
 	}

@@ -182,6 +182,9 @@ type Visit struct {
 	Team      []TeamMember `json:"team"`
 	Why       []string     `json:"why"`
 	WhyVi     []string     `json:"why_vi,omitempty"` // Why in Vietnamese, same length and order
+	// WhyMsgs are the explanations as the engine gives them (message ids with
+	// parameters); Why and WhyVi are their sentences, filled by Plan.Render.
+	WhyMsgs []Message `json:"why_msgs,omitempty"`
 }
 
 // TeamMember is one inspector on a visit's team.
@@ -196,6 +199,9 @@ type Unscheduled struct {
 	Proposals []string `json:"proposals"`
 	Reason    string   `json:"reason"`
 	ReasonVi  string   `json:"reason_vi,omitempty"` // Reason in Vietnamese
+	// ReasonMsg is the reason as the engine gives it; Reason and ReasonVi are
+	// its sentences, filled by Plan.Render.
+	ReasonMsg *Message `json:"reason_msg,omitempty"`
 }
 
 // Metrics summarise a plan. PenaltyBy keys are the Weights JSON names.

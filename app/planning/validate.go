@@ -8,11 +8,13 @@ import (
 	"khung/app/calendar"
 )
 
-// Problem is one defect of an instance, named by its field, in English and Vietnamese.
+// Problem is one defect of an instance, named by its field.
 type Problem struct {
-	Field     string `json:"field"`
-	Message   string `json:"message"`
-	MessageVI string `json:"message_vi"`
+	Field string  `json:"field"`
+	Msg   Message `json:"msg"` // what is wrong, as a message id with parameters
+	// Message and MessageVI are Msg in English and Vietnamese, filled by InstanceError.Render.
+	Message   string `json:"message,omitempty"`
+	MessageVI string `json:"message_vi,omitempty"`
 }
 
 // InstanceError lists every problem Validate found in an instance.
@@ -20,7 +22,8 @@ type InstanceError struct {
 	Problems []Problem
 }
 
-// Error joins the first problems into one English sentence.
+// Error joins the first problems into one line (English sentences once
+// rendered, message ids before).
 func (e *InstanceError) Error() string {
 	const shown = 8
 	var b strings.Builder
@@ -33,7 +36,11 @@ func (e *InstanceError) Error() string {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(p.Field + ": " + p.Message)
+		text := p.Message
+		if text == "" {
+			text = p.Msg.ID
+		}
+		b.WriteString(p.Field + ": " + text)
 	}
 	return b.String()
 }
@@ -44,21 +51,19 @@ type validator struct {
 	problems []Problem
 }
 
-func (v *validator) add(field, en, vi string) {
-	v.problems = append(v.problems, Problem{Field: field, Message: en, MessageVI: vi})
+func (v *validator) add(field, id string, pairs ...any) {
+	v.problems = append(v.problems, Problem{Field: field, Msg: Msg(id, pairs...)})
 }
 
 // date parses an ISO date that must lie in the plan year.
 func (v *validator) date(field, s string) (time.Time, bool) {
 	t, err := calendar.Parse(s)
 	if err != nil {
-		v.add(field, fmt.Sprintf("%q is not a date YYYY-MM-DD", s),
-			fmt.Sprintf("%q không phải ngày dạng YYYY-MM-DD", s))
+		v.add(field, "planning.problem.not_date", "Value", s)
 		return t, false
 	}
 	if t.Year() != v.year {
-		v.add(field, fmt.Sprintf("%s is outside the year %d", s, v.year),
-			fmt.Sprintf("ngày %s nằm ngoài năm %d", s, v.year))
+		v.add(field, "planning.problem.outside_year", "Date", s, "Year", v.year)
 		return t, false
 	}
 	return t, true
@@ -68,8 +73,7 @@ func (v *validator) interval(field string, iv Interval) {
 	from, ok1 := v.date(field+".from", iv.From)
 	to, ok2 := v.date(field+".to", iv.To)
 	if ok1 && ok2 && to.Before(from) {
-		v.add(field, fmt.Sprintf("ends (%s) before it starts (%s)", iv.To, iv.From),
-			fmt.Sprintf("ngày kết thúc (%s) trước ngày bắt đầu (%s)", iv.To, iv.From))
+		v.add(field, "planning.problem.ends_before", "From", iv.From, "To", iv.To)
 	}
 }
 
@@ -80,12 +84,11 @@ func (v *validator) interval(field string, iv Interval) {
 // unit that is not in the list; history of a unit no longer listed) are allowed.
 func Validate(inst *Instance) error {
 	if inst == nil {
-		return &InstanceError{Problems: []Problem{{Field: "instance", Message: "is empty", MessageVI: "dữ liệu trống"}}}
+		return &InstanceError{Problems: []Problem{{Field: "instance", Msg: Msg("planning.problem.no_instance")}}}
 	}
 	v := &validator{year: inst.Year}
 	if inst.Year < 2000 || inst.Year > 2100 {
-		v.add("year", fmt.Sprintf("%d is not a plan year (2000–2100)", inst.Year),
-			fmt.Sprintf("%d không phải năm kế hoạch hợp lệ (2000–2100)", inst.Year))
+		v.add("year", "planning.problem.year", "Year", inst.Year)
 		return &InstanceError{Problems: v.problems}
 	}
 	for i, s := range inst.Calendar.Holidays {
@@ -100,9 +103,9 @@ func Validate(inst *Instance) error {
 		f := fmt.Sprintf("units[%d]", i)
 		switch {
 		case u.ID == "":
-			v.add(f+".id", "is empty", "mã đơn vị trống")
+			v.add(f+".id", "planning.problem.unit_id_empty")
 		case units[u.ID] > 0:
-			v.add(f+".id", fmt.Sprintf("unit %s appears twice", u.ID), fmt.Sprintf("đơn vị %s bị lặp", u.ID))
+			v.add(f+".id", "planning.problem.unit_twice", "Unit", u.ID)
 		}
 		units[u.ID] = i + 1
 		for j, b := range u.Blackouts {
@@ -111,8 +114,7 @@ func Validate(inst *Instance) error {
 	}
 	for i, u := range inst.Units {
 		if u.Parent != "" && units[u.Parent] == 0 {
-			v.add(fmt.Sprintf("units[%d] (%s).parent", i, u.ID), fmt.Sprintf("unknown unit %q", u.Parent),
-				fmt.Sprintf("không có đơn vị %q", u.Parent))
+			v.add(fmt.Sprintf("units[%d] (%s).parent", i, u.ID), "planning.problem.unknown_unit", "Unit", u.Parent)
 		}
 	}
 	// Walk up from every unit; more steps than units means a cycle.
@@ -123,8 +125,7 @@ func Validate(inst *Instance) error {
 			steps++
 		}
 		if steps > len(inst.Units) {
-			v.add(fmt.Sprintf("units[%d] (%s).parent", i, u.ID), "the unit tree has a cycle",
-				"cây đơn vị có vòng lặp")
+			v.add(fmt.Sprintf("units[%d] (%s).parent", i, u.ID), "planning.problem.unit_cycle")
 		}
 	}
 
@@ -133,9 +134,9 @@ func Validate(inst *Instance) error {
 		f := fmt.Sprintf("bodies[%d].id", i)
 		switch {
 		case b.ID == "":
-			v.add(f, "is empty", "mã cơ quan trống")
+			v.add(f, "planning.problem.body_id_empty")
 		case bodies[b.ID]:
-			v.add(f, fmt.Sprintf("body %s appears twice", b.ID), fmt.Sprintf("cơ quan %s bị lặp", b.ID))
+			v.add(f, "planning.problem.body_twice", "Body", b.ID)
 		}
 		bodies[b.ID] = true
 	}
@@ -145,17 +146,17 @@ func Validate(inst *Instance) error {
 		f := fmt.Sprintf("inspectors[%d]", i)
 		switch {
 		case in.ID == "":
-			v.add(f+".id", "is empty", "mã cán bộ trống")
+			v.add(f+".id", "planning.problem.inspector_id_empty")
 		case inspectors[in.ID]:
-			v.add(f+".id", fmt.Sprintf("inspector %s appears twice", in.ID), fmt.Sprintf("cán bộ %s bị lặp", in.ID))
+			v.add(f+".id", "planning.problem.inspector_twice", "Inspector", in.ID)
 		}
 		inspectors[in.ID] = true
 		f = fmt.Sprintf("%s (%s)", f, in.ID)
 		if !bodies[in.Body] {
-			v.add(f+".body", fmt.Sprintf("unknown body %q", in.Body), fmt.Sprintf("không có cơ quan %q", in.Body))
+			v.add(f+".body", "planning.problem.unknown_body", "Body", in.Body)
 		}
 		if in.MaxDays < 0 {
-			v.add(f+".max_days", fmt.Sprintf("%d is negative", in.MaxDays), fmt.Sprintf("%d là số âm", in.MaxDays))
+			v.add(f+".max_days", "planning.problem.negative", "Value", in.MaxDays)
 		}
 		for j, iv := range in.Unavailable {
 			v.interval(fmt.Sprintf("%s.unavailable[%d]", f, j), iv)
@@ -165,11 +166,11 @@ func Validate(inst *Instance) error {
 	rules := EffectiveRules(inst.Rules)
 	if r := inst.Rules; r != nil {
 		if r.MaxVisitDays < 0 || r.MaxTeamSize < 0 || r.ExtraDaysPerExtraBody < 0 {
-			v.add("rules", "limits must not be negative", "giới hạn không được âm")
+			v.add("rules", "planning.problem.negative_limits")
 		}
 		w := r.Weights
 		if w.Unscheduled < 0 || w.WindowDay < 0 || w.Rotation < 0 || w.JointMissingBody < 0 || w.BalanceDay < 0 || w.AreaWeek < 0 {
-			v.add("rules.weights", "weights must not be negative", "trọng số không được âm")
+			v.add("rules.weights", "planning.problem.negative_weights")
 		}
 	}
 
@@ -178,35 +179,31 @@ func Validate(inst *Instance) error {
 		f := fmt.Sprintf("proposals[%d]", i)
 		switch {
 		case p.ID == "":
-			v.add(f+".id", "is empty", "mã đề xuất trống")
+			v.add(f+".id", "planning.problem.proposal_id_empty")
 		case proposals[p.ID]:
-			v.add(f+".id", fmt.Sprintf("proposal %s appears twice", p.ID), fmt.Sprintf("đề xuất %s bị lặp", p.ID))
+			v.add(f+".id", "planning.problem.proposal_twice", "Proposal", p.ID)
 		}
 		proposals[p.ID] = true
 		f = fmt.Sprintf("%s (%s)", f, p.ID)
 		if !bodies[p.Body] {
-			v.add(f+".body", fmt.Sprintf("unknown body %q", p.Body), fmt.Sprintf("không có cơ quan %q", p.Body))
+			v.add(f+".body", "planning.problem.unknown_body", "Body", p.Body)
 		}
 		if units[p.Unit] == 0 {
-			v.add(f+".unit", fmt.Sprintf("unknown unit %q", p.Unit), fmt.Sprintf("không có đơn vị %q", p.Unit))
+			v.add(f+".unit", "planning.problem.unknown_unit", "Unit", p.Unit)
 		}
 		switch p.Form {
 		case FormPlanned, FormUnannounced, FormVerification:
 		default:
-			v.add(f+".form", fmt.Sprintf("%q is not planned, unannounced or verification", p.Form),
-				fmt.Sprintf("%q không phải hình thức theo kế hoạch, đột xuất hoặc xác minh", p.Form))
+			v.add(f+".form", "planning.problem.form", "Value", p.Form)
 		}
 		if p.Days < 1 {
-			v.add(f+".days", fmt.Sprintf("%d: a visit lasts at least one working day", p.Days),
-				fmt.Sprintf("%d: cuộc kiểm tra kéo dài ít nhất một ngày làm việc", p.Days))
+			v.add(f+".days", "planning.problem.days", "Value", p.Days)
 		}
 		if p.TeamSize < 1 {
-			v.add(f+".team_size", fmt.Sprintf("%d: a team has at least one inspector", p.TeamSize),
-				fmt.Sprintf("%d: đoàn có ít nhất một thành viên", p.TeamSize))
+			v.add(f+".team_size", "planning.problem.team_size", "Value", p.TeamSize)
 		}
 		if p.Priority < 1 || p.Priority > 3 {
-			v.add(f+".priority", fmt.Sprintf("%d is not 1 (normal) to 3 (highest)", p.Priority),
-				fmt.Sprintf("%d không nằm trong khoảng 1 (thường) đến 3 (cao nhất)", p.Priority))
+			v.add(f+".priority", "planning.problem.priority", "Value", p.Priority)
 		}
 		if p.Window != nil {
 			v.interval(f+".window", *p.Window)
@@ -215,14 +212,11 @@ func Validate(inst *Instance) error {
 	// A planned visit is named after its unit, the others after their proposal.
 	for i, p := range inst.Proposals {
 		if p.Form != FormPlanned && units[p.ID] > 0 {
-			v.add(fmt.Sprintf("proposals[%d].id", i),
-				fmt.Sprintf("%s is also a unit id: visit v-%s would be ambiguous", p.ID, p.ID),
-				fmt.Sprintf("%s trùng mã đơn vị: cuộc kiểm tra v-%s không xác định được", p.ID, p.ID))
+			v.add(fmt.Sprintf("proposals[%d].id", i), "planning.problem.proposal_is_unit", "Proposal", p.ID)
 		}
 	}
 	if rules.MaxVisitDays < 1 || rules.MaxTeamSize < 1 {
-		v.add("rules", "max_visit_days and max_team_size must be at least 1",
-			"max_visit_days và max_team_size phải từ 1 trở lên")
+		v.add("rules", "planning.problem.limits_below_one")
 	}
 	if len(v.problems) > 0 {
 		return &InstanceError{Problems: v.problems}

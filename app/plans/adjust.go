@@ -16,6 +16,7 @@ import (
 	"khung/app/authz"
 	"khung/app/calendar"
 	"khung/app/planning"
+	"khung/app/planning/plantext"
 	"khung/models"
 )
 
@@ -107,9 +108,7 @@ func (e *editSession) change(code string, in ChangeInput) (*Visit, planning.Chan
 		return nil, planning.Change{}, err
 	}
 	if !v.Scheduled() {
-		return nil, planning.Change{}, apperr.New(apperr.ErrConflict,
-			"Cuộc kiểm tra này chưa được xếp lịch nên không điều chỉnh được; hãy lập lại kế hoạch để xếp lịch.",
-			"This visit is not scheduled and cannot be adjusted; build the plan again to place it.")
+		return nil, planning.Change{}, apperr.Fail(apperr.ErrConflict, "plans.err.not_scheduled")
 	}
 	c := planning.Change{Visit: code}
 	ve := &apperr.ValidationError{}
@@ -117,10 +116,9 @@ func (e *editSession) change(code string, in ChangeInput) (*Visit, planning.Chan
 		t, err := calendar.Parse(start)
 		switch {
 		case err != nil:
-			ve.Add("start", "date", "Ngày bắt đầu phải có dạng YYYY-MM-DD.", "The start date must be YYYY-MM-DD.")
+			ve.AddField("start", "date", "plans.err.start_format")
 		case t.Year() != e.inst.Year:
-			ve.Add("start", "year", fmt.Sprintf("Ngày bắt đầu phải thuộc năm %d.", e.inst.Year),
-				fmt.Sprintf("The start date must be in %d.", e.inst.Year))
+			ve.AddField("start", "year", "plans.err.start_year", "Year", e.inst.Year)
 		default:
 			c.Start = start
 		}
@@ -132,16 +130,15 @@ func (e *editSession) change(code string, in ChangeInput) (*Visit, planning.Chan
 		}
 		known := slices.ContainsFunc(e.inst.Inspectors, func(i planning.Inspector) bool { return i.ID == inn })
 		if !onTeam(out) {
-			ve.Add("replace_out", "team", "Hãy chọn một thành viên của đoàn để thay.", "Choose a team member to replace.")
+			ve.AddField("replace_out", "team", "plans.err.replace_out")
 		}
 		switch {
 		case inn == "":
-			ve.Add("replace_in", "required", "Hãy chọn người thay thế.", "Choose who replaces them.")
+			ve.AddField("replace_in", "required", "plans.err.replace_in_required")
 		case !known:
-			ve.Add("replace_in", "unknown", fmt.Sprintf("Không có cán bộ %s trong dữ liệu của kế hoạch.", inn),
-				fmt.Sprintf("There is no inspector %s in the plan's data.", inn))
+			ve.AddField("replace_in", "unknown", "plans.err.replace_in_unknown", "Inspector", inn)
 		case onTeam(inn):
-			ve.Add("replace_in", "team", fmt.Sprintf("%s đã ở trong đoàn.", inn), fmt.Sprintf("%s is already on the team.", inn))
+			ve.AddField("replace_in", "team", "plans.err.replace_in_team", "Inspector", inn)
 		}
 		c.Replace = &planning.Swap{Out: out, In: inn}
 	}
@@ -149,9 +146,7 @@ func (e *editSession) change(code string, in ChangeInput) (*Visit, planning.Chan
 		return nil, c, err
 	}
 	if c.Start == "" && c.Replace == nil {
-		return nil, c, apperr.Invalid("start", "no_change",
-			"Chưa có thay đổi nào: hãy chọn ngày bắt đầu mới hoặc người thay thế.",
-			"Nothing changes: choose a new start date or a replacement.")
+		return nil, c, apperr.Field("start", "no_change", "plans.err.no_change")
 	}
 	return v, c, nil
 }
@@ -218,14 +213,14 @@ func (s *Service) Adjust(ctx context.Context, a authz.Actor, id int64, code stri
 		if err != nil {
 			return fmt.Errorf("apply %+v: %w", c, err)
 		}
-		if err := saveChange(tx, a, e, v, c, d); err != nil {
+		if err := s.saveChange(tx, a, e, v, c, d); err != nil {
 			return err
 		}
 		res.Saved = true
 		return nil
 	})
 	if err != nil {
-		return res, err
+		return res, s.rendered(err)
 	}
 	return res, nil
 }
@@ -234,7 +229,7 @@ func (s *Service) Adjust(ctx context.Context, a authz.Actor, id int64, code stri
 func hardRules(vs []planning.Violation) error {
 	ve := &apperr.ValidationError{}
 	for _, v := range vs {
-		ve.Add("change", v.Rule, v.Rule+": "+v.MessageVI, v.Rule+": "+v.Message)
+		ve.AddField("change", v.Rule, "plans.err.hard_rule", "Rule", v.Rule, "Violation", plantext.Arg(v.Msg))
 	}
 	return ve
 }
@@ -242,7 +237,7 @@ func hardRules(vs []planning.Violation) error {
 // saveChange writes the session's new placement of v and the version's new
 // score. Members are rewritten (the database copies the visit's dates into
 // them and refuses double booking on its own, as a last guard).
-func saveChange(tx *gorm.DB, a authz.Actor, e *editSession, v *Visit, c planning.Change, d planning.Delta) error {
+func (s *Service) saveChange(tx *gorm.DB, a authz.Actor, e *editSession, v *Visit, c planning.Change, d planning.Delta) error {
 	plan := e.session.Plan()
 	k := slices.IndexFunc(plan.Visits, func(pv planning.Visit) bool { return pv.ID == v.Code })
 	if k < 0 {
@@ -254,8 +249,20 @@ func saveChange(tx *gorm.DB, a authz.Actor, e *editSession, v *Visit, c planning
 	if err := errors.Join(err1, err2); err != nil {
 		return fmt.Errorf("visit %s: %w", v.Code, err)
 	}
+	// The session added the change's message; its sentences go after the
+	// stored ones (Vietnamese only while in step with English: older rows may
+	// have none).
+	why, whyVi := slices.Clone(v.Why), slices.Clone(v.WhyVi)
+	if n := len(nv.WhyMsgs); n > len(v.WhyMsgs) {
+		en, vi := s.renderers()
+		if len(whyVi) == len(why) {
+			whyVi = append(whyVi, vi(nv.WhyMsgs[n-1]))
+		}
+		why = append(why, en(nv.WhyMsgs[n-1]))
+	}
 	if err := tx.Model(&models.Visit{}).Where("id = ?", v.ID).Updates(map[string]any{
-		"start_date": start, "end_date": end, "why": models.MustJSON(nonNil(nv.Why)), "why_vi": models.MustJSON(nonNil(nv.WhyVi)), "updated_at": gorm.Expr("now()"),
+		"start_date": start, "end_date": end, "why": models.MustJSON(nonNil(why)), "why_vi": models.MustJSON(nonNil(whyVi)),
+		"why_msgs": models.MustJSON(nonNil(nv.WhyMsgs)), "updated_at": gorm.Expr("now()"),
 	}).Error; err != nil {
 		return fmt.Errorf("move visit %s: %w", v.Code, err)
 	}

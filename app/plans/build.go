@@ -14,6 +14,7 @@ import (
 	"khung/app/audit"
 	"khung/app/authz"
 	"khung/app/planning"
+	"khung/app/planning/plantext"
 	"khung/models"
 )
 
@@ -43,7 +44,7 @@ func (s *Service) Build(ctx context.Context, a authz.Actor, year int, in BuildIn
 		return Version{}, err
 	}
 	if year < 2000 || year > 2100 {
-		return Version{}, apperr.Invalid("year", "range", "Năm kế hoạch phải từ 2000 đến 2100.", "The plan year must be 2000 to 2100.")
+		return Version{}, apperr.Field("year", "range", "plans.err.year_range")
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	var id int64
@@ -61,9 +62,7 @@ func (s *Service) Build(ctx context.Context, a authz.Actor, year int, in BuildIn
 			return err
 		}
 		if len(inst.Proposals) == 0 {
-			return apperr.Invalid("year", "no_proposals",
-				fmt.Sprintf("Năm %d chưa có đề xuất nào đã gửi hoặc đã chấp nhận để lập kế hoạch.", year),
-				fmt.Sprintf("Year %d has no submitted or accepted proposal to plan.", year))
+			return apperr.Field("year", "no_proposals", "plans.err.no_proposals", "Year", year)
 		}
 		if err := planning.Validate(inst); err != nil {
 			return instanceProblems(err)
@@ -74,6 +73,7 @@ func (s *Service) Build(ctx context.Context, a authz.Actor, year int, in BuildIn
 			return fmt.Errorf("solve %d: %w", year, err)
 		}
 		result.Metrics.SolveMS = time.Since(started).Milliseconds()
+		result.Render(s.renderers())
 
 		metrics, instance := models.MustJSON(result.Metrics), models.MustJSON(inst)
 		action := "build"
@@ -111,7 +111,7 @@ func (s *Service) Build(ctx context.Context, a authz.Actor, year int, in BuildIn
 		})
 	})
 	if err != nil {
-		return Version{}, err
+		return Version{}, s.rendered(err)
 	}
 	return s.Version(ctx, a, id)
 }
@@ -131,8 +131,7 @@ func planForUpdate(tx *gorm.DB, a authz.Actor, year int) (models.Plan, error) {
 	var issuer models.Body
 	if err := tx.Where("active").Order("precedence, id").Take(&issuer).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return plan, apperr.Invalid("year", "no_body", "Chưa có cơ quan kiểm tra nào để ban hành kế hoạch.",
-				"There is no inspecting body to issue the plan.")
+			return plan, apperr.Field("year", "no_body", "plans.err.no_body")
 		}
 		return plan, fmt.Errorf("find issuing body: %w", err)
 	}
@@ -171,9 +170,7 @@ func buildTarget(tx *gorm.DB, planID int64, in BuildInput) (*models.PlanVersion,
 			}
 			return &versions[i], v.Number, nil, nil
 		case models.VersionSubmitted, models.VersionApproved:
-			return nil, 0, nil, apperr.New(apperr.ErrConflict,
-				fmt.Sprintf("Phiên bản %d đang chờ phê duyệt hoặc công bố; không thể lập lại kế hoạch lúc này.", v.Number),
-				fmt.Sprintf("Version %d awaits approval or publication; the plan cannot be built again now.", v.Number))
+			return nil, 0, nil, apperr.Fail(apperr.ErrConflict, "plans.err.pending", "Number", v.Number)
 		case models.VersionPublished:
 			if parent == nil {
 				parent = &versions[i].ID
@@ -185,8 +182,7 @@ func buildTarget(tx *gorm.DB, planID int64, in BuildInput) (*models.PlanVersion,
 		number = versions[0].Number + 1
 	}
 	if number > 1 && in.Reason == "" {
-		return nil, 0, nil, apperr.Invalid("reason", "required",
-			"Phiên bản sau phiên bản đầu tiên cần ghi rõ lý do.", "A version after the first needs a written reason.")
+		return nil, 0, nil, apperr.Field("reason", "required", "plans.err.version_reason")
 	}
 	return nil, number, parent, nil
 }
@@ -220,28 +216,11 @@ func bumpVersion(tx *gorm.DB, id int64, lockVersion int, statuses []models.PlanV
 
 // wrongStatus says that the version's status does not allow the step.
 func wrongStatus(st models.PlanVersionStatus) error {
-	vi, en := statusNames(st)
-	return apperr.New(apperr.ErrConflict,
-		fmt.Sprintf("Phiên bản đang ở trạng thái «%s»: không thực hiện được thao tác này.", vi),
-		fmt.Sprintf("The version is %s: this step is not possible.", en))
+	return apperr.Fail(apperr.ErrConflict, "plans.err.wrong_status", "Status", statusLabel(st))
 }
 
-// statusNames names a version status in Vietnamese and English.
-func statusNames(st models.PlanVersionStatus) (string, string) {
-	switch st {
-	case models.VersionDraft:
-		return "dự thảo", "a draft"
-	case models.VersionSubmitted:
-		return "đã trình duyệt", "submitted"
-	case models.VersionApproved:
-		return "đã phê duyệt", "approved"
-	case models.VersionPublished:
-		return "đã công bố", "published"
-	case models.VersionSuperseded:
-		return "đã được thay thế", "superseded"
-	}
-	return string(st), string(st)
-}
+// statusLabel names a version status inside a sentence ("the version is a draft").
+func statusLabel(st models.PlanVersionStatus) label { return label("plans.state." + string(st)) }
 
 // instanceProblems turns the engine's list of instance defects into a
 // ValidationError (each problem under the engine's field name, e.g.
@@ -255,11 +234,10 @@ func instanceProblems(err error) error {
 	ve := &apperr.ValidationError{}
 	for i, p := range ie.Problems {
 		if i == shown {
-			ve.Add("instance", "more", fmt.Sprintf("… và %d lỗi khác.", len(ie.Problems)-shown),
-				fmt.Sprintf("… and %d more problems.", len(ie.Problems)-shown))
+			ve.AddField("instance", "more", "plans.err.instance_more", "Count", len(ie.Problems)-shown)
 			break
 		}
-		ve.Add("instance", "instance", p.Field+": "+p.MessageVI, p.Field+": "+p.Message)
+		ve.AddField("instance", "instance", "plans.err.instance_problem", "Field", p.Field, "Problem", plantext.Arg(p.Msg))
 	}
 	return ve
 }
@@ -306,13 +284,18 @@ func saveVisits(tx *gorm.DB, versionID int64, inst *planning.Instance, plan *pla
 		if err := errors.Join(err1, err2); err != nil {
 			return fmt.Errorf("visit %s: %w", pv.ID, err)
 		}
-		v := models.Visit{StartDate: &start, EndDate: &end, Why: models.MustJSON(nonNil(pv.Why)), WhyVi: models.MustJSON(nonNil(pv.WhyVi))}
+		v := models.Visit{StartDate: &start, EndDate: &end, Why: models.MustJSON(nonNil(pv.Why)), WhyVi: models.MustJSON(nonNil(pv.WhyVi)),
+			WhyMsgs: models.MustJSON(nonNil(pv.WhyMsgs))}
 		if err := add(pv.ID, byID[pv.ID], v, pv.Proposals, pv.Team); err != nil {
 			return err
 		}
 	}
 	for _, u := range plan.Unscheduled {
-		v := models.Visit{UnscheduledReason: u.Reason, UnscheduledReasonVi: u.ReasonVi, Why: models.JSON(`[]`), WhyVi: models.JSON(`[]`)}
+		v := models.Visit{UnscheduledReason: u.Reason, UnscheduledReasonVi: u.ReasonVi, Why: models.JSON(`[]`), WhyVi: models.JSON(`[]`),
+			WhyMsgs: models.JSON(`[]`)}
+		if u.ReasonMsg != nil {
+			v.UnscheduledMsg = models.MustJSON(u.ReasonMsg)
+		}
 		if err := add(u.Visit, byID[u.Visit], v, u.Proposals, nil); err != nil {
 			return err
 		}
@@ -410,9 +393,9 @@ func idsOf(tx *gorm.DB, table string, codes []string) (map[string]int64, error) 
 
 // nonNil returns list, or an empty list for nil, so that it is stored as a JSON
 // array and never as null.
-func nonNil(list []string) []string {
+func nonNil[T any](list []T) []T {
 	if list == nil {
-		return []string{}
+		return []T{}
 	}
 	return list
 }

@@ -59,8 +59,7 @@ func (s *Service) Diff(ctx context.Context, act authz.Actor, a, b int64) (Diff, 
 		return Diff{}, err
 	}
 	if va.PlanID != vb.PlanID {
-		return Diff{}, apperr.Invalid("b", "plan", "Chỉ so sánh được hai phiên bản của cùng một kế hoạch.",
-			"Only two versions of the same plan can be compared.")
+		return Diff{}, apperr.Field("b", "plan", "plans.err.diff_plan")
 	}
 	before, err := loadVisits(visitQuery(tx, act, a))
 	if err != nil {

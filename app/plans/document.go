@@ -89,8 +89,7 @@ func (s *Service) Document(ctx context.Context, a authz.Actor, id int64) (Docume
 		return Document{}, err
 	}
 	if !v.Printable() {
-		return Document{}, apperr.New(apperr.ErrConflict,
-			"Chỉ in được kế hoạch đã phê duyệt hoặc đã công bố.", "Only an approved or published plan can be printed.")
+		return Document{}, apperr.Fail(apperr.ErrConflict, "plans.err.not_printable")
 	}
 	var head struct {
 		Symbol, Title        string

@@ -41,3 +41,42 @@ func TestPagesShowExplanationsInTheUsersLanguage(t *testing.T) {
 		})
 	}
 }
+
+func TestStoredMessagesRenderTheStoredSentencesInBothLanguages(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	d.addProposals(smallCity()...)
+	v := d.build()
+	detail, err := d.svc.Detail(ctx, d.planner, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := locales(t)
+	vi, en := loc.For("vi"), loc.For("en")
+	for _, vis := range append(detail.Visits, detail.Unscheduled...) {
+		if vis.Scheduled() {
+			if len(vis.WhyMsgs) == 0 || len(vis.WhyMsgs) != len(vis.Why) {
+				t.Fatalf("visit %s: %d messages for %d sentences", vis.Code, len(vis.WhyMsgs), len(vis.Why))
+			}
+			if got := vis.WhyFor(en); !slices.Equal(got, vis.Why) || vis.WhyLangFor(en) != "en" {
+				t.Errorf("visit %s: English from messages %q, stored %q", vis.Code, got, vis.Why)
+			}
+			if got := vis.WhyFor(vi); !slices.Equal(got, vis.WhyVi) || vis.WhyLangFor(vi) != "vi" {
+				t.Errorf("visit %s: Vietnamese from messages %q, stored %q", vis.Code, got, vis.WhyVi)
+			}
+			continue
+		}
+		if vis.UnscheduledMsg == nil {
+			t.Fatalf("unscheduled visit %s has no message", vis.Code)
+		}
+		if vis.ReasonFor(en) != vis.UnscheduledReason || vis.ReasonFor(vi) != vis.UnscheduledReasonVi {
+			t.Errorf("visit %s: reason from message %q / %q, stored %q / %q", vis.Code,
+				vis.ReasonFor(en), vis.ReasonFor(vi), vis.UnscheduledReason, vis.UnscheduledReasonVi)
+		}
+	}
+	// A row written before messages were stored shows its sentences.
+	old := plans.Visit{Why: []string{"merged p1 and p2"}, WhyVi: []string{"Gộp"}, UnscheduledReason: "r"}
+	if got := old.WhyFor(vi); !slices.Equal(got, []string{"Gộp"}) || old.ReasonFor(en) != "r" {
+		t.Errorf("an older row shows %q, %q", got, old.ReasonFor(en))
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"khung/app/seed"
 	"khung/models"
 	"khung/models/dbtest"
+	"khung/views"
 )
 
 // The demo plans the year 2027 on 23 November 2026.
@@ -121,7 +122,7 @@ func newDemo(t testing.TB) *demo {
 	if err != nil {
 		t.Fatalf("open gorm: %v", err)
 	}
-	d := &demo{t: t, db: db, svc: plans.New(db, hcm)}
+	d := &demo{t: t, db: db, svc: plans.New(db, hcm, locales(t))}
 	d.planner = d.actor("planner@khung.vn")
 	d.approver = d.actor("approver@khung.vn")
 	d.viewer = d.actor("viewer@khung.vn")
@@ -217,4 +218,14 @@ func (d *demo) count(table string, where string, args ...any) int64 {
 		d.t.Fatalf("count %s: %v", table, err)
 	}
 	return n
+}
+
+// locales are the app's message catalogs.
+func locales(t testing.TB) *views.Locales {
+	t.Helper()
+	loc, err := views.LoadLocales(views.LocaleFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }

@@ -16,31 +16,63 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/planning"
+	"khung/app/planning/plantext"
 	"khung/models"
+	"khung/views"
 )
 
 // Service builds, reads and changes framework plans.
 type Service struct {
-	db  *gorm.DB
-	loc *time.Location // where dates of the plan are civil dates (Asia/Ho_Chi_Minh)
+	db      *gorm.DB
+	loc     *time.Location // where dates of the plan are civil dates (Asia/Ho_Chi_Minh)
+	locales *views.Locales // renders the engine's messages into the stored sentences
 }
 
-// New returns a Service on db; loc is the time zone of the working calendar.
-func New(db *gorm.DB, loc *time.Location) *Service {
+// New returns a Service on db; loc is the time zone of the working calendar,
+// locales the message catalogs.
+func New(db *gorm.DB, loc *time.Location, locales *views.Locales) *Service {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{db: db, loc: loc}
+	return &Service{db: db, loc: loc, locales: locales}
+}
+
+// renderers write the engine's messages in English and Vietnamese, for the
+// sentences stored beside them (why, why_vi, unscheduled_reason…).
+func (s *Service) renderers() (en, vi planning.Renderer) {
+	return plantext.Renderer[planning.Message](s.locales.For("en")), plantext.Renderer[planning.Message](s.locales.For("vi"))
 }
 
 // SolveSeed is the engine seed of every build: the same proposals give the same plan.
 const SolveSeed = 1
 
 // errStale is the answer to a write based on a version someone else changed.
-func errStale() error {
-	return apperr.New(apperr.ErrConflict,
-		"Kế hoạch đã được người khác thay đổi; hãy tải lại trang.",
-		"The plan was changed by someone else; reload the page.")
+func errStale() error { return apperr.Fail(apperr.ErrConflict, "plans.err.stale") }
+
+// label is a catalog message without parameters used as a parameter of
+// another message (a version status inside a sentence).
+type label string
+
+// RenderIn renders the label in t's language.
+func (l label) RenderIn(t *views.Translator) string { return t.T(string(l)) }
+
+// rendered fills the Vietnamese and English texts of err's messages now, for
+// callers inside the app that read them (the HTTP layer renders the same).
+func (s *Service) rendered(err error) error {
+	vi, en := s.locales.For("vi"), s.locales.For("en")
+	var e *apperr.Error
+	if errors.As(err, &e) && e.Msg.ID != "" {
+		e.VI, e.EN = vi.Msg(e.Msg), en.Msg(e.Msg)
+	}
+	if ve, ok := apperr.AsValidation(err); ok {
+		for i := range ve.Fields {
+			if f := &ve.Fields[i]; f.Msg.ID != "" {
+				f.VI, f.EN = vi.Msg(f.Msg), en.Msg(f.Msg)
+			}
+		}
+	}
+	return err
 }
 
 // Version is a plan version as lists and the API show it: the row without the

@@ -100,11 +100,10 @@ func (s *Service) take(ctx context.Context, a authz.Actor, id int64, in StepInpu
 	in.DocumentNumber = strings.TrimSpace(in.DocumentNumber)
 	ve := &apperr.ValidationError{}
 	if st.reason && in.Reason == "" {
-		ve.Add("reason", "required", "Hãy ghi rõ lý do.", "Write the reason.")
+		ve.AddField("reason", "required", "plans.err.step_reason")
 	}
 	if st.number && in.DocumentNumber != "" && !documentNumber.MatchString(in.DocumentNumber) {
-		ve.Add("document_number", "format", "Số văn bản gồm tối đa 6 chữ số (có thể thêm một chữ cái), ví dụ 125.",
-			"The document number is up to 6 digits (maybe one letter), e.g. 125.")
+		ve.AddField("document_number", "format", "plans.err.document_number")
 	}
 	if err := ve.Err(); err != nil {
 		return Version{}, err
@@ -155,7 +154,7 @@ func (s *Service) take(ctx context.Context, a authz.Actor, id int64, in StepInpu
 			map[string]any{"status": before.Status, "lock_version": before.LockVersion}, after)
 	})
 	if err != nil {
-		return Version{}, err
+		return Version{}, s.rendered(err)
 	}
 	return s.Version(ctx, a, id)
 }
@@ -169,8 +168,7 @@ func (s *Service) Amend(ctx context.Context, a authz.Actor, id int64, in StepInp
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Reason == "" {
-		return Version{}, apperr.Invalid("reason", "required",
-			"Điều chỉnh kế hoạch đã ban hành cần ghi rõ lý do.", "An amendment of an issued plan needs a written reason.")
+		return Version{}, apperr.Field("reason", "required", "plans.err.amend_reason")
 	}
 	var newID int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -198,10 +196,7 @@ func (s *Service) Amend(ctx context.Context, a authz.Actor, id int64, in StepInp
 			return fmt.Errorf("find open versions: %w", err)
 		}
 		if len(open) > 0 {
-			vi, en := statusNames(open[0].Status)
-			return apperr.New(apperr.ErrConflict,
-				fmt.Sprintf("Kế hoạch đã có phiên bản %d (%s); hãy hoàn tất phiên bản đó trước khi điều chỉnh.", open[0].Number, vi),
-				fmt.Sprintf("The plan already has version %d (%s); finish it before amending.", open[0].Number, en))
+			return apperr.Fail(apperr.ErrConflict, "plans.err.open_version", "Number", open[0].Number, "Status", statusLabel(open[0].Status))
 		}
 		var number int
 		if err := tx.Model(&models.PlanVersion{}).Where("plan_id = ?", src.PlanID).
@@ -237,9 +232,9 @@ func (s *Service) Amend(ctx context.Context, a authz.Actor, id int64, in StepInp
 func copyVisits(tx *gorm.DB, from, to int64) error {
 	stmts := []struct{ what, sql string }{
 		{"visits", `INSERT INTO visits (plan_version_id, code, year, unit_id, form, lead_body_id, start_date, end_date,
-				days, team_size, priority, unscheduled_reason, why, unscheduled_reason_vi, why_vi, status)
+				days, team_size, priority, unscheduled_reason, why, unscheduled_reason_vi, why_vi, why_msgs, unscheduled_msg, status)
 			SELECT @to, code, year, unit_id, form, lead_body_id, start_date, end_date, days, team_size, priority,
-				unscheduled_reason, why, unscheduled_reason_vi, why_vi, status
+				unscheduled_reason, why, unscheduled_reason_vi, why_vi, why_msgs, unscheduled_msg, status
 			FROM visits WHERE plan_version_id = @from`},
 		{"visit proposals", `INSERT INTO visit_proposals (visit_id, proposal_id)
 			SELECT nv.id, vp.proposal_id FROM visit_proposals vp

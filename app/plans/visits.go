@@ -11,7 +11,9 @@ import (
 	"khung/app/apperr"
 	"khung/app/authz"
 	"khung/app/planning"
+	"khung/app/planning/plantext"
 	"khung/models"
+	"khung/views"
 )
 
 // Visit is a visit of a plan version with what the board, its page and the
@@ -39,10 +41,15 @@ type Visit struct {
 	Status              models.VisitStatus `json:"status"`
 	Why                 []string           `gorm:"-" json:"why"`
 	// WhyVi is Why in Vietnamese, same length and order (empty in older rows).
-	WhyVi     []string      `gorm:"-" json:"why_vi"`
-	Proposals []ProposalRef `gorm:"-" json:"proposals"`
-	Team      []Member      `gorm:"-" json:"team"`
-	Soft      Soft          `gorm:"-" json:"soft"`
+	WhyVi []string `gorm:"-" json:"why_vi"`
+	// WhyMsgs and UnscheduledMsg are the planner's messages the sentences
+	// were rendered from (empty in older rows); the pages render them in the
+	// reader's language.
+	WhyMsgs        []planning.Message `gorm:"-" json:"-"`
+	UnscheduledMsg *planning.Message  `gorm:"-" json:"-"`
+	Proposals      []ProposalRef      `gorm:"-" json:"proposals"`
+	Team           []Member           `gorm:"-" json:"team"`
+	Soft           Soft               `gorm:"-" json:"soft"`
 }
 
 // Scheduled tells whether the visit has dates.
@@ -80,6 +87,49 @@ func (v Visit) ReasonLang(lang string) string {
 		return "en"
 	}
 	return "vi"
+}
+
+// msgsCover tells whether the messages give every stored sentence (rows
+// written since the planner stores messages; older rows, and older rows with
+// hand changes, have fewer).
+func (v Visit) msgsCover() bool { return len(v.WhyMsgs) > 0 && len(v.WhyMsgs) == len(v.Why) }
+
+// WhyFor returns the planner's sentences in t's language, rendered from the
+// messages; older rows give their stored sentences (WhyIn).
+func (v Visit) WhyFor(t *views.Translator) []string {
+	if !v.msgsCover() {
+		return v.WhyIn(t.Lang)
+	}
+	out := make([]string, len(v.WhyMsgs))
+	for k, m := range v.WhyMsgs {
+		out[k] = plantext.Of(t, m)
+	}
+	return out
+}
+
+// WhyLangFor is the language WhyFor(t) is written in, for the lang attribute.
+func (v Visit) WhyLangFor(t *views.Translator) string {
+	if !v.msgsCover() {
+		return v.WhyLang(t.Lang)
+	}
+	return t.Lang
+}
+
+// ReasonFor returns why the visit is unscheduled in t's language, rendered
+// from the message; older rows give their stored reason (ReasonIn).
+func (v Visit) ReasonFor(t *views.Translator) string {
+	if v.UnscheduledMsg == nil {
+		return v.ReasonIn(t.Lang)
+	}
+	return plantext.Of(t, *v.UnscheduledMsg)
+}
+
+// ReasonLangFor is the language ReasonFor(t) is written in.
+func (v Visit) ReasonLangFor(t *views.Translator) string {
+	if v.UnscheduledMsg == nil {
+		return v.ReasonLang(t.Lang)
+	}
+	return t.Lang
 }
 
 // ShortUnit is the unit's name without its type, for the board's chips:
@@ -183,7 +233,7 @@ func versionVisits(tx *gorm.DB, versionID int64) *gorm.DB {
 		Select(`v.id, v.code, v.unit_id, u.code AS unit_code, u.name AS unit_name, u.area_code,
 			coalesce(ar.name, '') AS area_name, v.form, b.code AS lead_body_code, b.name AS lead_body_name,
 			v.start_date, v.end_date, v.days, v.team_size, v.priority, v.unscheduled_reason, v.status, v.why,
-			v.unscheduled_reason_vi, v.why_vi`).
+			v.unscheduled_reason_vi, v.why_vi, v.why_msgs, v.unscheduled_msg`).
 		Joins("JOIN units u ON u.id = v.unit_id").
 		Joins("LEFT JOIN units ar ON ar.code = u.area_code").
 		Joins("JOIN bodies b ON b.id = v.lead_body_id").
@@ -195,6 +245,8 @@ type visitRow struct {
 	Visit
 	WhyJSON   models.JSON `gorm:"column:why"`
 	WhyViJSON models.JSON `gorm:"column:why_vi"`
+	WhyMsgs   models.JSON `gorm:"column:why_msgs"`
+	Reason    models.JSON `gorm:"column:unscheduled_msg"`
 }
 
 // loadVisits reads the visits q selects with their proposals and teams, in
@@ -218,6 +270,16 @@ func loadVisits(q *gorm.DB) ([]Visit, error) {
 		if len(r.WhyViJSON) > 0 {
 			if err := r.WhyViJSON.Unmarshal(&out[i].WhyVi); err != nil {
 				return nil, fmt.Errorf("visit %s: why_vi: %w", r.Code, err)
+			}
+		}
+		if len(r.WhyMsgs) > 0 {
+			if err := r.WhyMsgs.Unmarshal(&out[i].WhyMsgs); err != nil {
+				return nil, fmt.Errorf("visit %s: why_msgs: %w", r.Code, err)
+			}
+		}
+		if len(r.Reason) > 0 && string(r.Reason) != "null" {
+			if err := r.Reason.Unmarshal(&out[i].UnscheduledMsg); err != nil {
+				return nil, fmt.Errorf("visit %s: unscheduled_msg: %w", r.Code, err)
 			}
 		}
 		out[i].Proposals, out[i].Team = []ProposalRef{}, []Member{}
@@ -281,10 +343,10 @@ func appendEngineVisit(vs []planning.Visit, us []planning.Unscheduled, v *Visit)
 	slices.Sort(props)
 	if !v.Scheduled() {
 		return vs, append(us, planning.Unscheduled{Visit: v.Code, Proposals: props,
-			Reason: v.UnscheduledReason, ReasonVi: v.UnscheduledReasonVi})
+			Reason: v.UnscheduledReason, ReasonVi: v.UnscheduledReasonVi, ReasonMsg: v.UnscheduledMsg})
 	}
 	ev := planning.Visit{ID: v.Code, Unit: v.UnitCode, Form: string(v.Form), Proposals: props, LeadBody: v.LeadBodyCode,
-		Start: v.StartDate.String(), End: v.EndDate.String(), Days: v.Days, Why: v.Why, WhyVi: v.WhyVi}
+		Start: v.StartDate.String(), End: v.EndDate.String(), Days: v.Days, Why: v.Why, WhyVi: v.WhyVi, WhyMsgs: v.WhyMsgs}
 	for _, m := range v.Team {
 		ev.Team = append(ev.Team, planning.TeamMember{Inspector: m.Code, Role: string(m.Role)})
 	}
@@ -307,9 +369,7 @@ func instanceOf(tx *gorm.DB, id int64) (*planning.Instance, error) {
 		return nil, fmt.Errorf("load the instance of version %d: %w", id, err)
 	}
 	if len(raw) == 0 || len(raw[0]) == 0 {
-		return nil, apperr.New(apperr.ErrConflict,
-			"Phiên bản này không lưu dữ liệu đầu vào của bộ xếp lịch; hãy lập lại kế hoạch.",
-			"This version has no stored planner input; build the plan again.")
+		return nil, apperr.Fail(apperr.ErrConflict, "plans.err.no_instance")
 	}
 	var inst planning.Instance
 	if err := raw[0].Unmarshal(&inst); err != nil {

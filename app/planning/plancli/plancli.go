@@ -16,6 +16,8 @@ import (
 	"khung/app/planning"
 	"khung/app/planning/check"
 	"khung/app/planning/gen"
+	"khung/app/planning/plantext"
+	"khung/views"
 )
 
 const usage = `khung plan — the planning engine (no database)
@@ -185,6 +187,11 @@ func runSolve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return instanceError(err)
 	}
 	plan.Metrics.SolveMS = time.Since(started).Milliseconds()
+	en, vi, err := renderers()
+	if err != nil {
+		return err
+	}
+	plan.Render(en, vi)
 	return writeJSON(stdout, plan, true)
 }
 
@@ -194,12 +201,25 @@ func instanceError(err error) error {
 	if !errors.As(err, &ie) {
 		return err
 	}
+	if en, vi, rerr := renderers(); rerr == nil {
+		ie.Render(en, vi)
+	}
 	var b strings.Builder
 	b.WriteString("the instance is not valid (dữ liệu đầu vào không hợp lệ):")
 	for _, p := range ie.Problems {
 		fmt.Fprintf(&b, "\n  %s: %s (%s)", p.Field, p.Message, p.MessageVI)
 	}
 	return errors.New(b.String())
+}
+
+// renderers write the engine's messages in English and Vietnamese with the
+// app's message catalogs.
+func renderers() (en, vi planning.Renderer, err error) {
+	loc, err := views.LoadLocales(views.LocaleFiles())
+	if err != nil {
+		return nil, nil, fmt.Errorf("load the message catalogs: %w", err)
+	}
+	return plantext.Renderer[planning.Message](loc.For("en")), plantext.Renderer[planning.Message](loc.For("vi")), nil
 }
 
 // checkOutput is what `khung plan check` prints.
