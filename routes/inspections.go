@@ -14,6 +14,7 @@ import (
 	"khung/app/apperr"
 	"khung/app/authz"
 	"khung/app/inspections"
+	"khung/app/notify"
 	"khung/app/remediation"
 	"khung/app/visits"
 	"khung/models"
@@ -40,7 +41,7 @@ func registerInspections(app *fiber.App, h *Handlers) {
 	if h.Config.BaseURL != nil {
 		base = h.Config.BaseURL.String()
 	}
-	ui := &inspectionsUI{Handlers: h, svc: inspections.New(h.DB, h.Config.TimeZone, base)}
+	ui := &inspectionsUI{Handlers: h, svc: inspections.New(h.DB, h.Config.TimeZone, notify.Site{Locales: h.Locales, BaseURL: base})}
 	read := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleInspector)
 	work := h.RequirePermission(authz.WorkOnVisits)
 

@@ -11,6 +11,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/notify"
 	"khung/app/remediation"
 	"khung/views"
 )
@@ -32,7 +33,7 @@ func registerRemediation(app *fiber.App, h *Handlers) {
 	if h.Config.BaseURL != nil {
 		base = h.Config.BaseURL.String()
 	}
-	r := &remediationPages{Handlers: h, svc: remediation.New(h.DB, base, h.Config.TimeZone), inbox: remediation.NewInbox(h.DB)}
+	r := &remediationPages{Handlers: h, svc: remediation.New(h.DB, notify.Site{Locales: h.Locales, BaseURL: base}, h.Config.TimeZone), inbox: remediation.NewInbox(h.DB)}
 
 	app.Get("/remediation/assets/remediation.css", r.stylesheet)
 	app.Get("/recommendations", h.RequireLogin, r.listPage)
