@@ -74,7 +74,7 @@ func (cal *calendar) feed(c *fiber.Ctx) error {
 	lang := owner.Locale
 	body := icalfeed.Render(icalfeed.Feed{
 		Name:    cal.Locales.For(lang).T("visits.ical.calendar_name", "Name", owner.FullName),
-		Lang:    lang,
+		T:       cal.Locales.For(lang),
 		BaseURL: cal.baseURL(),
 		Now:     cal.Now(),
 		Visits:  vs,
