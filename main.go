@@ -62,6 +62,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return plancli.Run(ctx, args[1:], stdin, stdout, stderr)
 	}
 
+	// The cron table needs neither configuration nor database.
+	if len(args) == 2 && args[0] == "jobs" && args[1] == "list" {
+		if err := jobs.ListCLI(os.Getenv, stdout); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		return 0
+	}
+
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -86,7 +95,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "units":
 		err = unitsCmd(ctx, db, args[1:], stdout)
 	case "jobs":
-		err = jobs.RunCLI(ctx, db, cfg, args[1:], stdout, stderr)
+		var a *app.App
+		if a, err = app.New(app.Deps{Config: cfg, DB: db, Log: log}); err == nil {
+			err = jobs.RunCLI(ctx, a, args[1:], stdout, stderr)
+		}
 	case "serve":
 		err = serve(ctx, db, cfg, log, stdout)
 	case "-h", "--help", "help":
@@ -180,7 +192,7 @@ func serve(ctx context.Context, db *gorm.DB, cfg config.Config, log *slog.Logger
 	}
 	web := routes.New(a)
 	if cfg.JobsEnabled {
-		stopJobs := jobs.Start(ctx, db, cfg, log)
+		stopJobs := jobs.Start(ctx, a, log)
 		defer stopJobs()
 	}
 	errc := make(chan error, 1)

@@ -27,6 +27,8 @@ import (
 	"khung/app/icalfeed"
 	"khung/app/inspections"
 	"khung/app/inspectors"
+	"khung/app/notices"
+	"khung/app/notify"
 	"khung/app/plans"
 	"khung/app/proposals"
 	"khung/app/remediation"
@@ -70,6 +72,7 @@ type App struct {
 	Inspections   *inspections.Service
 	Remediation   *remediation.Service
 	Inbox         *remediation.Inbox
+	Notices       *notices.Service // what the follow-up jobs find due, and who receives it
 
 	db  *gorm.DB
 	now func() time.Time
@@ -114,9 +117,11 @@ func New(d Deps) (*App, error) {
 	a.Plans = plans.New(db, loc, locales)
 	a.Visits = visits.New(db)
 	a.Feeds = icalfeed.New(db)
-	a.Inspections = inspections.New(db, loc, base)
-	a.Remediation = remediation.New(db, base, loc)
+	site := notify.Site{Locales: locales, BaseURL: base} // what renders notifications and mail
+	a.Inspections = inspections.New(db, loc, site)
+	a.Remediation = remediation.New(db, site, loc)
 	a.Inbox = remediation.NewInbox(db)
+	a.Notices = notices.New(db, loc, site)
 	return a, nil
 }
 

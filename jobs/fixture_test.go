@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"khung/app"
 	"khung/config"
 	"khung/models/dbtest"
 )
@@ -40,9 +41,19 @@ func testConfig(t testing.TB) config.Config {
 	return config.Config{TimeZone: hanoi, BaseURL: base, MailFrom: "khung@sonoivu.hanoi.gov.vn"}
 }
 
+// testApp is the app main builds, on db with cfg.
+func testApp(t testing.TB, db *gorm.DB, cfg config.Config) *app.App {
+	t.Helper()
+	a, err := app.New(app.Deps{Config: cfg, DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
 func testJobs(t testing.TB, db *gorm.DB, cfg config.Config) *Jobs {
 	t.Helper()
-	j, err := New(db, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	j, err := New(testApp(t, db, cfg), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 // Package jobs is Khung's cron table: the follow-up reminders and escalations,
 // the weekly digest, the notices of published visits, the reminders about
-// missing implementing directives, and the mail outbox sender.
+// missing implementing directives, and the mail outbox sender. It only
+// schedules: what is due and who receives it are the queries of app/notices,
+// and app/notify records each notification once.
 //
 // Every deciding job selects what is due and not yet done (never "what falls
 // in this minute"), records each notification under a unique key with
@@ -22,8 +24,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"khung/app"
 	"khung/app/notify"
-	"khung/config"
 )
 
 // Job is one job of the table: Run does its work once, as of now.
@@ -35,72 +37,68 @@ type Job interface {
 type Entry struct {
 	Name  string
 	Spec  string // robfig/cron spec, in the configured time zone (Asia/Ho_Chi_Minh)
-	About string
-	Job   Job
+	About string // catalog id of what the job does (views/locales/*/notify.toml)
 }
 
-// deps are what every job needs.
-type deps struct {
-	db      *gorm.DB
-	loc     *time.Location
-	baseURL string
-	log     *slog.Logger
+// Table returns the cron table; it needs no database. The deciding jobs run
+// every hour of the working day: the first run of a day does the day's work,
+// the others only catch up after a downtime or pick up what was entered since
+// (they find nothing done twice). Times are in the configured zone,
+// Asia/Ho_Chi_Minh by default.
+func Table() []Entry {
+	return []Entry{
+		{"reminders", "0 7-17 * * *", "jobs.about.reminders"},
+		{"digest", "10 7-17 * * *", "jobs.about.digest"},
+		{"visit-notices", "20 7-17 * * *", "jobs.about.visit_notices"},
+		{"directives", "30 7-17 * * *", "jobs.about.directives"},
+		{"outbox", "@every 1m", "jobs.about.outbox"},
+	}
 }
 
-// Jobs holds the jobs and their dependencies.
+// Jobs holds the jobs of the table and what they run on.
 type Jobs struct {
-	deps
+	app    *app.App
+	log    *slog.Logger
 	sender *notify.Sender // nil when SMTP_URL is not set: mail waits in the outbox
 }
 
-// New returns the jobs on db. A bad SMTP_URL or MAIL_FROM is an error.
-func New(db *gorm.DB, cfg config.Config, log *slog.Logger) (*Jobs, error) {
-	j := &Jobs{deps: deps{db: db, loc: cfg.TimeZone, log: log}}
-	if j.loc == nil {
-		j.loc = time.UTC
-	}
-	if cfg.BaseURL != nil {
-		j.baseURL = strings.TrimRight(cfg.BaseURL.String(), "/")
-	}
-	if cfg.SMTPURL != nil {
-		s, err := notify.SMTPFromURL(cfg.SMTPURL, cfg.MailFrom)
+// New returns the jobs of a. A bad SMTP_URL or MAIL_FROM is an error.
+func New(a *app.App, log *slog.Logger) (*Jobs, error) {
+	j := &Jobs{app: a, log: log}
+	if a.Config.SMTPURL != nil {
+		s, err := notify.SMTPFromURL(a.Config.SMTPURL, a.Config.MailFrom)
 		if err != nil {
 			return nil, fmt.Errorf("jobs: %w", err)
 		}
-		j.sender = notify.NewSender(db, s, log)
+		j.sender = a.Notices.Sender(s, log)
 	}
 	return j, nil
 }
 
-// List returns the cron table. The deciding jobs run every hour of the working
-// day: the first run of a day does the day's work, the others only catch up
-// after a downtime or pick up what was entered since (they find nothing done
-// twice). Times are in the configured zone, Asia/Ho_Chi_Minh by default.
-func (j *Jobs) List() []Entry {
-	return []Entry{
-		{"reminders", "0 7-17 * * *",
-			"nhắc hạn kiến nghị (trước hạn, đúng hạn, quá hạn hằng tuần) và báo cáo vượt cấp / recommendation reminders and escalation",
-			Reminders{j.deps}},
-		{"digest", "10 7-17 * * *",
-			"bản tin tổng hợp hằng tuần cho từng người / weekly digest per person", Digest{j.deps}},
-		{"visit-notices", "20 7-17 * * *",
-			"thông báo đơn vị trước cuộc kiểm tra theo kế hoạch đã công bố / notices of published planned visits", VisitNotices{j.deps}},
-		{"directives", "30 7-17 * * *",
-			"nhắc ban hành văn bản chỉ đạo thực hiện kết luận / reminders of missing implementing directives", Directives{j.deps}},
-		{"outbox", "@every 1m",
-			"gửi thư từ hộp thư đi / send the mail outbox", Outbox{j.deps, j.sender}},
+// job returns the job called name.
+func (j *Jobs) job(name string) (Job, bool) {
+	switch name {
+	case "reminders":
+		return Reminders{j}, true
+	case "digest":
+		return Digest{j}, true
+	case "visit-notices":
+		return VisitNotices{j}, true
+	case "directives":
+		return Directives{j}, true
+	case "outbox":
+		return Outbox{j}, true
 	}
+	return nil, false
 }
 
 // RunOnce runs the job called name once, as of now.
 func (j *Jobs) RunOnce(ctx context.Context, name string, now time.Time) error {
-	for _, e := range j.List() {
-		if e.Name == name {
-			return e.Job.Run(ctx, now)
-		}
+	if job, ok := j.job(name); ok {
+		return job.Run(ctx, now)
 	}
 	var names []string
-	for _, e := range j.List() {
+	for _, e := range Table() {
 		names = append(names, e.Name)
 	}
 	slices.Sort(names)
@@ -110,36 +108,97 @@ func (j *Jobs) RunOnce(ctx context.Context, name string, now time.Time) error {
 // ErrUnknownJob is returned by RunOnce for a name not in the table.
 var ErrUnknownJob = errors.New("unknown job")
 
-// decide runs fn in a transaction that holds the job's advisory lock. When
-// another process holds it, that process is doing the same work: decide
-// returns false and does nothing. The lock is released with the transaction,
-// so a crashed process never leaves it behind.
-func (d deps) decide(ctx context.Context, job string, fn func(tx *gorm.DB) error) (bool, error) {
-	ran := false
-	err := d.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var locked bool
-		if err := tx.Raw(`SELECT pg_try_advisory_xact_lock(hashtextextended(?, 0))`, "khung.jobs."+job).Scan(&locked).Error; err != nil {
-			return fmt.Errorf("lock job %s: %w", job, err)
-		}
-		if !locked {
-			return nil
-		}
-		ran = true
-		return fn(tx)
+// decide runs fn as the deciding job called job: in one transaction holding
+// the job's advisory lock, and only when no other process holds it (ran is
+// then false), and logs the outcome.
+func (j *Jobs) decide(ctx context.Context, job string, now time.Time, fn func(tx *gorm.DB) (notify.Result, []any, error)) error {
+	started := time.Now()
+	var res notify.Result
+	var extra []any
+	ran, err := j.app.Exclusive(ctx, "khung.jobs."+job, func(tx *gorm.DB) error {
+		var err error
+		res, extra, err = fn(tx)
+		return err
 	})
 	if err != nil {
-		return ran, fmt.Errorf("job %s: %w", job, err)
+		return fmt.Errorf("job %s: %w", job, err)
 	}
-	return ran, nil
-}
-
-// report logs the outcome of a deciding job.
-func (d deps) report(job string, ran bool, now time.Time, res notify.Result, started time.Time, extra ...any) {
 	if !ran {
-		d.log.Info("job skipped: another process is running it", "job", job, "now", now)
-		return
+		j.log.Info("job skipped: another process is running it", "job", job, "now", now)
+		return nil
 	}
 	args := append([]any{"job", job, "now", now, "new", res.New, "in_app", res.InApp, "mails", res.Mails,
 		"took", time.Since(started).Round(time.Millisecond)}, extra...)
-	d.log.Info("job done", args...)
+	j.log.Info("job done", args...)
+	return nil
+}
+
+// Reminders reminds units of their recommendations' deadlines (before, on the
+// day, weekly while overdue) and escalates overdue ones: the unit's office,
+// then its head, then the department's leadership, each level once.
+type Reminders struct{ j *Jobs }
+
+// Run decides and records the reminders and escalations due as of now.
+func (r Reminders) Run(ctx context.Context, now time.Time) error {
+	return r.j.decide(ctx, "reminders", now, func(tx *gorm.DB) (notify.Result, []any, error) {
+		res, considered, err := r.j.app.Notices.Reminders(ctx, tx, now)
+		return res, []any{"considered", considered}, err
+	})
+}
+
+// Digest sends each person, once a week, one message with everything pending on them.
+type Digest struct{ j *Jobs }
+
+// Run sends this week's digest to whoever has something pending and has not had it yet.
+func (d Digest) Run(ctx context.Context, now time.Time) error {
+	return d.j.decide(ctx, "digest", now, func(tx *gorm.DB) (notify.Result, []any, error) {
+		res, err := d.j.app.Notices.Digest(ctx, tx, now)
+		return res, nil, err
+	})
+}
+
+// VisitNotices tells a unit, a few working days ahead, that a visit of the
+// published framework plan is coming (never an unannounced or verification visit).
+type VisitNotices struct{ j *Jobs }
+
+// Run decides and records the visit notices due as of now.
+func (v VisitNotices) Run(ctx context.Context, now time.Time) error {
+	return v.j.decide(ctx, "visit-notices", now, func(tx *gorm.DB) (notify.Result, []any, error) {
+		res, err := v.j.app.Notices.VisitNotices(ctx, tx, now)
+		return res, nil, err
+	})
+}
+
+// Directives reminds the inspected unit and the team lead when a conclusion
+// still has no implementing directive after the time the law allows.
+type Directives struct{ j *Jobs }
+
+// Run decides and records the missing-directive reminders due as of now.
+func (d Directives) Run(ctx context.Context, now time.Time) error {
+	return d.j.decide(ctx, "directives", now, func(tx *gorm.DB) (notify.Result, []any, error) {
+		res, err := d.j.app.Notices.Directives(ctx, tx, now)
+		return res, nil, err
+	})
+}
+
+// Outbox sends the mail outbox. It takes no advisory lock: senders in several
+// processes claim disjoint rows with FOR UPDATE SKIP LOCKED.
+type Outbox struct{ j *Jobs }
+
+// Run sends the mail due as of now.
+func (o Outbox) Run(ctx context.Context, now time.Time) error {
+	if o.j.sender == nil {
+		o.j.log.Debug("SMTP_URL is not set: mail stays in the outbox", "job", "outbox")
+		return nil
+	}
+	started := time.Now()
+	res, err := o.j.sender.Run(ctx, now)
+	if res != (notify.SendResult{}) {
+		o.j.log.Info("job done", "job", "outbox", "now", now, "sent", res.Sent, "retry", res.Retry, "failed", res.Failed,
+			"reclaimed", res.Reclaimed, "released", res.Released, "took", time.Since(started).Round(time.Millisecond))
+	}
+	if err != nil {
+		return fmt.Errorf("job outbox: %w", err)
+	}
+	return nil
 }

@@ -416,7 +416,7 @@ func TestCLI(t *testing.T) {
 	cfg := testConfig(t)
 	run := func(args ...string) (string, error) {
 		var out, errOut bytes.Buffer
-		err := RunCLI(t.Context(), db, cfg, args, &out, &errOut)
+		err := RunCLI(t.Context(), testApp(t, db, cfg), args, &out, &errOut)
 		return out.String() + errOut.String(), err
 	}
 	out, err := run("list")
@@ -459,7 +459,7 @@ func TestStartRunsTheTableAndStopWaits(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	cfg := testConfig(t)
 	cfg.SMTPURL, _ = url.Parse("smtp://mail.example.vn:99999") // a bad port disables mail, not the jobs
-	stop := Start(t.Context(), db, cfg, log)
+	stop := Start(t.Context(), testApp(t, db, cfg), log)
 	stop()
 	for _, want := range []string{"mail sending disabled", "port", "jobs started", "jobs=5", "zone=Asia/Ho_Chi_Minh"} {
 		if !strings.Contains(logs.String(), want) {

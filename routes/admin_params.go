@@ -48,7 +48,6 @@ func (a *admin) yearQuery(c *fiber.Ctx) int {
 	return a.today().Year
 }
 
-
 // created answers 201 with the new resource and where it lives.
 func created(c *fiber.Ctx, location string, body any) error {
 	c.Location(location)

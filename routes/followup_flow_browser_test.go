@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"khung/app"
 	"khung/app/notify/mailtest"
 	"khung/app/seed"
 	"khung/app/visits/visitstest"
@@ -156,7 +157,9 @@ func runMailJobs(t *testing.T, srv *webtest.Server, now time.Time, names ...stri
 	smtp := mailtest.Start(t)
 	cfg := srv.Config
 	cfg.SMTPURL = &url.URL{Scheme: "smtp", Host: smtp.Addr()}
-	j, err := jobs.New(srv.DB, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := app.New(app.Deps{Config: cfg, DB: srv.DB})
+	mustDB(t, err)
+	j, err := jobs.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	mustDB(t, err)
 	for _, name := range names {
 		if err := j.RunOnce(t.Context(), name, now); err != nil {

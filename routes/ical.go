@@ -77,7 +77,7 @@ func (cal *calendar) feed(c *fiber.Ctx) error {
 	lang := owner.Locale
 	body := icalfeed.Render(icalfeed.Feed{
 		Name:    cal.Locales.For(lang).T("visits.ical.calendar_name", "Name", owner.FullName),
-		Lang:    lang,
+		T:       cal.Locales.For(lang),
 		BaseURL: cal.App.BaseURL(),
 		Now:     cal.Now(),
 		Visits:  vs,

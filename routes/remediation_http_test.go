@@ -15,6 +15,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"khung/app"
 	"khung/app/notify/mailtest"
 	"khung/app/visits/visitstest"
 	"khung/jobs"
@@ -253,7 +254,9 @@ func TestAnUnannouncedVisitTellsTheUnitNothingBeforeItStarts(t *testing.T) {
 	smtp := mailtest.Start(t)
 	cfg := srv.Config
 	cfg.SMTPURL = &url.URL{Scheme: "smtp", Host: smtp.Addr()}
-	j, err := jobs.New(srv.DB, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := app.New(app.Deps{Config: cfg, DB: srv.DB})
+	mustDB(t, err)
+	j, err := jobs.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	mustDB(t, err)
 	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 	start := visitstest.UnannouncedStart.In(hcm)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"khung/app"
 	"khung/jobs"
 	"khung/models"
 	"khung/routes/webtest"
@@ -109,7 +110,9 @@ func TestARuleValueItsRuleDoesNotAcceptIsRefusedAndTheJobsKeepRunning(t *testing
 		})
 	}
 
-	j, err := jobs.New(srv.DB, srv.Config, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := app.New(app.Deps{Config: srv.Config, DB: srv.DB})
+	mustDB(t, err)
+	j, err := jobs.New(a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	mustDB(t, err)
 	now := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 	for _, name := range []string{"reminders", "digest", "visit-notices", "directives"} {

@@ -54,6 +54,29 @@ var runtimeIDs = map[string][]string{
 	"routes/proposals_form.go:formData":  proposalForms,
 	"app/visits/prepare.go:prepared":     visits.PreparationIDs(),
 	"app/planning/explain.go:formMsg":    {"planning.form.planned", "planning.form.unannounced", "planning.form.verification"},
+	"app/icalfeed/render.go:Summary":     {"ical.form.planned", "ical.form.unannounced", "ical.form.verification"},
+	"app/icalfeed/render.go:Description": prefixed("ical.label.", "code", "joint_bodies", "kinds", "lead_body", "leader", "members", "part_of", "plan", "topics"),
+	"app/notify/notes.go:Render": subjectAndBody("notify.reminder.before", "notify.reminder.overdue", "notify.reminder.due",
+		"notify.escalation.office", "notify.escalation.head", "notify.escalation.leadership"),
+	"app/remediation/notes.go:Render": subjectAndBody("notify.remediation.returned", "notify.remediation.accepted"),
+}
+
+// prefixed returns prefix+name for each name.
+func prefixed(prefix string, names ...string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
+}
+
+// subjectAndBody returns the .subject and .body ids of each notification id.
+func subjectAndBody(ids ...string) []string {
+	var out []string
+	for _, id := range ids {
+		out = append(out, id+".subject", id+".body")
+	}
+	return out
 }
 
 var (

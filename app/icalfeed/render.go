@@ -9,78 +9,59 @@ import (
 
 	"khung/app/visits"
 	"khung/models"
+	"khung/views"
 )
 
 // Feed is what one rendering of a feed needs.
 type Feed struct {
-	Name    string         // the calendar's name (X-WR-CALNAME)
-	Lang    string         // "vi" (default) or "en"
-	BaseURL string         // the app's public URL, for each event's link; "" for none
-	Now     time.Time      // the time of the rendering (DTSTAMP)
-	Visits  []visits.Visit // the visits to show, already allowed by visits.Visible
+	Name    string            // the calendar's name (X-WR-CALNAME)
+	T       *views.Translator // the feed owner's language
+	BaseURL string            // the app's public URL, for each event's link; "" for none
+	Now     time.Time         // the time of the rendering (DTSTAMP)
+	Visits  []visits.Visit    // the visits to show, already allowed by visits.Visible
 }
 
 // TimeZone is the zone the feed declares for calendar apps (the events are
 // all-day, so it only guides their display).
 const TimeZone = "Asia/Ho_Chi_Minh"
 
-// labels of the feed, in both languages.
-var (
-	formLabel = map[models.Form]visits.Text{
-		models.FormPlanned:      {VI: "Kiểm tra theo kế hoạch", EN: "Planned inspection"},
-		models.FormUnannounced:  {VI: "Kiểm tra đột xuất", EN: "Unannounced inspection"},
-		models.FormVerification: {VI: "Xác minh", EN: "Verification"},
-	}
-	cancelled    = visits.Text{VI: "ĐÃ HỦY", EN: "CANCELLED"}
-	leadBody     = visits.Text{VI: "Cơ quan chủ trì", EN: "Lead body"}
-	jointBodies  = visits.Text{VI: "Cơ quan phối hợp", EN: "Joint bodies"}
-	kindsLabel   = visits.Text{VI: "Loại hình", EN: "Kind"}
-	topicsLabel  = visits.Text{VI: "Nội dung kiểm tra", EN: "Topics"}
-	leaderLabel  = visits.Text{VI: "Trưởng đoàn", EN: "Team leader"}
-	membersLabel = visits.Text{VI: "Thành viên", EN: "Members"}
-	placeLabel   = visits.Text{VI: "Thuộc", EN: "Part of"}
-	prepareLabel = visits.Text{VI: "Đơn vị chuẩn bị", EN: "The unit prepares"}
-	planLabel    = visits.Text{VI: "Kế hoạch", EN: "Plan"}
-	codeLabel    = visits.Text{VI: "Mã cuộc kiểm tra", EN: "Visit code"}
-)
-
-// Summary is the one-line title of a visit's event: its form and unit, e.g.
-// "Kiểm tra theo kế hoạch: Phường Phúc Xá".
-func Summary(v visits.Visit, lang string) string {
-	s := formLabel[v.Form].In(lang) + ": " + v.Unit.Name
+// Summary is the one-line title of a visit's event in t's language: its form
+// and unit, e.g. "Kiểm tra theo kế hoạch: Phường Phúc Xá".
+func Summary(v visits.Visit, t *views.Translator) string {
+	s := t.T("ical.summary", "Form", t.T("ical.form."+string(v.Form)), "Unit", v.Unit.Name)
 	if v.Status == models.VisitCancelled {
-		s = cancelled.In(lang) + " – " + s
+		s = t.T("ical.cancelled", "Summary", s)
 	}
 	return s
 }
 
-// Description is the text of a visit's event: bodies, topics, team, place in
-// the unit tree, what to prepare, plan and code, one item a line.
-func Description(v visits.Visit, lang string) string {
-	var b strings.Builder
-	line := func(label visits.Text, value string) {
+// Description is the text of a visit's event in t's language: bodies, topics,
+// team, place in the unit tree, what to prepare, plan and code, one item a line.
+func Description(v visits.Visit, t *views.Translator) string {
+	var lines []string
+	line := func(label, value string) {
 		if value != "" {
-			fmt.Fprintf(&b, "%s: %s\n", label.In(lang), value)
+			lines = append(lines, t.T("ical.line", "Label", t.T("ical.label."+label), "Value", value))
 		}
 	}
-	line(leadBody, v.LeadBody.Name)
+	line("lead_body", v.LeadBody.Name)
 	var names []string
 	for _, j := range v.JointBodies {
 		names = append(names, j.Name)
 	}
-	line(jointBodies, strings.Join(names, "; "))
+	line("joint_bodies", strings.Join(names, "; "))
 	names = nil
 	for _, k := range v.Kinds {
-		names = append(names, k.Name(lang))
+		names = append(names, k.Name(t.Lang))
 	}
-	line(kindsLabel, strings.Join(names, "; "))
+	line("kinds", strings.Join(names, "; "))
 	names = nil
-	for _, t := range v.Topics {
-		names = append(names, t.Name(lang))
+	for _, tp := range v.Topics {
+		names = append(names, tp.Name(t.Lang))
 	}
-	line(topicsLabel, strings.Join(names, "; "))
+	line("topics", strings.Join(names, "; "))
 	if l := v.Leader(); l != nil {
-		line(leaderLabel, l.FullName)
+		line("leader", l.FullName)
 	}
 	names = nil
 	for _, m := range v.Team {
@@ -88,23 +69,23 @@ func Description(v visits.Visit, lang string) string {
 			names = append(names, m.FullName)
 		}
 	}
-	line(membersLabel, strings.Join(names, ", "))
+	line("members", strings.Join(names, ", "))
 	names = nil
 	for _, u := range v.Trail {
 		names = append(names, u.Name)
 	}
-	line(placeLabel, strings.Join(names, " › "))
+	line("part_of", strings.Join(names, " › "))
 	if len(v.Prepare) > 0 {
-		fmt.Fprintf(&b, "%s:\n", prepareLabel.In(lang))
+		lines = append(lines, t.T("ical.label.prepare")+":")
 		for _, p := range v.Prepare {
-			fmt.Fprintf(&b, "- %s\n", p.In(lang))
+			lines = append(lines, "- "+p.In(t.Lang))
 		}
 	}
 	if v.Plan != nil && v.Plan.DocumentNumber != "" {
-		line(planLabel, fmt.Sprintf("Số: %s/%s", v.Plan.DocumentNumber, v.Plan.Symbol))
+		line("plan", t.T("ical.plan_number", "Number", v.Plan.DocumentNumber, "Symbol", v.Plan.Symbol))
 	}
-	line(codeLabel, v.Code)
-	return strings.TrimRight(b.String(), "\n")
+	line("code", v.Code)
+	return strings.Join(lines, "\n")
 }
 
 // UID is the stable identifier of a visit's event: a visit of a plan keeps its
@@ -141,8 +122,8 @@ func Render(f Feed) []byte {
 		}
 		e.SetAllDayStartAt(v.StartDate.Time())
 		e.SetAllDayEndAt(v.EndDate.AddDays(1).Time())
-		e.SetSummary(Summary(v, f.Lang))
-		e.SetDescription(Description(v, f.Lang))
+		e.SetSummary(Summary(v, f.T))
+		e.SetDescription(Description(v, f.T))
 		e.SetLocation(v.Unit.Name)
 		if base != "" {
 			e.SetURL(fmt.Sprintf("%s/calendar/visits/%d", base, v.ID))

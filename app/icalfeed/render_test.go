@@ -54,8 +54,19 @@ func longVisit() visits.Visit {
 	return v
 }
 
+// The app's catalogs (app.New builds them once) in the two languages.
+var locales = func() *views.Locales {
+	l, err := views.LoadLocales(views.LocaleFiles())
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+var vi, en = locales.For("vi"), locales.For("en")
+
 func feed(vs ...visits.Visit) icalfeed.Feed {
-	return icalfeed.Feed{Name: "Khung – Lịch kiểm tra của Văn phòng UBND Phường Phúc Xá", Lang: "vi",
+	return icalfeed.Feed{Name: "Khung – Lịch kiểm tra của Văn phòng UBND Phường Phúc Xá", T: vi,
 		BaseURL: "https://khung.sonoivu.hanoi.gov.vn/", Now: time.Date(2026, 11, 23, 3, 4, 5, 0, time.UTC), Visits: vs}
 }
 
@@ -115,13 +126,13 @@ func TestTheFeedHasOneAllDayEventPerScheduledVisitWithVietnameseText(t *testing.
 		}
 	}
 	_, desc := property(t, lines, "DESCRIPTION")
-	if got, want := unescape.Replace(desc), icalfeed.Description(v, "vi"); got != want {
+	if got, want := unescape.Replace(desc), icalfeed.Description(v, vi); got != want {
 		t.Errorf("description does not round-trip:\n got %q\nwant %q", got, want)
 	}
 	for _, want := range []string{"Cơ quan chủ trì: Đoàn kiểm tra công vụ Thành phố", "Trưởng đoàn: Nguyễn Văn Thành",
 		"Thành viên: Trần Thị Ngọc Ánh", "Thuộc: Thành phố Hà Nội › Quận Ba Đình", "Đơn vị chuẩn bị:\n- Báo cáo tự kiểm tra",
 		"Cơ quan phối hợp: Thanh tra Sở Nội vụ; Phòng Công chức", "Kế hoạch: Số: 01/KH-SNV"} {
-		if !strings.Contains(icalfeed.Description(v, "vi"), want) {
+		if !strings.Contains(icalfeed.Description(v, vi), want) {
 			t.Errorf("description lacks %q", want)
 		}
 	}
@@ -153,8 +164,8 @@ func TestFoldedLinesKeepEveryUTF8CharacterWhole(t *testing.T) {
 			}
 			lines := unfold(t, out)
 			_, desc := property(t, lines, "DESCRIPTION")
-			if got := unescape.Replace(desc); got != icalfeed.Description(v, "vi") {
-				t.Errorf("description does not round-trip:\n got %q\nwant %q", got, icalfeed.Description(v, "vi"))
+			if got := unescape.Replace(desc); got != icalfeed.Description(v, vi) {
+				t.Errorf("description does not round-trip:\n got %q\nwant %q", got, icalfeed.Description(v, vi))
 			}
 			_, loc := property(t, lines, "LOCATION")
 			if got := unescape.Replace(loc); got != tt.topic {
@@ -180,7 +191,7 @@ func TestCancelledVisitsAndVisitsOutsideAPlan(t *testing.T) {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}
 	}
-	if got := icalfeed.Summary(v, "en"); got != "CANCELLED – Verification: Phường Phúc Xá" {
+	if got := icalfeed.Summary(v, en); got != "CANCELLED – Verification: Phường Phúc Xá" {
 		t.Errorf("English summary %q", got)
 	}
 }
@@ -229,7 +240,7 @@ func TestTheFeedParsesWithICALJSAndTheVietnameseTextRoundTrips(t *testing.T) {
 	}
 	e := got.Events[0]
 	want := icalEvent{UID: "kh2027-v-00041@khung", Summary: "Kiểm tra theo kế hoạch: Phường Phúc Xá",
-		Description: icalfeed.Description(v, "vi"), Location: "Phường Phúc Xá", Status: "CONFIRMED",
+		Description: icalfeed.Description(v, vi), Location: "Phường Phúc Xá", Status: "CONFIRMED",
 		URL: "https://khung.sonoivu.hanoi.gov.vn/calendar/visits/41"}
 	want.Start.Year, want.Start.Month, want.Start.Day, want.Start.IsDate = 2027, 3, 15, true
 	want.End.Year, want.End.Month, want.End.Day, want.End.IsDate = 2027, 3, 18, true

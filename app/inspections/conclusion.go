@@ -16,6 +16,7 @@ import (
 	"khung/app/notify"
 	"khung/app/visits"
 	"khung/models"
+	"khung/views"
 )
 
 // RecommendationInput is one recommendation of a conclusion: the unit that
@@ -197,29 +198,16 @@ type IssuedItem struct {
 // Kind names the notification's kind.
 func (n ConclusionIssued) Kind() string { return "conclusion_issued" }
 
-// Render writes the notice in locale ("vi" by default, or "en").
-func (n ConclusionIssued) Render(locale string) notify.Content {
-	c := notify.Content{Link: "/recommendations"}
-	var b strings.Builder
-	if locale == models.LocaleEN {
-		c.Subject = fmt.Sprintf("Inspection conclusion No. %s: %d recommendation(s) for %s", n.Number, len(n.Items), n.UnitName)
-		fmt.Fprintf(&b, "Inspection conclusion No. %s signed on %s gives %s the following recommendations:\n", n.Number,
-			n.SignedOn.Format("2 January 2006"), n.UnitName)
-		for i, it := range n.Items {
-			fmt.Fprintf(&b, "%d. %s (deadline %s)\n", i+1, it.Action, it.Deadline.Format("2 January 2006"))
-		}
-		b.WriteString("\nPlease carry them out and report the remediation with evidence in the system before each deadline.")
-	} else {
-		c.Subject = fmt.Sprintf("Kết luận kiểm tra số %s: %d kiến nghị giao %s thực hiện", n.Number, len(n.Items), n.UnitName)
-		fmt.Fprintf(&b, "Kết luận kiểm tra số %s ký ngày %s giao %s thực hiện các kiến nghị sau:\n", n.Number,
-			n.SignedOn.Format("02/01/2006"), n.UnitName)
-		for i, it := range n.Items {
-			fmt.Fprintf(&b, "%d. %s (hạn %s)\n", i+1, it.Action, it.Deadline.Format("02/01/2006"))
-		}
-		b.WriteString("\nĐề nghị đơn vị tổ chức thực hiện và báo cáo kết quả khắc phục kèm tài liệu chứng minh trên hệ thống trước hạn.")
+// Render writes the notice in t's language.
+func (n ConclusionIssued) Render(t *views.Translator) notify.Content {
+	lines := []string{t.T("notify.conclusion_issued.intro", "Conclusion", n.Number, "Signed", notify.Date(t, n.SignedOn), "Unit", n.UnitName)}
+	for i, it := range n.Items {
+		lines = append(lines, t.T("notify.conclusion_issued.item", "N", i+1, "Action", it.Action, "Deadline", notify.Date(t, it.Deadline)))
 	}
-	c.Body = b.String()
-	return c
+	lines = append(lines, "", t.T("notify.conclusion_issued.closing"))
+	return notify.Content{Link: "/recommendations",
+		Subject: t.T("notify.conclusion_issued.subject", "Conclusion", n.Number, "Count", len(n.Items), "Unit", n.UnitName),
+		Body:    strings.Join(lines, "\n")}
 }
 
 // notifyOwners writes, in tx, one notice per owner unit to each of its active
@@ -275,7 +263,7 @@ func (s *Service) notifyOwners(ctx context.Context, tx *gorm.DB, v models.Visit,
 			Note: note, Mail: true,
 		})
 	}
-	if _, err := notify.Deliver(ctx, tx, now, s.baseURL, items); err != nil {
+	if _, err := notify.Deliver(ctx, tx, now, s.site, items); err != nil {
 		return fmt.Errorf("notify owners of conclusion %d: %w", c.ID, err)
 	}
 	return nil

@@ -19,6 +19,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/notify"
 	"khung/app/officialdoc"
 	"khung/app/visits"
 	"khung/models"
@@ -26,18 +27,18 @@ import (
 
 // Service reads and writes the work of visits.
 type Service struct {
-	db      *gorm.DB
-	loc     *time.Location // the department's time zone: "today" and the years of documents
-	baseURL string         // for the links in mails
+	db   *gorm.DB
+	loc  *time.Location // the department's time zone: "today" and the years of documents
+	site notify.Site    // the catalogs and the address that render the notifications
 }
 
 // New returns the service on db; loc is the department's time zone (Asia/Ho_Chi_Minh)
-// and baseURL the site's address for links in mails.
-func New(db *gorm.DB, loc *time.Location, baseURL string) *Service {
+// and site renders the notifications (catalogs and the address for links in mails).
+func New(db *gorm.DB, loc *time.Location, site notify.Site) *Service {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{db: db, loc: loc, baseURL: strings.TrimRight(baseURL, "/")}
+	return &Service{db: db, loc: loc, site: site}
 }
 
 // today is the department's civil date at now.

@@ -66,7 +66,7 @@ type world struct {
 func setup(t *testing.T) *world {
 	t.Helper()
 	db := dbtest.Gorm(t)
-	w := &world{World: visitstest.Build(t, db), db: db, svc: inspections.New(db, hcm, "https://khung.example")}
+	w := &world{World: visitstest.Build(t, db), db: db, svc: inspections.New(db, hcm, site(t, "https://khung.example"))}
 	w.planner = actor(t, db, models.RolePlanner, 0, nil)
 	w.approver = actor(t, db, models.RoleApprover, 0, nil)
 	w.lead = actor(t, db, models.RoleInspector, w.Lead.ID, nil)

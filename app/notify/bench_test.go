@@ -22,7 +22,8 @@ func BenchmarkOutboxThroughput(b *testing.B) {
 	}
 	defer srv.Close()
 	s := senderFor(db, srv)
-	body := mailText(Recipient{Name: "Văn phòng UBND phường Phúc Xá"}, reminder(7).Render("vi"), "https://khung.example.vn")
+	vi := locales(b).For("vi")
+	body := mailText(vi, Recipient{Name: "Văn phòng UBND phường Phúc Xá"}, reminder(7).Render(vi), "https://khung.example.vn")
 	const perOp = 2000
 	now := testNow
 	sent := 0

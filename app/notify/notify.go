@@ -8,6 +8,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -16,7 +17,17 @@ import (
 
 	"github.com/jackc/pgx/v5/pgtype"
 	"gorm.io/gorm"
+
+	"khung/views"
 )
+
+// Site is what writing a notification needs besides the note: the catalogs
+// that render it in the recipient's language and the app's public address for
+// the links in mails.
+type Site struct {
+	Locales *views.Locales
+	BaseURL string // e.g. "https://khung.hanoi.gov.vn"; "" leaves the links relative
+}
 
 // Recipient is the person a notification is for.
 type Recipient struct {
@@ -128,8 +139,18 @@ ON CONFLICT (dedupe_key) DO NOTHING`
 // in-app rows and, for items that go by mail to a recipient with an address,
 // their outbox rows. Rows whose dedupe key exists are left alone. Use Deliver
 // unless the keys were already claimed.
-func Write(ctx context.Context, tx *gorm.DB, now time.Time, baseURL string, items []Item) (Result, error) {
+func Write(ctx context.Context, tx *gorm.DB, now time.Time, site Site, items []Item) (Result, error) {
 	var res Result
+	if site.Locales == nil && len(items) > 0 {
+		return res, errors.New("write notifications: no message catalogs")
+	}
+	translators := map[string]*views.Translator{}
+	tr := func(locale string) *views.Translator {
+		if translators[locale] == nil {
+			translators[locale] = site.Locales.For(locale)
+		}
+		return translators[locale]
+	}
 	for start := 0; start < len(items); start += chunk {
 		part := items[start:min(start+chunk, len(items))]
 		var (
@@ -138,7 +159,8 @@ func Write(ctx context.Context, tx *gorm.DB, now time.Time, baseURL string, item
 			mKeys, mTo, mName, mSubj, mBody     []string
 		)
 		for _, it := range part {
-			c := it.Note.Render(it.To.Locale)
+			t := tr(it.To.Locale)
+			c := it.Note.Render(t)
 			users = append(users, it.To.UserID)
 			kinds = append(kinds, it.Note.Kind())
 			keys = append(keys, it.DedupeKey())
@@ -150,7 +172,7 @@ func Write(ctx context.Context, tx *gorm.DB, now time.Time, baseURL string, item
 				mTo = append(mTo, it.To.Email)
 				mName = append(mName, it.To.Name)
 				mSubj = append(mSubj, c.Subject)
-				mBody = append(mBody, mailText(it.To, c, baseURL))
+				mBody = append(mBody, mailText(t, it.To, c, site.BaseURL))
 			}
 		}
 		q := tx.WithContext(ctx).Exec(insertNotificationsSQL, now, sqlArray(users), sqlArray(kinds), sqlArray(keys), sqlArray(subjects), sqlArray(bodies), sqlArray(link))
@@ -172,7 +194,7 @@ func Write(ctx context.Context, tx *gorm.DB, now time.Time, baseURL string, item
 // Deliver claims the items' dedupe keys and writes the items that were new, in
 // the caller's transaction: running it twice, or in two processes at once,
 // writes each item once.
-func Deliver(ctx context.Context, tx *gorm.DB, now time.Time, baseURL string, items []Item) (Result, error) {
+func Deliver(ctx context.Context, tx *gorm.DB, now time.Time, site Site, items []Item) (Result, error) {
 	keys := make([]string, len(items))
 	for i, it := range items {
 		keys[i] = it.DedupeKey()
@@ -188,34 +210,23 @@ func Deliver(ctx context.Context, tx *gorm.DB, now time.Time, baseURL string, it
 			delete(fresh, k) // an item given twice is written once
 		}
 	}
-	res, err := Write(ctx, tx, now, baseURL, todo)
+	res, err := Write(ctx, tx, now, site, todo)
 	res.New = len(todo)
 	return res, err
 }
 
-// mailText is the plain-text mail: greeting, the notification, the link to
-// it, and the signature.
-func mailText(to Recipient, c Content, baseURL string) string {
+// mailText is the plain-text mail, in t's language: greeting, the
+// notification, the link to it, and the signature.
+func mailText(t *views.Translator, to Recipient, c Content, baseURL string) string {
 	var b strings.Builder
 	name := strings.TrimSpace(to.Name)
-	if isEN(to.Locale) {
-		if name == "" {
-			name = "colleague"
-		}
-		fmt.Fprintf(&b, "Dear %s,\n\n%s\n\n", name, c.Body)
-		if c.Link != "" {
-			fmt.Fprintf(&b, "Details: %s%s\n\n", strings.TrimRight(baseURL, "/"), c.Link)
-		}
-		b.WriteString("--\nKhung — framework plan for inspections, Department of Home Affairs.\nThis message was sent automatically; please do not reply.\n")
-		return b.String()
-	}
 	if name == "" {
-		name = "đồng chí"
+		name = t.T("notify.mail.colleague")
 	}
-	fmt.Fprintf(&b, "Kính gửi %s,\n\n%s\n\n", name, c.Body)
+	fmt.Fprintf(&b, "%s\n\n%s\n\n", t.T("notify.mail.greeting", "Name", name), c.Body)
 	if c.Link != "" {
-		fmt.Fprintf(&b, "Xem chi tiết: %s%s\n\n", strings.TrimRight(baseURL, "/"), c.Link)
+		fmt.Fprintf(&b, "%s\n\n", t.T("notify.mail.details", "URL", strings.TrimRight(baseURL, "/")+c.Link))
 	}
-	b.WriteString("--\nHệ thống Kế hoạch khung kiểm tra — Sở Nội vụ.\nThư được gửi tự động, vui lòng không trả lời thư này.\n")
+	b.WriteString(t.T("notify.mail.signature") + "\n")
 	return b.String()
 }

@@ -13,9 +13,23 @@ import (
 	"khung/app/followup"
 	"khung/models"
 	"khung/models/dbtest"
+	"khung/views"
 )
 
 var testNow = time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)
+
+// locales is the message bundle the app builds once (app.New).
+func locales(t testing.TB) *views.Locales {
+	t.Helper()
+	l, err := views.LoadLocales(views.LocaleFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// site renders with the app's catalogs and links to base.
+func site(t testing.TB, base string) Site { return Site{Locales: locales(t), BaseURL: base} }
 
 func newUser(t testing.TB, db *gorm.DB, email, name, locale string) Recipient {
 	t.Helper()
@@ -61,7 +75,7 @@ func TestDeliverWritesEachNotificationOnceInAppAndByMail(t *testing.T) {
 	var first Result
 	err := db.Transaction(func(tx *gorm.DB) error {
 		var err error
-		first, err = Deliver(ctx, tx, testNow, "https://khung.example.vn", items)
+		first, err = Deliver(ctx, tx, testNow, site(t, "https://khung.example.vn"), items)
 		return err
 	})
 	if err != nil {
@@ -70,7 +84,7 @@ func TestDeliverWritesEachNotificationOnceInAppAndByMail(t *testing.T) {
 	if first != (Result{New: 3, InApp: 3, Mails: 2}) {
 		t.Fatalf("first delivery = %+v, want 3 new, 3 in-app, 2 mails", first)
 	}
-	again, err := Deliver(ctx, db, testNow.Add(time.Hour), "https://khung.example.vn", items)
+	again, err := Deliver(ctx, db, testNow.Add(time.Hour), site(t, "https://khung.example.vn"), items)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +137,7 @@ func TestAFailedTransactionRecordsNothing(t *testing.T) {
 	u := newUser(t, db, "a@b.vn", "A", "vi")
 	items := []Item{{Key: "rec:1:due@2026-12-04", To: u, Note: reminder(0), Mail: true}}
 	err := db.Transaction(func(tx *gorm.DB) error {
-		if _, err := Deliver(context.Background(), tx, testNow, "http://x", items); err != nil {
+		if _, err := Deliver(context.Background(), tx, testNow, site(t, "http://x"), items); err != nil {
 			return err
 		}
 		return fmt.Errorf("the job failed later")
@@ -136,7 +150,7 @@ func TestAFailedTransactionRecordsNothing(t *testing.T) {
 			t.Errorf("%s has %d rows after a rollback", table, n)
 		}
 	}
-	res, err := Deliver(context.Background(), db, testNow, "http://x", items)
+	res, err := Deliver(context.Background(), db, testNow, site(t, "http://x"), items)
 	if err != nil || res.New != 1 {
 		t.Fatalf("after the rollback the notification is still due: %+v, %v", res, err)
 	}
@@ -165,7 +179,7 @@ func TestTwoProcessesDeliveringAtOnceWriteEachItemOnce(t *testing.T) {
 			defer wg.Done()
 			errs[p] = pools[p].Transaction(func(tx *gorm.DB) error {
 				var err error
-				results[p], err = Deliver(context.Background(), tx, testNow, "http://x", items)
+				results[p], err = Deliver(context.Background(), tx, testNow, site(t, "http://x"), items)
 				return err
 			})
 		}()
@@ -220,7 +234,7 @@ func TestNotesRenderInTheRecipientsLanguage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := tt.note.Render(tt.locale)
+			c := tt.note.Render(locales(t).For(tt.locale))
 			all := c.Subject + "\n" + c.Body
 			for _, w := range tt.want {
 				if !strings.Contains(all, w) {

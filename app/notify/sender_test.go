@@ -48,7 +48,7 @@ func queue(t testing.TB, db *gorm.DB, n int) []string {
 		u := newUser(t, db, fmt.Sprintf("vanphong%d@phuong.hanoi.gov.vn", i), fmt.Sprintf("Văn phòng UBND phường số %d", i), "vi")
 		items = append(items, Item{Key: "rec:42:before:7@2026-12-04", To: u, Note: reminder(7), Mail: true})
 	}
-	if _, err := Deliver(context.Background(), db, testNow, "https://khung.example.vn", items); err != nil {
+	if _, err := Deliver(context.Background(), db, testNow, site(t, "https://khung.example.vn"), items); err != nil {
 		t.Fatal(err)
 	}
 	keys := make([]string, n)

@@ -3,14 +3,13 @@ package remediation
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
 	"khung/app/notify"
 	"khung/models"
+	"khung/views"
 )
 
 // recRef is what the notifications say about a recommendation.
@@ -24,22 +23,9 @@ type recRef struct {
 
 func (r recRef) link() string { return fmt.Sprintf("/recommendations/%d", r.ID) }
 
-func (r recRef) describe(locale string) string {
-	if locale == models.LocaleEN {
-		return fmt.Sprintf("Recommendation of inspection conclusion No. %s to %s (deadline %s):\n“%s”",
-			r.Conclusion, r.UnitName, r.Deadline.Time().Format("2 January 2006"), clip(r.Action, 500))
-	}
-	return fmt.Sprintf("Kiến nghị tại Kết luận kiểm tra số %s giao %s thực hiện (hạn %s):\n“%s”",
-		r.Conclusion, r.UnitName, r.Deadline.Time().Format("02/01/2006"), clip(r.Action, 500))
-}
-
-// clip shortens s to at most n characters, on a rune boundary.
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return strings.TrimSpace(string([]rune(s)[:n-1])) + "…"
+func (r recRef) describe(t *views.Translator) string {
+	return t.T("notify.remediation.about", "Conclusion", r.Conclusion, "Unit", r.UnitName,
+		"Deadline", notify.Date(t, r.Deadline.Time()), "Action", notify.Clip(r.Action, 500))
 }
 
 // ReportSubmitted tells the team leader that a unit sent a remediation report.
@@ -51,19 +37,11 @@ type ReportSubmitted struct {
 // Kind names the notification's kind.
 func (n ReportSubmitted) Kind() string { return "remediation_submitted" }
 
-// Render writes the notification in locale.
-func (n ReportSubmitted) Render(locale string) notify.Content {
-	c := notify.Content{Link: n.Rec.link()}
-	if locale == models.LocaleEN {
-		c.Subject = fmt.Sprintf("Remediation report from %s awaits your verdict", n.Rec.UnitName)
-		c.Body = fmt.Sprintf("%s\n\n%s sent a remediation report with %d evidence file(s). Please accept it or return it with a reason.",
-			n.Rec.describe(locale), n.Rec.UnitName, n.Files)
-		return c
-	}
-	c.Subject = fmt.Sprintf("%s gửi báo cáo kết quả khắc phục, chờ đoàn kiểm tra xem xét", n.Rec.UnitName)
-	c.Body = fmt.Sprintf("%s\n\n%s đã gửi báo cáo kết quả khắc phục kèm %d tệp tài liệu chứng minh. Đề nghị đồng chí xem xét, chấp nhận hoặc trả lại (nêu rõ lý do).",
-		n.Rec.describe(locale), n.Rec.UnitName, n.Files)
-	return c
+// Render writes the notification in t's language.
+func (n ReportSubmitted) Render(t *views.Translator) notify.Content {
+	args := []any{"Rec", n.Rec.describe(t), "Unit", n.Rec.UnitName, "Count", n.Files}
+	return notify.Content{Link: n.Rec.link(), Subject: t.T("notify.remediation.submitted.subject", args...),
+		Body: t.T("notify.remediation.submitted.body", args...)}
 }
 
 // ReportDecided tells the unit's users the verdict on their report.
@@ -81,24 +59,14 @@ func (n ReportDecided) Kind() string {
 	return "remediation_returned"
 }
 
-// Render writes the notification in locale.
-func (n ReportDecided) Render(locale string) notify.Content {
-	c := notify.Content{Link: n.Rec.link()}
-	switch {
-	case locale == models.LocaleEN && n.Accepted:
-		c.Subject = "Remediation report accepted: recommendation completed"
-		c.Body = fmt.Sprintf("%s\n\nThe inspection team accepted your remediation report; the recommendation is completed.", n.Rec.describe(locale))
-	case locale == models.LocaleEN:
-		c.Subject = "Remediation report returned: please complete and report again"
-		c.Body = fmt.Sprintf("%s\n\nThe inspection team returned your remediation report.\nReason: %s\n\nPlease complete the remediation and report again.", n.Rec.describe(locale), clip(n.Reason, 1000))
-	case n.Accepted:
-		c.Subject = "Báo cáo kết quả khắc phục đã được chấp nhận: kiến nghị hoàn thành"
-		c.Body = fmt.Sprintf("%s\n\nĐoàn kiểm tra đã chấp nhận báo cáo kết quả khắc phục của đơn vị; kiến nghị được ghi nhận là đã hoàn thành.", n.Rec.describe(locale))
-	default:
-		c.Subject = "Báo cáo kết quả khắc phục bị trả lại: đề nghị bổ sung và báo cáo lại"
-		c.Body = fmt.Sprintf("%s\n\nĐoàn kiểm tra đã trả lại báo cáo kết quả khắc phục của đơn vị.\nLý do: %s\n\nĐề nghị đơn vị tiếp tục khắc phục và báo cáo lại.", n.Rec.describe(locale), clip(n.Reason, 1000))
+// Render writes the notification in t's language.
+func (n ReportDecided) Render(t *views.Translator) notify.Content {
+	id := "notify.remediation.returned"
+	if n.Accepted {
+		id = "notify.remediation.accepted"
 	}
-	return c
+	args := []any{"Rec", n.Rec.describe(t), "Reason", notify.Clip(n.Reason, 1000)}
+	return notify.Content{Link: n.Rec.link(), Subject: t.T(id+".subject", args...), Body: t.T(id+".body", args...)}
 }
 
 // loadRef reads what notifications say about rec.
@@ -151,7 +119,7 @@ func (s *Service) notifySubmitted(ctx context.Context, tx *gorm.DB, rep models.R
 		return fmt.Errorf("count evidence of report %d: %w", rep.ID, err)
 	}
 	note := ReportSubmitted{Rec: ref, Files: int(files)}
-	return deliver(ctx, tx, now, s.baseURL, fmt.Sprintf("report:%d:submitted", rep.ID), note, to)
+	return deliver(ctx, tx, now, s.site, fmt.Sprintf("report:%d:submitted", rep.ID), note, to)
 }
 
 // notifyDecided tells the users of the recommendation's unit the verdict on rep.
@@ -165,15 +133,15 @@ func (s *Service) notifyDecided(ctx context.Context, tx *gorm.DB, rep models.Rem
 		return err
 	}
 	note := ReportDecided{Rec: ref, Accepted: rep.Outcome == models.ReportAccepted, Reason: rep.DecisionReason}
-	return deliver(ctx, tx, now, s.baseURL, fmt.Sprintf("report:%d:%s", rep.ID, rep.Outcome), note, to)
+	return deliver(ctx, tx, now, s.site, fmt.Sprintf("report:%d:%s", rep.ID, rep.Outcome), note, to)
 }
 
-func deliver(ctx context.Context, tx *gorm.DB, now time.Time, baseURL, key string, note notify.Note, to []notify.Recipient) error {
+func deliver(ctx context.Context, tx *gorm.DB, now time.Time, site notify.Site, key string, note notify.Note, to []notify.Recipient) error {
 	items := make([]notify.Item, len(to))
 	for i, r := range to {
 		items[i] = notify.Item{Key: key, To: r, Note: note, Mail: true}
 	}
-	if _, err := notify.Deliver(ctx, tx, now, baseURL, items); err != nil {
+	if _, err := notify.Deliver(ctx, tx, now, site, items); err != nil {
 		return fmt.Errorf("notify %s: %w", key, err)
 	}
 	return nil

@@ -23,23 +23,24 @@ import (
 	"khung/app/audit"
 	"khung/app/authz"
 	"khung/app/holidays"
+	"khung/app/notify"
 	"khung/models"
 )
 
 // Service reads recommendations and records remediation reports and verdicts.
 type Service struct {
-	db      *gorm.DB
-	baseURL string         // absolute links in mails, e.g. "https://khung.hanoi.gov.vn"
-	loc     *time.Location // the platform's zone: "today" and the days of timestamps
+	db   *gorm.DB
+	site notify.Site    // the catalogs and the address that render the notifications
+	loc  *time.Location // the platform's zone: "today" and the days of timestamps
 }
 
-// New returns the service on db. baseURL prefixes links in mails; loc is the
-// platform's time zone (Asia/Ho_Chi_Minh).
-func New(db *gorm.DB, baseURL string, loc *time.Location) *Service {
+// New returns the service on db. site renders the notifications (catalogs and
+// the address for links in mails); loc is the platform's time zone (Asia/Ho_Chi_Minh).
+func New(db *gorm.DB, site notify.Site, loc *time.Location) *Service {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{db: db, baseURL: strings.TrimRight(baseURL, "/"), loc: loc}
+	return &Service{db: db, site: site, loc: loc}
 }
 
 // MaxReportLength caps the text of a remediation report, in characters.

@@ -63,7 +63,7 @@ func (x *world) user(email, name string, role models.Role, unit *models.Unit, in
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	db := dbtest.Gorm(t)
-	x := &world{db: db, svc: remediation.New(db, "https://khung.example.vn", hanoi), w: visitstest.Build(t, db)}
+	x := &world{db: db, svc: remediation.New(db, site(t, "https://khung.example.vn"), hanoi), w: visitstest.Build(t, db)}
 	w := x.w
 	x.unitA = x.user("vp.phucxa@hanoi.gov.vn", "Văn phòng UBND phường Phúc Xá", models.RoleUnit, &w.CommuneA, 0, models.PositionOffice)
 	x.unitHeadA = x.user("ct.phucxa@hanoi.gov.vn", "Chủ tịch UBND phường Phúc Xá", models.RoleUnit, &w.CommuneA, 0, models.PositionHead)

@@ -1,4 +1,4 @@
-package jobs
+package notices
 
 import (
 	"context"
@@ -6,9 +6,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgtype"
 	"gorm.io/gorm"
 
+	"khung/app/authz"
 	"khung/app/followup"
 	"khung/app/holidays"
 	"khung/app/notify"
@@ -16,20 +16,15 @@ import (
 	"khung/models"
 )
 
-// Digest sends each person, once a week, one message with everything pending
-// on them: the recommendations their unit has to carry out (overdue first)
-// and, for inspectors, the remediation reports waiting for their verdict.
-// Weekly overdue reminders are in-app only; this is how they reach mailboxes
-// without one mail per recommendation.
-type Digest struct{ deps }
-
 // digestListed is how many items a digest lists; it counts the others.
 const digestListed = 20
 
 // pendingByUnitSQL lists, per unit, the first recommendations waiting for it
 // (by deadline) with the unit's totals: one pass over the open
-// recommendations, numbered per unit by a window function.
-const pendingByUnitSQL = `
+// recommendations, numbered per unit by a window function. A recommendation
+// of a secret visit that has not started is left out (authz's rule: the unit
+// must not learn of the visit), from the list and from the counts.
+var pendingByUnitSQL = `
 SELECT owner_unit_id, id, action, deadline, conclusion, unit_name, total, overdue
   FROM (SELECT r.owner_unit_id, r.id, r.action, r.deadline, c.number || '/' || c.symbol AS conclusion, u.name AS unit_name,
                row_number() OVER w AS rn,
@@ -38,7 +33,9 @@ SELECT owner_unit_id, id, action, deadline, conclusion, unit_name, total, overdu
           FROM recommendations r
           JOIN conclusions c ON c.id = r.conclusion_id
           JOIN units u ON u.id = r.owner_unit_id
+          JOIN visits v ON v.id = c.visit_id
          WHERE r.status IN ('open', 'returned') AND r.owner_unit_id = ANY(?::bigint[])
+           AND ` + authz.NotSecretYetSQL("v") + `
         WINDOW w AS (PARTITION BY r.owner_unit_id ORDER BY r.deadline, r.id)) AS p
  WHERE rn <= ?
  ORDER BY owner_unit_id, rn`
@@ -56,48 +53,44 @@ SELECT m.inspector_id, r.id, r.action, r.deadline, c.number || '/' || c.symbol A
  WHERE rr.outcome = 'pending'
  ORDER BY m.inspector_id, rr.submitted_at, rr.id`
 
-// Run sends this week's digest to whoever has something pending and has not
-// had it yet, from the policy's weekday to the end of the ISO week.
-func (j Digest) Run(ctx context.Context, now time.Time) error {
-	started := time.Now()
-	today := followup.Day(now, j.loc)
-	var res notify.Result
-	ran, err := j.decide(ctx, "digest", func(tx *gorm.DB) error {
-		p, err := rules.LoadPolicy(ctx, tx, models.DateOf(today))
-		if err != nil {
-			return err
-		}
-		key, due := followup.DigestDue(p, today)
-		if !due {
-			return nil
-		}
-		dir, err := loadDirectory(ctx, tx)
-		if err != nil {
-			return err
-		}
-		digests, err := j.build(ctx, tx, today, followup.Week(today), dir)
-		if err != nil {
-			return err
-		}
-		var items []notify.Item
-		for _, u := range sortedUsers(digests) {
-			items = append(items, notify.Item{Key: key, To: digests[u].to, Note: digests[u].note, Mail: true})
-		}
-		res, err = notify.Deliver(ctx, tx, now, j.baseURL, items)
-		return err
-	})
-	if err == nil {
-		j.report("digest", ran, now, res, started)
+// Digest sends, in tx, this week's digest to whoever has something pending
+// and has not had it yet, from the policy's weekday to the end of the ISO
+// week: one message per person with the recommendations their unit has to
+// carry out (overdue first) and, for inspectors, the remediation reports
+// waiting for their verdict. Weekly overdue reminders are in-app only; this is
+// how they reach mailboxes without one mail per recommendation.
+func (s *Service) Digest(ctx context.Context, tx *gorm.DB, now time.Time) (notify.Result, error) {
+	today := followup.Day(now, s.loc)
+	p, err := rules.LoadPolicy(ctx, tx, models.DateOf(today))
+	if err != nil {
+		return notify.Result{}, err
 	}
-	return err
+	key, due := followup.DigestDue(p, today)
+	if !due {
+		return notify.Result{}, nil
+	}
+	dir, err := s.Recipients(ctx, tx)
+	if err != nil {
+		return notify.Result{}, err
+	}
+	digests, err := s.Digests(ctx, tx, today, dir)
+	if err != nil {
+		return notify.Result{}, err
+	}
+	var items []notify.Item
+	for _, u := range sortedUsers(digests) {
+		items = append(items, notify.Item{Key: key, To: digests[u].To, Note: digests[u].Note, Mail: true})
+	}
+	return notify.Deliver(ctx, tx, now, s.site, items)
 }
 
-type personalDigest struct {
-	to   notify.Recipient
-	note notify.Digest
+// PersonalDigest is one person's digest of the week.
+type PersonalDigest struct {
+	To   notify.Recipient
+	Note notify.Digest
 }
 
-func sortedUsers(m map[int64]*personalDigest) []int64 {
+func sortedUsers(m map[int64]*PersonalDigest) []int64 {
 	ids := make([]int64, 0, len(m))
 	for id := range m {
 		ids = append(ids, id)
@@ -106,21 +99,22 @@ func sortedUsers(m map[int64]*personalDigest) []int64 {
 	return ids
 }
 
-func (j Digest) build(ctx context.Context, tx *gorm.DB, today time.Time, week string, dir directory) (map[int64]*personalDigest, error) {
-	out := map[int64]*personalDigest{}
-	get := func(r notify.Recipient) *personalDigest {
+// Digests returns, by user, what is pending on each person today: the
+// recommendations waiting for the units that have users (those of a secret
+// visit not started yet left out) and the remediation reports waiting for the
+// inspectors on the team of their visit.
+func (s *Service) Digests(ctx context.Context, tx *gorm.DB, today time.Time, dir Directory) (map[int64]*PersonalDigest, error) {
+	week := followup.Week(today)
+	out := map[int64]*PersonalDigest{}
+	get := func(r notify.Recipient) *PersonalDigest {
 		if out[r.UserID] == nil {
-			out[r.UserID] = &personalDigest{to: r, note: notify.Digest{Week: week}}
+			out[r.UserID] = &PersonalDigest{To: r, Note: notify.Digest{Week: week}}
 		}
 		return out[r.UserID]
 	}
 
 	// Recommendations waiting for units that have users.
-	var units []int64
-	for id := range dir.units {
-		units = append(units, id)
-	}
-	slices.Sort(units)
+	units := dir.unitIDs()
 	type pendingRow struct {
 		unit       int64
 		ref        notify.RecommendationRef
@@ -128,7 +122,7 @@ func (j Digest) build(ctx context.Context, tx *gorm.DB, today time.Time, week st
 	}
 	var pend []pendingRow
 	if len(units) > 0 {
-		rows, err := tx.WithContext(ctx).Raw(pendingByUnitSQL, models.DateOf(today), sqlArray(units), digestListed).Rows()
+		rows, err := tx.WithContext(ctx).Raw(pendingByUnitSQL, models.DateOf(today), sqlArray(units), models.DateOf(today), digestListed).Rows()
 		if err != nil {
 			return nil, fmt.Errorf("read pending recommendations: %w", err)
 		}
@@ -160,11 +154,11 @@ func (j Digest) build(ctx context.Context, tx *gorm.DB, today time.Time, week st
 			return nil, err
 		}
 		for _, pos := range []followup.Audience{followup.AudienceOffice, followup.AudienceHead} {
-			for _, r := range dir.units[p.unit][pos] {
+			for _, r := range dir.To(pos, p.unit, true) { // the query left out what the unit may not know
 				d := get(r)
-				d.note.Items = append(d.note.Items, notify.DigestItem{RecommendationRef: p.ref, OverdueWorkingDays: overdue})
-				d.note.RecommendationN, d.note.Overdue = p.total, p.odn
-				d.note.MoreItems = p.total - len(d.note.Items)
+				d.Note.Items = append(d.Note.Items, notify.DigestItem{RecommendationRef: p.ref, OverdueWorkingDays: overdue})
+				d.Note.RecommendationN, d.Note.Overdue = p.total, p.odn
+				d.Note.MoreItems = p.total - len(d.Note.Items)
 			}
 		}
 	}
@@ -182,30 +176,20 @@ func (j Digest) build(ctx context.Context, tx *gorm.DB, today time.Time, week st
 		if err := rows.Scan(&inspector, &r.ID, &r.Action, &r.Deadline, &r.Conclusion, &r.UnitName, &submitted); err != nil {
 			return nil, fmt.Errorf("read pending remediation report: %w", err)
 		}
-		to, ok := dir.inspectors[inspector]
+		to, ok := dir.Inspector(inspector)
 		if !ok {
 			continue
 		}
-		r.Deadline, r.SubmittedOn = asDay(r.Deadline), followup.Day(submitted, j.loc)
+		r.Deadline, r.SubmittedOn = asDay(r.Deadline), followup.Day(submitted, s.loc)
 		d := get(to)
-		if len(d.note.Reports) < digestListed {
-			d.note.Reports = append(d.note.Reports, r)
+		if len(d.Note.Reports) < digestListed {
+			d.Note.Reports = append(d.Note.Reports, r)
 		} else {
-			d.note.MoreReports++
+			d.Note.MoreReports++
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read pending remediation reports: %w", err)
 	}
 	return out, nil
-}
-
-// sqlArray passes v as one PostgreSQL array parameter: GORM expands a plain
-// slice into a list of placeholders, while pgx encodes a pgtype.Array natively.
-func sqlArray[T any](v []T) pgtype.Array[T] {
-	a := pgtype.Array[T]{Elements: v, Valid: true}
-	if len(v) > 0 {
-		a.Dims = []pgtype.ArrayDimension{{Length: int32(len(v)), LowerBound: 1}}
-	}
-	return a
 }

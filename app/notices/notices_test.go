@@ -1,0 +1,156 @@
+package notices_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"gorm.io/gorm"
+
+	"khung/app/followup"
+	"khung/app/notices"
+	"khung/app/notify"
+	"khung/models/dbtest"
+	"khung/views"
+)
+
+var hanoi = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// at is 07:00 in Hanoi on the date s, the hour the deciding jobs first run.
+func at(s string) time.Time {
+	d, err := time.ParseInLocation(time.DateOnly, s, hanoi)
+	if err != nil {
+		panic(err)
+	}
+	return d.Add(7 * time.Hour)
+}
+
+func id(t *testing.T, db *gorm.DB, query string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := db.Raw(query, args...).Scan(&n).Error; err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// ward is a ward with an office and a head user, and two recommendations due
+// on 4 December 2026: one of an ordinary visit held in June, one of an
+// unannounced visit that starts on 25 November.
+type ward struct {
+	office, head       int64
+	ordinary, ofSecret int64
+}
+
+func newWard(t *testing.T, db *gorm.DB) ward {
+	t.Helper()
+	city := id(t, db, `INSERT INTO units (code, name, kind, path) VALUES ('01', 'Thành phố Hà Nội', 'city', '/01/') RETURNING id`)
+	unit := id(t, db, `INSERT INTO units (code, name, kind, parent_id, path) VALUES ('00001', 'UBND phường Phúc Xá', 'commune', ?, '/01/00001/') RETURNING id`, city)
+	body := id(t, db, `INSERT INTO bodies (code, name, kind) VALUES ('KTCV-TP', 'Đoàn kiểm tra công vụ Thành phố', 'city_team') RETURNING id`)
+	plan := id(t, db, `INSERT INTO plans (year, title, issuing_body_id) VALUES (2026, 'Kế hoạch khung năm 2026', ?) RETURNING id`, body)
+	version := id(t, db, `INSERT INTO plan_versions (plan_id, number, status, approved_at, published_at) VALUES (?, 1, 'published', now(), now()) RETURNING id`, plan)
+	w := ward{
+		office: id(t, db, `INSERT INTO users (email, full_name, role, unit_id, unit_position) VALUES ('vp@phucxa.vn', 'Văn phòng UBND phường Phúc Xá', 'unit', ?, 'office') RETURNING id`, unit),
+		head:   id(t, db, `INSERT INTO users (email, full_name, role, unit_id, unit_position) VALUES ('ct@phucxa.vn', 'Chủ tịch UBND phường Phúc Xá', 'unit', ?, 'head') RETURNING id`, unit),
+	}
+	rec := func(form string, version any, start, end string, n int) int64 {
+		visit := id(t, db, `INSERT INTO visits (plan_version_id, code, year, unit_id, form, lead_body_id, start_date, end_date, days, team_size, status)
+			VALUES (?, ?, 2026, ?, ?, ?, ?, ?, 3, 3, 'planned') RETURNING id`, version, fmt.Sprintf("v-%d", n), unit, form, body, start, end)
+		concl := id(t, db, `INSERT INTO conclusions (visit_id, number, issuing_body_id, year, signed_on, signer_name, directive_issued_on)
+			VALUES (?, ?, ?, 2026, '2026-09-15', 'Nguyễn Văn Hùng', '2026-09-20') RETURNING id`, visit, n, body)
+		return id(t, db, `INSERT INTO recommendations (conclusion_id, owner_unit_id, action, deadline, severity, created_at)
+			VALUES (?, ?, 'Rà soát, sửa đổi quy chế làm việc', '2026-12-04', 'medium', ?) RETURNING id`, concl, unit, at("2026-09-15"))
+	}
+	w.ordinary = rec("planned", version, "2026-06-01", "2026-06-05", 1)
+	w.ofSecret = rec("unannounced", nil, "2026-11-25", "2026-11-27", 2)
+	return w
+}
+
+func service(t *testing.T, db *gorm.DB) *notices.Service {
+	t.Helper()
+	l, err := views.LoadLocales(views.LocaleFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return notices.New(db, hanoi, notify.Site{Locales: l, BaseURL: "https://khung.example.vn"})
+}
+
+// remindersOn runs the reminders decision of day and returns the
+// recommendations the ward's users were told about.
+func remindersOn(t *testing.T, db *gorm.DB, s *notices.Service, w ward, day string) []string {
+	t.Helper()
+	err := db.Transaction(func(tx *gorm.DB) error {
+		_, _, err := s.Reminders(t.Context(), tx, at(day))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	if err := db.Raw(`SELECT dedupe_key FROM notifications WHERE user_id IN (?, ?) AND created_at = ? ORDER BY dedupe_key`,
+		w.office, w.head, at(day)).Scan(&keys).Error; err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+// digestOn returns the recommendations the ward's office would find in its digest of day.
+func digestOn(t *testing.T, db *gorm.DB, s *notices.Service, w ward, day string) (ids []int64, pending int) {
+	t.Helper()
+	dir, err := s.Recipients(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digests, err := s.Digests(t.Context(), db, followup.Day(at(day), hanoi), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := digests[w.office]
+	if !ok {
+		return nil, 0
+	}
+	for _, it := range d.Note.Items {
+		ids = append(ids, it.ID)
+	}
+	slices.Sort(ids)
+	return ids, d.Note.RecommendationN
+}
+
+func TestAUnitHearsOfARecommendationOfASecretVisitOnlyOnceTheVisitHasStarted(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	w := newWard(t, db)
+	s := service(t, db)
+
+	// 20 November, 14 days before the deadline: the control is reminded, the
+	// recommendation of the unannounced visit (starting on the 25th) is not.
+	got := remindersOn(t, db, s, w, "2026-11-20")
+	want := []string{fmt.Sprintf("rec:%d:before:14@2026-12-04:user:%d", w.ordinary, w.office)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("reminders on 20/11 (-want +got):\n%s", diff)
+	}
+	ids, pending := digestOn(t, db, s, w, "2026-11-23")
+	if diff := cmp.Diff([]int64{w.ordinary}, ids); diff != "" || pending != 1 {
+		t.Fatalf("digest of 23/11 lists %v (%d pending); want only the ordinary recommendation (1 pending)", ids, pending)
+	}
+
+	// 25 November, the unannounced visit's first day: its recommendation's
+	// missed reminder is caught up, and the digest lists it.
+	got = remindersOn(t, db, s, w, "2026-11-25")
+	want = []string{fmt.Sprintf("rec:%d:before:14@2026-12-04:user:%d", w.ofSecret, w.office)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("reminders on 25/11 (-want +got):\n%s", diff)
+	}
+	ids, pending = digestOn(t, db, s, w, "2026-11-25")
+	if diff := cmp.Diff([]int64{w.ordinary, w.ofSecret}, ids); diff != "" || pending != 2 {
+		t.Fatalf("digest of 25/11 lists %v (%d pending); want both recommendations", ids, pending)
+	}
+}
