@@ -34,8 +34,8 @@ var (
 type Error struct {
 	Kind error       // one of the sentinels above
 	Msg  msg.Message // what the user reads: a catalog id with its parameters
-	VI   string      // Deprecated: old-style text; use Msg (Fail)
-	EN   string      // Deprecated: old-style text; use Msg (Fail)
+	VI   string      // Msg rendered in Vietnamese, where a reader filled it (apperrtest)
+	EN   string      // Msg rendered in English
 }
 
 // Fail returns kind with a user-facing message: a catalog id and key/value
@@ -43,9 +43,6 @@ type Error struct {
 func Fail(kind error, id string, pairs ...any) error {
 	return &Error{Kind: kind, Msg: msg.New(id, pairs...)}
 }
-
-// New returns kind with a user-facing message in Vietnamese and English.
-func New(kind error, vi, en string) error { return &Error{Kind: kind, VI: vi, EN: en} }
 
 func (e *Error) Error() string {
 	if e.Msg.ID != "" {
@@ -63,7 +60,7 @@ type FieldError struct {
 	Rule  string      `json:"rule"`            // the rule broken: required, email, min, unique, …
 	Param string      `json:"param,omitempty"` // the rule's parameter: "3" for min=3, the list for oneof
 	Msg   msg.Message `json:"-"`               // what the user reads (rendered by the HTTP layer)
-	VI    string      `json:"vi"`              // rendered in Vietnamese (old-style services set it directly)
+	VI    string      `json:"vi"`              // Msg rendered in Vietnamese (by the HTTP layer)
 	EN    string      `json:"en"`              // rendered in English
 }
 
@@ -82,17 +79,6 @@ func (e *ValidationError) AddField(field, rule, id string, pairs ...any) *Valida
 // ValidationError lists every problem found in one input; it maps to 422.
 type ValidationError struct {
 	Fields []FieldError
-}
-
-// Invalid returns a ValidationError with one field problem.
-func Invalid(field, rule, vi, en string) *ValidationError {
-	return &ValidationError{Fields: []FieldError{{Field: field, Rule: rule, VI: vi, EN: en}}}
-}
-
-// Add appends a field problem and returns e, so checks can be chained.
-func (e *ValidationError) Add(field, rule, vi, en string) *ValidationError {
-	e.Fields = append(e.Fields, FieldError{Field: field, Rule: rule, VI: vi, EN: en})
-	return e
 }
 
 // Has tells whether field has at least one problem.

@@ -130,19 +130,19 @@ func TestValidateRefusesANonStruct(t *testing.T) {
 }
 
 func TestSentinelsSurviveMessagesAndWrapping(t *testing.T) {
-	err := New(ErrConflict, "Mã đã tồn tại.", "The code already exists.")
+	err := Fail(ErrConflict, "constraint.catalog_code_taken", "Code", "SNV")
 	if !errors.Is(err, ErrConflict) {
-		t.Error("New(ErrConflict) is not ErrConflict")
+		t.Error("Fail(ErrConflict) is not ErrConflict")
 	}
 	var e *Error
-	if !errors.As(errors.Join(errors.New("ctx"), err), &e) || e.VI != "Mã đã tồn tại." {
+	if !errors.As(errors.Join(errors.New("ctx"), err), &e) || e.Msg.ID != "constraint.catalog_code_taken" || e.Msg.Args["Code"] != "SNV" {
 		t.Error("the message is lost when wrapped")
 	}
 	var empty *ValidationError
 	if empty.Err() != nil || (&ValidationError{}).Err() != nil {
 		t.Error("an empty ValidationError must be a nil error")
 	}
-	if Invalid("code", "unique", "vi", "en").Err() == nil {
+	if Field("code", "unique", "constraint.catalog_code_taken").Err() == nil {
 		t.Error("a ValidationError with a field must be an error")
 	}
 }
