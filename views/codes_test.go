@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -109,6 +110,15 @@ func messageUses(fset *token.FileSet, f *ast.File) (ids []use, built []string) {
 func declUses(fset *token.FileSet, pkg, fn string, decl ast.Decl) (ids []use, built []string) {
 	ast.Inspect(decl, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.Field:
+			// A label:"field.…" struct tag names a field in other fields'
+			// validation messages (apperr.Validate).
+			if n.Tag != nil {
+				tag, _ := strconv.Unquote(n.Tag.Value)
+				if id, ok := reflect.StructTag(tag).Lookup("label"); ok {
+					ids = append(ids, use{id, fset.Position(n.Tag.Pos()).String()})
+				}
+			}
 		case *ast.CallExpr:
 			s, ok := sinkOf(pkg, n)
 			if !ok || len(n.Args) <= s.arg {

@@ -109,7 +109,11 @@ func (t *Translator) render(id string, data map[string]any) string {
 	// A parameter may be a message of its own that renders itself in the
 	// reader's language (e.g. an engine's message inside an app's message).
 	for k, v := range data {
-		if r, ok := v.(interface{ RenderIn(*Translator) string }); ok {
+		switch r := v.(type) {
+		case msg.Message:
+			data = maps.Clone(data)
+			data[k] = t.Msg(r)
+		case interface{ RenderIn(*Translator) string }:
 			data = maps.Clone(data)
 			data[k] = r.RenderIn(t)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/go-playground/validator/v10"
 	"github.com/go-playground/validator/v10/non-standard/validators"
 
+	"khung/app/msg"
 	"khung/models"
 )
 
@@ -56,10 +57,9 @@ func fieldName(f reflect.StructField) string {
 // Validate checks v (a struct or pointer to one) against its `validate` tags
 // and returns a *ValidationError with a message id per field and rule (the
 // catalog views/locales/*/validation.toml), or nil. The field names are the
-// json/form tag names; a `label:"Ngày bắt đầu|Start date"` tag names a field
-// inside the messages of other fields that refer to it (gtefield, eqfield…):
-// the message gets both labels, FieldVI and FieldEN, and each language's text
-// uses its own.
+// json/form tag names; a `label:"field.start_date"` tag names a field
+// (a message id of views/locales/*/fields.toml) inside the messages of other
+// fields that refer to it (gtefield, eqfield…).
 func Validate(v any) error {
 	err := sharedValidator().Struct(v)
 	if err == nil {
@@ -161,8 +161,7 @@ func message(fe validator.FieldError, root reflect.Type) (id string, pairs []any
 		return "validation." + fe.Tag(), []any{"Value", p}
 	}
 	// Rules comparing two fields name the other field by its label.
-	lvi, len_ := otherLabel(fe, root)
-	other := []any{"FieldVI", lvi, "FieldEN", len_}
+	other := []any{"Field", otherLabel(fe, root)}
 	switch fe.Tag() {
 	case "eqfield", "nefield":
 		return "validation." + fe.Tag(), other
@@ -213,29 +212,26 @@ func valueKind(fe validator.FieldError) valueKindT {
 	return kindNumber
 }
 
-// otherLabel names the field that fe's rule compares against (its Param), by
-// its label tag "vi|en", else its json/form name.
-func otherLabel(fe validator.FieldError, root reflect.Type) (vi, en string) {
+// otherLabel names the field that fe's rule compares against (its Param): its
+// label tag, a message id ("field.start_date") rendered in the reader's
+// language, else its json/form name.
+func otherLabel(fe validator.FieldError, root reflect.Type) any {
 	name := fe.Param()
 	parent := parentType(root, fe.StructNamespace())
 	if parent == nil {
-		return name, name
+		return name
 	}
 	f, ok := parent.FieldByName(name)
 	if !ok {
-		return name, name
+		return name
 	}
 	if l := f.Tag.Get("label"); l != "" {
-		vi, en, found := strings.Cut(l, "|")
-		if !found {
-			return vi, vi
-		}
-		return vi, en
+		return msg.New(l)
 	}
 	if n := fieldName(f); n != "" {
-		return n, n
+		return n
 	}
-	return name, name
+	return name
 }
 
 // parentType walks "Form.Members[2].Role" from root and returns the struct

@@ -24,7 +24,7 @@ type sampleForm struct {
 	Days     int       `json:"days" validate:"min=1,max=30"`
 	Topics   []string  `json:"topics" validate:"min=1"`
 	Day      string    `json:"day" validate:"datetime=2006-01-02"`
-	From     time.Time `json:"from" label:"Ngày bắt đầu|Start date"`
+	From     time.Time `json:"from" label:"field.start_date"`
 	To       time.Time `json:"to" validate:"gtefield=From"`
 	Members  []member  `json:"members" validate:"dive"`
 }
@@ -149,7 +149,7 @@ func TestSentinelsSurviveMessagesAndWrapping(t *testing.T) {
 
 func TestValidateChecksCivilDates(t *testing.T) {
 	type leave struct {
-		From models.Date `json:"from" validate:"required" label:"Từ ngày|From"`
+		From models.Date `json:"from" validate:"required" label:"field.from"`
 		To   models.Date `json:"to" validate:"required,gtefield=From"`
 	}
 	if err := Validate(leave{From: models.NewDate(2025, 3, 1), To: models.NewDate(2025, 3, 1)}); err != nil {

@@ -316,7 +316,7 @@ func (s *Service) Logout(ctx context.Context, actor authz.Actor, token string) e
 // PasswordInput is the change-password form.
 type PasswordInput struct {
 	Current string `json:"current_password" form:"current_password" validate:"required,max=72"`
-	New     string `json:"new_password" form:"new_password" validate:"required,min=10,max=72,nefield=Current" label:"Mật khẩu mới|New password"`
+	New     string `json:"new_password" form:"new_password" validate:"required,min=10,max=72,nefield=Current" label:"field.new_password"`
 	Confirm string `json:"confirm_password" form:"confirm_password" validate:"required,eqfield=New"`
 }
 

@@ -35,7 +35,7 @@ func New(db *gorm.DB, defaults Defaults) *Service { return &Service{db: db, defa
 
 // Input is one day of the calendar as the administrator enters it.
 type Input struct {
-	Date       models.Date `json:"date" validate:"required" label:"Ngày|Date"`
+	Date       models.Date `json:"date" validate:"required" label:"field.date"`
 	Kind       string      `json:"kind" validate:"required,oneof=holiday working_saturday"`
 	NameVI     string      `json:"name_vi" validate:"notblank,max=200"`
 	NameEN     string      `json:"name_en" validate:"max=200"`

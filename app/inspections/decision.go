@@ -20,10 +20,10 @@ import (
 // signed: date, signer, team, period under review and scope. The number is
 // allocated by the service.
 type DecisionInput struct {
-	SignedOn    models.Date  `json:"signed_on" form:"signed_on" validate:"required" label:"Ngày ký|Date signed"`
+	SignedOn    models.Date  `json:"signed_on" form:"signed_on" validate:"required" label:"field.date_signed"`
 	SignerName  string       `json:"signer_name" form:"signer_name" validate:"notblank,max=200"`
 	SignerTitle string       `json:"signer_title" form:"signer_title" validate:"max=200"`
-	PeriodFrom  *models.Date `json:"period_from" form:"period_from" label:"Từ ngày|From"`
+	PeriodFrom  *models.Date `json:"period_from" form:"period_from" label:"field.from"`
 	PeriodTo    *models.Date `json:"period_to" form:"period_to"`
 	Scope       string       `json:"scope" form:"scope" validate:"notblank,max=5000"`
 	LeadID      int64        `json:"lead_id" form:"lead_id" validate:"required,min=1"`

@@ -18,7 +18,7 @@ import (
 // đạo thực hiện kết luận, Law 84/2025/QH15 art. 53): once recorded, the
 // missing-directive reminder stops.
 type DirectiveInput struct {
-	IssuedOn models.Date `json:"issued_on" form:"issued_on" validate:"required" label:"ngày ban hành|issue date"`
+	IssuedOn models.Date `json:"issued_on" form:"issued_on" validate:"required" label:"field.issue_date"`
 }
 
 // RecordDirective records when the directive implementing the conclusion of

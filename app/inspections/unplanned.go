@@ -19,7 +19,7 @@ type UnplannedInput struct {
 	UnitID     int64       `json:"unit_id" form:"unit_id" validate:"required,min=1"`
 	Form       models.Form `json:"form" form:"form" validate:"required,oneof=unannounced verification"`
 	LeadBodyID int64       `json:"lead_body_id" form:"lead_body_id" validate:"required,min=1"`
-	StartDate  models.Date `json:"start_date" form:"start_date" validate:"required" label:"Ngày bắt đầu|Start date"`
+	StartDate  models.Date `json:"start_date" form:"start_date" validate:"required" label:"field.start_date"`
 	EndDate    models.Date `json:"end_date" form:"end_date" validate:"required,gtefield=StartDate"`
 	LeadID     int64       `json:"lead_id" form:"lead_id" validate:"required,min=1"`
 	MemberIDs  []int64     `json:"member_ids" form:"member_ids" validate:"max=30,dive,min=1"`

@@ -209,7 +209,7 @@ type RelativeInput struct {
 
 // LeaveInput is a period of leave, both days included.
 type LeaveInput struct {
-	From   models.Date `json:"from" validate:"required" label:"Từ ngày|From"`
+	From   models.Date `json:"from" validate:"required" label:"field.from"`
 	To     models.Date `json:"to" validate:"required,gtefield=From"`
 	Reason string      `json:"reason" validate:"max=300"`
 }
