@@ -69,7 +69,7 @@ func (p *plansUI) renderYear(c *fiber.Ctx, year int, err error) error {
 		return verr
 	}
 	data := fiber.Map{"Title": trOf(c).T("plans.year.title", "Year", year), "Year": year, "Versions": versions,
-		"Can": canOf(c), "PlanTitle": plans.Title(year)}
+		"Can": canOf(c), "PlanTitle": plans.Title(trOf(c), year)}
 	var draft, pending *plans.Version
 	for i, v := range versions {
 		switch v.Status {

@@ -16,6 +16,7 @@ import (
 	"khung/app/planning"
 	"khung/app/planning/plantext"
 	"khung/models"
+	"khung/views"
 )
 
 // BuildInput is what the planner sends to build a year's plan. LockVersion is
@@ -26,9 +27,10 @@ type BuildInput struct {
 	LockVersion *int   `json:"lock_version" form:"lock_version"`
 }
 
-// Title returns the title of the framework plan of year.
-func Title(year int) string {
-	return fmt.Sprintf("Kế hoạch kiểm tra công vụ, thanh tra, kiểm tra chuyên ngành năm %d (kế hoạch khung)", year)
+// Title returns the title of the framework plan of year in t's language. The
+// plan's document is Vietnamese: it stores the title rendered in Vietnamese.
+func Title(t *views.Translator, year int) string {
+	return t.T("plans.document_title", "Year", year)
 }
 
 // Build runs the engine (merge, schedule, improve) on the year's submitted and
@@ -49,7 +51,7 @@ func (s *Service) Build(ctx context.Context, a authz.Actor, year int, in BuildIn
 	in.Reason = strings.TrimSpace(in.Reason)
 	var id int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		plan, err := planForUpdate(tx, a, year)
+		plan, err := planForUpdate(tx, a, year, Title(s.locales.For("vi"), year))
 		if err != nil {
 			return err
 		}
@@ -119,7 +121,7 @@ func (s *Service) Build(ctx context.Context, a authz.Actor, year int, in BuildIn
 // planForUpdate returns the plan of year, created when missing (issued by the
 // body of highest precedence, the city team of Sở Nội vụ, symbol KH-SNV), and
 // locks its row so that versions of one plan are created one at a time.
-func planForUpdate(tx *gorm.DB, a authz.Actor, year int) (models.Plan, error) {
+func planForUpdate(tx *gorm.DB, a authz.Actor, year int, title string) (models.Plan, error) {
 	var plan models.Plan
 	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("year = ?", year).Take(&plan).Error
 	if err == nil {
@@ -135,7 +137,7 @@ func planForUpdate(tx *gorm.DB, a authz.Actor, year int) (models.Plan, error) {
 		}
 		return plan, fmt.Errorf("find issuing body: %w", err)
 	}
-	plan = models.Plan{Year: year, Title: Title(year), IssuingBodyID: issuer.ID, Symbol: "KH-SNV"}
+	plan = models.Plan{Year: year, Title: title, IssuingBodyID: issuer.ID, Symbol: "KH-SNV"}
 	if a.UserID != 0 {
 		plan.CreatedBy = &a.UserID
 	}

@@ -176,7 +176,7 @@ func (s *Service) Amend(ctx context.Context, a authz.Actor, id int64, in StepInp
 		if err != nil {
 			return err
 		}
-		if _, err := planForUpdate(tx, a, src.Year); err != nil {
+		if _, err := planForUpdate(tx, a, src.Year, Title(s.locales.For("vi"), src.Year)); err != nil {
 			return err
 		}
 		// Read again under the plan's lock: the source may have moved on.
