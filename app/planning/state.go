@@ -22,6 +22,11 @@ type state struct {
 	unsched, window, rotation, joint, areaWeek int64
 	balAbs                                     int64
 
+	// anchor is a repair's previous plan (nil in a solve); disrupt is the
+	// disruption terms of the current schedule, weighted, unscaled.
+	anchor  *anchor
+	disrupt int64
+
 	tmp  bitset  // scratch for free sets
 	slab []int32 // teams are carved from here: they are never mutated once placed
 }
@@ -66,7 +71,7 @@ func (st *state) cost() int64 {
 	w := &st.p.m.rules.Weights
 	lin := w.Unscheduled*st.unsched + st.window + w.Rotation*st.rotation +
 		w.JointMissingBody*st.joint + w.AreaWeek*st.areaWeek
-	return st.p.W*lin + w.BalanceDay*st.balAbs
+	return st.p.W*(lin+st.disrupt) + w.BalanceDay*st.balAbs
 }
 
 func (st *state) recomputeBalance() {
@@ -139,6 +144,9 @@ func (st *state) place(v int, s int, team []int32) {
 		st.rotation++
 	}
 	st.joint += p.missingBodies(pv, team)
+	if st.anchor != nil {
+		st.disrupt += st.anchor.delta(v, s, team)
+	}
 }
 
 func (st *state) unplace(v int) {
@@ -171,6 +179,9 @@ func (st *state) unplace(v int) {
 		st.rotation--
 	}
 	st.joint -= p.missingBodies(pv, team)
+	if st.anchor != nil {
+		st.disrupt -= st.anchor.delta(v, s, team)
+	}
 	st.start[v] = -1
 	st.team[v] = nil
 }
