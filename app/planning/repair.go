@@ -1010,11 +1010,15 @@ func (r *repairer) output(out *repairOut) {
 }
 
 // causesOf returns why v changed: the causes recorded when its previous
-// placement did not fit, else (a change the search made) the visit now on its
-// previous days, else that the whole plan is cheaper so.
+// placement did not fit, else (a change the search made) its changed
+// proposals, the visit now on its previous days, or that the whole plan is
+// cheaper so.
 func (r *repairer) causesOf(v int) []Message {
 	if len(r.causes[v]) > 0 {
 		return r.causes[v]
+	}
+	if why := r.proposalChanges(v); len(why) > 0 {
+		return why
 	}
 	o := int(r.a.start[v])
 	if o >= 0 && o < r.p.nW {
