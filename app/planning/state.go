@@ -27,8 +27,9 @@ type state struct {
 	anchor  *anchor
 	disrupt int64
 
-	tmp  bitset  // scratch for free sets
-	slab []int32 // teams are carved from here: they are never mutated once placed
+	order startOrder // scratch for insertBest
+	tmp   bitset     // scratch for free sets
+	slab  []int32    // teams are carved from here: they are never mutated once placed
 }
 
 // newTeam returns an empty team slice with room for n members.
@@ -262,9 +263,6 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 			for x != 0 {
 				i := w<<6 | bits.TrailingZeros64(x)
 				x &= x - 1
-				if inTeam(team, i) {
-					continue
-				}
 				if style == teamFirstFit {
 					if mustCover && p.skillMask(pv, i)&^covered == 0 {
 						continue
@@ -303,6 +301,7 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	add := func(i int) {
 		team = append(team, int32(i))
 		covered |= p.skillMask(pv, i)
+		cand.clear(i) // pick never offers a member twice
 	}
 	lead := pick(pv.leads, true, false, covered)
 	if lead < 0 {
@@ -331,6 +330,46 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 			return nil
 		}
 		add(i)
+	}
+	if style == teamBalanced && len(team) < pv.size {
+		// Every skill is covered, so picks no longer differ in gain or
+		// rotation: the remaining places go to the free inspectors that are
+		// not scarce leads, then least loaded, then by index, found in one pass.
+		var buf [16]int32
+		best := buf[:0]
+		r := pv.size - len(team)
+		before := func(i, j int32) bool {
+			si, sj := p.scarce.has(int(i)), p.scarce.has(int(j))
+			if si != sj {
+				return !si
+			}
+			if st.load[i] != st.load[j] {
+				return st.load[i] < st.load[j]
+			}
+			return i < j
+		}
+		for w, bitsW := range cand {
+			for ; bitsW != 0; bitsW &= bitsW - 1 {
+				x := int32(w<<6 | bits.TrailingZeros64(bitsW))
+				if len(best) == r && !before(x, best[r-1]) {
+					continue
+				}
+				if len(best) < r {
+					best = append(best, x)
+				} else {
+					best[r-1] = x
+				}
+				for k := len(best) - 1; k > 0 && before(best[k], best[k-1]); k-- {
+					best[k], best[k-1] = best[k-1], best[k]
+				}
+			}
+		}
+		if len(best) < r {
+			return nil
+		}
+		for _, i := range best {
+			add(int(i))
+		}
 	}
 	for len(team) < pv.size {
 		i := pick(nil, false, false, covered)
