@@ -59,6 +59,8 @@ var runtimeIDs = map[string][]string{
 	"app/icalfeed/render.go:Description": prefixed("ical.label.", "code", "joint_bodies", "kinds", "lead_body", "leader", "members", "part_of", "plan", "topics"),
 	"app/notify/notes.go:Render": subjectAndBody("notify.reminder.before", "notify.reminder.overdue", "notify.reminder.due",
 		"notify.escalation.office", "notify.escalation.head", "notify.escalation.leadership"),
+	"app/planning/repair.go:dateLine": {"repair.new.first_free", "repair.new.cheapest", "repair.placed.first_free",
+		"repair.placed.cheapest", "repair.moved.first_free", "repair.moved.cheapest"},
 	"app/remediation/notes.go:Render": subjectAndBody("notify.remediation.returned", "notify.remediation.accepted"),
 }
 

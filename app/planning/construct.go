@@ -2,7 +2,6 @@ package planning
 
 import (
 	"cmp"
-	"math"
 	"slices"
 )
 
@@ -217,21 +216,28 @@ func (st *state) startCosts(v int, costs []int64) []int64 {
 		term[m] = abs64(x)
 		base += term[m]
 	}
+	// The balance change of a start within one month depends on the month only.
+	var within [12]int64
+	for m := 0; m < 12; m++ {
+		within[m] = abs64(p.W*(st.monthLoad[m]+add)-newTotal*p.monthW[m]) - term[m]
+	}
 	for _, s32 := range pv.starts {
 		s := int(s32)
 		bal := base
 		m1, m2 := p.month[s], p.month[s+pv.days-1]
 		if m1 == m2 {
-			x := p.W*(st.monthLoad[m1]+add) - newTotal*p.monthW[m1]
-			bal += abs64(x) - term[m1]
+			bal += within[m1]
 		} else {
-			var per [12]int64
-			for d := s; d < s+pv.days; d++ {
-				per[p.month[d]] += int64(pv.size)
-			}
+			// Days of [s, s+days) in month m: up to the month's end.
+			from := s
 			for m := m1; m <= m2; m++ {
-				x := p.W*(st.monthLoad[m]+per[m]) - newTotal*p.monthW[m]
+				to := min(s+pv.days, int(p.monthEnd[m]))
+				if to <= from {
+					continue // a month without working days in between
+				}
+				x := p.W*(st.monthLoad[m]+int64(to-from)*int64(pv.size)) - newTotal*p.monthW[m]
 				bal += abs64(x) - term[m]
+				from = to
 			}
 		}
 		c := p.W*pv.win[s] + w.BalanceDay*bal
@@ -256,17 +262,25 @@ func abs64(x int64) int64 {
 func (st *state) insertBest(v int, costs []int64, maxTries int) ([]int64, bool) {
 	pv := &st.p.visits[v]
 	costs = st.startCosts(v, costs)
+	// The first try is usually enough: find it by a scan and order the
+	// other starts only when it fails.
+	first := -1
+	for k, c := range costs {
+		if first < 0 || c < costs[first] {
+			first = k
+		}
+	}
 	for tries := 0; maxTries == 0 || tries < maxTries; tries++ {
-		best := -1
-		for k, c := range costs {
-			if c != math.MaxInt64 && (best < 0 || c < costs[best]) {
-				best = k
-			}
+		best := first
+		if tries == 1 {
+			st.order.init(costs, first)
+		}
+		if tries > 0 {
+			best = st.order.pop()
 		}
 		if best < 0 {
 			return costs, false
 		}
-		costs[best] = math.MaxInt64
 		s := int(pv.starts[best])
 		if st.siblingClash(v, s) >= 0 {
 			continue

@@ -19,7 +19,7 @@ func newSearchAids(p *problem) *searchAids {
 		can: make([][]bool, len(p.visits))}
 	for v := range p.visits {
 		pv := &p.visits[v]
-		if pv.reason.ID != "" {
+		if pv.reason.ID != "" || len(pv.starts) == 0 { // no starts: a repair's frozen visit
 			continue
 		}
 		a.movable = append(a.movable, v)

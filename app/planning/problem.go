@@ -34,14 +34,15 @@ func (b bitset) each(f func(i int)) {
 // feasible starts, window cost per start and eligible inspectors (H4 closed over
 // the unit's ancestors).
 type problem struct {
-	m      *model
-	g      *group
-	nW     int
-	month  []int8  // working day → 0..11
-	week   []int16 // working day → dense ISO week
-	nWeek  int
-	monthW [12]int64
-	W      int64 // working days in the year
+	m        *model
+	g        *group
+	nW       int
+	month    []int8  // working day → 0..11
+	week     []int16 // working day → dense ISO week
+	nWeek    int
+	monthW   [12]int64
+	monthEnd [12]int32 // month → one past its last working day (months are in day order)
+	W        int64     // working days in the year
 
 	nI       int
 	words    int
@@ -91,6 +92,7 @@ func newProblem(m *model, g *group) *problem {
 	for d := 0; d < p.nW; d++ {
 		p.month[d] = int8(cal.Month(d) - 1)
 		p.monthW[p.month[d]]++
+		p.monthEnd[p.month[d]] = int32(d + 1)
 		y, w := cal.ISOWeek(d)
 		if key := y*100 + w; key != prevKey {
 			prevKey = key

@@ -22,8 +22,14 @@ type state struct {
 	unsched, window, rotation, joint, areaWeek int64
 	balAbs                                     int64
 
-	tmp  bitset  // scratch for free sets
-	slab []int32 // teams are carved from here: they are never mutated once placed
+	// anchor is a repair's previous plan (nil in a solve); disrupt is the
+	// disruption terms of the current schedule, weighted, unscaled.
+	anchor  *anchor
+	disrupt int64
+
+	order startOrder // scratch for insertBest
+	tmp   bitset     // scratch for free sets
+	slab  []int32    // teams are carved from here: they are never mutated once placed
 }
 
 // newTeam returns an empty team slice with room for n members.
@@ -66,7 +72,7 @@ func (st *state) cost() int64 {
 	w := &st.p.m.rules.Weights
 	lin := w.Unscheduled*st.unsched + st.window + w.Rotation*st.rotation +
 		w.JointMissingBody*st.joint + w.AreaWeek*st.areaWeek
-	return st.p.W*lin + w.BalanceDay*st.balAbs
+	return st.p.W*(lin+st.disrupt) + w.BalanceDay*st.balAbs
 }
 
 func (st *state) recomputeBalance() {
@@ -139,6 +145,9 @@ func (st *state) place(v int, s int, team []int32) {
 		st.rotation++
 	}
 	st.joint += p.missingBodies(pv, team)
+	if st.anchor != nil {
+		st.disrupt += st.anchor.delta(v, s, team)
+	}
 }
 
 func (st *state) unplace(v int) {
@@ -171,6 +180,9 @@ func (st *state) unplace(v int) {
 		st.rotation--
 	}
 	st.joint -= p.missingBodies(pv, team)
+	if st.anchor != nil {
+		st.disrupt -= st.anchor.delta(v, s, team)
+	}
 	st.start[v] = -1
 	st.team[v] = nil
 }
@@ -251,9 +263,6 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 			for x != 0 {
 				i := w<<6 | bits.TrailingZeros64(x)
 				x &= x - 1
-				if inTeam(team, i) {
-					continue
-				}
 				if style == teamFirstFit {
 					if mustCover && p.skillMask(pv, i)&^covered == 0 {
 						continue
@@ -292,6 +301,7 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	add := func(i int) {
 		team = append(team, int32(i))
 		covered |= p.skillMask(pv, i)
+		cand.clear(i) // pick never offers a member twice
 	}
 	lead := pick(pv.leads, true, false, covered)
 	if lead < 0 {
@@ -320,6 +330,46 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 			return nil
 		}
 		add(i)
+	}
+	if style == teamBalanced && len(team) < pv.size {
+		// Every skill is covered, so picks no longer differ in gain or
+		// rotation: the remaining places go to the free inspectors that are
+		// not scarce leads, then least loaded, then by index, found in one pass.
+		var buf [16]int32
+		best := buf[:0]
+		r := pv.size - len(team)
+		before := func(i, j int32) bool {
+			si, sj := p.scarce.has(int(i)), p.scarce.has(int(j))
+			if si != sj {
+				return !si
+			}
+			if st.load[i] != st.load[j] {
+				return st.load[i] < st.load[j]
+			}
+			return i < j
+		}
+		for w, bitsW := range cand {
+			for ; bitsW != 0; bitsW &= bitsW - 1 {
+				x := int32(w<<6 | bits.TrailingZeros64(bitsW))
+				if len(best) == r && !before(x, best[r-1]) {
+					continue
+				}
+				if len(best) < r {
+					best = append(best, x)
+				} else {
+					best[r-1] = x
+				}
+				for k := len(best) - 1; k > 0 && before(best[k], best[k-1]); k-- {
+					best[k], best[k-1] = best[k-1], best[k]
+				}
+			}
+		}
+		if len(best) < r {
+			return nil
+		}
+		for _, i := range best {
+			add(int(i))
+		}
 	}
 	for len(team) < pv.size {
 		i := pick(nil, false, false, covered)

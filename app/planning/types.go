@@ -103,6 +103,9 @@ type Weights struct {
 	JointMissingBody int64 `json:"joint_missing_body"`
 	BalanceDay       int64 `json:"balance_day"`
 	AreaWeek         int64 `json:"area_week"`
+	// Disruption weights of a repair (see Repair); 0 takes RepairWeights' defaults.
+	MovedVisit    int64 `json:"moved_visit,omitempty"`
+	ChangedMember int64 `json:"changed_member,omitempty"`
 }
 
 // DefaultRules returns the rules of planner-spec §1.
@@ -167,6 +170,7 @@ type Plan struct {
 	Visits      []Visit       `json:"visits"`
 	Unscheduled []Unscheduled `json:"unscheduled"`
 	Metrics     Metrics       `json:"metrics"`
+	Repair      *RepairReport `json:"repair,omitempty"` // set by Repair only
 }
 
 // Visit is one scheduled (possibly joint) visit to a unit.

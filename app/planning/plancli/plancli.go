@@ -1,5 +1,6 @@
 // Package plancli is the `khung plan` command line: generate an instance, solve
-// it, check a plan, and recompute the exact optima of the small instances.
+// it, check a plan, repair a plan after changes, and recompute the exact optima
+// of the small instances.
 package plancli
 
 import (
@@ -32,6 +33,11 @@ Usage:
   khung plan check INSTANCE PLAN
         re-check a plan independently of the engine: metrics and violations
         (JSON) on stdout; exit status 1 when the plan is invalid
+  khung plan repair [--seed S] [--iterations N] [--instance-out FILE] INSTANCE PLAN CHANGES
+        adapt PLAN (a plan of INSTANCE) to CHANGES (new leave, new and withdrawn
+        proposals, pinned visits, notices sent; docs/planner-spec.md §7) with as
+        few moves as possible; the new plan goes to stdout, --instance-out
+        writes the changed instance it is a plan of (for khung plan check)
   khung plan mip-goldens [--count N] [--first S] [--dir DIR] [--node NODE] [--script FILE] [--time-limit D]
         recompute the exact optima of the small instances with HiGHS (Node) and
         compare the engine with them (slow: seconds to a minute per instance)
@@ -74,6 +80,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if err == nil && !valid {
 			return 1
 		}
+	case "repair":
+		err = runRepair(args[1:], stdout, stderr)
 	case "mip-goldens":
 		err = runGoldens(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
