@@ -1,6 +1,6 @@
 # Multi-stage build: a static Khung binary (templates, assets, locales, migrations and the
 # official unit list are embedded) on a distroless base, running as a non-root user.
-FROM golang:1.26-bookworm AS build
+FROM golang:1.27.3-bookworm AS build
 WORKDIR /src
 ENV CGO_ENABLED=0 GOTOOLCHAIN=local
 COPY go.mod go.sum ./

@@ -3,16 +3,32 @@ SHELL := /bin/bash
 ADDR ?= 127.0.0.1:8080
 GO ?= go
 BIN := bin/khung
+# Go 1.27.3 (its standard library has the security fixes govulncheck asks for): the go
+# command fetches it from the Go module proxy on first use, whatever Go the machine has.
+export GOTOOLCHAIN := go1.27.3
+# How long `make fuzz` runs each fuzz target beyond its seed corpus.
+FUZZTIME ?= 5s
 
-.PHONY: run test build vet deps-test chromium node-tools mip-optima clean
+.PHONY: run test build vet vulncheck fuzz deps-test chromium node-tools mip-optima clean
 
 ## run: start PostgreSQL if needed, migrate, load the demo city and serve on $(ADDR)
 run: build
 	ADDR=$(ADDR) scripts/with-db.sh run -- bash -c '$(BIN) migrate && $(BIN) seed --demo && $(BIN) serve'
 
-## test: same database bootstrap, then go vet and every test (unit, database, browser)
+## test: same database bootstrap, then go vet, the vulnerability scan, every test (unit,
+## database, browser) and a short run of the fuzz targets of untrusted input
 test: deps-test
-	scripts/with-db.sh test -- bash -c '$(GO) vet ./... && $(GO) test -count=1 -timeout 20m ./...'
+	scripts/with-db.sh test -- bash -c '$(GO) vet ./... && scripts/vulncheck.sh && $(GO) test -count=1 -timeout 20m ./... && $(MAKE) --no-print-directory fuzz'
+
+## vulncheck: govulncheck, offline, against the pinned vulnerability database (tools/vuln)
+vulncheck:
+	scripts/vulncheck.sh
+
+## fuzz: the fuzz targets of untrusted input (proposal files, JSON bodies, uploads), FUZZTIME each
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzReadGridNeverPanicsAndExplainsEveryRefusal$$' -fuzztime $(FUZZTIME) ./app/proposals/
+	$(GO) test -run '^$$' -fuzz '^FuzzBindJSONAnswersBadInputWithAClientError$$' -fuzztime $(FUZZTIME) ./routes/
+	$(GO) test -run '^$$' -fuzz '^FuzzSniffNeverPanics$$' -fuzztime $(FUZZTIME) ./app/attachments/
 
 build:
 	$(GO) build -o $(BIN) .

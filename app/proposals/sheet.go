@@ -138,7 +138,7 @@ func readXLSX(data []byte) ([]gridRow, *ImportError) {
 		return nil, notExcel()
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		RawCellValue: true, UnzipSizeLimit: maxUnzippedBytes, UnzipXMLSizeLimit: 16 << 20})
+		RawCellValue: true, UnzipSizeLimit: maxUnzippedBytes, UnzipXMLSizeLimit: 1 << 20})
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size exceeds") {
 			return nil, fileProblem("proposals.file.unzip_too_large")
