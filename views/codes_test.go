@@ -61,6 +61,7 @@ var runtimeIDs = map[string][]string{
 		"notify.escalation.office", "notify.escalation.head", "notify.escalation.leadership"),
 	"app/planning/repair.go:dateLine": {"repair.new.first_free", "repair.new.cheapest", "repair.placed.first_free",
 		"repair.placed.cheapest", "repair.moved.first_free", "repair.moved.cheapest"},
+	"app/plans/document.go:XLSX":      prefixed("plans.document.column.", "n", "unit", "content", "lead_body", "co_bodies", "dates", "days", "leader"),
 	"app/remediation/notes.go:Render": subjectAndBody("notify.remediation.returned", "notify.remediation.accepted"),
 }
 

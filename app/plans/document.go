@@ -12,6 +12,7 @@ import (
 	"khung/app/authz"
 	"khung/app/officialdoc"
 	"khung/models"
+	"khung/views"
 )
 
 // Document is an issued (approved or published) plan in the official format of
@@ -36,11 +37,14 @@ type Document struct {
 	Unscheduled int
 	Signer      string
 	SignerTitle string
+
+	vi *views.Translator // the document's language: an official document is Vietnamese
 }
 
 // MonthGroup is the visits starting in one month.
 type MonthGroup struct {
 	Month int
+	Name  string // the heading, "Tháng 3"
 	Rows  []DocRow
 }
 
@@ -105,9 +109,10 @@ func (s *Service) Document(ctx context.Context, a authz.Actor, id int64) (Docume
 	if err != nil {
 		return Document{}, fmt.Errorf("document head of version %d: %w", id, err)
 	}
-	d := Document{Version: v, Symbol: head.Symbol, Number: v.DocumentNumber, Signer: head.SignerName,
-		SignerTitle: "GIÁM ĐỐC", Issuer: strings.ToUpper(head.UnitName), IssuerName: head.UnitName, Superior: officialdoc.Superior(head.ParentName),
-		Place: officialdoc.Place(head.ParentName), Title: strings.TrimPrefix(head.Title, "Kế hoạch ")}
+	vi := s.locales.For("vi")
+	d := Document{Version: v, Symbol: head.Symbol, Number: v.DocumentNumber, Signer: head.SignerName, vi: vi,
+		SignerTitle: vi.T("plans.document.signer_title"), Issuer: strings.ToUpper(head.UnitName), IssuerName: head.UnitName, Superior: officialdoc.Superior(head.ParentName),
+		Place: officialdoc.Place(head.ParentName), Title: strings.TrimPrefix(head.Title, vi.T("plans.document.title_prefix")+" ")}
 	if r := []rune(d.Title); len(r) > 0 {
 		d.Title = strings.ToUpper(string(r[0])) + string(r[1:])
 	}
@@ -139,7 +144,7 @@ func (s *Service) Document(ctx context.Context, a authz.Actor, id int64) (Docume
 		}
 		m := int(vis.StartDate.Month)
 		if len(d.Months) == 0 || d.Months[len(d.Months)-1].Month != m {
-			d.Months = append(d.Months, MonthGroup{Month: m})
+			d.Months = append(d.Months, MonthGroup{Month: m, Name: d.vi.T("plans.document.month", "Month", m)})
 		}
 		d.Visits++
 		if vis.Joint() {
@@ -190,18 +195,16 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// monthNames are the month headings of the table.
-func monthName(m int) string { return fmt.Sprintf("Tháng %d", m) }
-
 // MonthName is the heading of a month of the table ("Tháng 3").
-func (g MonthGroup) MonthName() string { return monthName(g.Month) }
+func (g MonthGroup) MonthName() string { return g.Name }
 
 // XLSX writes the document's table as an Excel workbook on one A4 landscape
 // sheet, with the same heading and the same rows as the printed page.
 func (d Document) XLSX() ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	const sheet = "Kế hoạch"
+	t := d.vi
+	sheet := t.T("plans.document.sheet")
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return nil, err
 	}
@@ -250,13 +253,15 @@ func (d Document) XLSX() ([]byte, error) {
 	merge("A1", "C1", d.Superior, "plain")
 	merge("A2", "C2", d.Issuer, "head")
 	merge("A3", "C3", d.NumberLine(), "plain")
-	merge("D1", "H1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "head")
-	merge("D2", "H2", "Độc lập - Tự do - Hạnh phúc", "head")
+	merge("D1", "H1", t.T("plans.document.republic"), "head")
+	merge("D2", "H2", t.T("plans.document.motto"), "head")
 	merge("D3", "H3", d.DateLine(), "italic")
-	merge("A5", "H5", "KẾ HOẠCH", "title")
+	merge("A5", "H5", t.T("plans.document.kind"), "title")
 	merge("A6", "H6", d.Title, "title")
-	headers := []string{"STT", "Đơn vị được kiểm tra", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp",
-		"Thời gian", "Số ngày làm việc", "Trưởng đoàn"}
+	var headers []string
+	for _, col := range []string{"n", "unit", "content", "lead_body", "co_bodies", "dates", "days", "leader"} {
+		headers = append(headers, t.T("plans.document.column."+col))
+	}
 	for i, h := range headers {
 		set(cellName(i+1, 8), h, "th")
 	}
@@ -278,7 +283,7 @@ func (d Document) XLSX() ([]byte, error) {
 	}
 	row++
 	if d.Withheld > 0 {
-		set(cellName(1, row), fmt.Sprintf("Ngoài ra có %d cuộc kiểm tra đột xuất, xác minh không công bố trước cho đơn vị.", d.Withheld), "")
+		set(cellName(1, row), t.T("plans.document.withheld", "Count", d.Withheld), "")
 		row++
 	}
 	merge(cellName(6, row), cellName(8, row), d.SignerTitle, "head")
