@@ -351,3 +351,33 @@ func TestPublishingAnAmendmentTellsOnlyTheUnitsOfMovedPlannedVisits(t *testing.T
 		t.Errorf("Ba Đình's users got %d notifications about an unannounced visit", n)
 	}
 }
+
+func TestAnAmendmentThatDidNotMoveAVisitDoesNotAnnounceItAgain(t *testing.T) {
+	t.Parallel()
+	d, pub := newRepairDemo(t)
+	ns := notices.New(d.db, hcm, notify.Site{Locales: locales(t)})
+	phucXa := d.visitOf(pub.ID, "v-00001")
+	s := phucXa.StartDate.Time()
+	eve := time.Date(s.Year(), s.Month(), s.Day()-1, 8, 0, 0, 0, hcm)
+	first, err := ns.VisitNotices(ctx, d.db, eve)
+	if err != nil || first.New == 0 {
+		t.Fatalf("the notice of Phúc Xá's visit under version 1: %+v, %v", first, err)
+	}
+	trucBach := d.visitOf(pub.ID, "v-00004")
+	am, err := d.svc.SaveRepair(ctx, d.planner, pub.ID, plans.RepairInput{Reason: "Nghỉ phép", LockVersion: pub.LockVersion,
+		Leaves: []plans.LeaveInput{leaveOver(trucBach, trucBach.Lead().Code)}}, repairDay)
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	if v := d.visitOf(am.ID, "v-00001"); *v.StartDate != *phucXa.StartDate {
+		t.Fatalf("the amendment moved Phúc Xá's visit to %s", v.StartDate)
+	}
+	d.publish(am)
+	again, err := ns.VisitNotices(ctx, d.db, eve)
+	if err != nil || again.New != 0 {
+		t.Errorf("after the amendment the unchanged visit is announced again: %+v, %v", again, err)
+	}
+	if n := d.count("notifications", "kind = 'visit_notice'"); n != int64(first.InApp) {
+		t.Errorf("%d visit notices, want the first run's %d", n, first.InApp)
+	}
+}
