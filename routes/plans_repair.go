@@ -55,18 +55,15 @@ func repairFormInput(c *fiber.Ctx) (repairForm, error) {
 		}
 		return out
 	}
+	// Filled rows move up, so that an error's row (leaves[1]) is the row shown second.
 	for k := range leaveRows {
 		l := plans.LeaveInput{
 			Inspector: strings.TrimSpace(c.FormValue(fmt.Sprintf("leaves[%d].inspector", k))),
 			From:      strings.TrimSpace(c.FormValue(fmt.Sprintf("leaves[%d].from", k))),
 			To:        strings.TrimSpace(c.FormValue(fmt.Sprintf("leaves[%d].to", k))),
 		}
-		f.Leaves[k] = l
 		if l != (plans.LeaveInput{}) {
-			// Rows keep their place so that errors name the row the planner filled.
-			for len(f.In.Leaves) < k {
-				f.In.Leaves = append(f.In.Leaves, plans.LeaveInput{})
-			}
+			f.Leaves[len(f.In.Leaves)] = l
 			f.In.Leaves = append(f.In.Leaves, l)
 		}
 	}

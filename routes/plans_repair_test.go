@@ -182,9 +182,9 @@ func TestTheRepairFormShowsBadInputAgainWith422(t *testing.T) {
 			t.Errorf("%s: %d, want 422 with %q and the input kept; %.1500s", lang.code, r.Status, lang.want, r.Body)
 		}
 	}
-	// Positive control: the same form with the right order previews the move.
-	r := planner.PostForm(page, url.Values{"leaves[0].inspector": {"i001"}, "leaves[0].from": {phucXa.StartDate.String()},
-		"leaves[0].to": {phucXa.EndDate.String()}, "lock_version": {fmt.Sprint(pub.LockVersion)}})
+	// Positive control: the right order previews the move (an empty first row is ignored).
+	r := planner.PostForm(page, url.Values{"leaves[1].inspector": {"i001"}, "leaves[1].from": {phucXa.StartDate.String()},
+		"leaves[1].to": {phucXa.EndDate.String()}, "lock_version": {fmt.Sprint(pub.LockVersion)}})
 	if r.Status != http.StatusOK || !strings.Contains(r.Body, "</html>") || !strings.Contains(r.Body, `data-test="repair-moved"`) || !strings.Contains(r.Body, `data-code="v-00001"`) {
 		t.Errorf("preview from the form: %d %.2000s", r.Status, r.Body)
 	}

@@ -120,15 +120,18 @@ func (v RepairedVisit) NotesFor(t *views.Translator) []string {
 type RepairChoices struct {
 	Version      Version
 	Inspectors   []Choice
-	Visits       []Choice
+	Visits       []Choice // every visit (to cancel)
+	Scheduled    []Choice // the scheduled ones (to pin)
 	Proposals    []Choice
 	NewProposals []Choice
 }
 
-// Choice is one option of the repair form.
+// Choice is one option of the repair form; Form, when set, is the proposal's
+// form of inspection (the page names it in the reader's language).
 type Choice struct {
 	Value string
 	Label string
+	Form  string
 }
 
 // Repair previews the repair of published version id under the changes in,
@@ -253,6 +256,9 @@ func (s *Service) RepairChoices(ctx context.Context, a authz.Actor, id int64) (R
 			label += " · " + vis.StartDate.String() + " – " + vis.EndDate.String()
 		}
 		out.Visits = append(out.Visits, Choice{Value: vis.Code, Label: label})
+		if vis.Scheduled() {
+			out.Scheduled = append(out.Scheduled, Choice{Value: vis.Code, Label: label})
+		}
 		for _, p := range vis.Proposals {
 			out.Proposals = append(out.Proposals, Choice{Value: strconv.FormatInt(p.ID, 10),
 				Label: "#" + strconv.FormatInt(p.ID, 10) + " · " + vis.UnitName + " · " + p.BodyName})
@@ -265,7 +271,7 @@ func (s *Service) RepairChoices(ctx context.Context, a authz.Actor, id int64) (R
 	}
 	for _, c := range cands {
 		out.NewProposals = append(out.NewProposals, Choice{Value: strconv.FormatInt(c.ID, 10),
-			Label: fmt.Sprintf("#%d · %s · %s · %s", c.ID, c.UnitName, c.BodyName, c.Form)})
+			Label: fmt.Sprintf("#%d · %s · %s", c.ID, c.UnitName, c.BodyName), Form: c.Form})
 	}
 	return out, nil
 }
