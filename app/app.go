@@ -122,6 +122,11 @@ func New(d Deps) (*App, error) {
 	a.Remediation = remediation.New(db, site, loc)
 	a.Inbox = remediation.NewInbox(db)
 	a.Notices = notices.New(db, loc, site)
+	// A published amendment tells the units whose visits it moved.
+	a.Plans.OnPublish(func(ctx context.Context, tx *gorm.DB, now time.Time, id, previous int64) error {
+		_, err := a.Notices.MovedVisits(ctx, tx, now, id, previous)
+		return err
+	})
 	return a, nil
 }
 

@@ -223,6 +223,9 @@ func New(a *app.App) *fiber.App {
 	f.Post("/plans/versions/:id<int>/visits/:code/check", managePlans, plan.check)
 	f.Post("/plans/versions/:id<int>/visits/:code/adjust", managePlans, plan.adjust)
 	f.Get("/plans/versions/:id<int>/diff/:other<int>", readPlans, plan.diffPage)
+	f.Get("/plans/versions/:id<int>/repair", managePlans, plan.repairPage)
+	f.Post("/plans/versions/:id<int>/repair", managePlans, plan.repairPreview)
+	f.Post("/plans/versions/:id<int>/repair/save", managePlans, plan.repairSave)
 	f.Get("/plans/versions/:id<int>/print", readPlans, plan.printPage)
 	f.Get("/plans/versions/:id<int>/plan.xlsx", readPlans, plan.exportXLSX)
 
@@ -341,6 +344,8 @@ func New(a *app.App) *fiber.App {
 	api.Post("/plan-versions/:id<int>/visits/:code/check", managePlans, plan.apiCheck)
 	api.Post("/plan-versions/:id<int>/visits/:code/adjust", managePlans, plan.apiAdjust)
 	api.Get("/plan-versions/:id<int>/diff/:other<int>", readPlans, plan.apiDiff)
+	api.Post("/plan-versions/:id<int>/repair", managePlans, plan.apiRepair)
+	api.Post("/plan-versions/:id<int>/repair/save", managePlans, plan.apiRepairSave)
 
 	// Visits (under the visibility rule) and their work.
 	api.Get("/visits", cal.apiListVisits)

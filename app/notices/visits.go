@@ -26,7 +26,19 @@ type UpcomingVisit struct {
 // that start after today and no later than upTo. Unannounced and verification
 // visits are never announced: the inspected unit must not learn of them before
 // their first day (authz's rule), and these notices all come before it.
+//
+// A published amendment copies the visits under new ids, and a notice's key
+// holds the visit's id ("visit:<id>:notice@<start>…"): a visit whose unit was
+// already told of these dates under an earlier version of the plan (same
+// code, same start) is left out, so that an amendment that did not move it
+// does not announce it twice. The keys are read with a regular expression
+// once per run; the visits in the window are a few dozen.
 const upcomingVisitsSQL = `
+WITH announced AS (
+  SELECT DISTINCT substring(key from '^visit:([0-9]+):notice@')::bigint AS visit_id,
+         substring(key from '^visit:[0-9]+:notice@([0-9]{4}-[0-9]{2}-[0-9]{2})')::date AS day
+    FROM sent_notification_keys
+   WHERE key ~ '^visit:[0-9]+:notice@[0-9]{4}-[0-9]{2}-[0-9]{2}')
 SELECT v.id, v.form, v.status, v.start_date, v.end_date, v.unit_id, u.name AS unit_name, b.name AS lead_body, p.year,
        pv.status = 'published' AS published
   FROM visits v
@@ -37,6 +49,11 @@ SELECT v.id, v.form, v.status, v.start_date, v.end_date, v.unit_id, u.name AS un
  WHERE v.form = 'planned'            -- never unannounced or verification visits
    AND pv.status = 'published'
    AND v.start_date > ? AND v.start_date <= ?
+   AND NOT EXISTS (
+         SELECT 1 FROM announced a
+           JOIN visits o ON o.id = a.visit_id AND o.start_date = a.day
+           JOIN plan_versions ov ON ov.id = o.plan_version_id
+          WHERE ov.plan_id = pv.plan_id AND o.code = v.code AND o.start_date = v.start_date AND o.id <> v.id)
  ORDER BY v.id`
 
 // UpcomingVisits returns the planned visits of published plans that start

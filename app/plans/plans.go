@@ -27,7 +27,18 @@ type Service struct {
 	db      *gorm.DB
 	loc     *time.Location // where dates of the plan are civil dates (Asia/Ho_Chi_Minh)
 	locales *views.Locales // renders the engine's messages into the stored sentences
+	// published runs in the transaction that publishes a version replacing
+	// another (the notices of moved visits); nil does nothing.
+	published PublishHook
 }
+
+// PublishHook runs in the transaction that publishes version id in place of
+// the previously published version previous; an error rolls the publication back.
+type PublishHook func(ctx context.Context, tx *gorm.DB, now time.Time, id, previous int64) error
+
+// OnPublish sets what runs when a version replaces a published one. Call it
+// once, while the app is built.
+func (s *Service) OnPublish(h PublishHook) { s.published = h }
 
 // New returns a Service on db; loc is the time zone of the working calendar,
 // locales the message catalogs.

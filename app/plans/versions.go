@@ -115,19 +115,19 @@ func (s *Service) take(ctx context.Context, a authz.Actor, id int64, in StepInpu
 		}
 		fields := st.set(a, now)
 		fields["status"] = st.to
+		var previous []int64 // the published version this one replaces
 		if st.number && in.DocumentNumber != "" {
 			fields["document_number"] = in.DocumentNumber
 		}
 		if st.to == models.VersionPublished {
 			// The unique index allows one published version per plan: supersede
 			// the old one first. If the step below fails, this rolls back too.
-			var old []int64
 			if err := tx.Model(&models.PlanVersion{}).
 				Where("plan_id = ? AND status = ? AND id <> ?", before.PlanID, models.VersionPublished, id).
-				Pluck("id", &old).Error; err != nil {
+				Pluck("id", &previous).Error; err != nil {
 				return fmt.Errorf("find the published version of plan %d: %w", before.PlanID, err)
 			}
-			for _, o := range old {
+			for _, o := range previous {
 				if err := tx.Model(&models.PlanVersion{}).Where("id = ?", o).
 					Updates(map[string]any{"status": models.VersionSuperseded, "lock_version": gorm.Expr("lock_version + 1"),
 						"updated_at": gorm.Expr("now()")}).Error; err != nil {
@@ -142,6 +142,11 @@ func (s *Service) take(ctx context.Context, a authz.Actor, id int64, in StepInpu
 		}
 		if err := bumpVersion(tx, id, in.LockVersion, st.from, fields); err != nil {
 			return err
+		}
+		if st.to == models.VersionPublished && len(previous) > 0 && s.published != nil {
+			if err := s.published(ctx, tx, now, id, previous[0]); err != nil {
+				return fmt.Errorf("publish version %d over %d: %w", id, previous[0], err)
+			}
 		}
 		after := map[string]any{"status": st.to, "lock_version": in.LockVersion + 1}
 		if st.reason {
