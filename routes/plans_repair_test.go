@@ -227,7 +227,9 @@ func TestBrowserReplanAfterALeadGoesOnLeave(t *testing.T) {
 		document.querySelector("#leave-0-from").value = from;
 		document.querySelector("#leave-0-to").value = to;
 	}`, phucXa.StartDate.String(), phucXa.EndDate.String())
+	p.Shot("replan-form")
 	p.ClickAndWait("[data-test=preview]")
+	p.Shot("replan-preview")
 	row := `[data-test=repair-moved] tr[data-code="v-00001"]`
 	if !p.Has(row) {
 		t.Fatalf("the preview does not move Phúc Xá's visit: %.2000s", p.BodyText())

@@ -253,7 +253,7 @@ func (s *Service) RepairChoices(ctx context.Context, a authz.Actor, id int64) (R
 	for _, vis := range visits {
 		label := vis.UnitName + " · " + vis.Code
 		if vis.Scheduled() {
-			label += " · " + vis.StartDate.String() + " – " + vis.EndDate.String()
+			label += " · " + vis.StartDate.Time().Format("02/01/2006") + " – " + vis.EndDate.Time().Format("02/01/2006")
 		}
 		out.Visits = append(out.Visits, Choice{Value: vis.Code, Label: label})
 		if vis.Scheduled() {

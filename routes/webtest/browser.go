@@ -205,6 +205,25 @@ func (p *Page) URL() string {
 	return info.URL
 }
 
+// Shot saves a full-page screenshot as DIR/name.png when the environment
+// variable KHUNG_SHOTS names a folder DIR, so that a developer can look at the
+// pages a test walks through (KHUNG_SHOTS=/tmp/shots go test ./routes -run …);
+// without it, it does nothing.
+func (p *Page) Shot(name string) {
+	p.t.Helper()
+	dir := os.Getenv("KHUNG_SHOTS")
+	if dir == "" {
+		return
+	}
+	img, err := p.page.Timeout(pageTimeout).Screenshot(true, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, name+".png"), img, 0o644)
+	}
+	if err != nil {
+		p.t.Errorf("screenshot %s: %v", name, err)
+	}
+}
+
 // BodyText returns the whole visible text of the page.
 func (p *Page) BodyText() string {
 	p.t.Helper()
