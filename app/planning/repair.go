@@ -81,20 +81,10 @@ type ChangesError struct {
 }
 
 func (e *ChangesError) Error() string {
-	const shown = 8
-	var b strings.Builder
-	b.WriteString("cannot repair: ")
-	for i, p := range e.Problems {
-		if i == shown {
-			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-shown)
-			break
-		}
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		fmt.Fprintf(&b, "%s: %s %v", p.Field, p.Msg.ID, p.Msg.Args)
-	}
-	return b.String()
+	return problemList("cannot repair: ", len(e.Problems), func(i int) string {
+		p := e.Problems[i]
+		return fmt.Sprintf("%s: %s %v", p.Field, p.Msg.ID, p.Msg.Args)
+	})
 }
 
 // Default disruption weights (rules.weights.moved_visit and changed_member).

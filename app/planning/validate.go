@@ -25,22 +25,29 @@ type InstanceError struct {
 // Error joins the first problems into one line (English sentences once
 // rendered, message ids before).
 func (e *InstanceError) Error() string {
-	const shown = 8
-	var b strings.Builder
-	b.WriteString("invalid instance: ")
-	for i, p := range e.Problems {
-		if i == shown {
-			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-shown)
-			break
-		}
-		if i > 0 {
-			b.WriteString("; ")
-		}
+	return problemList("invalid instance: ", len(e.Problems), func(i int) string {
+		p := e.Problems[i]
 		text := p.Message
 		if text == "" {
 			text = p.Msg.ID
 		}
-		b.WriteString(p.Field + ": " + text)
+		return p.Field + ": " + text
+	})
+}
+
+// problemList joins the first problems of a list into one line of an error.
+func problemList(prefix string, n int, problem func(i int) string) string {
+	const shown = 8
+	var b strings.Builder
+	b.WriteString(prefix)
+	for i := range min(n, shown) {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(problem(i))
+	}
+	if n > shown {
+		fmt.Fprintf(&b, "; and %d more", n-shown)
 	}
 	return b.String()
 }
