@@ -26,9 +26,6 @@ type Outbox struct {
 // NewOutbox returns the outbox view on db.
 func NewOutbox(db *gorm.DB) *Outbox { return &Outbox{db: db} }
 
-// OutboxStatuses are the statuses the outbox can be filtered by.
-var OutboxStatuses = []models.MailStatus{models.MailFailed, models.MailPending}
-
 // OutboxFilter selects outbox rows: Status is failed (the default) or pending.
 type OutboxFilter struct {
 	Status string `json:"status" query:"status"`
@@ -163,7 +160,7 @@ func (o *Outbox) Retry(ctx context.Context, a authz.Actor, id int64, now time.Ti
 			return fmt.Errorf("load outbox mail %d: %w", id, err)
 		}
 		if before.Status != models.MailFailed {
-			return apperr.Fail(apperr.ErrConflict, "outbox.error.not_failed", "ID", id, "Status", string(before.Status))
+			return apperr.Fail(apperr.ErrConflict, "outbox.error.not_failed", "ID", id)
 		}
 		if _, err := retry(tx, a, now, false, id); err != nil {
 			return err
