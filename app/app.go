@@ -73,6 +73,7 @@ type App struct {
 	Remediation   *remediation.Service
 	Inbox         *remediation.Inbox
 	Notices       *notices.Service // what the follow-up jobs find due, and who receives it
+	Outbox        *notify.Outbox   // the mail outbox as the administrator sees it: failed mail and its retry
 
 	db  *gorm.DB
 	now func() time.Time
@@ -122,6 +123,7 @@ func New(d Deps) (*App, error) {
 	a.Remediation = remediation.New(db, site, loc)
 	a.Inbox = remediation.NewInbox(db)
 	a.Notices = notices.New(db, loc, site)
+	a.Outbox = notify.NewOutbox(db)
 	// A published amendment tells the units whose visits it moved.
 	a.Plans.OnPublish(func(ctx context.Context, tx *gorm.DB, now time.Time, id, previous int64) error {
 		_, err := a.Notices.MovedVisits(ctx, tx, now, id, previous)

@@ -9,8 +9,8 @@
 // INSERT … ON CONFLICT DO NOTHING, and runs inside one transaction holding
 // pg_try_advisory_xact_lock(<job key>). Running a job twice, in two processes
 // at once, or after a downtime therefore produces exactly the missing
-// notifications. The outbox sender claims rows with FOR UPDATE SKIP LOCKED, so
-// several processes can send at once.
+// notifications. The outbox sender claims batches with FOR UPDATE SKIP LOCKED
+// under a renewed lease, so several processes can send at once.
 package jobs
 
 import (
@@ -195,7 +195,7 @@ func (o Outbox) Run(ctx context.Context, now time.Time) error {
 	res, err := o.j.sender.Run(ctx, now)
 	if res != (notify.SendResult{}) {
 		o.j.log.Info("job done", "job", "outbox", "now", now, "sent", res.Sent, "retry", res.Retry, "failed", res.Failed,
-			"reclaimed", res.Reclaimed, "released", res.Released, "took", time.Since(started).Round(time.Millisecond))
+			"reclaimed", res.Reclaimed, "released", res.Released, "lost", res.Lost, "took", time.Since(started).Round(time.Millisecond))
 	}
 	if err != nil {
 		return fmt.Errorf("job outbox: %w", err)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 //go:embed migrations/*.sql
@@ -23,8 +24,16 @@ func Migrations() fs.FS {
 }
 
 // Migrate applies every pending migration and returns the resulting version.
+// It holds goose's session-level advisory lock while it works, so replicas
+// starting together migrate one after the other: the first applies, the
+// others wait (retrying every second, for up to 5 minutes) and find nothing
+// left to do.
 func Migrate(ctx context.Context, db *sql.DB) (int64, error) {
-	p, err := goose.NewProvider(goose.DialectPostgres, db, Migrations())
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return 0, fmt.Errorf("migration lock: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, Migrations(), goose.WithSessionLocker(locker))
 	if err != nil {
 		return 0, fmt.Errorf("load migrations: %w", err)
 	}

@@ -25,9 +25,13 @@ func TestEveryMigrationGoesDownAndUpAgain(t *testing.T) {
 		t.Fatalf("fresh database at version %d, want at least 4", top)
 	}
 	// One step at a time, so a Down that leaves something behind fails on the next Up.
-	for v := top; v > 0; v-- {
+	// (Versions may have gaps: migrations are numbered when their work is planned.)
+	for v := top; v > 0; {
 		if _, err := p.Down(ctx); err != nil {
 			t.Fatalf("down from %d: %v", v, err)
+		}
+		if v, err = p.GetDBVersion(ctx); err != nil {
+			t.Fatal(err)
 		}
 	}
 	var tables int

@@ -26,7 +26,7 @@ type MailStatus string
 // Mail statuses.
 const (
 	MailPending MailStatus = "pending"
-	MailSending MailStatus = "sending" // claimed by a sender (ClaimedAt set)
+	MailSending MailStatus = "sending" // claimed by a sender's batch (ClaimedBy, ClaimedAt, LeaseUntil set)
 	MailSent    MailStatus = "sent"    // SentAt set
 	MailFailed  MailStatus = "failed"  // gave up
 )
@@ -43,7 +43,9 @@ type MailOutbox struct {
 	Status        MailStatus `gorm:"default:pending" json:"status"`
 	Attempts      int        `json:"attempts"`
 	NextAttemptAt time.Time  `gorm:"default:now()" json:"next_attempt_at"`
-	ClaimedAt     *time.Time `json:"claimed_at"`
+	ClaimedAt     *time.Time `json:"claimed_at"`  // when the batch holding it was claimed
+	ClaimedBy     *string    `json:"claimed_by"`  // the batch holding it: "host:pid:run/batch"
+	LeaseUntil    *time.Time `json:"lease_until"` // the batch's lease; renewed while it sends
 	LastError     string     `json:"last_error"`
 	SentAt        *time.Time `json:"sent_at"`
 	CreatedAt     time.Time  `json:"created_at"`

@@ -106,7 +106,7 @@ func TestEveryFollowUpModelRoundTripsWithEveryFieldSet(t *testing.T) {
 			roundTrip(t, db, &models.MailOutbox{DedupeKey: "mail:1", ToEmail: "office@khung.test", ToName: "Văn phòng",
 				Subject: "Nhắc hạn", BodyText: "Nội dung", BodyHTML: "<p>Nội dung</p>", Status: models.MailSent, Attempts: 2,
 				NextAttemptAt: at(17), ClaimedAt: ptrTime(at(18)), LastError: "421 try later", SentAt: ptrTime(at(19)),
-				CreatedAt: at(20)}, "dedupe_key = ?", "mail:1")
+				CreatedAt: at(20), ClaimedBy: ptrStr("khung-1:4242:AB12CD34/7"), LeaseUntil: ptrTime(at(22))}, "dedupe_key = ?", "mail:1")
 		}},
 		{"sent notification key", func(t *testing.T) {
 			roundTrip(t, db, &models.SentNotificationKey{Key: "digest:2025-W10:user:1", SentAt: at(21)}, "key = ?", "digest:2025-W10:user:1")

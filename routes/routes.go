@@ -100,6 +100,7 @@ func New(a *app.App) *fiber.App {
 	cal := &calendar{Handlers: h, visits: a.Visits, feeds: a.Feeds}
 	insp := &inspectionsUI{Handlers: h, svc: a.Inspections}
 	rem := &remediationPages{Handlers: h, svc: a.Remediation, inbox: a.Inbox}
+	box := &outboxAdmin{admin: adm, outbox: a.Outbox}
 
 	// Who may pass.
 	login := h.RequireLogin
@@ -193,6 +194,9 @@ func New(a *app.App) *fiber.App {
 	g.Post("/catalogs/:catalog/:id<int>/delete", adm.deleteEntry)
 	g.Get("/audit", adm.auditPage)
 	g.Get("/audit/:id<int>", adm.auditEntryPage)
+	g.Get("/outbox", box.outboxPage)
+	g.Post("/outbox/retry-failed", box.retryAllFailed)
+	g.Post("/outbox/:id<int>/retry", box.retryMail)
 
 	// Proposals: planners manage them, approvers and viewers read them.
 	f.Get("/proposals", readProposals, prop.listPage)
@@ -321,6 +325,8 @@ func New(a *app.App) *fiber.App {
 	api.Delete("/catalogs/:catalog/:id<int>", manageReference, adm.apiDeleteEntry)
 	api.Get("/audit", onlyAdmin, adm.apiListAudit)
 	api.Get("/audit/:id<int>", onlyAdmin, adm.apiGetAudit)
+	api.Get("/outbox", onlyAdmin, box.apiListOutbox)
+	api.Post("/outbox/:id<int>/retry", onlyAdmin, box.apiRetryMail)
 
 	// Proposals.
 	api.Get("/proposals", readProposals, prop.apiList)

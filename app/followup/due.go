@@ -40,6 +40,10 @@ type Notice struct {
 	DaysLeft int
 	// OverdueWorkingDays is how many working days the deadline is overdue today.
 	OverdueWorkingDays int
+	// Scheduled is the day a recommendation's reminder or escalation was due
+	// on: before today when it is caught up after a downtime. Zero for the
+	// other notices.
+	Scheduled time.Time
 }
 
 // Recommendation is what the decision needs to know of a recommendation.
@@ -89,20 +93,20 @@ func RecommendationDue(r Recommendation, p Policy, w *Workdays, today time.Time)
 		return nil, nil
 	}
 	d := r.Deadline
-	notice := func(kind Kind, key string, mail bool, aud Audience) Notice {
+	notice := func(kind Kind, key string, mail bool, aud Audience, on time.Time) Notice {
 		return Notice{Key: key, Kind: kind, Audiences: []Audience{aud}, Mail: mail, SubjectID: r.ID,
-			Deadline: d, DaysLeft: days(today, d)}
+			Deadline: d, DaysLeft: days(today, d), Scheduled: on}
 	}
 	var out []Notice
 	offsets := slices.Clone(p.ReminderOffsetsDays)
 	slices.SortFunc(offsets, func(a, b int) int { return b - a }) // earliest reminder first
 	for _, n := range offsets {
-		if p.catchesUp(d.AddDate(0, 0, -n), today, r.RecordedOn) {
-			out = append(out, notice(KindBeforeDeadline, fmt.Sprintf("rec:%d:before:%d@%s", r.ID, n, date(d)), true, AudienceOffice))
+		if on := d.AddDate(0, 0, -n); p.catchesUp(on, today, r.RecordedOn) {
+			out = append(out, notice(KindBeforeDeadline, fmt.Sprintf("rec:%d:before:%d@%s", r.ID, n, date(d)), true, AudienceOffice, on))
 		}
 	}
 	if p.catchesUp(d, today, r.RecordedOn) {
-		out = append(out, notice(KindDeadlineToday, fmt.Sprintf("rec:%d:due@%s", r.ID, date(d)), true, AudienceOffice))
+		out = append(out, notice(KindDeadlineToday, fmt.Sprintf("rec:%d:due@%s", r.ID, date(d)), true, AudienceOffice, d))
 	}
 	if !today.After(d) {
 		return out, nil
@@ -126,7 +130,7 @@ func RecommendationDue(r Recommendation, p Policy, w *Workdays, today time.Time)
 			break // this week's and older reminders are stale
 		}
 		if p.catchesUp(s, today, r.RecordedOn) {
-			n := notice(KindOverdue, fmt.Sprintf("rec:%d:overdue:%s", r.ID, Week(s)), false, AudienceOffice)
+			n := notice(KindOverdue, fmt.Sprintf("rec:%d:overdue:%s", r.ID, Week(s)), false, AudienceOffice, s)
 			n.OverdueWorkingDays = overdue
 			weekly = append(weekly, n)
 		}
@@ -153,7 +157,7 @@ func RecommendationDue(r Recommendation, p Policy, w *Workdays, today time.Time)
 			reached = r.RecordedOn
 		}
 		if p.catchesUp(reached, today, r.RecordedOn) {
-			n := notice(KindEscalation, fmt.Sprintf("rec:%d:escalate:%s@%s", r.ID, e.Audience, date(d)), true, e.Audience)
+			n := notice(KindEscalation, fmt.Sprintf("rec:%d:escalate:%s@%s", r.ID, e.Audience, date(d)), true, e.Audience, reached)
 			n.OverdueWorkingDays = overdue
 			out = append(out, n)
 		}

@@ -154,3 +154,88 @@ func TestAUnitHearsOfARecommendationOfASecretVisitOnlyOnceTheVisitHasStarted(t *
 		t.Fatalf("digest of 25/11 lists %v (%d pending); want both recommendations", ids, pending)
 	}
 }
+
+// After a downtime the 7-day and the 1-day reminders of a recommendation both
+// fell due: its unit gets one mail saying how things stand today ("còn 1
+// ngày"), not two identical ones, and both steps are recorded so that no later
+// run sends either.
+func TestRemindersThatFellDueTogetherAfterADowntimeGoOutAsOneWithTheCurrentState(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	w := newWard(t, db)
+	s := service(t, db)
+	remindersOn(t, db, s, w, "2026-11-23") // the ordinary recommendation's 14-day reminder, caught up
+
+	// Down from 23 November to 3 December (ten days): the 7-day reminders (27/11)
+	// and the 1-day ones (3/12) of both recommendations are due at once.
+	got := remindersOn(t, db, s, w, "2026-12-03")
+	want := []string{
+		fmt.Sprintf("rec:%d:before:1@2026-12-04:user:%d", w.ordinary, w.office),
+		fmt.Sprintf("rec:%d:before:1@2026-12-04:user:%d", w.ofSecret, w.office),
+	}
+	slices.Sort(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("in-app items on 3/12 (-want +got):\n%s", diff)
+	}
+	var mails []struct{ DedupeKey, Subject string }
+	if err := db.Raw(`SELECT dedupe_key, subject FROM mail_outbox WHERE created_at = ? ORDER BY dedupe_key`, at("2026-12-03")).Scan(&mails).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(mails) != 2 {
+		t.Fatalf("mails on 3/12: %+v; want one per recommendation", mails)
+	}
+	for i, m := range mails {
+		if m.DedupeKey != want[i] || m.Subject != "Nhắc hạn thực hiện kiến nghị: hạn 04/12/2026 (còn 1 ngày)" {
+			t.Errorf("mail %d: %+v; want %s saying 1 day is left", i, m, want[i])
+		}
+	}
+	var recorded []string
+	if err := db.Raw(`SELECT key FROM sent_notification_keys WHERE key LIKE 'rec:%:before:%' ORDER BY key`).Scan(&recorded).Error; err != nil {
+		t.Fatal(err)
+	}
+	wantRecorded := []string{
+		fmt.Sprintf("rec:%d:before:14@2026-12-04:user:%d", w.ordinary, w.office),
+		fmt.Sprintf("rec:%d:before:7@2026-12-04:user:%d", w.ordinary, w.office),
+		fmt.Sprintf("rec:%d:before:7@2026-12-04:user:%d", w.ofSecret, w.office),
+		want[0], want[1],
+	}
+	slices.Sort(wantRecorded)
+	if diff := cmp.Diff(wantRecorded, recorded); diff != "" {
+		t.Fatalf("recorded steps (-want +got):\n%s", diff)
+	}
+
+	// The next run of the day finds every step already recorded.
+	err := db.Transaction(func(tx *gorm.DB) error {
+		res, _, err := s.Reminders(t.Context(), tx, at("2026-12-03").Add(3*time.Hour))
+		if err == nil && res != (notify.Result{}) {
+			t.Errorf("a later run wrote %+v; want nothing", res)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Down again until Monday 7 December: the deadline (Friday 4), the first
+	// weekly overdue reminder (Saturday 5), this week's (7) and the escalation to
+	// the office (5) fell due. The office gets the escalation alone.
+	got = remindersOn(t, db, s, w, "2026-12-07")
+	want = []string{
+		fmt.Sprintf("rec:%d:escalate:office@2026-12-04:user:%d", w.ordinary, w.office),
+		fmt.Sprintf("rec:%d:escalate:office@2026-12-04:user:%d", w.ofSecret, w.office),
+	}
+	slices.Sort(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("in-app items on 7/12 (-want +got):\n%s", diff)
+	}
+	var dueKeys []string
+	if err := db.Raw(`SELECT key FROM sent_notification_keys WHERE key LIKE ? ORDER BY key`,
+		fmt.Sprintf("rec:%d:%%", w.ordinary)).Scan(&dueKeys).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []string{"due@2026-12-04", "overdue:2026-W49", "overdue:2026-W50", "escalate:office@2026-12-04"} {
+		if k := fmt.Sprintf("rec:%d:%s:user:%d", w.ordinary, step, w.office); !slices.Contains(dueKeys, k) {
+			t.Errorf("step %s not recorded: %v", k, dueKeys)
+		}
+	}
+}

@@ -139,27 +139,89 @@ func (s *Service) deliverReminders(ctx context.Context, tx *gorm.DB, now, today 
 		if err != nil {
 			return notify.Result{}, err
 		}
-		for _, n := range ns {
-			for _, a := range n.Audiences {
-				for _, r := range dir.To(a, c.Unit, c.UnitMayKnow) {
-					if !fresh[notify.DedupeKey(n.Key, r.UserID)] {
-						continue
-					}
-					items = append(items, notify.Item{Key: n.Key, To: r, Note: reminderNote(n, refs[c.Rec.ID]), Mail: n.Mail})
-				}
-			}
-		}
+		items = append(items, s.recommendationItems(c, ns, today, dir, fresh, refs[c.Rec.ID])...)
 	}
 	res, err := notify.Write(ctx, tx, now, s.site, items)
 	res.New = len(items)
 	return res, err
 }
 
-func reminderNote(n followup.Notice, ref notify.RecommendationRef) notify.Note {
-	if n.Kind == followup.KindEscalation {
-		return notify.Escalation{Rec: ref, Level: n.Audiences[0], OverdueWorkingDays: n.OverdueWorkingDays}
+// recommendationItems turns the notices due today for one recommendation into
+// the items of the recipients whose keys are fresh. The reminder steps that
+// fall due together for one recipient (after a downtime, the 7-day and the
+// 1-day reminder) become one item saying how the deadline stands today, under
+// the latest step's key, by mail when any of the steps goes by mail. When
+// reminders are caught up and the same run escalates to that person, the
+// escalation, which says the same and more, stands for them. Every step's key
+// was claimed with the item, so no later run sends the steps it stands for.
+// On an ordinary day nothing is folded: today's weekly reminder and today's
+// escalation stay two items.
+func (s *Service) recommendationItems(c Candidate, ns []followup.Notice, today time.Time, dir Directory, fresh map[string]bool, ref notify.RecommendationRef) []notify.Item {
+	type forOne struct {
+		reminder    *notify.Item
+		late        bool // a reminder step scheduled before today is among them
+		escalations []notify.Item
 	}
-	return notify.Reminder{Rec: ref, Type: n.Kind, DaysLeft: n.DaysLeft, OverdueWorkingDays: n.OverdueWorkingDays}
+	var order []int64
+	per := map[int64]*forOne{}
+	overdue := 0
+	for _, n := range ns {
+		overdue = max(overdue, n.OverdueWorkingDays)
+	}
+	// ns lists the reminder steps in the order they fall due: a later step
+	// stands for the earlier ones.
+	for _, n := range ns {
+		for _, a := range n.Audiences {
+			for _, r := range dir.To(a, c.Unit, c.UnitMayKnow) {
+				if !fresh[notify.DedupeKey(n.Key, r.UserID)] {
+					continue
+				}
+				f := per[r.UserID]
+				if f == nil {
+					f = &forOne{}
+					per[r.UserID] = f
+					order = append(order, r.UserID)
+				}
+				if n.Kind == followup.KindEscalation {
+					f.escalations = append(f.escalations, notify.Item{Key: n.Key, To: r, Mail: n.Mail,
+						Note: notify.Escalation{Rec: ref, Level: a, OverdueWorkingDays: n.OverdueWorkingDays}})
+					continue
+				}
+				it := notify.Item{Key: n.Key, To: r, Note: currentReminder(ref, n.DaysLeft, overdue), Mail: n.Mail}
+				if f.reminder != nil {
+					it.Mail = it.Mail || f.reminder.Mail
+				}
+				f.reminder = &it
+				f.late = f.late || n.Scheduled.Before(today)
+			}
+		}
+	}
+	var items []notify.Item
+	for _, u := range order {
+		f := per[u]
+		switch {
+		case f.reminder != nil && f.late && len(f.escalations) > 0:
+			f.escalations[0].Mail = f.escalations[0].Mail || f.reminder.Mail
+		case f.reminder != nil:
+			items = append(items, *f.reminder)
+		}
+		items = append(items, f.escalations...)
+	}
+	return items
+}
+
+// currentReminder says how a recommendation's deadline stands today, whichever
+// step of the reminders is being sent: "còn 1 ngày" even for a 7-day reminder
+// sent late.
+func currentReminder(ref notify.RecommendationRef, daysLeft, overdueWorkingDays int) notify.Reminder {
+	kind := followup.KindBeforeDeadline
+	switch {
+	case daysLeft == 0:
+		kind = followup.KindDeadlineToday
+	case daysLeft < 0:
+		kind = followup.KindOverdue
+	}
+	return notify.Reminder{Rec: ref, Type: kind, DaysLeft: daysLeft, OverdueWorkingDays: overdueWorkingDays}
 }
 
 // recommendationRefsSQL reads what a notification says about recommendations.

@@ -1,9 +1,10 @@
 // Package notify records notifications and delivers them: each one becomes an
 // in-app item and, when it goes by mail, a row of the durable mail outbox, both
 // under the same per-recipient dedupe key and in the caller's transaction. The
-// Sender then sends the outbox over SMTP, claiming rows with FOR UPDATE SKIP
-// LOCKED, retrying failures with exponential backoff and reclaiming rows left
-// behind by a crash.
+// Sender then sends the outbox over SMTP, claiming batches with FOR UPDATE SKIP
+// LOCKED under a lease that it renews while it sends, retrying failures with
+// exponential backoff and taking back rows whose lease ran out (their sender
+// died). Mail given up on waits for the administrator (Outbox: list, retry).
 package notify
 
 import (

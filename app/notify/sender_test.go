@@ -301,28 +301,89 @@ func TestServerGoingDownMidBatchThenBackLosesAndDoublesNothing(t *testing.T) {
 	deliveredOnce(t, keys, first, second)
 }
 
-func TestACrashMidBatchIsReclaimedAfterTheTimeout(t *testing.T) {
+func TestAKilledSendersBatchIsTakenOverOnceItsLeaseRunsOutAndNeverSentAgainByIt(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
 	srv := mailtest.Start(t)
 	keys := queue(t, db, 20)
-	crashed := senderFor(db, srv)
-	crashed.BatchSize = 20
-	batch, err := crashed.claim(context.Background(), testNow)
-	if err != nil || len(batch) != 20 {
-		t.Fatalf("claimed %d, %v", len(batch), err)
+	const lease = 500 * time.Millisecond
+	killed := senderFor(db, srv)
+	killed.BatchSize, killed.Lease = 20, lease
+	b, err := killed.claim(context.Background(), testNow)
+	if err != nil || len(b.rows) != 20 {
+		t.Fatalf("claimed %v, %v", b, err)
 	}
-	if _, err := crashed.send(context.Background(), testNow, batch[:7]); err != nil { // then the process dies
-		t.Fatal(err)
+	rest := b.rows[7:]
+	b.rows = b.rows[:7]
+	if res, err := killed.send(context.Background(), testNow, b); err != nil || res.Sent != 7 { // then the process is killed
+		t.Fatalf("%+v, %v", res, err)
 	}
+	claimedAt := time.Now()
+
 	restarted := senderFor(db, srv)
-	res, err := restarted.Run(context.Background(), testNow.Add(time.Minute))
+	restarted.Lease = lease
+	res, err := restarted.Run(context.Background(), testNow.Add(time.Hour))
 	if err != nil || res != (SendResult{}) {
-		t.Fatalf("before the timeout the crashed sender's rows must be left alone: %+v, %v", res, err)
+		t.Fatalf("while the lease runs, the killed sender's rows must be left alone: %+v, %v", res, err)
 	}
-	res, err = restarted.Run(context.Background(), testNow.Add(restarted.StuckAfter+time.Second))
+	time.Sleep(time.Until(claimedAt.Add(lease + 50*time.Millisecond)))
+	res, err = restarted.Run(context.Background(), testNow)
 	if err != nil || res.Reclaimed != 13 || res.Sent != 13 {
-		t.Fatalf("after the timeout: %+v, %v; want 13 reclaimed and sent", res, err)
+		t.Fatalf("after the lease: %+v, %v; want 13 reclaimed and sent", res, err)
+	}
+
+	// The killed sender was only stalled: it wakes up with the rest of its batch.
+	b.rows = rest
+	res, err = killed.send(context.Background(), testNow, b)
+	if err != nil || res.Sent != 0 || res.Released != 0 {
+		t.Fatalf("the stalled sender, back: %+v, %v; want nothing sent or released", res, err)
+	}
+	deliveredOnce(t, keys, srv)
+	if st := statusCounts(t, db); st["sent"] != 20 {
+		t.Fatalf("statuses %v, want 20 sent", st)
+	}
+}
+
+// The incident of issue 9: with mail piled up, a second sender started ten
+// minutes into the first one's run re-sent the batch in flight, because the
+// claim carried the run's start time. Now the batch's lease is renewed while it
+// is sent, whatever the senders' clocks say.
+func TestASecondSenderStartedLateLeavesTheBatchInFlightAlone(t *testing.T) {
+	t.Parallel()
+	dsn := dbtest.URL(t)
+	a, b := openPool(t, dsn), openPool(t, dsn)
+	srv := mailtest.Start(t)
+	keys := queue(t, a, 60)
+	srv.Delay(30 * time.Millisecond) // the first batch takes about 900 ms, longer than the lease
+	const lease = 600 * time.Millisecond
+	first, second := senderFor(a, srv), senderFor(b, srv)
+	first.BatchSize, first.Lease = 30, lease
+	second.BatchSize, second.Lease = 10, lease
+
+	started := make(chan struct{})
+	var once sync.Once
+	srv.OnAccept(func(n int) {
+		if n == 5 {
+			once.Do(func() { close(started) })
+		}
+	})
+	var wg sync.WaitGroup
+	var res1, res2 SendResult
+	var err1, err2 error
+	wg.Go(func() { res1, err1 = first.Run(context.Background(), testNow) })
+	wg.Go(func() {
+		<-started
+		res2, err2 = second.Run(context.Background(), testNow.Add(10*time.Minute+time.Second))
+	})
+	wg.Wait()
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if res1.Sent+res2.Sent != 60 || res1.Reclaimed+res2.Reclaimed != 0 {
+		t.Errorf("first %+v, second %+v: want 60 sent in all, nothing reclaimed", res1, res2)
+	}
+	if res1.Sent < 30 || res1.Released != 0 {
+		t.Errorf("first %+v: it must keep and send its whole first batch (its lease is renewed)", res1)
 	}
 	deliveredOnce(t, keys, srv)
 }

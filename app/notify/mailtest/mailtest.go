@@ -1,6 +1,7 @@
 // Package mailtest runs an in-process SMTP server (emersion/go-smtp) on
 // 127.0.0.1 that keeps every message it accepts, decoded, for tests to read.
-// It can refuse messages and can be stopped mid-batch to imitate a crash.
+// It can refuse messages, answer slowly, and be stopped mid-batch to imitate a
+// crash.
 package mailtest
 
 import (
@@ -45,6 +46,7 @@ type Server struct {
 	refuse   []*smtp.SMTPError // refusals for the next messages, in order
 	onAccept func(n int)       // called after each accepted message with the count so far
 	closeAt  int               // > 0: shut down when a message starts after closeAt were accepted
+	delay    time.Duration     // how long each message's DATA takes before its answer
 }
 
 // Start runs a server on 127.0.0.1 on a free port until the test ends.
@@ -130,6 +132,14 @@ func (s *Server) CloseAfter(n int) {
 	s.closeAt = n
 }
 
+// Delay makes the server take d over each message before answering its DATA:
+// a slow relay, so that a batch stays in flight for a while.
+func (s *Server) Delay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
 type session struct {
 	s    *Server
 	from string
@@ -161,6 +171,10 @@ func (x *session) Data(r io.Reader) error {
 		return err
 	}
 	s := x.s
+	s.mu.Lock()
+	delay := s.delay
+	s.mu.Unlock()
+	time.Sleep(delay)
 	s.mu.Lock()
 	if len(s.refuse) > 0 {
 		e := s.refuse[0]
