@@ -201,7 +201,7 @@ func (ui *inspectionsUI) signDecision(c *fiber.Ctx) error {
 		SignerTitle: f.text("signer_title"), PeriodFrom: f.datePtr("period_from"), PeriodTo: f.datePtr("period_to"),
 		Scope: f.text("scope"), LeadID: f.int("lead_id"), MemberIDs: f.ints("member_ids")}
 	if err = f.err(); err == nil {
-		_, err = ui.svc.SignDecision(ctxOf(c), actorOf(c), id, in)
+		_, err = ui.svc.SignDecision(ctxOf(c), actorOf(c), id, in, ui.Now())
 	}
 	return ui.afterWrite(c, id, err, "inspections.flash.decision", "decision")
 }
@@ -215,7 +215,7 @@ func (ui *inspectionsUI) changeStatus(c *fiber.Ctx) error {
 	f := newFormReader(c)
 	in := inspections.StatusInput{To: models.VisitStatus(f.text("to")), OnDate: f.date("on_date"), Reason: f.text("reason")}
 	if err = f.err(); err == nil {
-		_, err = ui.svc.ChangeStatus(ctxOf(c), actorOf(c), id, in)
+		_, err = ui.svc.ChangeStatus(ctxOf(c), actorOf(c), id, in, ui.Now())
 	}
 	return ui.afterWrite(c, id, err, "inspections.flash.status", "lifecycle")
 }
@@ -230,7 +230,7 @@ func (ui *inspectionsUI) recordEvent(c *fiber.Ctx) error {
 	in := inspections.EventInput{Kind: models.VisitEventKind(f.text("kind")), OnDate: f.date("on_date"),
 		NewEndDate: f.datePtr("new_end_date"), Reason: f.text("reason")}
 	if err = f.err(); err == nil {
-		_, err = ui.svc.RecordEvent(ctxOf(c), actorOf(c), id, in)
+		_, err = ui.svc.RecordEvent(ctxOf(c), actorOf(c), id, in, ui.Now())
 	}
 	return ui.afterWrite(c, id, err, "inspections.flash.event", "history")
 }

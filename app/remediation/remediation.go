@@ -511,7 +511,7 @@ func (s *Service) Attachment(ctx context.Context, a authz.Actor, id int64) (mode
 	case a.Role == models.RoleUnit || a.Role == models.RoleViewer || a.Role == models.RoleAdmin:
 		n = 0
 	default:
-		err = s.db.WithContext(ctx).Model(&models.Visit{}).Scopes(authz.VisitScope(a)).
+		err = s.db.WithContext(ctx).Model(&models.Visit{}).Scopes(authz.VisitWorkScopeOn(a, "visits")).
 			Where(`visits.id = COALESCE(?::bigint,
 				(SELECT visit_id FROM findings WHERE id = ?::bigint),
 				(SELECT visit_id FROM decisions WHERE id = ?::bigint),
