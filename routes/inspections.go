@@ -14,6 +14,8 @@ import (
 	"khung/app/apperr"
 	"khung/app/attachments"
 	"khung/app/inspections"
+	"khung/app/remediation"
+	"khung/app/visits"
 	"khung/models"
 	"khung/views"
 )
@@ -21,9 +23,14 @@ import (
 // inspectionsUI serves the work of a visit: its page (lifecycle, history,
 // decision, findings, conclusion and recommendations), the printable
 // decision, the evidence files and the /api/v1/visits/{id}/… resources.
+// Readers who may know of a visit but not read its work (units, viewers) are
+// sent to its calendar card or their recommendations, once visits and recs
+// say they may reach them.
 type inspectionsUI struct {
 	*Handlers
-	svc *inspections.Service
+	svc    *inspections.Service
+	visits *visits.Service
+	recs   *remediation.Service
 }
 
 // recommendationRows is how many recommendation rows the conclusion form offers.
@@ -40,15 +47,19 @@ func (ui *inspectionsUI) stylesheet(c *fiber.Ctx) error {
 	return c.Send(css)
 }
 
-// workPage: GET /visits/:id — the visit's work page. A unit user or a viewer
-// (whom notifications also send here) reads the visit on the calendar, under
-// the one visibility rule.
+// workPage: GET /visits/:id — the visit's work page. Whoever may not read the
+// work (a unit user or a viewer, whom notifications also send here; an
+// admin) reads the visit on the calendar when the one visibility rule lets
+// them know of it, else gets 404 as for a visit that does not exist.
 func (ui *inspectionsUI) workPage(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if a := actorOf(c); a.Is(models.RoleUnit, models.RoleViewer) {
+	if a := actorOf(c); !a.Is(models.RolePlanner, models.RoleApprover, models.RoleInspector) {
+		if _, err := ui.visits.Get(ctxOf(c), a, ui.today(), id); err != nil {
+			return err
+		}
 		return c.Redirect(fmt.Sprintf("/calendar/visits/%d", id), fiber.StatusSeeOther)
 	}
 	return ui.renderWork(c, id, nil)
@@ -342,14 +353,19 @@ func (ui *inspectionsUI) download(c *fiber.Ctx) error {
 }
 
 // conclusionPage: GET /conclusions/:id — where a conclusion's notifications
-// lead: the unit's recommendations for a unit user, else the visit's page.
+// lead: for a unit user, its first recommendation of that conclusion (404 when
+// it has none it may read), else the visit's page.
 func (ui *inspectionsUI) conclusionPage(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
 	if actorOf(c).Is(models.RoleUnit) {
-		return c.Redirect("/recommendations", fiber.StatusSeeOther)
+		rec, err := ui.recs.FirstOfConclusion(ctxOf(c), actorOf(c), id)
+		if err != nil {
+			return err
+		}
+		return c.Redirect(fmt.Sprintf("/recommendations/%d", rec), fiber.StatusSeeOther)
 	}
 	visitID, err := ui.svc.ConclusionVisit(ctxOf(c), actorOf(c), id)
 	if err != nil {
