@@ -32,7 +32,7 @@ func (ui *inspectionsUI) apiDecision(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	d, err := ui.svc.SignDecision(ctxOf(c), actorOf(c), id, in)
+	d, err := ui.svc.SignDecision(ctxOf(c), actorOf(c), id, in, ui.Now())
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (ui *inspectionsUI) apiStatus(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	v, err := ui.svc.ChangeStatus(ctxOf(c), actorOf(c), id, in)
+	v, err := ui.svc.ChangeStatus(ctxOf(c), actorOf(c), id, in, ui.Now())
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (ui *inspectionsUI) apiEvent(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	ev, err := ui.svc.RecordEvent(ctxOf(c), actorOf(c), id, in)
+	ev, err := ui.svc.RecordEvent(ctxOf(c), actorOf(c), id, in, ui.Now())
 	if err != nil {
 		return err
 	}

@@ -171,7 +171,8 @@ func TestNoRoleSeesWhatItMustNotOnAnyChannel(t *testing.T) {
 		{"planner", models.RolePlanner, nil,
 			expect{[]string{"v-00001", "v-00002", "v-00003", "v-00005"}, []string{"v-00001", "v-00002", "v-00003", "v-00005"}}},
 		{"viewer", models.RoleViewer, nil,
-			expect{[]string{"v-00001", "v-00002", "v-00003", "v-00005"}, []string{"v-00001", "v-00002", "v-00003", "v-00005"}}},
+			expect{[]string{"v-00001", "v-00003", "v-00005"}, []string{"v-00001", "v-00002", "v-00003", "v-00005"}}},
+		{"admin", models.RoleAdmin, nil, expect{nil, nil}},
 	}
 
 	// One bearer token and one feed URL per role, made the day before.

@@ -48,6 +48,14 @@ func writeTempFile(t *testing.T, name string, data []byte) string {
 // ids of the dated and of the working-days recommendation.
 func concludeOnPages(t *testing.T, srv *webtest.Server, w *visitstest.World, evidence ...string) (p *webtest.Page, dated, workingDays int64) {
 	t.Helper()
+	// The workflow keeps to the calendar (no team on site before the visit's
+	// start date, no conclusion before the work on site ended): the story's
+	// visit was held from 22 to 24 February, and the team records it all on
+	// 1 March.
+	if err := srv.DB.Model(&models.Visit{}).Where("id = ?", w.Planned.ID).
+		Updates(map[string]any{"start_date": models.NewDate(2027, 2, 22), "end_date": models.NewDate(2027, 2, 24)}).Error; err != nil {
+		t.Fatal(err)
+	}
 	setDay(t, srv, models.NewDate(2027, 3, 1))
 	p = browser.Page(t, srv)
 	p.LoginAs(webtest.User{Email: "inspector@khung.vn", Password: seed.DemoPassword})

@@ -14,6 +14,8 @@ import (
 	"khung/app/apperr"
 	"khung/app/attachments"
 	"khung/app/inspections"
+	"khung/app/remediation"
+	"khung/app/visits"
 	"khung/models"
 	"khung/views"
 )
@@ -21,9 +23,14 @@ import (
 // inspectionsUI serves the work of a visit: its page (lifecycle, history,
 // decision, findings, conclusion and recommendations), the printable
 // decision, the evidence files and the /api/v1/visits/{id}/… resources.
+// Readers who may know of a visit but not read its work (units, viewers) are
+// sent to its calendar card or their recommendations, once visits and recs
+// say they may reach them.
 type inspectionsUI struct {
 	*Handlers
-	svc *inspections.Service
+	svc    *inspections.Service
+	visits *visits.Service
+	recs   *remediation.Service
 }
 
 // recommendationRows is how many recommendation rows the conclusion form offers.
@@ -40,15 +47,19 @@ func (ui *inspectionsUI) stylesheet(c *fiber.Ctx) error {
 	return c.Send(css)
 }
 
-// workPage: GET /visits/:id — the visit's work page. A unit user or a viewer
-// (whom notifications also send here) reads the visit on the calendar, under
-// the one visibility rule.
+// workPage: GET /visits/:id — the visit's work page. Whoever may not read the
+// work (a unit user or a viewer, whom notifications also send here; an
+// admin) reads the visit on the calendar when the one visibility rule lets
+// them know of it, else gets 404 as for a visit that does not exist.
 func (ui *inspectionsUI) workPage(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if a := actorOf(c); a.Is(models.RoleUnit, models.RoleViewer) {
+	if a := actorOf(c); !a.Is(models.RolePlanner, models.RoleApprover, models.RoleInspector) {
+		if _, err := ui.visits.Get(ctxOf(c), a, ui.today(), id); err != nil {
+			return err
+		}
 		return c.Redirect(fmt.Sprintf("/calendar/visits/%d", id), fiber.StatusSeeOther)
 	}
 	return ui.renderWork(c, id, nil)
@@ -201,7 +212,7 @@ func (ui *inspectionsUI) signDecision(c *fiber.Ctx) error {
 		SignerTitle: f.text("signer_title"), PeriodFrom: f.datePtr("period_from"), PeriodTo: f.datePtr("period_to"),
 		Scope: f.text("scope"), LeadID: f.int("lead_id"), MemberIDs: f.ints("member_ids")}
 	if err = f.err(); err == nil {
-		_, err = ui.svc.SignDecision(ctxOf(c), actorOf(c), id, in)
+		_, err = ui.svc.SignDecision(ctxOf(c), actorOf(c), id, in, ui.Now())
 	}
 	return ui.afterWrite(c, id, err, "inspections.flash.decision", "decision")
 }
@@ -215,7 +226,7 @@ func (ui *inspectionsUI) changeStatus(c *fiber.Ctx) error {
 	f := newFormReader(c)
 	in := inspections.StatusInput{To: models.VisitStatus(f.text("to")), OnDate: f.date("on_date"), Reason: f.text("reason")}
 	if err = f.err(); err == nil {
-		_, err = ui.svc.ChangeStatus(ctxOf(c), actorOf(c), id, in)
+		_, err = ui.svc.ChangeStatus(ctxOf(c), actorOf(c), id, in, ui.Now())
 	}
 	return ui.afterWrite(c, id, err, "inspections.flash.status", "lifecycle")
 }
@@ -230,7 +241,7 @@ func (ui *inspectionsUI) recordEvent(c *fiber.Ctx) error {
 	in := inspections.EventInput{Kind: models.VisitEventKind(f.text("kind")), OnDate: f.date("on_date"),
 		NewEndDate: f.datePtr("new_end_date"), Reason: f.text("reason")}
 	if err = f.err(); err == nil {
-		_, err = ui.svc.RecordEvent(ctxOf(c), actorOf(c), id, in)
+		_, err = ui.svc.RecordEvent(ctxOf(c), actorOf(c), id, in, ui.Now())
 	}
 	return ui.afterWrite(c, id, err, "inspections.flash.event", "history")
 }
@@ -342,14 +353,19 @@ func (ui *inspectionsUI) download(c *fiber.Ctx) error {
 }
 
 // conclusionPage: GET /conclusions/:id — where a conclusion's notifications
-// lead: the unit's recommendations for a unit user, else the visit's page.
+// lead: for a unit user, its first recommendation of that conclusion (404 when
+// it has none it may read), else the visit's page.
 func (ui *inspectionsUI) conclusionPage(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
 	if actorOf(c).Is(models.RoleUnit) {
-		return c.Redirect("/recommendations", fiber.StatusSeeOther)
+		rec, err := ui.recs.FirstOfConclusion(ctxOf(c), actorOf(c), id)
+		if err != nil {
+			return err
+		}
+		return c.Redirect(fmt.Sprintf("/recommendations/%d", rec), fiber.StatusSeeOther)
 	}
 	visitID, err := ui.svc.ConclusionVisit(ctxOf(c), actorOf(c), id)
 	if err != nil {

@@ -62,6 +62,9 @@ func unchanged(t *testing.T, srv *webtest.Server, before map[string]int64) {
 func TestInspectionsHTTP(t *testing.T) {
 	srv := startServer(t)
 	w := visitstest.Build(t, srv.DB)
+	// 2 April 2027: after the planned visit of 15–17 March, so that the
+	// workflow's dates (on site from the start date, nothing in the future) hold.
+	setDay(t, srv, models.NewDate(2027, 4, 2))
 	lead := srv.CreateUser(t, models.RoleInspector, asInspector(w.Lead.ID))
 	outsider := srv.CreateUser(t, models.RoleInspector, asInspector(w.Outsider.ID))
 	unitUser := srv.CreateUser(t, models.RoleUnit, webtest.InUnit(w.CommuneA.ID))

@@ -98,7 +98,7 @@ func New(a *app.App) *fiber.App {
 	prop := &proposalsUI{Handlers: h, svc: a.Proposals, demo: a.DemoProposals}
 	plan := &plansUI{Handlers: h, plans: a.Plans}
 	cal := &calendar{Handlers: h, visits: a.Visits, feeds: a.Feeds}
-	insp := &inspectionsUI{Handlers: h, svc: a.Inspections}
+	insp := &inspectionsUI{Handlers: h, svc: a.Inspections, visits: a.Visits, recs: a.Remediation}
 	rem := &remediationPages{Handlers: h, svc: a.Remediation, inbox: a.Inbox}
 	box := &outboxAdmin{admin: adm, outbox: a.Outbox}
 

@@ -2,6 +2,38 @@
 // each actor may read. Every query of a service goes through one of the scopes
 // here (UnitScope, VisitScope, RecommendationScope…); every write checks a
 // Permission with Require.
+//
+// # The visibility rule
+//
+// An unannounced or verification visit, and everything of it (its proposals
+// and their windows, its decision and team, findings, conclusion,
+// recommendations and files), is seen before its start date only by
+// planners, approvers and the inspectors on its team. Written once here, as
+// SQL (VisitCondition, notSecretYet), it is applied by every channel: pages,
+// JSON, the iCal feed, search, counts and badges, exports and prints, in-app
+// notifications, mails and the jobs (app/notices reads NotSecretYetSQL).
+// Per role, with today the reader's date in Asia/Ho_Chi_Minh:
+//
+//   - planner, approver: every visit, its work and recommendations, every
+//     proposal;
+//   - inspector: the visits of their team (and their work and
+//     recommendations), and the published plan's visits, a secret one only
+//     from its start date;
+//   - unit: the visits of its unit and the units below it (published plan, or
+//     outside a plan once started, never cancelled), and the visits whose
+//     conclusion gives it a recommendation; the recommendations it or a unit
+//     below must carry out and the conclusion's papers through them; never a
+//     secret visit or anything of it before its start date;
+//   - viewer: the published plan's visits and those outside a plan, a secret
+//     one from its start date; planned proposals, a secret one once its visit
+//     has started; no visit's work, no recommendation (statistics instead);
+//   - admin: no visit, no proposal, no recommendation: the administrator
+//     administers the platform, not inspections;
+//   - anybody else: nothing.
+//
+// Knowing of a visit (VisitScope) is not reading its work (VisitWorkScopeOn).
+// A row an actor may not read answers as one that does not exist (404). The
+// table of docs/visibility.md says the same per channel.
 package authz
 
 import (

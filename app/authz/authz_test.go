@@ -115,6 +115,7 @@ func buildWorld(t *testing.T, db *gorm.DB) world {
 	visit("x1", nil, w.w1.ID, "verification", "decision_signed", "2026-06-15", "2026-06-17")      // verification, not started
 	visit("x2", nil, w.w1.ID, "verification", "announced", "2026-05-25", "2026-05-27")            // verification, started
 	visit("d1", draft, w.w1.ID, "planned", "planned", "2026-08-03", "2026-08-05")                 // draft version only
+	visit("dv", published, w.d1.ID, "planned", "conclusion_issued", "2026-05-11", "2026-05-13")   // the district's own visit, concluded
 	for _, v := range []string{"p1", "u1"} {
 		if err := db.Exec(`INSERT INTO visit_members (visit_id, inspector_id, role) VALUES (?, ?, 'member')`, w.visits[v], w.inspector).Error; err != nil {
 			t.Fatal(err)
@@ -124,13 +125,15 @@ func buildWorld(t *testing.T, db *gorm.DB) world {
 		return exec(t, db, `INSERT INTO conclusions (visit_id, number, issuing_body_id, year, signed_on, signer_name)
 			VALUES (?, ?, ?, 2026, '2026-05-04', 'Nguyễn Văn Giám')`, w.visits[visit], number, body)
 	}
-	c1, c2 := conclusion("p1", 1), conclusion("p2", 2)
+	c1, c2, c3, c4 := conclusion("p1", 1), conclusion("p2", 2), conclusion("u1", 3), conclusion("dv", 4)
 	rec := func(name string, c, owner int64) {
 		w.recs[name] = exec(t, db, `INSERT INTO recommendations (conclusion_id, owner_unit_id, action, deadline, severity)
 			VALUES (?, ?, 'Khắc phục', '2026-06-30', 'medium')`, c, owner)
 	}
 	rec("r1", c1, w.w1.ID)
 	rec("r2", c2, w.w2.ID)
+	rec("r3", c3, w.d1.ID) // of the unannounced visit u1, recorded before it starts (issue 9)
+	rec("r4", c4, w.w1.ID) // the district's conclusion names its ward 1
 	return w
 }
 
@@ -158,7 +161,8 @@ func TestScopesLetEachRoleReachOnlyItsRows(t *testing.T) {
 	units := map[string]int64{"city": w.city.ID, "d1": w.d1.ID, "d2": w.d2.ID, "w1": w.w1.ID, "w2": w.w2.ID}
 	today, startOfU1 := models.NewDate(2026, 6, 1), models.NewDate(2026, 6, 10)
 	allUnits := []string{"city", "d1", "d2", "w1", "w2"}
-	allVisits := []string{"d1", "p1", "p2", "u1", "u2", "x1", "x2"}
+	allVisits := []string{"d1", "dv", "p1", "p2", "u1", "u2", "x1", "x2"}
+	allRecs := []string{"r1", "r2", "r3", "r4"}
 
 	tests := []struct {
 		name   string
@@ -167,31 +171,39 @@ func TestScopesLetEachRoleReachOnlyItsRows(t *testing.T) {
 		visits []string
 		recs   []string
 	}{
-		{"admin reads the unit tree but no visit", Actor{UserID: 1, Role: models.RoleAdmin},
+		{"admin reads the unit tree but no visit", Actor{UserID: 1, Role: models.RoleAdmin, Today: startOfU1},
 			allUnits, []string{}, []string{}},
 		{"planner reads everything", Actor{UserID: 2, Role: models.RolePlanner},
-			allUnits, allVisits, []string{"r1", "r2"}},
+			allUnits, allVisits, allRecs},
 		{"approver reads everything", Actor{UserID: 3, Role: models.RoleApprover},
-			allUnits, allVisits, []string{"r1", "r2"}},
-		{"inspector reads the visits of their team", Actor{UserID: 4, Role: models.RoleInspector, InspectorID: w.inspector},
-			allUnits, []string{"p1", "u1"}, []string{"r1"}},
-		{"inspector without a profile reads no visit", Actor{UserID: 5, Role: models.RoleInspector},
-			allUnits, []string{}, []string{}},
-		{"district unit reads its subtree; no unannounced visit before it starts, no draft",
+			allUnits, allVisits, allRecs},
+		{"inspector reads the visits of their team, and the published plan's except secret ones not started",
+			Actor{UserID: 4, Role: models.RoleInspector, InspectorID: w.inspector, Today: today},
+			allUnits, []string{"dv", "p1", "p2", "u1"}, []string{"r1", "r3"}},
+		{"inspector without a profile reads the published plan's visits that are not secret",
+			Actor{UserID: 5, Role: models.RoleInspector, Today: today},
+			allUnits, []string{"dv", "p1", "p2"}, []string{}},
+		{"district unit reads its subtree; no unannounced visit or its recommendation before it starts, no draft",
 			Actor{UserID: 6, Role: models.RoleUnit, UnitID: w.d1.ID, UnitPath: w.d1.Path, Today: today},
-			[]string{"d1", "w1"}, []string{"p1", "u2", "x2"}, []string{"r1"}},
-		{"district unit sees the unannounced visit from its first day",
+			[]string{"d1", "w1"}, []string{"dv", "p1", "u2", "x2"}, []string{"r1", "r4"}},
+		{"district unit sees the unannounced visit and its recommendation from its first day",
 			Actor{UserID: 6, Role: models.RoleUnit, UnitID: w.d1.ID, UnitPath: w.d1.Path, Today: startOfU1},
-			[]string{"d1", "w1"}, []string{"p1", "u1", "u2", "x2"}, []string{"r1"}},
+			[]string{"d1", "w1"}, []string{"dv", "p1", "u1", "u2", "x2"}, []string{"r1", "r3", "r4"}},
 		{"a unit whose date is unknown sees no secret visit",
 			Actor{UserID: 6, Role: models.RoleUnit, UnitID: w.d1.ID, UnitPath: w.d1.Path},
-			[]string{"d1", "w1"}, []string{"p1"}, []string{"r1"}},
+			[]string{"d1", "w1"}, []string{"dv", "p1"}, []string{"r1", "r4"}},
+		{"a ward named in its district's conclusion may know that visit",
+			Actor{UserID: 10, Role: models.RoleUnit, UnitID: w.w1.ID, UnitPath: w.w1.Path, Today: today},
+			[]string{"w1"}, []string{"dv", "p1", "u2", "x2"}, []string{"r1", "r4"}},
 		{"ward unit reads only itself", Actor{UserID: 7, Role: models.RoleUnit, UnitID: w.w2.ID, UnitPath: w.w2.Path, Today: today},
 			[]string{"w2"}, []string{"p2"}, []string{"r2"}},
 		{"unit user without a unit reads nothing", Actor{UserID: 8, Role: models.RoleUnit},
 			[]string{}, []string{}, []string{}},
-		{"viewer reads published visits, unannounced once started", Actor{UserID: 9, Role: models.RoleViewer, Today: today},
-			allUnits, []string{"p1", "p2"}, []string{}},
+		{"viewer reads published visits and those outside a plan, secret ones once started",
+			Actor{UserID: 9, Role: models.RoleViewer, Today: today},
+			allUnits, []string{"dv", "p1", "p2", "u2", "x2"}, []string{}},
+		{"viewer sees the unannounced visit from its first day", Actor{UserID: 9, Role: models.RoleViewer, Today: startOfU1},
+			allUnits, []string{"dv", "p1", "p2", "u1", "u2", "x2"}, []string{}},
 		{"nobody reads nothing", Actor{}, []string{}, []string{}, []string{}},
 	}
 	for _, tt := range tests {
@@ -227,5 +239,33 @@ func TestCanReachUnitFollowsTheTree(t *testing.T) {
 		if got := CanReachUnit(tt.actor, tt.path); got != tt.want {
 			t.Errorf("CanReachUnit(%s %q, %q) = %v, want %v", tt.actor.Role, tt.actor.UnitPath, tt.path, got, tt.want)
 		}
+	}
+}
+
+func TestKnowingOfAVisitIsNotReadingItsWork(t *testing.T) {
+	db := dbtest.Gorm(t)
+	w := buildWorld(t, db)
+	started := models.NewDate(2026, 12, 31) // every visit has started
+	allVisits := []string{"d1", "dv", "p1", "p2", "u1", "u2", "x1", "x2"}
+	tests := []struct {
+		name   string
+		actor  Actor
+		visits []string
+	}{
+		{"planner", Actor{UserID: 1, Role: models.RolePlanner}, allVisits},
+		{"approver", Actor{UserID: 2, Role: models.RoleApprover}, allVisits},
+		{"inspector: only their team's", Actor{UserID: 3, Role: models.RoleInspector, InspectorID: w.inspector, Today: started},
+			[]string{"p1", "u1"}},
+		{"inspector without a profile", Actor{UserID: 4, Role: models.RoleInspector, Today: started}, []string{}},
+		{"unit of the visited ward", Actor{UserID: 5, Role: models.RoleUnit, UnitID: w.w1.ID, UnitPath: w.w1.Path, Today: started}, []string{}},
+		{"viewer", Actor{UserID: 6, Role: models.RoleViewer, Today: started}, []string{}},
+		{"admin", Actor{UserID: 7, Role: models.RoleAdmin, Today: started}, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.visits, names(t, db, "visits", VisitWorkScopeOn(tt.actor, "visits"), w.visits)); diff != "" {
+				t.Errorf("work of visits (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"khung/models"
 )
 
-// The SQL pieces of the visit rules; %[1]s is the visits table or its alias.
+// The SQL pieces of the visit rule; %[1]s is the visits table or its alias.
 const (
 	// inPublishedVersion: the visit belongs to the published version of its plan.
 	inPublishedVersion = `%[1]s.plan_version_id IN (SELECT id FROM plan_versions WHERE status = 'published')`
@@ -16,27 +16,75 @@ const (
 	// notSecretYet: an unannounced or verification visit is never shown to the
 	// people it must surprise before its first day; NULL dates (unscheduled)
 	// compare as unknown, so an unscheduled secret visit stays hidden too, and so
-	// does every secret visit when the actor's Today is unknown.
+	// does every secret visit when the actor's Today is unknown. One argument:
+	// the reader's date.
 	notSecretYet = `(%[1]s.form = 'planned' OR %[1]s.start_date <= ?)`
+
+	// onTeam: the inspector (one argument) is on the visit's team.
+	onTeam = `EXISTS (SELECT 1 FROM visit_members m WHERE m.visit_id = %[1]s.id AND m.inspector_id = ?)`
 
 	// unitMayKnow: what an inspected unit may know of a visit to it or to a unit
 	// below it: scheduled, not cancelled, of the published plan or created
 	// outside a plan once its first day has come, and never a secret one early.
+	// Arguments: the unit's subtree pattern, the reader's date twice.
 	unitMayKnow = `%[1]s.unit_id IN (SELECT id FROM units WHERE path LIKE ?)
 	    AND %[1]s.status <> 'cancelled'
 	    AND %[1]s.start_date IS NOT NULL
 	    AND (` + inPublishedVersion + ` OR (%[1]s.plan_version_id IS NULL AND %[1]s.start_date <= ?))
 	    AND ` + notSecretYet
+
+	// ownsRecommendation: the conclusion of the visit gives a unit of the
+	// reader's subtree (one argument: its pattern) a recommendation to carry
+	// out, as when a district's conclusion names one of its wards.
+	ownsRecommendation = `EXISTS (SELECT 1 FROM conclusions oc JOIN recommendations orec ON orec.conclusion_id = oc.id
+	    WHERE oc.visit_id = %[1]s.id AND orec.owner_unit_id IN (SELECT id FROM units WHERE path LIKE ?))`
 )
 
-// VisitScope limits a query on visits (table or alias "visits") to those a may
-// read, with a.Today as the date secret visits are compared with:
+// VisitCondition is THE visibility rule of visits as SQL: the condition on the
+// visits table or alias v that keeps the visits a may know of on a.Today, and
+// its arguments. Every channel (pages, JSON, iCal, search, counts, exports,
+// prints, notifications, mails and jobs) applies it in SQL, never by
+// filtering rows in Go, so that counts and lists agree. The package comment
+// of this package's scopes (VisitScope) says the rule per role.
+func VisitCondition(a Actor, v string) (string, []any) {
+	if !a.LoggedIn() {
+		return "FALSE", nil
+	}
+	secret := fmt.Sprintf(notSecretYet, v)
+	switch a.Role {
+	case models.RolePlanner, models.RoleApprover:
+		return "TRUE", nil
+	case models.RoleInspector:
+		published := "(" + fmt.Sprintf(inPublishedVersion, v) + " AND " + secret + ")"
+		if a.InspectorID == 0 {
+			return published, []any{a.Today}
+		}
+		return "(" + fmt.Sprintf(onTeam, v) + " OR " + published + ")", []any{a.InspectorID, a.Today}
+	case models.RoleUnit:
+		if a.UnitPath == "" {
+			return "FALSE", nil // a unit user without a unit reaches nothing
+		}
+		pattern := models.SubtreePattern(a.UnitPath)
+		return "((" + fmt.Sprintf(unitMayKnow, v) + ") OR (" + fmt.Sprintf(ownsRecommendation, v) + " AND " + secret + "))",
+			[]any{pattern, a.Today, a.Today, pattern, a.Today}
+	case models.RoleViewer:
+		return "((" + fmt.Sprintf(inPublishedVersion, v) + " OR " + v + ".plan_version_id IS NULL) AND " + secret + ")",
+			[]any{a.Today}
+	}
+	return "FALSE", nil // the administrator administers the platform, not inspections
+}
+
+// VisitScope limits a query on visits (table or alias "visits") to those a
+// may know of, with a.Today as the date secret visits are compared with:
 //   - planner, approver: every visit (drafts included: they build the plan);
-//   - inspector: the visits whose team they are on;
+//   - inspector: the visits whose team they are on, and the visits of the
+//     published plan, an unannounced or verification one only from its start;
 //   - unit: visits of its unit and the units below it of the published plan
-//     version, or created outside a plan once started; NEVER an unannounced or
-//     verification visit before its start date (UnitVisits);
-//   - viewer: visits of published plan versions, secret ones from their start;
+//     version, or created outside a plan once started, and the visits whose
+//     conclusion gives its unit (or a unit below) a recommendation; NEVER an
+//     unannounced or verification visit before its start date;
+//   - viewer: visits of published plan versions and visits outside a plan, an
+//     unannounced or verification one only from its start;
 //   - admin and anybody else: none.
 func VisitScope(a Actor) Scope {
 	return VisitScopeOn(a, "visits")
@@ -44,6 +92,17 @@ func VisitScope(a Actor) Scope {
 
 // VisitScopeOn is VisitScope for a query where visits has another alias.
 func VisitScopeOn(a Actor, v string) Scope {
+	sql, args := VisitCondition(a, v)
+	return func(db *gorm.DB) *gorm.DB { return db.Where(sql, args...) }
+}
+
+// VisitWorkScopeOn limits a query on visits (alias v) to those whose work a
+// may read: the decision and its team, findings and their files, the
+// conclusion and its papers, the history. Planners and approvers read every
+// visit's work, an inspector that of the visits whose team they are on;
+// nobody else (a unit reads a conclusion through its recommendations, see
+// RecommendationScope). Knowing of a visit (VisitScope) is not reading its work.
+func VisitWorkScopeOn(a Actor, v string) Scope {
 	if !a.LoggedIn() {
 		return nothing
 	}
@@ -55,33 +114,16 @@ func VisitScopeOn(a Actor, v string) Scope {
 			if a.InspectorID == 0 {
 				return db.Where("FALSE")
 			}
-			return db.Where("EXISTS (SELECT 1 FROM visit_members m WHERE m.visit_id = "+v+".id AND m.inspector_id = ?)", a.InspectorID)
-		}
-	case models.RoleUnit:
-		return UnitVisitsOn(a, v)
-	case models.RoleViewer:
-		return func(db *gorm.DB) *gorm.DB {
-			return db.Where(fmt.Sprintf(inPublishedVersion, v)).Where(fmt.Sprintf(notSecretYet, v), a.Today)
+			return db.Where(fmt.Sprintf(onTeam, v), a.InspectorID)
 		}
 	}
 	return nothing
 }
 
-// UnitVisitsOn is THE rule of which visits an inspected unit's user sees, on
-// every channel (pages, JSON, iCal, counts, search, notifications): it is SQL,
-// so counts and searches agree with the lists. v is the visits table or alias.
-func UnitVisitsOn(a Actor, v string) Scope {
-	return func(db *gorm.DB) *gorm.DB {
-		if a.Role != models.RoleUnit || a.UnitPath == "" {
-			return db.Where("FALSE") // a unit user without a unit reaches nothing
-		}
-		return db.Where("("+fmt.Sprintf(unitMayKnow, v)+")", models.SubtreePattern(a.UnitPath), a.Today, a.Today)
-	}
-}
-
 // NotSecretYetSQL is the condition, on visits table or alias v, that hides an
 // unannounced or verification visit before its start date; its one argument is
-// the reader's date. For readers who compose it with conditions of their own.
+// the reader's date. For the jobs' set-based queries (app/notices), which ask
+// it for the inspected unit's users as a column.
 func NotSecretYetSQL(v string) string { return fmt.Sprintf(notSecretYet, v) }
 
 // InPublishedVersionSQL is the condition, on visits table or alias v, that
@@ -92,7 +134,9 @@ func InPublishedVersionSQL(v string) string { return fmt.Sprintf(inPublishedVers
 // "recommendations") to those a may read:
 //   - planner, approver: every recommendation;
 //   - inspector: those of conclusions of visits whose team they were on;
-//   - unit: those its unit or a unit below it must act on;
+//   - unit: those its unit or a unit below it must act on, once the visit may
+//     be known (never one of an unannounced or verification visit before its
+//     start date, whatever the visit's workflow recorded);
 //   - admin, viewer (who read statistics, not rows) and anybody else: none.
 func RecommendationScope(a Actor) Scope {
 	if !a.LoggedIn() {
@@ -111,7 +155,33 @@ func RecommendationScope(a Actor) Scope {
 				WHERE m.inspector_id = ?)`, a.InspectorID)
 		}
 	case models.RoleUnit:
-		return UnitIDScope(a, "recommendations.owner_unit_id")
+		return func(db *gorm.DB) *gorm.DB {
+			return db.Scopes(UnitIDScope(a, "recommendations.owner_unit_id")).
+				Where(`EXISTS (SELECT 1 FROM conclusions rc JOIN visits rv ON rv.id = rc.visit_id
+				    WHERE rc.id = recommendations.conclusion_id AND `+NotSecretYetSQL("rv")+`)`, a.Today)
+		}
+	}
+	return nothing
+}
+
+// ProposalScopeOn limits a query on proposals (alias p) to those a may read:
+//   - planner, approver: every proposal;
+//   - viewer: planned ones, and an unannounced or verification one (its
+//     target and preferred window name a secret visit) only once one of its
+//     visits is one the viewer may know of (VisitCondition: from its start);
+//   - anybody else: none (the proposals service refuses them first).
+func ProposalScopeOn(a Actor, p string) Scope {
+	if !a.LoggedIn() {
+		return nothing
+	}
+	switch a.Role {
+	case models.RolePlanner, models.RoleApprover:
+		return everything
+	case models.RoleViewer:
+		cond, args := VisitCondition(a, "pv")
+		return func(db *gorm.DB) *gorm.DB {
+			return db.Where("("+p+".form = 'planned' OR EXISTS (SELECT 1 FROM visit_proposals pvp JOIN visits pv ON pv.id = pvp.visit_id WHERE pvp.proposal_id = "+p+".id AND "+cond+"))", args...)
+		}
 	}
 	return nothing
 }

@@ -14,7 +14,6 @@ import (
 	"khung/app/followup"
 	"khung/app/holidays"
 	"khung/app/notify"
-	"khung/app/visits"
 	"khung/models"
 	"khung/views"
 )
@@ -63,6 +62,9 @@ func (s *Service) IssueConclusion(ctx context.Context, a authz.Actor, id int64, 
 		}
 		if v.Status != models.VisitOnSiteEnded {
 			return conflict("inspections.err.conclusion_after_site")
+		}
+		if err := checkConclusionDates(tx, v, in, s.today(now)); err != nil {
+			return err
 		}
 		if recs, err = s.buildRecommendations(tx, v, in); err != nil {
 			return err
@@ -211,8 +213,10 @@ func (n ConclusionIssued) Render(t *views.Translator) notify.Content {
 }
 
 // notifyOwners writes, in tx, one notice per owner unit to each of its active
-// users that may know the visit (the one visibility rule, visits.Visible: a
-// unit never hears of an unannounced visit before it starts).
+// users that may know the visit (the one visibility rule, authz.VisitScope: a
+// unit never hears of an unannounced visit before it starts, and a ward that a
+// district's conclusion names may know that visit from now on, as its
+// recommendations are written in the same transaction).
 func (s *Service) notifyOwners(ctx context.Context, tx *gorm.DB, v models.Visit, c models.Conclusion, recs []models.Recommendation, now time.Time) error {
 	if len(recs) == 0 {
 		return nil
@@ -246,9 +250,9 @@ func (s *Service) notifyOwners(ctx context.Context, tx *gorm.DB, v models.Visit,
 	today := s.today(now)
 	var items []notify.Item
 	for _, u := range users {
-		actor := authz.Actor{UserID: u.ID, Role: u.Role, UnitID: *u.UnitID, UnitPath: u.UnitPath}
+		actor := authz.Actor{UserID: u.ID, Role: u.Role, UnitID: *u.UnitID, UnitPath: u.UnitPath, Today: today}
 		var n int64
-		if err := tx.Model(&models.Visit{}).Scopes(visits.Visible(actor, today)).Where("visits.id = ?", v.ID).
+		if err := tx.Model(&models.Visit{}).Scopes(authz.VisitScope(actor)).Where("visits.id = ?", v.ID).
 			Count(&n).Error; err != nil {
 			return fmt.Errorf("may user %d know visit %d: %w", u.ID, v.ID, err)
 		}

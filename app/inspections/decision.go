@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -41,10 +42,11 @@ type TeamEntry struct {
 // SignDecision records the signed inspection decision of visit id: it
 // allocates the next number of the lead body in the year of signing, stores
 // the team snapshot, replaces the visit's team with it (the database refuses
-// double booking) and moves the visit from planned to decision_signed.
-func (s *Service) SignDecision(ctx context.Context, a authz.Actor, id int64, in DecisionInput) (models.Decision, error) {
+// double booking) and moves the visit from planned to decision_signed. The
+// signing date may not lie after today (at now).
+func (s *Service) SignDecision(ctx context.Context, a authz.Actor, id int64, in DecisionInput, now time.Time) (models.Decision, error) {
 	in.SignerName, in.SignerTitle, in.Scope = strings.TrimSpace(in.SignerName), strings.TrimSpace(in.SignerTitle), strings.TrimSpace(in.Scope)
-	if err := validateDecision(in); err != nil {
+	if err := validateDecision(in, s.today(now)); err != nil {
 		return models.Decision{}, err
 	}
 	var d models.Decision
@@ -86,7 +88,7 @@ func (s *Service) SignDecision(ctx context.Context, a authz.Actor, id int64, in 
 	return d, err
 }
 
-func validateDecision(in DecisionInput) error {
+func validateDecision(in DecisionInput, today models.Date) error {
 	ve := &apperr.ValidationError{}
 	if err := apperr.Validate(in); err != nil {
 		v, ok := apperr.AsValidation(err)
@@ -97,6 +99,9 @@ func validateDecision(in DecisionInput) error {
 	}
 	if in.PeriodFrom != nil && in.PeriodTo != nil && in.PeriodTo.Before(*in.PeriodFrom) {
 		ve.AddField("period_to", "gtefield", "inspections.check.period_order")
+	}
+	if !in.SignedOn.IsZero() && today.Before(in.SignedOn) && !ve.Has("signed_on") {
+		ve.AddField("signed_on", "future", "lifecycle.date.future", "Today", today)
 	}
 	if slices.Contains(in.MemberIDs, in.LeadID) && in.LeadID != 0 {
 		ve.AddField("member_ids", "lead", "inspections.check.lead_not_member")

@@ -49,7 +49,8 @@ func (s *Service) today(now time.Time) models.Date { return visits.Today(now, s.
 var errNotFound = apperr.Fail(apperr.ErrNotFound, "inspections.err.not_found")
 
 // canRead tells whether a may read the work of visits at all: planners and
-// approvers read every visit, inspectors those whose team they are on.
+// approvers read every visit's, inspectors that of the visits whose team they
+// are on (authz.VisitWorkScopeOn).
 func canRead(a authz.Actor) bool {
 	return a.LoggedIn() && a.Is(models.RolePlanner, models.RoleApprover, models.RoleInspector)
 }
@@ -63,7 +64,7 @@ func loadReadable(db *gorm.DB, a authz.Actor, id int64) (models.Visit, error) {
 		}
 		return v, fmt.Errorf("work of visit %d as %s: %w", id, a.Role, apperr.ErrForbidden)
 	}
-	err := db.Scopes(authz.VisitScope(a)).Where("visits.id = ?", id).Take(&v).Error
+	err := db.Scopes(authz.VisitWorkScopeOn(a, "visits")).Where("visits.id = ?", id).Take(&v).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return v, fmt.Errorf("visit %d: %w", id, errNotFound)
 	}

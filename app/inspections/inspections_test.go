@@ -146,6 +146,10 @@ func decisionFor(signed models.Date, lead int64, members ...int64) inspections.D
 
 func d(s string) models.Date { return models.MustParseDate(s) }
 
+// later is a clock well after every date of the fixture, for the tests that
+// are not about the workflow's dates.
+var later = time.Date(2028, time.December, 1, 9, 0, 0, 0, hcm)
+
 func TestDecisionNumbersArePerIssuingBodyAndYear(t *testing.T) {
 	w := setup(t)
 	ctx := context.Background()
@@ -167,7 +171,7 @@ func TestDecisionNumbersArePerIssuingBodyAndYear(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := w.svc.SignDecision(ctx, w.planner, tc.visit.ID, decisionFor(tc.signed, tc.lead))
+			got, err := w.svc.SignDecision(ctx, w.planner, tc.visit.ID, decisionFor(tc.signed, tc.lead), later)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,7 +194,7 @@ func TestDecisionNumbersArePerIssuingBodyAndYear(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				dec, err := w.svc.SignDecision(ctx, w.planner, v.ID, decisionFor(d("2028-02-01"), w.Outsider.ID))
+				dec, err := w.svc.SignDecision(ctx, w.planner, v.ID, decisionFor(d("2028-02-01"), w.Outsider.ID), later)
 				nums[i], errs[i] = dec.Number, err
 			}()
 		}
@@ -209,7 +213,7 @@ func TestDecisionReplacesTheTeamAndRefusesDoubleBooking(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("the team of the decision becomes the visit's team", func(t *testing.T) {
-		dec, err := w.svc.SignDecision(ctx, w.planner, w.District.ID, decisionFor(d("2027-03-01"), w.Lead.ID, w.Member.ID))
+		dec, err := w.svc.SignDecision(ctx, w.planner, w.District.ID, decisionFor(d("2027-03-01"), w.Lead.ID, w.Member.ID), later)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +235,7 @@ func TestDecisionReplacesTheTeamAndRefusesDoubleBooking(t *testing.T) {
 	t.Run("an inspector already on an overlapping visit is refused and nothing is written", func(t *testing.T) {
 		before := snapshot(t, w.db)
 		// Lead is on the planned visit of 15–17 March; Other is 15–16 March.
-		_, err := w.svc.SignDecision(ctx, w.planner, w.Other.ID, decisionFor(d("2027-03-01"), w.Outsider.ID, w.Lead.ID))
+		_, err := w.svc.SignDecision(ctx, w.planner, w.Other.ID, decisionFor(d("2027-03-01"), w.Outsider.ID, w.Lead.ID), later)
 		if !errors.Is(err, apperr.ErrConflict) {
 			t.Fatalf("err = %v, want a conflict", err)
 		}
@@ -252,12 +256,12 @@ func TestOnlyTheTeamWritesAndNothingIsWrittenOtherwise(t *testing.T) {
 	before := snapshot(t, w.db)
 	for name, a := range map[string]authz.Actor{"an inspector not on the team": w.outsider, "an approver": w.approver} {
 		t.Run(name+" may not sign the decision", func(t *testing.T) {
-			_, err := w.svc.SignDecision(ctx, a, w.Planned.ID, decisionFor(d("2027-03-01"), w.Lead.ID, w.Member.ID))
+			_, err := w.svc.SignDecision(ctx, a, w.Planned.ID, decisionFor(d("2027-03-01"), w.Lead.ID, w.Member.ID), later)
 			if !errors.Is(err, apperr.ErrForbidden) {
 				t.Fatalf("err = %v, want forbidden", err)
 			}
 			_, err = w.svc.RecordEvent(ctx, a, w.Planned.ID, inspections.EventInput{Kind: models.EventCancelled,
-				OnDate: d("2027-03-01"), Reason: "Thử"})
+				OnDate: d("2027-03-01"), Reason: "Thử"}, later)
 			if !errors.Is(err, apperr.ErrForbidden) {
 				t.Fatalf("event err = %v, want forbidden", err)
 			}
@@ -275,12 +279,12 @@ func TestOnlyTheTeamWritesAndNothingIsWrittenOtherwise(t *testing.T) {
 func toOnSiteEnded(t *testing.T, w *world, a authz.Actor, v models.Visit, lead int64) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := w.svc.SignDecision(ctx, a, v.ID, decisionFor(d("2027-01-04"), lead)); err != nil {
+	if _, err := w.svc.SignDecision(ctx, a, v.ID, decisionFor(d("2027-01-04"), lead), later); err != nil {
 		t.Fatal(err)
 	}
 	for {
 		next := inspections.Next(v.Form, statusOf(t, w.db, v.ID))
-		if _, err := w.svc.ChangeStatus(ctx, a, v.ID, inspections.StatusInput{To: next, OnDate: d("2027-01-18")}); err != nil {
+		if _, err := w.svc.ChangeStatus(ctx, a, v.ID, inspections.StatusInput{To: next, OnDate: d("2027-01-18")}, later); err != nil {
 			t.Fatalf("to %s: %v", next, err)
 		}
 		if next == models.VisitOnSiteEnded {
@@ -402,21 +406,128 @@ func TestConclusionDeadlines(t *testing.T) {
 	})
 }
 
-func TestNoNoticeToAUnitThatMayNotKnowTheVisitYet(t *testing.T) {
+func TestTheWorkflowKeepsToTheCalendar(t *testing.T) {
 	w := setup(t)
 	ctx := context.Background()
+	// A verification visit from Monday 18 to Wednesday 20 January 2027.
 	v := w.Unplanned(t, w.db, w.CommuneA.ID, w.Lead.ID, d("2027-01-18"), d("2027-01-20"))
-	toOnSiteEnded(t, w, w.lead, v, w.Lead.ID)
-	// The clock before the first day: the visibility rule hides the visit from the unit.
-	beforeStart := time.Date(2027, 1, 10, 9, 0, 0, 0, hcm)
-	in := inspections.ConclusionInput{SignedOn: d("2027-01-25"), SignerName: "Trần Văn Hùng", Summary: "Tồn tại.",
-		Recommendations: []inspections.RecommendationInput{
-			{OwnerUnitID: w.CommuneA.ID, Action: "Cập nhật hồ sơ", Deadline: models.DatePtr(d("2027-03-31")), Severity: models.SeverityLow}}}
-	if _, _, err := w.svc.IssueConclusion(ctx, w.lead, v.ID, in, beforeStart); err != nil {
+	at := func(day string) time.Time { return time.Date(2027, 1, d(day).Day, 9, 0, 0, 0, hcm) }
+	if _, err := w.svc.SignDecision(ctx, w.lead, v.ID, decisionFor(d("2027-01-04"), w.Lead.ID), at("2027-01-04")); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, w.db, "notifications") + count(t, w.db, "mail_outbox"); n != 0 {
-		t.Errorf("%d notifications or mails, want none", n)
+	refused := func(t *testing.T, err error, field, rule string) {
+		t.Helper()
+		ve, ok := apperr.AsValidation(err)
+		if !ok || !ve.Has(field) || ve.Fields[0].Rule != rule || !fieldInBothLanguages(t, ve.Fields[0]) {
+			t.Fatalf("err = %v, want 422 on %s (%s) in vi and en", err, field, rule)
+		}
+	}
+	move := func(to models.VisitStatus, on string, now time.Time) error {
+		_, err := w.svc.ChangeStatus(ctx, w.lead, v.ID, inspections.StatusInput{To: to, OnDate: d(on)}, now)
+		return err
+	}
+	conclude := func(signed string, now time.Time) error {
+		in := inspections.ConclusionInput{SignedOn: d(signed), SignerName: "Trần Văn Hùng", Summary: "Tồn tại.",
+			Recommendations: []inspections.RecommendationInput{
+				{OwnerUnitID: w.CommuneA.ID, Action: "Cập nhật hồ sơ", Deadline: models.DatePtr(d("2027-03-31")), Severity: models.SeverityLow}}}
+		_, _, err := w.svc.IssueConclusion(ctx, w.lead, v.ID, in, now)
+		return err
+	}
+
+	t.Run("a decision signed after today is refused", func(t *testing.T) {
+		x := w.Unplanned(t, w.db, w.CommuneB.ID, w.Outsider.ID, d("2027-02-15"), d("2027-02-16"))
+		before := snapshot(t, w.db)
+		_, err := w.svc.SignDecision(ctx, w.planner, x.ID, decisionFor(d("2027-01-11"), w.Outsider.ID), at("2027-01-10"))
+		refused(t, err, "signed_on", "future")
+		sameCounts(t, w.db, before)
+	})
+	t.Run("no team on site before the visit's start date, even eight days early", func(t *testing.T) {
+		before := snapshot(t, w.db)
+		refused(t, move(models.VisitOnSite, "2027-01-10", at("2027-01-10")), "on_date", "gtefield")
+		refused(t, move(models.VisitOnSite, "2027-01-18", at("2027-01-10")), "on_date", "future")
+		sameCounts(t, w.db, before)
+		if s := statusOf(t, w.db, v.ID); s != models.VisitDecisionSigned {
+			t.Errorf("status %s, want decision_signed", s)
+		}
+	})
+	t.Run("an event dated in the future is refused", func(t *testing.T) {
+		before := snapshot(t, w.db)
+		_, err := w.svc.RecordEvent(ctx, w.lead, v.ID, inspections.EventInput{Kind: models.EventSuspended,
+			OnDate: d("2027-01-12"), Reason: "Đơn vị đề nghị"}, at("2027-01-11"))
+		refused(t, err, "on_date", "future")
+		sameCounts(t, w.db, before)
+	})
+	t.Run("the work on site cannot end before it started", func(t *testing.T) {
+		if err := move(models.VisitOnSite, "2027-01-18", at("2027-01-18")); err != nil {
+			t.Fatalf("on site on the first day (the control): %v", err)
+		}
+		refused(t, move(models.VisitOnSiteEnded, "2027-01-15", at("2027-01-19")), "on_date", "gtefield")
+		if err := move(models.VisitOnSiteEnded, "2027-01-19", at("2027-01-19")); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("no conclusion before the work on site ended nor after today, and nobody hears of one", func(t *testing.T) {
+		before := snapshot(t, w.db)
+		refused(t, conclude("2027-01-18", at("2027-01-25")), "signed_on", "gtefield")
+		refused(t, conclude("2027-01-26", at("2027-01-25")), "signed_on", "future")
+		sameCounts(t, w.db, before)
+		if n := count(t, w.db, "notifications") + count(t, w.db, "mail_outbox"); n != 0 {
+			t.Errorf("%d notifications or mails, want none", n)
+		}
+		// The control: signed the day the work on site ended, the unit is told.
+		if err := conclude("2027-01-19", at("2027-01-25")); err != nil {
+			t.Fatal(err)
+		}
+		var notes int64
+		w.db.Table("notifications").Where("user_id = ?", w.communeUser.ID).Count(&notes)
+		if notes != 1 {
+			t.Errorf("%d notifications to the commune, want 1", notes)
+		}
+	})
+}
+
+func TestAUnitNamedInAnotherUnitsConclusionIsToldAndMayOpenTheVisit(t *testing.T) {
+	w := setup(t)
+	ctx := context.Background()
+	// The district's own visit; its conclusion names the district and one of its wards.
+	v := w.Unplanned(t, w.db, w.DistrictA.ID, w.Lead.ID, d("2027-01-18"), d("2027-01-20"))
+	toOnSiteEnded(t, w, w.lead, v, w.Lead.ID)
+	district := actor(t, w.db, models.RoleUnit, 0, &w.DistrictA)
+	elsewhere := actor(t, w.db, models.RoleUnit, 0, &w.CommuneB)
+	in := inspections.ConclusionInput{SignedOn: d("2027-02-01"), SignerName: "Trần Văn Hùng", Summary: "Tồn tại.",
+		Recommendations: []inspections.RecommendationInput{
+			{OwnerUnitID: w.DistrictA.ID, Action: "Chỉ đạo các phường", Deadline: models.DatePtr(d("2027-03-31")), Severity: models.SeverityLow},
+			{OwnerUnitID: w.CommuneA.ID, Action: "Cập nhật hồ sơ", Deadline: models.DatePtr(d("2027-03-31")), Severity: models.SeverityMedium}}}
+	if _, _, err := w.svc.IssueConclusion(ctx, w.lead, v.ID, in, time.Date(2027, 2, 1, 9, 0, 0, 0, hcm)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		user int64
+		want int64
+	}{
+		{"the ward named in the conclusion", w.communeUser.ID, 1},
+		{"the visited district (the control)", district.UserID, 1},
+		{"a ward elsewhere", elsewhere.UserID, 0},
+	} {
+		var notes, mails int64
+		w.db.Table("notifications").Where("user_id = ?", tc.user).Count(&notes)
+		w.db.Table("mail_outbox").Where("to_email = (SELECT email FROM users WHERE id = ?)", tc.user).Count(&mails)
+		if notes != tc.want || mails != tc.want {
+			t.Errorf("%s: %d notifications and %d mails, want %d of each", tc.name, notes, mails, tc.want)
+		}
+	}
+	ward := authz.Actor{UserID: w.communeUser.ID, Role: models.RoleUnit, UnitID: w.CommuneA.ID, UnitPath: w.CommuneA.Path,
+		Today: d("2027-02-02")}
+	var n int64
+	w.db.Model(&models.Visit{}).Scopes(authz.VisitScope(ward)).Where("visits.id = ?", v.ID).Count(&n)
+	if n != 1 {
+		t.Errorf("the ward may not know the visit whose conclusion names it")
+	}
+	elsewhere.Today = d("2027-02-02")
+	w.db.Model(&models.Visit{}).Scopes(authz.VisitScope(elsewhere)).Where("visits.id = ?", v.ID).Count(&n)
+	if n != 0 {
+		t.Errorf("a ward elsewhere may know the visit")
 	}
 }
 
@@ -425,7 +536,7 @@ func TestEventsKeepTheirDateAndReasonAndApply(t *testing.T) {
 	ctx := context.Background()
 	v := w.Planned
 	rec := func(in inspections.EventInput) error {
-		_, err := w.svc.RecordEvent(ctx, w.lead, v.ID, in)
+		_, err := w.svc.RecordEvent(ctx, w.lead, v.ID, in, later)
 		return err
 	}
 	t.Run("an extension without a reason or to an earlier day is refused on its field", func(t *testing.T) {
@@ -469,7 +580,7 @@ func TestEventsKeepTheirDateAndReasonAndApply(t *testing.T) {
 		if err := rec(inspections.EventInput{Kind: models.EventCancelled, OnDate: d("2027-03-18"), Reason: "Theo chỉ đạo"}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := w.svc.SignDecision(ctx, w.lead, v.ID, decisionFor(d("2027-03-18"), w.Lead.ID))
+		_, err := w.svc.SignDecision(ctx, w.lead, v.ID, decisionFor(d("2027-03-18"), w.Lead.ID), later)
 		if !errors.Is(err, apperr.ErrConflict) {
 			t.Errorf("decision on a cancelled visit: %v", err)
 		}

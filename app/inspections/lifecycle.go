@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -122,8 +123,10 @@ type StatusInput struct {
 }
 
 // ChangeStatus moves visit id to in.To when the guards allow it, and records
-// the change in the visit's history.
-func (s *Service) ChangeStatus(ctx context.Context, a authz.Actor, id int64, in StatusInput) (models.Visit, error) {
+// the change in the visit's history. The date may not lie after today (at
+// now); the team is on site no earlier than the visit's start date, and ends
+// its work there no earlier than it started.
+func (s *Service) ChangeStatus(ctx context.Context, a authz.Actor, id int64, in StatusInput, now time.Time) (models.Visit, error) {
 	if err := apperr.Validate(in); err != nil {
 		return models.Visit{}, err
 	}
@@ -138,6 +141,9 @@ func (s *Service) ChangeStatus(ctx context.Context, a authz.Actor, id int64, in 
 			return err
 		}
 		if err := CheckStep(f, v.Status, in.To); err != nil {
+			return err
+		}
+		if err := checkStepDate(tx, v, in.To, in.OnDate, s.today(now)); err != nil {
 			return err
 		}
 		out, err = moveTo(tx, a, v, in.To, in.OnDate, strings.TrimSpace(in.Reason), nil)
@@ -186,8 +192,9 @@ type EventInput struct {
 
 // RecordEvent records an event of visit id and applies it: an extension
 // moves the last day on site, a suspension stops the visit until it is
-// resumed (back to the status it had), a cancellation ends it.
-func (s *Service) RecordEvent(ctx context.Context, a authz.Actor, id int64, in EventInput) (models.VisitEvent, error) {
+// resumed (back to the status it had), a cancellation ends it. Its date may
+// not lie after today (at now).
+func (s *Service) RecordEvent(ctx context.Context, a authz.Actor, id int64, in EventInput, now time.Time) (models.VisitEvent, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	ve := &apperr.ValidationError{}
 	if err := apperr.Validate(in); err != nil {
@@ -202,6 +209,9 @@ func (s *Service) RecordEvent(ctx context.Context, a authz.Actor, id int64, in E
 	}
 	if in.Kind == models.EventExtended && (in.NewEndDate == nil || in.NewEndDate.IsZero()) {
 		ve.AddField("new_end_date", "required", "inspections.check.new_end_required")
+	}
+	if today := s.today(now); !in.OnDate.IsZero() && today.Before(in.OnDate) && !ve.Has("on_date") {
+		ve.AddField("on_date", "future", "lifecycle.date.future", "Today", today)
 	}
 	if err := ve.Err(); err != nil {
 		return models.VisitEvent{}, err

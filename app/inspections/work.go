@@ -194,6 +194,11 @@ func loadConclusion(db *gorm.DB, w *Work) error {
 // ConclusionVisit returns the visit of conclusion id, when a may read it.
 func (s *Service) ConclusionVisit(ctx context.Context, a authz.Actor, id int64) (int64, error) {
 	db := s.db.WithContext(ctx)
+	if !canRead(a) {
+		// Refused before reading the row: the answer says nothing of whether it exists.
+		_, err := loadReadable(db, a, 0)
+		return 0, err
+	}
 	var c models.Conclusion
 	if err := db.Select("id", "visit_id").Where("id = ?", id).Take(&c).Error; err != nil {
 		return 0, fmt.Errorf("conclusion %d: %w", id, errNotFound)

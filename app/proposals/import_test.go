@@ -304,7 +304,7 @@ func TestAnExportImportsAgainIntoAFreshDatabase(t *testing.T) {
 	if _, err := src.svc.Import(bg(), src.planner, testYear, upload("a.xlsx", xlsxOf(t, grid...))); err != nil {
 		t.Fatal(err)
 	}
-	file, err := src.svc.Export(bg(), src.viewer, Filter{Year: testYear})
+	file, err := src.svc.Export(bg(), src.planner, Filter{Year: testYear})
 	if err != nil {
 		t.Fatal(err)
 	}

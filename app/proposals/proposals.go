@@ -67,9 +67,11 @@ type Row struct {
 	UnitName  string `json:"unit_name"`
 }
 
-// rows selects proposals joined with their body and unit.
-func rows(db *gorm.DB) *gorm.DB {
-	return db.Table("proposals AS p").
+// rows selects the proposals a may read (authz.ProposalScopeOn: a viewer
+// never reads an unannounced or verification proposal before its visit
+// starts), joined with their body and unit.
+func rows(db *gorm.DB, a authz.Actor) *gorm.DB {
+	return db.Table("proposals AS p").Scopes(authz.ProposalScopeOn(a, "p")).
 		Select(`p.*, b.code AS body_code, b.name AS body_name, b.short_name AS body_short,
 			u.code AS unit_code, u.name AS unit_name`).
 		Joins("JOIN bodies b ON b.id = p.body_id").
@@ -139,11 +141,11 @@ func (s *Service) List(ctx context.Context, a authz.Actor, f Filter, p paging.Pa
 	p = p.Normal()
 	db := s.db.WithContext(ctx)
 	var total int64
-	if err := rows(db).Scopes(f.apply).Count(&total).Error; err != nil {
+	if err := rows(db, a).Scopes(f.apply).Count(&total).Error; err != nil {
 		return paging.Result[Row]{}, fmt.Errorf("count proposals: %w", err)
 	}
 	var out []Row
-	err := rows(db).Scopes(f.apply, f.order).Limit(p.Size).Offset(p.Offset()).Find(&out).Error
+	err := rows(db, a).Scopes(f.apply, f.order).Limit(p.Size).Offset(p.Offset()).Find(&out).Error
 	if err != nil {
 		return paging.Result[Row]{}, fmt.Errorf("list proposals: %w", err)
 	}
@@ -151,9 +153,9 @@ func (s *Service) List(ctx context.Context, a authz.Actor, f Filter, p paging.Pa
 }
 
 // all returns every proposal matching f (for exports), in list order.
-func (s *Service) all(ctx context.Context, f Filter) ([]Row, error) {
+func (s *Service) all(ctx context.Context, a authz.Actor, f Filter) ([]Row, error) {
 	var out []Row
-	err := rows(s.db.WithContext(ctx)).Scopes(f.apply, f.order).Find(&out).Error
+	err := rows(s.db.WithContext(ctx), a).Scopes(f.apply, f.order).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("list proposals for export: %w", err)
 	}
@@ -178,7 +180,7 @@ func (s *Service) Count(ctx context.Context, a authz.Actor, f Filter) (Counts, e
 	db := s.db.WithContext(ctx)
 	out := Counts{ByStatus: map[string]int64{}, ByForm: map[string]int64{}}
 	var tot struct{ Total, Units int64 }
-	if err := rows(db).Scopes(f.apply).Select("count(*) AS total, count(DISTINCT p.unit_id) AS units").
+	if err := rows(db, a).Scopes(f.apply).Select("count(*) AS total, count(DISTINCT p.unit_id) AS units").
 		Scan(&tot).Error; err != nil {
 		return Counts{}, fmt.Errorf("count proposals: %w", err)
 	}
@@ -190,7 +192,7 @@ func (s *Service) Count(ctx context.Context, a authz.Actor, f Filter) (Counts, e
 	byStatus := f
 	byStatus.Status = ""
 	var gs []group
-	if err := rows(db).Scopes(byStatus.apply).Select("p.status AS key, count(*) AS n").Group("p.status").
+	if err := rows(db, a).Scopes(byStatus.apply).Select("p.status AS key, count(*) AS n").Group("p.status").
 		Scan(&gs).Error; err != nil {
 		return Counts{}, fmt.Errorf("count proposals by status: %w", err)
 	}
@@ -200,7 +202,7 @@ func (s *Service) Count(ctx context.Context, a authz.Actor, f Filter) (Counts, e
 	byForm := f
 	byForm.Form = ""
 	gs = nil
-	if err := rows(db).Scopes(byForm.apply).Select("p.form AS key, count(*) AS n").Group("p.form").
+	if err := rows(db, a).Scopes(byForm.apply).Select("p.form AS key, count(*) AS n").Group("p.form").
 		Scan(&gs).Error; err != nil {
 		return Counts{}, fmt.Errorf("count proposals by form: %w", err)
 	}
@@ -210,17 +212,18 @@ func (s *Service) Count(ctx context.Context, a authz.Actor, f Filter) (Counts, e
 	return out, nil
 }
 
-// Get returns the proposal id.
+// Get returns the proposal id; one a may not read is ErrNotFound, like one
+// that does not exist.
 func (s *Service) Get(ctx context.Context, a authz.Actor, id int64) (Row, error) {
 	if err := requireRead(a); err != nil {
 		return Row{}, err
 	}
-	return get(s.db.WithContext(ctx), id)
+	return get(s.db.WithContext(ctx), a, id)
 }
 
-func get(db *gorm.DB, id int64) (Row, error) {
+func get(db *gorm.DB, a authz.Actor, id int64) (Row, error) {
 	var r Row
-	err := rows(db).Where("p.id = ?", id).Take(&r).Error
+	err := rows(db, a).Where("p.id = ?", id).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Row{}, fmt.Errorf("proposal %d: %w", id, apperr.ErrNotFound)
 	}
@@ -279,7 +282,7 @@ func (s *Service) create(ctx context.Context, a authz.Actor, in Input, unreadabl
 		if err := audit.Record(tx, a, "create", "proposals", p.ID, nil, p); err != nil {
 			return err
 		}
-		out, err = get(tx, p.ID)
+		out, err = get(tx, a, p.ID)
 		return err
 	})
 	return out, err
@@ -313,7 +316,7 @@ func (s *Service) close(ctx context.Context, a authz.Actor, id int64, to models.
 	}
 	var out Row
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		before, err := get(tx, id)
+		before, err := get(tx, a, id)
 		if err != nil {
 			return err
 		}
@@ -327,7 +330,7 @@ func (s *Service) close(ctx context.Context, a authz.Actor, id int64, to models.
 		if res.RowsAffected == 0 {
 			return apperr.Fail(apperr.ErrConflict, "proposals.err.closed")
 		}
-		if out, err = get(tx, id); err != nil {
+		if out, err = get(tx, a, id); err != nil {
 			return err
 		}
 		return audit.Record(tx, a, action, "proposals", id, before.Proposal, out.Proposal)

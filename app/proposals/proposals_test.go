@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"khung/app/apperr"
+	"khung/app/authz"
 	"khung/app/paging"
 	"khung/models"
 )
@@ -193,7 +194,7 @@ func TestListFiltersByYearBodyKindFormUnitSubtreeStatusAndText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := c.svc.List(bg(), c.viewer, tt.f, paging.Page{})
+			res, err := c.svc.List(bg(), c.planner, tt.f, paging.Page{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -295,4 +296,96 @@ func TestParseDateReadsTheWaysPeopleAndSpreadsheetsWriteDates(t *testing.T) {
 	if !strings.HasPrefix(fold("  Mã ĐƠN VỊ  được   kiểm tra "), "ma don vi duoc kiem tra") {
 		t.Errorf("fold: %q", fold("  Mã ĐƠN VỊ  được   kiểm tra "))
 	}
+}
+
+func TestAViewerReadsASecretProposalOnlyOnceItsVisitHasStarted(t *testing.T) {
+	t.Parallel()
+	c := newCity(t)
+	planned, err := c.svc.Create(bg(), c.planner, good())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := good()
+	in.Unit, in.Form, in.Note = "00004", "unannounced", "Kiểm tra đột xuất Phường Trúc Bạch"
+	secret, err := c.svc.Create(bg(), c.planner, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a viewer reads of the year on day: the ids listed, the counts, the
+	// proposal by id, and the rows of the export.
+	read := func(t *testing.T, a authz.Actor) (ids []int64, total int64, byForm int64, found bool, exported int) {
+		t.Helper()
+		res, err := c.svc.List(bg(), a, Filter{Year: testYear}, paging.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res.Items {
+			ids = append(ids, r.ID)
+		}
+		slices.Sort(ids)
+		counts, err := c.svc.Count(bg(), a, Filter{Year: testYear})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.svc.Get(bg(), a, secret.ID)
+		if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatal(err)
+		}
+		found = err == nil
+		list, err := c.svc.all(bg(), a, Filter{Year: testYear})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids, counts.Total, counts.ByForm["unannounced"], found, len(list)
+	}
+	viewerOn := func(day models.Date) authz.Actor { a := c.viewer; a.Today = day; return a }
+	both := []int64{planned.ID, secret.ID}
+	slices.Sort(both)
+
+	t.Run("the planner reads it (the control)", func(t *testing.T) {
+		ids, total, byForm, found, exported := read(t, c.planner)
+		if !slices.Equal(ids, both) || total != 2 || byForm != 1 || !found || exported != 2 {
+			t.Errorf("planner: %v, total %d, unannounced %d, found %v, exported %d", ids, total, byForm, found, exported)
+		}
+	})
+	t.Run("a viewer does not while it has no visit", func(t *testing.T) {
+		ids, total, byForm, found, exported := read(t, viewerOn(models.NewDate(testYear, 12, 31)))
+		if !slices.Equal(ids, []int64{planned.ID}) || total != 1 || byForm != 0 || found || exported != 1 {
+			t.Errorf("viewer: %v, total %d, unannounced %d, found %v, exported %d", ids, total, byForm, found, exported)
+		}
+	})
+
+	// The proposal becomes a visit of the published plan, starting on 12 April.
+	body := c.db.Raw(`SELECT id FROM bodies WHERE code = 'city-team'`)
+	var bodyID int64
+	if err := body.Scan(&bodyID).Error; err != nil {
+		t.Fatal(err)
+	}
+	var version, visit int64
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(c.db.Raw(`WITH p AS (INSERT INTO plans (year, title, issuing_body_id) VALUES (?, 'Kế hoạch khung', ?) RETURNING id)
+		INSERT INTO plan_versions (plan_id, number, status, approved_at, published_at) SELECT id, 1, 'published', now(), now() FROM p RETURNING id`,
+		testYear, bodyID).Scan(&version).Error)
+	must(c.db.Raw(`INSERT INTO visits (plan_version_id, code, year, unit_id, form, lead_body_id, days, team_size, status, start_date, end_date)
+		VALUES (?, 'v-1', ?, ?, 'unannounced', ?, 2, 2, 'planned', ?, ?) RETURNING id`, version, testYear, c.units["00004"].ID, bodyID,
+		models.NewDate(testYear, 4, 12), models.NewDate(testYear, 4, 13)).Scan(&visit).Error)
+	must(c.db.Exec(`INSERT INTO visit_proposals (visit_id, proposal_id) VALUES (?, ?)`, visit, secret.ID).Error)
+
+	t.Run("a viewer does not the day before its visit starts", func(t *testing.T) {
+		ids, total, byForm, found, exported := read(t, viewerOn(models.NewDate(testYear, 4, 11)))
+		if !slices.Equal(ids, []int64{planned.ID}) || total != 1 || byForm != 0 || found || exported != 1 {
+			t.Errorf("viewer: %v, total %d, unannounced %d, found %v, exported %d", ids, total, byForm, found, exported)
+		}
+	})
+	t.Run("a viewer does from the day its visit starts", func(t *testing.T) {
+		ids, total, byForm, found, exported := read(t, viewerOn(models.NewDate(testYear, 4, 12)))
+		if !slices.Equal(ids, both) || total != 2 || byForm != 1 || !found || exported != 2 {
+			t.Errorf("viewer: %v, total %d, unannounced %d, found %v, exported %d", ids, total, byForm, found, exported)
+		}
+	})
 }

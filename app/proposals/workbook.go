@@ -86,7 +86,7 @@ func (s *Service) Export(ctx context.Context, a authz.Actor, f Filter) ([]byte, 
 		return nil, err
 	}
 	db := s.db.WithContext(ctx)
-	list, err := s.all(ctx, f)
+	list, err := s.all(ctx, a, f)
 	if err != nil {
 		return nil, err
 	}

@@ -231,6 +231,27 @@ func (s *Service) Get(ctx context.Context, a authz.Actor, id int64, today models
 	return d, nil
 }
 
+// FirstOfConclusion returns the first recommendation of conclusion id that a
+// may read (by RecommendationScope): where a unit's link to a conclusion
+// leads. A conclusion with none a may read is ErrNotFound, like one that does
+// not exist.
+func (s *Service) FirstOfConclusion(ctx context.Context, a authz.Actor, id int64) (int64, error) {
+	if !a.LoggedIn() {
+		return 0, apperr.ErrUnauthenticated
+	}
+	var ids []int64
+	err := s.db.WithContext(ctx).Model(&models.Recommendation{}).Scopes(authz.RecommendationScope(a)).
+		Where("recommendations.conclusion_id = ?", id).Order("recommendations.id").Limit(1).
+		Pluck("recommendations.id", &ids).Error
+	if err != nil {
+		return 0, fmt.Errorf("recommendations of conclusion %d: %w", id, err)
+	}
+	if len(ids) == 0 {
+		return 0, fmt.Errorf("conclusion %d: %w", id, apperr.ErrNotFound)
+	}
+	return ids[0], nil
+}
+
 // reports reads remediation reports r matching where, with their people and files.
 func (s *Service) reports(ctx context.Context, where string, args []any, order string) ([]Report, error) {
 	type row struct {
@@ -511,7 +532,7 @@ func (s *Service) Attachment(ctx context.Context, a authz.Actor, id int64) (mode
 	case a.Role == models.RoleUnit || a.Role == models.RoleViewer || a.Role == models.RoleAdmin:
 		n = 0
 	default:
-		err = s.db.WithContext(ctx).Model(&models.Visit{}).Scopes(authz.VisitScope(a)).
+		err = s.db.WithContext(ctx).Model(&models.Visit{}).Scopes(authz.VisitWorkScopeOn(a, "visits")).
 			Where(`visits.id = COALESCE(?::bigint,
 				(SELECT visit_id FROM findings WHERE id = ?::bigint),
 				(SELECT visit_id FROM decisions WHERE id = ?::bigint),

@@ -105,8 +105,13 @@ func TestTheVisibilityRuleOnEveryReadOfTheService(t *testing.T) {
 		{"inspector without a profile", dayBefore, []string{"v-00001", "v-00003", "v-00005"}},
 		{"planner", dayBefore, staff},
 		{"approver", dayBefore, staff},
-		{"viewer", dayBefore, staff},
-		{"admin", dayBefore, staff},
+		// Viewers and admins are not told of a secret visit before it starts
+		// (issue 9): a viewer sees it from its first day, an admin, who
+		// administers the platform and not inspections, never.
+		{"viewer", dayBefore, []string{"v-00001", "v-00003", "v-00005"}},
+		{"viewer", dayOf, staff},
+		{"admin", dayBefore, nil},
+		{"admin", dayOf, nil},
 		{"anonymous", dayOf, nil},
 		{"unknown role", dayOf, nil},
 	}

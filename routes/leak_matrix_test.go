@@ -1,0 +1,584 @@
+package routes
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"khung/app"
+	"khung/app/notify/mailtest"
+	"khung/app/paging"
+	"khung/app/proposals"
+	"khung/app/visits/visitstest"
+	"khung/jobs"
+	"khung/models"
+	"khung/routes/webtest"
+)
+
+// The leak matrix (issue 9): every role × every channel × a hidden, a
+// foreign and an own object, on the day before the unannounced visit starts
+// and on its first day. An object is a visit with everything of it: its
+// proposal, its conclusion with a recommendation and a file. What a role may
+// reach is written down below as sets, once; every channel is then checked
+// against them, both ways (what must be seen IS seen: the positive controls
+// that make the test able to fail).
+
+// leakObject is one visit of the matrix and what hangs from it.
+type leakObject struct {
+	visit      models.Visit
+	proposal   int64  // one of its proposals
+	conclusion int64  // its conclusion
+	rec        int64  // a recommendation of the conclusion
+	file       int64  // a file of the conclusion
+	marker     string // a text found only in its recommendation and proposal note
+	number     string // its conclusion's number as notices print it: "76/KL-SNV"
+}
+
+const (
+	hidden   = "hidden"   // the commune's unannounced visit, before its start
+	own      = "own"      // the commune's planned visit
+	foreign  = "foreign"  // a visit of a commune in another district
+	district = "district" // the district's own visit, whose conclusion names a ward below it
+)
+
+var leakObjects = []string{district, foreign, hidden, own}
+
+// leakRole is a user of the matrix and what the rule lets them reach, the day
+// before the unannounced visit (the hidden object) starts; on its first day
+// the hidden object is added to each set marked so.
+type leakRole struct {
+	name string
+	role models.Role
+	opts []webtest.UserOption
+	// knows: the visit (calendar, card, JSON, iCal, search, counts, plan pages).
+	knows, knowsFromStart []string
+	// work: the visit's work (decision, findings, conclusion, files of the visit).
+	work []string
+	// recs: the recommendation (lists, detail, the conclusion's link and file).
+	recs, recsFromStart []string
+	// proposals: the role reads proposals at all (planner, approver, viewer).
+	proposals bool
+	// plans: the role reads published plans.
+	plans bool
+}
+
+func (r leakRole) set(base, fromStart []string, dayOf bool) map[string]bool {
+	out := map[string]bool{}
+	for _, o := range base {
+		out[o] = true
+	}
+	if dayOf {
+		for _, o := range fromStart {
+			out[o] = true
+		}
+	}
+	return out
+}
+
+func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
+	srv := startServer(t)
+	w := visitstest.Build(t, srv.DB)
+	ward := webtest.CreateUnit(t, srv.DB, w.DistrictA.ID, "Phường Trúc Bạch", "00004")
+	dayBefore, dayOf := visitstest.UnannouncedStart.AddDays(-1), visitstest.UnannouncedStart
+
+	all := []string{district, foreign, hidden, own}
+	roles := []leakRole{
+		{name: "admin", role: models.RoleAdmin},
+		{name: "planner", role: models.RolePlanner, knows: all, work: all, recs: all, proposals: true, plans: true},
+		{name: "approver", role: models.RoleApprover, knows: all, work: all, recs: all, proposals: true, plans: true},
+		{name: "inspector on the team", role: models.RoleInspector, opts: []webtest.UserOption{asInspector(w.Member.ID)},
+			knows: all, work: []string{hidden, own}, recs: []string{hidden, own}, plans: true},
+		{name: "inspector not on the team", role: models.RoleInspector, opts: []webtest.UserOption{asInspector(w.Outsider.ID)},
+			knows: []string{district, foreign, own}, knowsFromStart: []string{hidden}, work: []string{foreign}, recs: []string{foreign}, plans: true},
+		{name: "viewer", role: models.RoleViewer,
+			knows: []string{district, foreign, own}, knowsFromStart: []string{hidden}, proposals: true, plans: true},
+		{name: "unit of the visited commune", role: models.RoleUnit, opts: []webtest.UserOption{webtest.InUnit(w.CommuneA.ID)},
+			knows: []string{own}, knowsFromStart: []string{hidden}, recs: []string{own}, recsFromStart: []string{hidden}},
+		{name: "unit above it", role: models.RoleUnit, opts: []webtest.UserOption{webtest.InUnit(w.DistrictA.ID)},
+			knows: []string{district, own}, knowsFromStart: []string{hidden}, recs: []string{district, own}, recsFromStart: []string{hidden}},
+		{name: "unit elsewhere", role: models.RoleUnit, opts: []webtest.UserOption{webtest.InUnit(w.CommuneB.ID)},
+			knows: []string{foreign}, recs: []string{foreign}},
+		{name: "unit owning a recommendation of the district's visit", role: models.RoleUnit, opts: []webtest.UserOption{webtest.InUnit(ward.ID)},
+			knows: []string{district}, recs: []string{district}},
+	}
+
+	// The jobs and the outbox, as the cron would run them, sending to a capturing SMTP server.
+	mail := mailtest.Start(t)
+	cfg := srv.Config
+	cfg.SMTPURL, _ = url.Parse(fmt.Sprintf("smtp://%s?tls=none", mail.Addr()))
+	cfg.MailFrom = "khung@sonoivu.test"
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(app.Deps{Config: cfg, DB: srv.DB, Log: quiet, Now: srv.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner, err := jobs.New(a, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	users := make([]webtest.User, len(roles))
+	clients := make([]*webtest.Client, len(roles))
+	for i, r := range roles {
+		users[i] = srv.CreateUser(t, r.role, r.opts...)
+		clients[i] = srv.NewClient(t)
+		clients[i].Token = srv.CreateToken(t, users[i])
+	}
+	planner := clients[1]
+
+	objs := map[string]*leakObject{
+		hidden: {visit: w.Unannounced, marker: "(mật-KN2)"}, own: {visit: w.Planned, marker: "(riêng-KN1)"},
+		foreign: {visit: w.Other, marker: "(nơi-khác-KN5)"}, district: {visit: w.District, marker: "(quận-KN3)"},
+	}
+	concludeTheDistrictsVisit(t, srv, planner, w, ward, objs[district])
+	refuseTheUnannouncedVisitEarly(t, srv, planner, w)
+	for _, o := range []string{hidden, own, foreign} {
+		recordConclusion(t, srv, objs[o], 70+len(o))
+	}
+	for _, o := range objs {
+		if err := srv.DB.Raw(`SELECT proposal_id FROM visit_proposals WHERE visit_id = ? ORDER BY proposal_id LIMIT 1`, o.visit.ID).
+			Scan(&o.proposal).Error; err != nil || o.proposal == 0 {
+			t.Fatalf("proposal of %s: %v", o.visit.Code, err)
+		}
+		if err := srv.DB.Exec(`UPDATE proposals SET note = ? WHERE id = ?`, "Ghi chú "+o.marker, o.proposal).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	setDay(t, srv, dayBefore)
+	feeds := make([]string, len(roles))
+	for i := range roles {
+		feeds[i] = createFeed(t, clients[i])
+	}
+
+	for _, d := range []models.Date{dayBefore, dayOf} {
+		setDay(t, srv, d)
+		for _, job := range []string{"reminders", "digest", "directives", "visit-notices", "outbox"} {
+			if err := runner.RunOnce(t.Context(), job, srv.Clock.Now()); err != nil {
+				t.Fatalf("job %s on %s: %v", job, d, err)
+			}
+		}
+		sent := mail.Messages()
+		for i, r := range roles {
+			t.Run(r.name+"/"+d.String(), func(t *testing.T) {
+				dayOfStart := d == dayOf
+				knows := r.set(r.knows, r.knowsFromStart, dayOfStart)
+				work := r.set(r.work, nil, dayOfStart)
+				recs := r.set(r.recs, r.recsFromStart, dayOfStart)
+				files := work
+				if r.role == models.RoleUnit {
+					files = recs
+				}
+				c := clients[i]
+				m := &leakCheck{t: t, c: c, day: d}
+
+				// Visits: the calendar's channels and direct access by id.
+				month := map[string]bool{}
+				for _, mo := range []int{3, 4} {
+					for code := range pageCodes(t, c, fmt.Sprintf("/calendar?year=2027&month=%d", mo)) {
+						month[code] = true
+					}
+				}
+				list := pageCodes(t, c, "/calendar/list?year=2027&per_page=200")
+				apiList, total := jsonCodes(t, c, "/api/v1/visits?year=2027&per_page=200")
+				search, searchTotal := jsonCodes(t, c, "/api/v1/visits?q="+url.QueryEscape("Phúc Xá"))
+				searchPage := pageCodes(t, c, "/calendar/list?year=2027&q="+url.QueryEscape("phuc xa"))
+				feed := feedCodes(t, srv, feeds[i])
+				wantSearch := int64(0)
+				for _, o := range leakObjects {
+					code, seen := objs[o].visit.Code, knows[o]
+					m.expect("page: month calendar", o, month[code], seen)
+					m.expect("page: list", o, list[code], seen)
+					m.expect("JSON: list", o, apiList[code], seen)
+					m.expect("iCal", o, feed[code], seen)
+					inCommune := objs[o].visit.UnitID == w.CommuneA.ID
+					m.expect("search: JSON", o, search[code], seen && inCommune)
+					m.expect("search: page", o, searchPage[code], seen && inCommune)
+					if seen && inCommune {
+						wantSearch++
+					}
+					id := objs[o].visit.ID
+					m.byID("page: visit card", o, fmt.Sprintf("/calendar/visits/%d", id), "/calendar/visits/%d", seen, false)
+					m.byID("JSON: visit", o, fmt.Sprintf("/api/v1/visits/%d", id), "/api/v1/visits/%d", seen, true)
+					// Staff read the work page; the others are sent to the visit's card.
+					workPage := seen
+					if r.role == models.RolePlanner || r.role == models.RoleApprover || r.role == models.RoleInspector {
+						workPage = work[o]
+					}
+					m.byID("page: visit's work", o, fmt.Sprintf("/visits/%d", id), "/visits/%d", workPage, false)
+					m.byID("JSON: visit's work", o, fmt.Sprintf("/api/v1/visits/%d/work", id), "/api/v1/visits/%d/work", work[o], true)
+					if r.plans {
+						m.byID("page: plan version's visit", o, fmt.Sprintf("/plans/versions/%d/visits/%s", w.Published.ID, objs[o].visit.Code),
+							"/plans/versions/%d/visits/v-99999", knows[o], false)
+					}
+				}
+				m.count("JSON: visits total", total, int64(len(knows)))
+				m.count("search: JSON total", searchTotal, wantSearch)
+				yearCount := fmt.Sprintf("%d cuộc kiểm tra năm 2027", len(knows))
+				if body := c.Get("/calendar/list?year=2027").Body; !strings.Contains(body, yearCount) {
+					t.Errorf("%s: the list page does not say %q", d, yearCount)
+				}
+
+				// Conclusions, recommendations and files.
+				recList := jsonIDs(t, c, "/api/v1/recommendations")
+				recPage := c.Get("/recommendations").Body
+				for _, o := range leakObjects {
+					ob := objs[o]
+					m.expect("JSON: recommendations", o, recList[ob.rec], recs[o])
+					m.expect("page: recommendations", o, strings.Contains(recPage, ob.marker), recs[o])
+					m.byID("page: recommendation", o, fmt.Sprintf("/recommendations/%d", ob.rec), "/recommendations/%d", recs[o], false)
+					m.byID("JSON: recommendation", o, fmt.Sprintf("/api/v1/recommendations/%d", ob.rec), "/api/v1/recommendations/%d", recs[o], true)
+					conclusionSeen := work[o] || (r.role == models.RoleUnit && recs[o])
+					m.byID("page: conclusion", o, fmt.Sprintf("/conclusions/%d", ob.conclusion), "/conclusions/%d", conclusionSeen, false)
+					m.byID("file: attachment", o, fmt.Sprintf("/attachments/%d", ob.file), "/attachments/%d", files[o], false)
+					m.byID("file: visit file", o, fmt.Sprintf("/visits/files/%d", ob.file), "/visits/files/%d", work[o], false)
+				}
+
+				// Proposals: list, search, counts, export, direct access.
+				if r.proposals {
+					var res struct {
+						paging.Result[proposals.Row]
+						Counts proposals.Counts `json:"counts"`
+					}
+					jsonInto(t, c, "/api/v1/proposals?year=2027&per_page=200", &res)
+					listed := map[int64]bool{}
+					for _, p := range res.Items {
+						listed[p.ID] = true
+					}
+					found := map[int64]bool{}
+					var searched struct{ paging.Result[proposals.Row] }
+					jsonInto(t, c, "/api/v1/proposals?year=2027&q="+url.QueryEscape("ghi chú"), &searched)
+					for _, p := range searched.Items {
+						found[p.ID] = true
+					}
+					export := xlsxText(t, c, "/proposals/export.xlsx?year=2027")
+					for _, o := range leakObjects {
+						ob := objs[o]
+						m.expect("JSON: proposals", o, listed[ob.proposal], knows[o])
+						m.expect("search: proposals", o, found[ob.proposal], knows[o])
+						m.expect("export: proposals", o, strings.Contains(export, ob.marker), knows[o])
+						m.byID("JSON: proposal", o, fmt.Sprintf("/api/v1/proposals/%d", ob.proposal), "/api/v1/proposals/%d", knows[o], true)
+						m.byID("page: proposal", o, fmt.Sprintf("/proposals/%d", ob.proposal), "/proposals/%d", knows[o], false)
+					}
+					secret := int64(0)
+					if knows[hidden] {
+						secret = 1
+					}
+					m.count("counts: unannounced proposals", res.Counts.ByForm["unannounced"], secret)
+				}
+
+				// Prints: the published plan lists no secret visit, for anyone.
+				if r.plans {
+					print := c.Get(fmt.Sprintf("/plans/versions/%d/print", w.Published.ID))
+					if print.Status != http.StatusOK || strings.Contains(print.Body, "12/04/2027") {
+						t.Errorf("%s: the plan's print (%d) lists the unannounced visit", d, print.Status)
+					}
+				}
+
+				// In-app notifications and the badge, then outgoing mail: a
+				// marker may reach a user only when they may read its object.
+				var inbox struct{ Items []models.Notification }
+				jsonInto(t, c, "/api/v1/notifications", &inbox)
+				var texts []string
+				unread := 0
+				for _, n := range inbox.Items {
+					texts = append(texts, n.Subject+"\n"+n.Body+"\n"+n.Link)
+					if n.ReadAt == nil {
+						unread++
+					}
+				}
+				badge := c.Get("/notifications/badge").Body
+				if unread > 0 && !strings.Contains(badge, fmt.Sprintf(">%d</span>", unread)) || unread == 0 && strings.Contains(badge, "count") {
+					t.Errorf("%s: badge %q, want %d unread", d, badge, unread)
+				}
+				var mails []string
+				for _, msg := range sent {
+					if slices.Contains(msg.To, users[i].Email) {
+						mails = append(mails, msg.Subject+"\n"+msg.Body)
+					}
+				}
+				for _, o := range leakObjects {
+					ob := objs[o]
+					inApp := slices.ContainsFunc(texts, func(s string) bool {
+						return strings.Contains(s, ob.marker) || strings.Contains(s, ob.number) ||
+							strings.Contains(s, fmt.Sprintf("/recommendations/%d", ob.rec))
+					})
+					mailed := slices.ContainsFunc(mails, func(s string) bool {
+						return strings.Contains(s, ob.marker) || strings.Contains(s, ob.number)
+					})
+					if inApp && !recs[o] {
+						t.Errorf("%s: in-app notifications tell of the %s recommendation", d, o)
+					}
+					if mailed && !recs[o] {
+						t.Errorf("%s: a mail tells of the %s recommendation", d, o)
+					}
+				}
+			})
+		}
+	}
+
+	// Positive controls of the notices: the unit told of the secret visit's
+	// recommendation on its first day only; the ward told when the district's
+	// conclusion named it.
+	commune, wardUser := users[6], users[9]
+	if got := notesAbout(t, srv, commune.ID, objs[hidden].marker); !strings.HasSuffix(got, " on "+dayOf.String()) {
+		t.Errorf("the commune's notices of the secret visit's recommendation: %s, want some, all on its first day", got)
+	}
+	if !mailedAbout(mail.Messages(), commune.Email, objs[hidden].marker) {
+		t.Error("the commune got no mail about the secret visit's recommendation once it started")
+	}
+	var issued int64
+	srv.DB.Table("notifications").Where("user_id = ? AND kind = 'conclusion_issued'", wardUser.ID).Count(&issued)
+	if issued != 1 || !mailedAbout(mail.Messages(), wardUser.Email, "Kết luận") {
+		t.Errorf("the ward named in the district's conclusion: %d notices of it, mailed %v; want 1 and a mail",
+			issued, mailedAbout(mail.Messages(), wardUser.Email, "Kết luận"))
+	}
+}
+
+// leakCheck compares what a channel showed with what the rule allows.
+type leakCheck struct {
+	t   *testing.T
+	c   *webtest.Client
+	day models.Date
+}
+
+func (m *leakCheck) expect(channel, object string, got, want bool) {
+	m.t.Helper()
+	if got != want {
+		m.t.Errorf("%s: %s shows the %s object = %v, want %v", m.day, channel, object, got, want)
+	}
+}
+
+func (m *leakCheck) count(what string, got, want int64) {
+	m.t.Helper()
+	if got != want {
+		m.t.Errorf("%s: %s %d, want %d", m.day, what, got, want)
+	}
+}
+
+// byID asks for an object by id. Seen: 200, or a redirect onwards. Not seen:
+// the same answer as for an id that does not exist (never a 2xx or 3xx), and
+// 404 wherever the role may use the route at all.
+func (m *leakCheck) byID(channel, object, path, missingPattern string, want bool, asJSON bool) {
+	m.t.Helper()
+	get := m.c.Get
+	if asJSON {
+		get = m.c.GetJSON
+	}
+	r := get(path)
+	seen := r.Status == http.StatusOK || r.Status == http.StatusSeeOther
+	if seen != want {
+		m.t.Errorf("%s: %s %s: %d, want seen=%v", m.day, channel, path, r.Status, want)
+		return
+	}
+	if want {
+		return
+	}
+	missing := missingPattern
+	if strings.Contains(missingPattern, "%d") {
+		missing = fmt.Sprintf(missingPattern, 99999999)
+	}
+	if nr := get(missing); nr.Status != r.Status {
+		m.t.Errorf("%s: %s %s answers %d but a missing id answers %d: the object's existence leaks", m.day, channel, path, r.Status, nr.Status)
+	}
+	if r.Status != http.StatusNotFound && r.Status != http.StatusForbidden {
+		m.t.Errorf("%s: %s %s: %d, want 404 (or the role's 403 on a route it may not use)", m.day, channel, path, r.Status)
+	}
+}
+
+// jsonIDs returns the ids of the items of a JSON list {"items": [...]}.
+func jsonIDs(t *testing.T, c *webtest.Client, path string) map[int64]bool {
+	t.Helper()
+	var res struct {
+		Items []struct {
+			ID int64 `json:"id"`
+		} `json:"items"`
+	}
+	jsonInto(t, c, path, &res)
+	out := map[int64]bool{}
+	for _, it := range res.Items {
+		out[it.ID] = true
+	}
+	return out
+}
+
+func jsonInto(t *testing.T, c *webtest.Client, path string, v any) {
+	t.Helper()
+	r := c.GetJSON(path)
+	if r.Status != http.StatusOK {
+		t.Fatalf("GET %s: %d %.300s", path, r.Status, r.Body)
+	}
+	r.JSON(t, v)
+}
+
+// xlsxText returns every cell of every sheet of the workbook at path.
+func xlsxText(t *testing.T, c *webtest.Client, path string) string {
+	t.Helper()
+	r := c.Get(path)
+	if r.Status != http.StatusOK {
+		t.Fatalf("GET %s: %d %.200s", path, r.Status, r.Body)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(r.Body)))
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	defer f.Close()
+	var b strings.Builder
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			b.WriteString(strings.Join(row, "\t") + "\n")
+		}
+	}
+	return b.String()
+}
+
+// concludeTheDistrictsVisit walks the district's visit through its workflow
+// on the JSON API as the planner, on the days each step happens, and issues
+// its conclusion with a recommendation for a ward below the district (the
+// object's) and one for the district.
+func concludeTheDistrictsVisit(t *testing.T, srv *webtest.Server, planner *webtest.Client, w *visitstest.World, ward models.Unit, o *leakObject) {
+	t.Helper()
+	id := w.District.ID
+	post := func(day, path, body string) webtest.Response {
+		t.Helper()
+		setDay(t, srv, models.MustParseDate(day))
+		r := planner.SendJSON(http.MethodPost, path, body)
+		if r.Status != http.StatusOK && r.Status != http.StatusCreated {
+			t.Fatalf("POST %s on %s: %d %.400s", path, day, r.Status, r.Body)
+		}
+		return r
+	}
+	post("2027-03-01", fmt.Sprintf("/api/v1/visits/%d/decision", id), fmt.Sprintf(
+		`{"signed_on":"2027-03-01","signer_name":"Trần Văn Hùng","scope":"Kỷ luật hành chính","lead_id":%d}`, w.Lead.ID))
+	post("2027-03-02", fmt.Sprintf("/api/v1/visits/%d/status", id), `{"to":"announced","on_date":"2027-03-02"}`)
+	post("2027-03-22", fmt.Sprintf("/api/v1/visits/%d/status", id), `{"to":"on_site","on_date":"2027-03-22"}`)
+	post("2027-03-24", fmt.Sprintf("/api/v1/visits/%d/status", id), `{"to":"on_site_ended","on_date":"2027-03-24"}`)
+	r := post("2027-03-25", fmt.Sprintf("/api/v1/visits/%d/conclusion", id), fmt.Sprintf(`{"signed_on":"2027-03-25",
+		"signer_name":"Trần Văn Hùng","summary":"Quận và phường còn tồn tại.","recommendations":[
+		{"owner_unit_id":%d,"action":"Cập nhật hồ sơ %s","deadline":"2027-04-25","severity":"medium"},
+		{"owner_unit_id":%d,"action":"Chỉ đạo các phường","deadline":"2027-04-25","severity":"low"}]}`,
+		ward.ID, o.marker, w.DistrictA.ID))
+	var out struct {
+		Conclusion struct {
+			ID int64 `json:"id"`
+		} `json:"conclusion"`
+	}
+	r.JSON(t, &out)
+	o.conclusion = out.Conclusion.ID
+	if o.conclusion == 0 {
+		if err := srv.DB.Raw(`SELECT id FROM conclusions WHERE visit_id = ?`, id).Scan(&o.conclusion).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := srv.DB.Raw(`SELECT id FROM recommendations WHERE conclusion_id = ? AND owner_unit_id = ?`, o.conclusion, ward.ID).
+		Scan(&o.rec).Error; err != nil || o.rec == 0 {
+		t.Fatalf("the ward's recommendation: %v", err)
+	}
+	o.file = conclusionFile(t, srv, o.conclusion)
+	var n int
+	if err := srv.DB.Raw(`SELECT number FROM conclusions WHERE id = ?`, o.conclusion).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	o.number = fmt.Sprintf("%d/KL-SNV", n)
+}
+
+// refuseTheUnannouncedVisitEarly: the workflow refuses "on site" eight days
+// before the unannounced visit starts (422 naming the field, in vi and en),
+// and so a conclusion.
+func refuseTheUnannouncedVisitEarly(t *testing.T, srv *webtest.Server, planner *webtest.Client, w *visitstest.World) {
+	t.Helper()
+	id := w.Unannounced.ID
+	setDay(t, srv, models.MustParseDate("2027-04-01"))
+	if r := planner.SendJSON(http.MethodPost, fmt.Sprintf("/api/v1/visits/%d/decision", id), fmt.Sprintf(
+		`{"signed_on":"2027-04-01","signer_name":"Trần Văn Hùng","scope":"Kỷ luật hành chính","lead_id":%d}`, w.Member.ID)); r.Status != http.StatusCreated {
+		t.Fatalf("decision: %d %.300s", r.Status, r.Body)
+	}
+	setDay(t, srv, models.MustParseDate("2027-04-04"))
+	before := srv.Count(t, "visit_events")
+	r := planner.SendJSON(http.MethodPost, fmt.Sprintf("/api/v1/visits/%d/status", id), `{"to":"on_site","on_date":"2027-04-04"}`)
+	var body struct {
+		Fields []struct{ Field, Rule, VI, EN string } `json:"fields"`
+	}
+	r.JSON(t, &body)
+	if r.Status != http.StatusUnprocessableEntity || len(body.Fields) != 1 || body.Fields[0].Field != "on_date" ||
+		body.Fields[0].VI == "" || body.Fields[0].EN == "" || body.Fields[0].VI == body.Fields[0].EN {
+		t.Fatalf("on site eight days early: %d %.400s, want 422 on on_date in vi and en", r.Status, r.Body)
+	}
+	if n := srv.Count(t, "visit_events"); n != before {
+		t.Errorf("the refused move wrote %d events", n-before)
+	}
+	r = planner.SendJSON(http.MethodPost, fmt.Sprintf("/api/v1/visits/%d/conclusion", id),
+		`{"signed_on":"2027-04-04","signer_name":"Trần Văn Hùng","summary":"Tồn tại."}`)
+	if r.Status != http.StatusConflict {
+		t.Errorf("a conclusion before the work on site: %d %.300s, want 409", r.Status, r.Body)
+	}
+}
+
+// recordConclusion writes straight into the database a conclusion of o's
+// visit (as an older workflow let one be recorded, even before a secret visit
+// started) with a recommendation for the visited unit and a file.
+func recordConclusion(t *testing.T, srv *webtest.Server, o *leakObject, number int) {
+	t.Helper()
+	db := srv.DB
+	if err := db.Raw(`INSERT INTO conclusions (visit_id, number, issuing_body_id, year, signed_on, signer_name, summary)
+		VALUES (?, ?, ?, 2027, '2027-04-10', 'Trần Văn Hùng', ?) RETURNING id`,
+		o.visit.ID, number, o.visit.LeadBodyID, "Kết luận "+o.marker).Scan(&o.conclusion).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Raw(`INSERT INTO recommendations (conclusion_id, owner_unit_id, action, deadline, severity)
+		VALUES (?, ?, ?, '2027-04-25', 'medium') RETURNING id`, o.conclusion, o.visit.UnitID, "Khắc phục "+o.marker).
+		Scan(&o.rec).Error; err != nil {
+		t.Fatal(err)
+	}
+	o.file = conclusionFile(t, srv, o.conclusion)
+	o.number = fmt.Sprintf("%d/KL-SNV", number)
+}
+
+// conclusionFile stores a small PDF as a paper of conclusion and returns its id.
+func conclusionFile(t *testing.T, srv *webtest.Server, conclusion int64) int64 {
+	t.Helper()
+	data := []byte("%PDF-1.4\n% kết luận\n")
+	sum := sha256.Sum256(data)
+	var id int64
+	if err := srv.DB.Raw(`INSERT INTO attachments (conclusion_id, filename, content_type, size_bytes, sha256, data)
+		VALUES (?, 'ket-luan.pdf', 'application/pdf', ?, ?, ?) RETURNING id`, conclusion, len(data), hex.EncodeToString(sum[:]), data).
+		Scan(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// notesAbout says how many notifications of user mention marker and on which
+// day they were written ("0" when none).
+func notesAbout(t *testing.T, srv *webtest.Server, user int64, marker string) string {
+	t.Helper()
+	var days []string
+	if err := srv.DB.Raw(`SELECT to_char(created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') FROM notifications
+		WHERE user_id = ? AND (subject || body) LIKE '%' || ? || '%' ORDER BY id`, user, marker).Scan(&days).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(days) == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%d on %s", len(days), strings.Join(slices.Compact(days), ","))
+}
+
+func mailedAbout(msgs []mailtest.Message, to, text string) bool {
+	return slices.ContainsFunc(msgs, func(m mailtest.Message) bool {
+		return slices.Contains(m.To, to) && strings.Contains(m.Subject+"\n"+m.Body, text)
+	})
+}
