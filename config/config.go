@@ -30,6 +30,9 @@ type Config struct {
 	LogLevel slog.Level
 	// SessionTTL is how long a login lasts without activity (SESSION_TTL, default 12h).
 	SessionTTL time.Duration
+	// SessionMaxAge is how long a login lasts at most, however active
+	// (SESSION_MAX_AGE, default 168h = 7 days; at least SESSION_TTL).
+	SessionMaxAge time.Duration
 	// TimeZone is where the working calendar and the cron table live (TZ_NAME,
 	// default Asia/Ho_Chi_Minh).
 	TimeZone *time.Location
@@ -93,6 +96,15 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("SESSION_TTL", "must be a duration of at least 1m, like 12h")
 	}
 	c.SessionTTL = ttl
+
+	maxAge, err := time.ParseDuration(get("SESSION_MAX_AGE", "168h"))
+	switch {
+	case err != nil || maxAge < time.Minute:
+		bad("SESSION_MAX_AGE", "must be a duration of at least 1m, like 168h")
+	case maxAge < ttl:
+		bad("SESSION_MAX_AGE", "must be at least SESSION_TTL (%s), got %s", ttl, maxAge)
+	}
+	c.SessionMaxAge = maxAge
 
 	tz, err := time.LoadLocation(get("TZ_NAME", "Asia/Ho_Chi_Minh"))
 	if err != nil {

@@ -49,12 +49,25 @@ const dummyHash = "$2a$10$QiyWbZOoCjSXz827y0Xb0uq8gzagWV.qWrDvESluZ5k166xN6A9uG"
 type Service struct {
 	db     *gorm.DB
 	ttl    time.Duration
+	maxAge time.Duration
 	limits Limits
 }
 
-// NewService returns the service; ttl is the idle lifetime of a session.
-func NewService(db *gorm.DB, ttl time.Duration) *Service {
-	return &Service{db: db, ttl: ttl, limits: DefaultLimits()}
+// NewService returns the service; ttl is the idle lifetime of a session and
+// maxAge its absolute lifetime, however active (a stolen cookie is not good
+// forever).
+func NewService(db *gorm.DB, ttl, maxAge time.Duration) *Service {
+	return &Service{db: db, ttl: ttl, maxAge: maxAge, limits: DefaultLimits()}
+}
+
+// expiry is when a session opened at created and used at now ends: ttl after
+// its last use, and never later than maxAge after it was opened.
+func (s *Service) expiry(created, now time.Time) time.Time {
+	idle, hard := now.Add(s.ttl), created.Add(s.maxAge)
+	if hard.Before(idle) {
+		return hard
+	}
+	return idle
 }
 
 // WithLimits returns a copy of s with other rate limits (for tests).
@@ -138,7 +151,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput, now time.Time) (stri
 		return "", Identity{}, ErrBadCredentials
 	}
 
-	token, sess, err := newSession(user.ID, in.IP, in.UserAgent, now, s.ttl)
+	token, sess, err := newSession(user.ID, in.IP, in.UserAgent, now, s.expiry(now, now))
 	if err != nil {
 		return "", Identity{}, err
 	}
@@ -216,7 +229,7 @@ func (s *Service) checkRateLimit(ctx context.Context, email, ip string, now time
 }
 
 // newSession makes a session row and the cookie token whose hash is its id.
-func newSession(userID int64, ip, userAgent string, now time.Time, ttl time.Duration) (string, models.Session, error) {
+func newSession(userID int64, ip, userAgent string, now, expires time.Time) (string, models.Session, error) {
 	token, err := randomToken()
 	if err != nil {
 		return "", models.Session{}, err
@@ -231,7 +244,7 @@ func newSession(userID int64, ip, userAgent string, now time.Time, ttl time.Dura
 		CSRFToken:  csrf,
 		CreatedAt:  now,
 		LastSeenAt: now,
-		ExpiresAt:  now.Add(ttl),
+		ExpiresAt:  expires,
 		IP:         ip,
 		UserAgent:  truncate(userAgent, 300),
 	}, nil
@@ -239,14 +252,17 @@ func newSession(userID int64, ip, userAgent string, now time.Time, ttl time.Dura
 
 // Authenticate resolves a session cookie token. An unknown, expired or
 // ended session, or a deactivated user, gives apperr.ErrUnauthenticated. A
-// session in use has its idle expiry pushed back.
+// session in use has its idle expiry pushed back, up to its maximum age.
 func (s *Service) Authenticate(ctx context.Context, token string, now time.Time) (Identity, error) {
 	if token == "" {
 		return Identity{}, apperr.ErrUnauthenticated
 	}
 	db := s.db.WithContext(ctx)
 	var sess models.Session
-	err := db.Where("id = ? AND expires_at > ?", HashToken(token), now).Take(&sess).Error
+	// created_at also bounds sessions whose expires_at was set before the
+	// maximum age existed (or under a longer SESSION_MAX_AGE).
+	err := db.Where("id = ? AND expires_at > ? AND created_at > ?", HashToken(token), now, now.Add(-s.maxAge)).
+		Take(&sess).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Identity{}, apperr.ErrUnauthenticated
 	}
@@ -258,7 +274,7 @@ func (s *Service) Authenticate(ctx context.Context, token string, now time.Time)
 		return Identity{}, err
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
-		sess.LastSeenAt, sess.ExpiresAt = now, now.Add(s.ttl)
+		sess.LastSeenAt, sess.ExpiresAt = now, s.expiry(sess.CreatedAt, now)
 		err := db.Model(&models.Session{}).Where("id = ?", sess.ID).
 			Updates(map[string]any{"last_seen_at": sess.LastSeenAt, "expires_at": sess.ExpiresAt}).Error
 		if err != nil {

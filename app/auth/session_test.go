@@ -19,6 +19,8 @@ const rightPassword = "mật khẩu đủ dài 2025"
 
 var t0 = time.Date(2025, 9, 15, 8, 0, 0, 0, time.UTC)
 
+const week = 7 * 24 * time.Hour
+
 func newUser(t *testing.T, db *gorm.DB, email string) models.User {
 	t.Helper()
 	hash, err := HashPassword(rightPassword)
@@ -54,7 +56,7 @@ func TestLoginWithTheRightPasswordOpensASession(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
 	u := newUser(t, db, "an@sonoivu.test")
-	s := NewService(db, 12*time.Hour)
+	s := NewService(db, 12*time.Hour, week)
 
 	token, id, err := login(s, "AN@sonoivu.test", rightPassword, "10.0.0.1", t0)
 	if err != nil {
@@ -87,7 +89,7 @@ func TestWrongPasswordUnknownEmailAndInactiveUserGetTheSameAnswer(t *testing.T) 
 	newUser(t, db, "an@sonoivu.test")
 	off := newUser(t, db, "off@sonoivu.test")
 	db.Model(&off).Update("active", false)
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 
 	for _, c := range []struct{ name, email, password string }{
 		{"wrong password", "an@sonoivu.test", "sai mật khẩu rồi"},
@@ -112,7 +114,7 @@ func TestWrongPasswordUnknownEmailAndInactiveUserGetTheSameAnswer(t *testing.T) 
 func TestBadLoginInputIsRefusedAndWritesNothing(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 	_, _, err := login(s, "not-an-email", "", "10.0.0.3", t0)
 	ve, ok := apperr.AsValidation(err)
 	if !ok || !ve.Has("email") || !ve.Has("password") {
@@ -129,7 +131,7 @@ func TestTheSixthAttemptWithinFifteenMinutesIsRefusedEvenWithTheRightPassword(t 
 	t.Parallel()
 	db := dbtest.Gorm(t)
 	newUser(t, db, "an@sonoivu.test")
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 
 	for i := range 5 {
 		if _, _, err := login(s, "an@sonoivu.test", "sai mật khẩu rồi", "10.0.0.4", t0.Add(time.Duration(i)*time.Minute)); err != ErrBadCredentials {
@@ -163,7 +165,7 @@ func TestASuccessfulLoginClearsTheEmailCountButNotTheIPCount(t *testing.T) {
 	db := dbtest.Gorm(t)
 	newUser(t, db, "an@sonoivu.test")
 	newUser(t, db, "binh@sonoivu.test")
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 
 	for i := range 4 {
 		login(s, "an@sonoivu.test", "sai mật khẩu rồi", "10.0.0.6", t0.Add(time.Duration(i)*time.Second))
@@ -192,7 +194,7 @@ func TestSessionsExpireWhenIdleAndStayAliveWhenUsed(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
 	newUser(t, db, "an@sonoivu.test")
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 	token, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
 	if err != nil {
 		t.Fatal(err)
@@ -213,11 +215,52 @@ func TestSessionsExpireWhenIdleAndStayAliveWhenUsed(t *testing.T) {
 	}
 }
 
+func TestSessionsEndAtTheirMaximumAgeHoweverActive(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	newUser(t, db, "an@sonoivu.test")
+	s := NewService(db, time.Hour, 3*time.Hour)
+	ctx := context.Background()
+	token, id, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Used every 50 minutes, the session would live forever on its idle expiry.
+	for m := 50; m <= 150; m += 50 {
+		if _, err := s.Authenticate(ctx, token, t0.Add(time.Duration(m)*time.Minute)); err != nil {
+			t.Fatalf("used after %d min: %v", m, err)
+		}
+	}
+	var sess models.Session
+	if err := db.Take(&sess, "id = ?", id.Session.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if want := t0.Add(3 * time.Hour); !sess.ExpiresAt.Equal(want) {
+		t.Errorf("after use at +150m the session expires at %v, want its maximum age %v", sess.ExpiresAt, want)
+	}
+	if _, err := s.Authenticate(ctx, token, t0.Add(3*time.Hour+time.Second)); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatalf("past the maximum age: %v, want ErrUnauthenticated", err)
+	}
+
+	// A row whose expiry lies beyond the maximum age (opened under a longer
+	// SESSION_MAX_AGE, or before it existed) still ends at the maximum age.
+	old, oldID, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Model(&models.Session{}).Where("id = ?", oldID.Session.ID).Update("expires_at", t0.Add(30*24*time.Hour)).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, old, t0.Add(3*time.Hour+time.Second)); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatalf("a legacy row past the maximum age: %v, want ErrUnauthenticated", err)
+	}
+}
+
 func TestLogoutDeletesTheSession(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
 	u := newUser(t, db, "an@sonoivu.test")
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 	token, id, _ := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
 	if err := s.Logout(context.Background(), id.Actor(), token); err != nil {
 		t.Fatal(err)
@@ -234,7 +277,7 @@ func TestChangePasswordChecksTheCurrentOneAndEndsOtherSessions(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
 	newUser(t, db, "an@sonoivu.test")
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 	ctx := context.Background()
 	keep, id, _ := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
 	other, _, _ := login(s, "an@sonoivu.test", rightPassword, "10.0.0.2", t0)
@@ -290,7 +333,7 @@ func TestAPITokensAreShownOnceStoredHashedAndRevocable(t *testing.T) {
 	db := dbtest.Gorm(t)
 	u := newUser(t, db, "an@sonoivu.test")
 	other := newUser(t, db, "binh@sonoivu.test")
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 	ctx := context.Background()
 	actor := authz.Actor{UserID: u.ID, Role: u.Role}
 
