@@ -336,8 +336,10 @@ type PasswordInput struct {
 	Confirm string `json:"confirm_password" form:"confirm_password" validate:"required,eqfield=New"`
 }
 
-// ChangePassword sets a new password after checking the current one, and ends
-// every other session of the user (the one in use, keepSessionID, stays).
+// ChangePassword sets a new password after checking the current one and, in
+// the same transaction, ends every other session of the user (the one in use,
+// keepSessionID, stays) and revokes all their API tokens and calendar feed
+// addresses: whoever learnt the old password may have made some of those.
 func (s *Service) ChangePassword(ctx context.Context, actor authz.Actor, keepSessionID string, in PasswordInput, now time.Time) error {
 	if err := apperr.Validate(in); err != nil {
 		return err
@@ -363,9 +365,30 @@ func (s *Service) ChangePassword(ctx context.Context, actor authz.Actor, keepSes
 		if res.Error != nil {
 			return fmt.Errorf("change password: end other sessions: %w", res.Error)
 		}
-		return audit.Record(tx, actor, "password.change", "users", user.ID, nil,
-			map[string]any{"other_sessions_ended": res.RowsAffected})
+		tokens, err := revokeCredentials(tx, "api_tokens", user.ID, now)
+		if err != nil {
+			return err
+		}
+		feeds, err := revokeCredentials(tx, "calendar_feed_tokens", user.ID, now)
+		if err != nil {
+			return err
+		}
+		return audit.Record(tx, actor, "password.change", "users", user.ID, nil, map[string]any{
+			"other_sessions_ended": res.RowsAffected, "api_tokens_revoked": tokens, "calendar_feeds_revoked": feeds})
 	})
+}
+
+// revokeCredentials revokes, in one statement, every live row of a table of
+// secret tokens (api_tokens, calendar_feed_tokens) of a user, and returns the
+// ids revoked for the audit log.
+func revokeCredentials(tx *gorm.DB, table string, userID int64, now time.Time) ([]int64, error) {
+	ids := []int64{}
+	err := tx.Raw(`UPDATE `+table+` SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL RETURNING id`,
+		now, userID).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("change password: revoke %s: %w", table, err)
+	}
+	return ids, nil
 }
 
 // PurgeExpired deletes ended sessions and login attempts older than a day; a

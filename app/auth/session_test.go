@@ -283,6 +283,19 @@ func TestChangePasswordChecksTheCurrentOneAndEndsOtherSessions(t *testing.T) {
 	other, _, _ := login(s, "an@sonoivu.test", rightPassword, "10.0.0.2", t0)
 	actor := id.Actor()
 	newPW := "một mật khẩu mới rất dài"
+	token, _, err := s.CreateToken(ctx, actor, nil, TokenInput{Name: "Báo cáo"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := models.CalendarFeedToken{UserID: actor.UserID, TokenHash: HashToken("khcal_feed"), CreatedAt: t0}
+	if err := db.Create(&feed).Error; err != nil {
+		t.Fatal(err)
+	}
+	bystander := newUser(t, db, "binh@sonoivu.test")
+	bystanderToken, _, err := s.CreateToken(ctx, authz.Actor{UserID: bystander.ID, Role: bystander.Role}, nil, TokenInput{Name: "x"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	bad := []struct {
 		name  string
@@ -302,8 +315,11 @@ func TestChangePasswordChecksTheCurrentOneAndEndsOtherSessions(t *testing.T) {
 			if !ok || !ve.Has(b.field) {
 				t.Fatalf("got %v, want a ValidationError on %s", err, b.field)
 			}
-			if n := count(t, db, "sessions", ""); n != 2 {
+			if n := count(t, db, "sessions", "user_id = ?", actor.UserID); n != 2 {
 				t.Errorf("sessions: %d, want both kept", n)
+			}
+			if n := count(t, db, "api_tokens", "revoked_at IS NOT NULL"); n != 0 {
+				t.Errorf("a refused change revoked %d API tokens", n)
 			}
 		})
 	}
@@ -317,6 +333,15 @@ func TestChangePasswordChecksTheCurrentOneAndEndsOtherSessions(t *testing.T) {
 	if _, err := s.Authenticate(ctx, other, t0); !errors.Is(err, apperr.ErrUnauthenticated) {
 		t.Errorf("other session: %v, want ended", err)
 	}
+	if _, err := s.AuthenticateToken(ctx, token, t0); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Errorf("API token after the change: %v, want revoked", err)
+	}
+	if n := count(t, db, "calendar_feed_tokens", "id = ? AND revoked_at = ?", feed.ID, t0); n != 1 {
+		t.Error("the calendar feed address must be revoked with the password change")
+	}
+	if _, err := s.AuthenticateToken(ctx, bystanderToken, t0); err != nil {
+		t.Errorf("another user's token: %v, want it untouched", err)
+	}
 	if _, _, err := login(s, "an@sonoivu.test", newPW, "10.0.0.3", t0); err != nil {
 		t.Errorf("login with the new password: %v", err)
 	}
@@ -325,6 +350,39 @@ func TestChangePasswordChecksTheCurrentOneAndEndsOtherSessions(t *testing.T) {
 	}
 	if n := count(t, db, "audit_log", "action = 'password.change'"); n != 1 {
 		t.Errorf("audit rows: %d", n)
+	}
+	if n := count(t, db, "audit_log", "action = 'password.change' AND after->'api_tokens_revoked' = '[1]'::jsonb"); n != 1 {
+		var after string
+		db.Raw("SELECT after::text FROM audit_log WHERE action = 'password.change'").Scan(&after)
+		t.Errorf("the audit row must name the revoked token ids: %s", after)
+	}
+}
+
+func TestAnAPITokenCannotCreateTokens(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	u := newUser(t, db, "an@sonoivu.test")
+	s := NewService(db, time.Hour, week)
+	ctx := context.Background()
+	actor := authz.Actor{UserID: u.ID, Role: u.Role}
+	oneDay, _, err := s.CreateToken(ctx, actor, nil, TokenInput{Name: "một ngày", ExpiresInDays: 1}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.AuthenticateToken(ctx, oneDay, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := count(t, db, "api_tokens", "")
+	for _, days := range []int{0, 1, 3650} {
+		_, _, err := s.CreateToken(ctx, actor, id.Token, TokenInput{Name: "con", ExpiresInDays: days}, t0)
+		if !errors.Is(err, apperr.ErrForbidden) {
+			t.Errorf("a one-day token asking for %d days: %v, want ErrForbidden", days, err)
+		}
+		apperrtest.Render(t, err)
+	}
+	if n := count(t, db, "api_tokens", ""); n != before {
+		t.Errorf("tokens: %d, want %d (nothing created)", n, before)
 	}
 }
 
@@ -337,10 +395,10 @@ func TestAPITokensAreShownOnceStoredHashedAndRevocable(t *testing.T) {
 	ctx := context.Background()
 	actor := authz.Actor{UserID: u.ID, Role: u.Role}
 
-	if _, _, err := s.CreateToken(ctx, actor, TokenInput{Name: "  "}, t0); err == nil {
+	if _, _, err := s.CreateToken(ctx, actor, nil, TokenInput{Name: "  "}, t0); err == nil {
 		t.Fatal("a token without a name was created")
 	}
-	plain, tok, err := s.CreateToken(ctx, actor, TokenInput{Name: "Báo cáo", ExpiresInDays: 30}, t0)
+	plain, tok, err := s.CreateToken(ctx, actor, nil, TokenInput{Name: "Báo cáo", ExpiresInDays: 30}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,95 @@
+package routes
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"khung/app/visits/visitstest"
+	"khung/models"
+	"khung/routes/webtest"
+)
+
+func TestAnAPITokenCannotCreateTokensButASessionCan(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	u := srv.CreateUser(t, models.RolePlanner)
+	b := srv.NewClient(t)
+	b.Token = srv.CreateToken(t, u)
+	before := srv.Count(t, "api_tokens")
+
+	for _, tt := range []struct {
+		name string
+		do   func() webtest.Response
+	}{
+		{"JSON API, no lifetime", func() webtest.Response {
+			return b.SendJSON(http.MethodPost, "/api/v1/me/tokens", `{"name": "vĩnh viễn"}`)
+		}},
+		{"JSON API, one day", func() webtest.Response {
+			return b.SendJSON(http.MethodPost, "/api/v1/me/tokens", `{"name": "một ngày", "expires_in_days": 1}`)
+		}},
+		{"the page's form", func() webtest.Response {
+			return b.Do(http.MethodPost, "/account/tokens", strings.NewReader("name=x"), map[string]string{
+				"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"})
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.do()
+			if r.Status != http.StatusForbidden {
+				t.Fatalf("status %d, want 403: %.300s", r.Status, r.Body)
+			}
+			if !strings.Contains(r.Body, "Không thể dùng mã truy cập API để tạo mã truy cập mới") {
+				t.Errorf("the refusal must say why: %.500s", r.Body)
+			}
+		})
+	}
+	if n := srv.Count(t, "api_tokens"); n != before {
+		t.Errorf("api_tokens: %d, want %d", n, before)
+	}
+
+	c := srv.NewClient(t)
+	c.Login(u)
+	if r := c.SendJSON(http.MethodPost, "/api/v1/me/tokens", `{"name": "từ phiên"}`); r.Status != http.StatusCreated {
+		t.Errorf("with a session: %d %.300s", r.Status, r.Body)
+	}
+}
+
+func TestChangingThePasswordRevokesTokensFeedsAndOtherSessions(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	w := visitstest.Build(t, srv.DB)
+	u := srv.CreateUser(t, models.RoleUnit, webtest.InUnit(w.CommuneA.ID))
+	c, other := srv.NewClient(t), srv.NewClient(t)
+	c.Login(u)
+	other.Login(u)
+	b := srv.NewClient(t)
+	b.Token = srv.CreateToken(t, u)
+	if r := b.GetJSON("/api/v1/me"); r.Status != http.StatusOK {
+		t.Fatalf("token before: %d", r.Status)
+	}
+	feed := createFeed(t, c)
+	anon := srv.NewClient(t)
+	if r := anon.Do(http.MethodGet, feed, nil, nil); r.Status != http.StatusOK {
+		t.Fatalf("feed before: %d", r.Status)
+	}
+
+	newPW := "một mật khẩu mới rất dài"
+	r := c.PostForm("/account/password", url.Values{"current_password": {u.Password},
+		"new_password": {newPW}, "confirm_password": {newPW}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("change: %d %.300s", r.Status, r.Body)
+	}
+	if r := c.Get("/"); r.Status != http.StatusOK || !strings.Contains(r.Body, "địa chỉ lịch iCal của bạn đã bị thu hồi") {
+		t.Errorf("the page after the change must say what was revoked: %d", r.Status)
+	}
+	if r := b.GetJSON("/api/v1/me"); r.Status != http.StatusUnauthorized {
+		t.Errorf("API token after the change: %d, want 401", r.Status)
+	}
+	if r := anon.Do(http.MethodGet, feed, nil, nil); r.Status != http.StatusNotFound {
+		t.Errorf("feed after the change: %d, want 404", r.Status)
+	}
+	if r := other.Get("/"); r.Status != http.StatusSeeOther {
+		t.Errorf("the other session: %d, want it ended", r.Status)
+	}
+}
