@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"runtime/debug"
 	"strings"
@@ -223,10 +224,15 @@ func (h *Handlers) language(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// checkCSRF refuses a state-changing request without the right token: the form
-// field _csrf or the X-CSRF-Token header must equal the session's token (or,
-// before login, the anonymous double-submit cookie). API-token requests carry
-// no cookie, so they need none.
+// checkCSRF refuses a state-changing request that a browser sent from another
+// site, in two layers. First, for every such request, session or not, JSON or
+// form, bearer or cookie: the browser's own word (Sec-Fetch-Site, else Origin
+// against Host or BASE_URL), as net/http's CrossOriginProtection judges it;
+// a client that sends neither header is not a browser and cannot be forged
+// into sending a request. Second, a token: the form field _csrf or the header
+// X-CSRF-Token must equal the session's token or, before login, the anonymous
+// double-submit cookie. API-token requests carry no cookie and anonymous JSON
+// calls have no form to take a token from, so the first layer alone guards them.
 func (h *Handlers) checkCSRF(c *fiber.Ctx) error {
 	r := state(c)
 	if r.Identity == nil {
@@ -239,9 +245,10 @@ func (h *Handlers) checkCSRF(c *fiber.Ctx) error {
 		}
 		return c.Next()
 	}
+	if err := h.sameOrigin(c); err != nil {
+		return err
+	}
 	if r.Bearer || (r.Identity == nil && wantsJSON(c)) {
-		// No cookie proves anything here: a bearer request, or an anonymous API
-		// call that RequireLogin will refuse with 401.
 		return c.Next()
 	}
 	sent := c.Get("X-CSRF-Token")
@@ -252,6 +259,28 @@ func (h *Handlers) checkCSRF(c *fiber.Ctx) error {
 		return apperr.Fail(apperr.ErrForbidden, "request.csrf")
 	}
 	return c.Next()
+}
+
+// sameOrigin refuses a request whose browser says it comes from another site
+// (even a sibling subdomain). The origin of BASE_URL is always ours, for a
+// proxy that does not pass the public Host on.
+func (h *Handlers) sameOrigin(c *fiber.Ctx) error {
+	origin := c.Get(fiber.HeaderOrigin)
+	if base := h.Config.BaseURL; origin != "" && base != nil && origin == base.Scheme+"://"+base.Host {
+		return nil
+	}
+	req := &http.Request{Method: c.Method(), Host: c.Hostname(), Header: http.Header{}}
+	if v := c.Get("Sec-Fetch-Site"); v != "" {
+		req.Header.Set("Sec-Fetch-Site", v)
+	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	var cop http.CrossOriginProtection
+	if err := cop.Check(req); err != nil {
+		return apperr.Fail(apperr.ErrForbidden, "security.cross_origin")
+	}
+	return nil
 }
 
 func (h *Handlers) newAnonCSRF(c *fiber.Ctx) string {

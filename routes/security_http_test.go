@@ -93,3 +93,81 @@ func TestChangingThePasswordRevokesTokensFeedsAndOtherSessions(t *testing.T) {
 		t.Errorf("the other session: %d, want it ended", r.Status)
 	}
 }
+
+func TestStateChangingRequestsFromAnotherSiteAreRefusedEvenAnonymous(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	u := srv.CreateUser(t, models.RolePlanner)
+	jsonLogin := `{"email": "` + u.Email + `", "password": "` + u.Password + `"}`
+	formLogin := url.Values{"email": {u.Email}, "password": {u.Password}}.Encode()
+	asJSON := map[string]string{"Content-Type": "application/json", "Accept": "application/json"}
+	// What fetch(…, {mode: "no-cors"}) may send from any site: a form body
+	// and the safelisted header Accept.
+	noCORS := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+	with := func(h map[string]string, kv ...string) map[string]string {
+		out := map[string]string{}
+		for k, v := range h {
+			out[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			out[kv[i]] = kv[i+1]
+		}
+		return out
+	}
+
+	refused := []struct {
+		name   string
+		body   string
+		header map[string]string
+	}{
+		{"anonymous JSON login from another site", jsonLogin, with(asJSON, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")},
+		{"anonymous no-cors form login asking for JSON", formLogin, with(noCORS, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")},
+		{"anonymous JSON login from a sibling subdomain", jsonLogin, with(asJSON, "Sec-Fetch-Site", "same-site", "Origin", "https://other.sonoivu.example")},
+		{"an older browser: only Origin, foreign", jsonLogin, with(asJSON, "Origin", "https://evil.example")},
+		{"an older browser: Origin null", formLogin, with(noCORS, "Origin", "null")},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			c := srv.NewClient(t)
+			r := c.Do(http.MethodPost, "/login", strings.NewReader(tt.body), tt.header)
+			if r.Status != http.StatusForbidden {
+				t.Fatalf("status %d, want 403: %.300s", r.Status, r.Body)
+			}
+			if !strings.Contains(r.Body, "This request came from another website") {
+				t.Errorf("the refusal must say why: %.300s", r.Body)
+			}
+		})
+	}
+	if n := srv.Count(t, "sessions") + srv.Count(t, "login_attempts"); n != 0 {
+		t.Fatalf("a cross-site login wrote %d rows", n)
+	}
+
+	// Same-origin browsers and non-browser clients still sign in.
+	allowed := []struct {
+		name   string
+		header map[string]string
+	}{
+		{"JSON from the same origin", with(asJSON, "Sec-Fetch-Site", "same-origin", "Origin", srv.URL)},
+		{"JSON from a script (no browser headers)", asJSON},
+		{"an older browser whose Origin is BASE_URL", with(asJSON, "Origin", srv.Config.BaseURL.Scheme+"://"+srv.Config.BaseURL.Host)},
+	}
+	for _, tt := range allowed {
+		t.Run(tt.name, func(t *testing.T) {
+			c := srv.NewClient(t)
+			r := c.Do(http.MethodPost, "/login", strings.NewReader(jsonLogin), tt.header)
+			if r.Status != http.StatusSeeOther {
+				t.Fatalf("status %d, want 303: %.300s", r.Status, r.Body)
+			}
+		})
+	}
+
+	// A session's valid CSRF token does not make a cross-site request acceptable.
+	c := srv.NewClient(t)
+	c.Login(u)
+	before := srv.Count(t, "api_tokens")
+	r := c.Do(http.MethodPost, "/account/tokens", strings.NewReader(url.Values{"name": {"x"}, "_csrf": {c.CSRF()}}.Encode()),
+		map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site"})
+	if r.Status != http.StatusForbidden || srv.Count(t, "api_tokens") != before {
+		t.Errorf("cross-site form with a stolen token: %d, want 403 and nothing written", r.Status)
+	}
+}
