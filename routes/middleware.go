@@ -162,8 +162,13 @@ func (h *Handlers) recover(c *fiber.Ctx) (err error) {
 }
 
 // securityHeaders keeps pages out of frames, scripts to our own origin, and
-// MIME types as sent.
-func securityHeaders(c *fiber.Ctx) error {
+// MIME types as sent; when Khung is served over https (BASE_URL), browsers are
+// told to use https only for a year (HSTS), so nobody can strip it on the way.
+// includeSubDomains is left out: the department's other hosts are not ours.
+func (h *Handlers) securityHeaders(c *fiber.Ctx) error {
+	if h.Config.SecureCookies() {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+	}
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "same-origin")

@@ -118,7 +118,7 @@ func New(a *app.App) *fiber.App {
 
 	// Middleware, in order: every request gets an id, an access log line and panic
 	// recovery; static assets and health checks are served before any database work.
-	f.Use(h.requestID, h.accessLog, h.recover, securityHeaders)
+	f.Use(h.requestID, h.accessLog, h.recover, h.securityHeaders)
 	f.Use("/static", staticFiles())
 	f.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	f.Get("/readyz", h.readyz)

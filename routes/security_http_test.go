@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gofiber/fiber/v2"
+
 	"khung/app/visits/visitstest"
 	"khung/models"
 	"khung/routes/webtest"
@@ -169,5 +171,32 @@ func TestStateChangingRequestsFromAnotherSiteAreRefusedEvenAnonymous(t *testing.
 		map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site"})
 	if r.Status != http.StatusForbidden || srv.Count(t, "api_tokens") != before {
 		t.Errorf("cross-site form with a stolen token: %d, want 403 and nothing written", r.Status)
+	}
+}
+
+func TestHSTSIsSentOnlyWhenServedOverHTTPS(t *testing.T) {
+	t.Parallel()
+	for _, base := range []string{"", "https://khung.example"} {
+		srv := webtest.Start(t, func(d webtest.AppDeps) *fiber.App {
+			if base != "" {
+				u, err := url.Parse(base)
+				if err != nil {
+					t.Fatal(err)
+				}
+				d.Config.BaseURL = u
+			}
+			return newApp(d)
+		})
+		c := srv.NewClient(t)
+		for _, path := range []string{"/login", "/static/app.css", "/healthz", "/no-such-page"} {
+			got := c.Get(path).Header.Get("Strict-Transport-Security")
+			want := ""
+			if base != "" {
+				want = "max-age=31536000"
+			}
+			if got != want {
+				t.Errorf("BASE_URL %q, GET %s: Strict-Transport-Security %q, want %q", base, path, got, want)
+			}
+		}
 	}
 }
