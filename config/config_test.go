@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -22,8 +23,9 @@ func TestLoad(t *testing.T) {
 		{"every problem is reported at once", map[string]string{
 			"DATABASE_URL": "mysql://x", "ADDR": "nonsense", "LOG_LEVEL": "loud", "SESSION_TTL": "soon",
 			"SESSION_MAX_AGE": "forever",
+			"TRUSTED_PROXIES": "10.0.0.1, proxy.local",
 			"SMTP_URL":        "http://x", "UPLOAD_MAX_BYTES": "-1", "JOBS_ENABLED": "maybe", "TZ_NAME": "Mars/Base",
-		}, []string{"DATABASE_URL", "ADDR", "LOG_LEVEL", "SESSION_TTL", "SESSION_MAX_AGE", "SMTP_URL", "UPLOAD_MAX_BYTES", "JOBS_ENABLED", "TZ_NAME"}},
+		}, []string{"DATABASE_URL", "ADDR", "LOG_LEVEL", "SESSION_TTL", "SESSION_MAX_AGE", "TRUSTED_PROXIES", "SMTP_URL", "UPLOAD_MAX_BYTES", "JOBS_ENABLED", "TZ_NAME"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,5 +59,38 @@ func TestSecureCookiesFollowBaseURL(t *testing.T) {
 	}
 	if !c.SecureCookies() {
 		t.Fatal("https base URL must make cookies Secure")
+	}
+}
+
+func TestTrustedProxiesAreAddressesOrRanges(t *testing.T) {
+	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/d",
+		"TRUSTED_PROXIES": " 10.0.0.7 , 192.168.1.9/16,::1,"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(c.TrustedProxyList(), " "), "10.0.0.7/32 192.168.0.0/16 ::1/128"; got != want {
+		t.Errorf("TrustedProxyList() = %q, want %q", got, want)
+	}
+	for _, tt := range []struct {
+		addr string
+		want bool
+	}{
+		{"10.0.0.7", true},
+		{"10.0.0.8", false},
+		{"192.168.200.1", true},
+		{"::ffff:192.168.3.4", true}, // IPv4 as an IPv6 socket reports it
+		{"::1", true},
+		{"127.0.0.1", false},
+	} {
+		if got := c.TrustedProxy(netip.MustParseAddr(tt.addr)); got != tt.want {
+			t.Errorf("TrustedProxy(%s) = %v, want %v", tt.addr, got, tt.want)
+		}
+	}
+	none, err := Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/d"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if none.TrustedProxy(netip.MustParseAddr("127.0.0.1")) || len(none.TrustedProxyList()) != 0 {
+		t.Error("without TRUSTED_PROXIES no proxy is trusted")
 	}
 }

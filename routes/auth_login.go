@@ -23,7 +23,7 @@ func (h *Handlers) login(c *fiber.Ctx) error {
 	if err := bindForm(c, &in); err != nil {
 		return err
 	}
-	in.IP, in.UserAgent = c.IP(), c.Get(fiber.HeaderUserAgent)
+	in.IP, in.UserAgent = state(c).IP, c.Get(fiber.HeaderUserAgent)
 	next := safeNext(c.FormValue("next"))
 	token, _, err := h.Auth.Login(ctxOf(c), in, h.Now())
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strings"
@@ -35,6 +36,7 @@ const (
 // request is what the middleware learns about a request, kept in one local.
 type request struct {
 	ID       string
+	IP       string         // the client's address (see clientIP)
 	Identity *auth.Identity // nil when anonymous
 	Token    string         // the session cookie token, "" otherwise
 	CSRF     string         // the token forms must send back
@@ -83,7 +85,7 @@ func identityOf(c *fiber.Ctx) *auth.Identity { return state(c).Identity }
 
 // ctxOf returns the request's context carrying its id and IP for the audit log.
 func ctxOf(c *fiber.Ctx) context.Context {
-	return audit.WithRequest(c.UserContext(), audit.Request{ID: state(c).ID, IP: c.IP()})
+	return audit.WithRequest(c.UserContext(), audit.Request{ID: state(c).ID, IP: state(c).IP})
 }
 
 // trOf returns the translator of the request's language.
@@ -107,9 +109,37 @@ func (h *Handlers) requestID(c *fiber.Ctx) error {
 		id = hex.EncodeToString(b)
 	}
 	r := state(c)
-	r.ID, r.T = id, h.Locales.For(views.DefaultLanguage)
+	r.ID, r.IP, r.T = id, h.clientIP(c), h.Locales.For(views.DefaultLanguage)
 	c.Set(fiber.HeaderXRequestID, id)
 	return c.Next()
+}
+
+// clientIP is the address the login throttle and the audit log know a client
+// by: the peer, unless the peer is one of TRUSTED_PROXIES; then the right-most
+// address of X-Forwarded-For that is not itself a trusted proxy. Addresses
+// further left were written by the client and prove nothing.
+func (h *Handlers) clientIP(c *fiber.Ctx) string {
+	peer, ok := netip.AddrFromSlice(c.Context().RemoteIP())
+	if !ok {
+		return c.Context().RemoteIP().String()
+	}
+	peer = peer.Unmap()
+	if !h.Config.TrustedProxy(peer) {
+		return peer.String()
+	}
+	client := peer
+	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // not an address: keep the last hop we can vouch for
+		}
+		client = hop.Unmap()
+		if !h.Config.TrustedProxy(client) {
+			break
+		}
+	}
+	return client.String()
 }
 
 func validRequestID(s string) bool {
@@ -144,7 +174,7 @@ func (h *Handlers) accessLog(c *fiber.Ctx) error {
 		slog.String("path", c.Path()),
 		slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)),
-		slog.String("ip", c.IP()),
+		slog.String("ip", state(c).IP),
 		slog.Int64("user_id", actorOf(c).UserID),
 	)
 	return nil

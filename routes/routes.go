@@ -90,6 +90,13 @@ func New(a *app.App) *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           2 * time.Minute,
+		// X-Forwarded-For/-Proto/-Host count only from TRUSTED_PROXIES; the
+		// client address the app keys on is clientIP's (right-most untrusted
+		// hop), not c.IP() (which would take the left-most, the client's own).
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          a.Config.TrustedProxyList(),
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		EnableIPValidation:      true,
 	})
 
 	// The areas and the services they use.

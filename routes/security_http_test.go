@@ -2,6 +2,7 @@ package routes
 
 import (
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -198,5 +199,70 @@ func TestHSTSIsSentOnlyWhenServedOverHTTPS(t *testing.T) {
 				t.Errorf("BASE_URL %q, GET %s: Strict-Transport-Security %q, want %q", base, path, got, want)
 			}
 		}
+	}
+}
+
+func TestTheLoginThrottleKeysOnTheClientBehindATrustedProxyOnly(t *testing.T) {
+	t.Parallel()
+	start := func(proxies string) *webtest.Server {
+		return webtest.Start(t, func(d webtest.AppDeps) *fiber.App {
+			d.Config.TrustedProxies = nil
+			for _, p := range strings.Split(proxies, ",") {
+				if p != "" {
+					d.Config.TrustedProxies = append(d.Config.TrustedProxies, netip.MustParsePrefix(p))
+				}
+			}
+			return newApp(d)
+		})
+	}
+	// The tests reach the app from 127.0.0.1, which plays the proxy.
+	for _, tt := range []struct {
+		name, proxies, forwardedFor, want string
+	}{
+		{"no trusted proxy: the header is ignored", "", "203.0.113.9", "127.0.0.1"},
+		{"behind the proxy: the client it names", "127.0.0.1/32", "203.0.113.9", "203.0.113.9"},
+		{"a forged hop on the left is ignored", "127.0.0.1/32", "198.51.100.66, 203.0.113.9", "203.0.113.9"},
+		{"a chain of trusted proxies is skipped", "127.0.0.1/32,10.0.0.0/8", "198.51.100.66, 203.0.113.9, 10.1.2.3", "203.0.113.9"},
+		{"garbage stops the walk at the last good hop", "127.0.0.1/32", "203.0.113.9, not-an-ip", "127.0.0.1"},
+		{"no header behind the proxy: the proxy itself", "127.0.0.1/32", "", "127.0.0.1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := start(tt.proxies)
+			c := srv.NewClient(t)
+			form := url.Values{"email": {"nobody@sonoivu.test"}, "password": {"sai mật khẩu rồi"}, "_csrf": {c.CSRF()}}
+			h := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+			if tt.forwardedFor != "" {
+				h["X-Forwarded-For"] = tt.forwardedFor
+			}
+			if r := c.Do(http.MethodPost, "/login", strings.NewReader(form.Encode()), h); r.Status != http.StatusUnauthorized {
+				t.Fatalf("login: %d", r.Status)
+			}
+			var ip string
+			if err := srv.DB.Raw("SELECT ip FROM login_attempts").Scan(&ip).Error; err != nil {
+				t.Fatal(err)
+			}
+			if ip != tt.want {
+				t.Errorf("the attempt is recorded for %q, want %q", ip, tt.want)
+			}
+		})
+	}
+
+	// Five failures by one client behind the proxy do not block another client.
+	srv := start("127.0.0.1/32")
+	u, v := srv.CreateUser(t, models.RolePlanner), srv.CreateUser(t, models.RolePlanner)
+	post := func(client string, who webtest.User, password string) int {
+		c := srv.NewClient(t)
+		form := url.Values{"email": {who.Email}, "password": {password}, "_csrf": {c.CSRF()}}
+		return c.Do(http.MethodPost, "/login", strings.NewReader(form.Encode()), map[string]string{
+			"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": client}).Status
+	}
+	for range 5 {
+		post("203.0.113.9", u, "sai mật khẩu rồi")
+	}
+	if got := post("203.0.113.9", u, u.Password); got != http.StatusTooManyRequests {
+		t.Errorf("the failing client: %d, want 429", got)
+	}
+	if got := post("198.51.100.20", v, v.Password); got != http.StatusSeeOther {
+		t.Errorf("another client behind the same proxy: %d, want 303", got)
 	}
 }
