@@ -265,4 +265,7 @@ func TestTheLoginThrottleKeysOnTheClientBehindATrustedProxyOnly(t *testing.T) {
 	if got := post("198.51.100.20", v, v.Password); got != http.StatusSeeOther {
 		t.Errorf("another client behind the same proxy: %d, want 303", got)
 	}
+	if got := post("198.51.100.21", u, u.Password); got != http.StatusSeeOther {
+		t.Errorf("the owner from another client: %d, want 303 (a guesser must not lock them out)", got)
+	}
 }

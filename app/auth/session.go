@@ -22,16 +22,41 @@ import (
 	"khung/models"
 )
 
-// Limits of the login rate limit: after MaxFailures failed attempts for one
-// e-mail address (or from one IP) within Window, further attempts are refused
-// until the oldest failure leaves the window — even with the right password.
+// Limits of the login throttle. An attempt is refused, even with the right
+// password, when one of three buckets is full:
+//
+//   - one e-mail from one address: MaxFailures failures within Window since
+//     that address last signed in to it. This is the bucket a guesser fills,
+//     and it locks only the guesser's address, for at most Window.
+//   - one address, any e-mail: IPFailures failures within Window (password
+//     spraying). Higher than MaxFailures: a whole office may share an address.
+//   - one e-mail, any address: AccountFailures failures within AccountWindow
+//     since its last success (a guesser with many addresses) make the next
+//     attempt wait BackoffBase, doubling with each further failure up to
+//     MaxBackoff, counted from the latest failure.
+//
+// An address that signed in to the e-mail within KnownFor skips the last two:
+// so an outsider can never lock the owner out of their usual computer, and
+// from a new one only for MaxBackoff at a time.
 type Limits struct {
-	MaxFailures int
-	Window      time.Duration
+	MaxFailures     int
+	Window          time.Duration
+	IPFailures      int
+	AccountFailures int
+	AccountWindow   time.Duration
+	BackoffBase     time.Duration
+	MaxBackoff      time.Duration
+	KnownFor        time.Duration
 }
 
-// DefaultLimits are 5 failures in 15 minutes.
-func DefaultLimits() Limits { return Limits{MaxFailures: 5, Window: 15 * time.Minute} }
+// DefaultLimits: 5 failures in 15 minutes per e-mail and address; 20 per
+// address; from the 10th failure on an account within an hour, 30 s doubling
+// up to 5 minutes; addresses known for 90 days.
+func DefaultLimits() Limits {
+	return Limits{MaxFailures: 5, Window: 15 * time.Minute, IPFailures: 20,
+		AccountFailures: 10, AccountWindow: time.Hour, BackoffBase: 30 * time.Second, MaxBackoff: 5 * time.Minute,
+		KnownFor: 90 * 24 * time.Hour}
+}
 
 // touchEvery is how stale last_seen_at may get before a request refreshes it
 // (and the idle expiry with it): it spares a write on every request.
@@ -188,44 +213,91 @@ func recordAttempt(tx *gorm.DB, in LoginInput, now time.Time, ok bool) error {
 	return nil
 }
 
-// checkRateLimit refuses the attempt when the e-mail (failures since its last
-// success) or the IP (all failures) reached the limit within the window.
+// checkRateLimit refuses the attempt when one of the buckets of Limits is
+// full. The partial indexes login_attempts_failures_idx (email, at) and
+// login_attempts_successes_idx (email, ip, at) serve the queries.
 func (s *Service) checkRateLimit(ctx context.Context, email, ip string, now time.Time) error {
-	since := now.Add(-s.limits.Window)
-	// The e-mail's failures after its last successful login, in the window; the
-	// partial index login_attempts_failures_idx serves the count.
-	const byEmail = `
+	db := s.db.WithContext(ctx)
+	l := s.limits
+	since := now.Add(-l.Window)
+	waitMinutes := func(until time.Time) int { return int(until.Sub(now)/time.Minute) + 1 }
+
+	// One e-mail from one address, since that address last got in.
+	const byPair = `
 		SELECT count(*), min(at) FROM login_attempts
-		WHERE email = ? AND NOT succeeded AND at > ? AND at <= ?
-		  AND at > coalesce((SELECT max(at) FROM login_attempts WHERE email = ? AND succeeded), '-infinity')`
-	const byIP = `
-		SELECT count(*), min(at) FROM login_attempts
-		WHERE ip = ? AND ip <> '' AND NOT succeeded AND at > ? AND at <= ?`
-	type window struct {
+		WHERE email = ? AND ip = ? AND NOT succeeded AND at > ? AND at <= ?
+		  AND at > coalesce((SELECT max(at) FROM login_attempts WHERE email = ? AND ip = ? AND succeeded), '-infinity')`
+	var pair struct {
 		Count  int
 		Oldest *time.Time
 	}
-	checks := []struct {
-		query string
-		args  []any
-	}{
-		{byEmail, []any{email, since, now, email}},
-		{byIP, []any{ip, since, now}},
+	if err := db.Raw(byPair, email, ip, since, now, email, ip).Row().Scan(&pair.Count, &pair.Oldest); err != nil {
+		return fmt.Errorf("login throttle: %w", err)
 	}
-	for _, c := range checks {
-		var w window
-		row := s.db.WithContext(ctx).Raw(c.query, c.args...).Row()
-		if err := row.Scan(&w.Count, &w.Oldest); err != nil {
-			return fmt.Errorf("login rate limit: %w", err)
+	if pair.Count >= l.MaxFailures && pair.Oldest != nil {
+		return apperr.Fail(apperr.ErrTooManyAttempts, "auth.too_many_failures",
+			"Failures", l.MaxFailures, "Window", int(l.Window.Minutes()), "Count", waitMinutes(pair.Oldest.Add(l.Window)))
+	}
+
+	if ip != "" {
+		var known bool
+		const knownPair = `SELECT EXISTS (SELECT 1 FROM login_attempts WHERE email = ? AND ip = ? AND succeeded AND at > ? AND at <= ?)`
+		if err := db.Raw(knownPair, email, ip, now.Add(-l.KnownFor), now).Row().Scan(&known); err != nil {
+			return fmt.Errorf("login throttle: known address: %w", err)
 		}
-		if w.Count >= s.limits.MaxFailures && w.Oldest != nil {
-			wait := w.Oldest.Add(s.limits.Window).Sub(now)
-			minutes := int(wait.Minutes()) + 1
-			return apperr.Fail(apperr.ErrTooManyAttempts, "auth.too_many_failures",
-				"Failures", s.limits.MaxFailures, "Window", int(s.limits.Window.Minutes()), "Count", minutes)
+		if known {
+			return nil
+		}
+
+		// One address, any e-mail.
+		const byIP = `
+			SELECT count(*), min(at) FROM login_attempts
+			WHERE ip = ? AND NOT succeeded AND at > ? AND at <= ?`
+		var addr struct {
+			Count  int
+			Oldest *time.Time
+		}
+		if err := db.Raw(byIP, ip, since, now).Row().Scan(&addr.Count, &addr.Oldest); err != nil {
+			return fmt.Errorf("login throttle: address: %w", err)
+		}
+		if addr.Count >= l.IPFailures && addr.Oldest != nil {
+			return apperr.Fail(apperr.ErrTooManyAttempts, "security.too_many_from_address",
+				"Failures", l.IPFailures, "Window", int(l.Window.Minutes()), "Count", waitMinutes(addr.Oldest.Add(l.Window)))
+		}
+	}
+
+	// One e-mail, any address, since the account's last success: back off.
+	const byAccount = `
+		SELECT count(*), max(at) FROM login_attempts
+		WHERE email = ? AND NOT succeeded AND at > ? AND at <= ?
+		  AND at > coalesce((SELECT max(at) FROM login_attempts WHERE email = ? AND succeeded), '-infinity')`
+	var account struct {
+		Count  int
+		Latest *time.Time
+	}
+	if err := db.Raw(byAccount, email, now.Add(-l.AccountWindow), now, email).Row().Scan(&account.Count, &account.Latest); err != nil {
+		return fmt.Errorf("login throttle: account: %w", err)
+	}
+	if account.Count >= l.AccountFailures && account.Latest != nil {
+		if until := account.Latest.Add(backoff(l, account.Count)); now.Before(until) {
+			return apperr.Fail(apperr.ErrTooManyAttempts, "security.account_backoff", "Count", waitMinutes(until))
 		}
 	}
 	return nil
+}
+
+// backoff is how long an account with failures failed attempts makes the next
+// one wait: BackoffBase at AccountFailures, doubling with each further failure,
+// never more than MaxBackoff.
+func backoff(l Limits, failures int) time.Duration {
+	d := l.BackoffBase
+	for range failures - l.AccountFailures {
+		if d >= l.MaxBackoff {
+			break
+		}
+		d *= 2
+	}
+	return min(d, l.MaxBackoff)
 }
 
 // newSession makes a session row and the cookie token whose hash is its id.
@@ -391,14 +463,17 @@ func revokeCredentials(tx *gorm.DB, table string, userID int64, now time.Time) (
 	return ids, nil
 }
 
-// PurgeExpired deletes ended sessions and login attempts older than a day; a
-// job may call it.
+// PurgeExpired deletes ended sessions, failed login attempts older than a day
+// and successful ones older than Limits.KnownFor (they mark known addresses);
+// a job may call it.
 func (s *Service) PurgeExpired(ctx context.Context, now time.Time) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("expires_at <= ?", now).Delete(&models.Session{}).Error; err != nil {
 			return fmt.Errorf("purge sessions: %w", err)
 		}
-		if err := tx.Where("at < ?", now.Add(-24*time.Hour)).Delete(&models.LoginAttempt{}).Error; err != nil {
+		err := tx.Where("at < ? AND (NOT succeeded OR at < ?)", now.Add(-24*time.Hour), now.Add(-s.limits.KnownFor)).
+			Delete(&models.LoginAttempt{}).Error
+		if err != nil {
 			return fmt.Errorf("purge login attempts: %w", err)
 		}
 		return nil

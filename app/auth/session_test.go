@@ -127,7 +127,7 @@ func TestBadLoginInputIsRefusedAndWritesNothing(t *testing.T) {
 	}
 }
 
-func TestTheSixthAttemptWithinFifteenMinutesIsRefusedEvenWithTheRightPassword(t *testing.T) {
+func TestTheSixthAttemptFromTheSameAddressIsRefusedEvenWithTheRightPassword(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
 	newUser(t, db, "an@sonoivu.test")
@@ -141,7 +141,7 @@ func TestTheSixthAttemptWithinFifteenMinutesIsRefusedEvenWithTheRightPassword(t 
 	attempts := count(t, db, "login_attempts", "")
 	audits := count(t, db, "audit_log", "")
 
-	_, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.5", t0.Add(5*time.Minute))
+	_, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.4", t0.Add(5*time.Minute))
 	if !errors.Is(err, apperr.ErrTooManyAttempts) {
 		t.Fatalf("6th attempt: %v, want ErrTooManyAttempts", err)
 	}
@@ -154,39 +154,146 @@ func TestTheSixthAttemptWithinFifteenMinutesIsRefusedEvenWithTheRightPassword(t 
 		t.Error("a refused attempt must write nothing")
 	}
 
-	// The first failure leaves the window at t0+15m: then the right password works again.
-	if _, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.5", t0.Add(15*time.Minute+time.Second)); err != nil {
+	// The owner elsewhere is not locked out by someone else's guesses.
+	if _, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.5", t0.Add(5*time.Minute)); err != nil {
+		t.Fatalf("the right password from another address: %v", err)
+	}
+	// The first failure leaves the window at t0+15m: then the address may try again.
+	if _, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.4", t0.Add(15*time.Minute+time.Second)); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
 }
 
-func TestASuccessfulLoginClearsTheEmailCountButNotTheIPCount(t *testing.T) {
+// throttleStep is one login attempt of a throttle scenario and what it gets.
+type throttleStep struct {
+	at    time.Duration // after t0
+	email string
+	ip    string
+	right bool   // the right password (else a wrong one)
+	want  string // "ok", "wrong" (ErrBadCredentials) or "throttled"
+}
+
+func TestTheLoginThrottleStopsGuessersWithoutLockingTheOwnerOut(t *testing.T) {
 	t.Parallel()
-	db := dbtest.Gorm(t)
-	newUser(t, db, "an@sonoivu.test")
-	newUser(t, db, "binh@sonoivu.test")
-	s := NewService(db, time.Hour, week)
+	// Small limits keep the scenarios short; DefaultLimits has the same shape.
+	limits := Limits{MaxFailures: 3, Window: 15 * time.Minute, IPFailures: 5,
+		AccountFailures: 4, AccountWindow: time.Hour, BackoffBase: time.Minute, MaxBackoff: 4 * time.Minute,
+		KnownFor: 30 * 24 * time.Hour}
+	const an = "an@sonoivu.test"
+	m := func(minutes float64) time.Duration { return time.Duration(minutes * float64(time.Minute)) }
+	wrong := func(at time.Duration, ip string) throttleStep { return throttleStep{at, an, ip, false, "wrong"} }
+	right := func(at time.Duration, ip, want string) throttleStep { return throttleStep{at, an, ip, true, want} }
 
-	for i := range 4 {
-		login(s, "an@sonoivu.test", "sai mật khẩu rồi", "10.0.0.6", t0.Add(time.Duration(i)*time.Second))
+	for _, tt := range []struct {
+		name  string
+		steps []throttleStep
+	}{
+		{"a guesser locks only their own address, for at most the window", []throttleStep{
+			wrong(m(0), "198.51.100.1"), wrong(m(1), "198.51.100.1"), wrong(m(2), "198.51.100.1"),
+			right(m(3), "198.51.100.1", "throttled"),
+			right(m(3), "10.0.0.1", "ok"),
+			right(m(10), "198.51.100.1", "throttled"),
+			right(m(15)+time.Second, "198.51.100.1", "ok"),
+		}},
+		{"the count of an address restarts when it signs in", []throttleStep{
+			wrong(m(0), "10.0.0.1"), wrong(m(1), "10.0.0.1"), right(m(2), "10.0.0.1", "ok"),
+			wrong(m(3), "10.0.0.1"), wrong(m(4), "10.0.0.1"), right(m(5), "10.0.0.1", "ok"),
+		}},
+		{"guessers with many addresses make a new address back off, doubling", []throttleStep{
+			wrong(m(1), "198.51.100.1"), wrong(m(2), "198.51.100.2"), wrong(m(3), "198.51.100.3"), wrong(m(4), "198.51.100.4"),
+			// 4 failures: the next attempt waits 1 minute after the latest.
+			{m(4.5), an, "198.51.100.5", false, "throttled"},
+			right(m(4.5), "203.0.113.7", "throttled"),
+			wrong(m(5), "198.51.100.5"),
+			// 5 failures: 2 minutes.
+			right(m(6.5), "203.0.113.7", "throttled"),
+			right(m(7)+time.Second, "203.0.113.7", "ok"),
+		}},
+		{"the right password from an address that signed in before always works", []throttleStep{
+			right(-24*time.Hour, "10.0.0.1", "ok"),
+			wrong(m(1), "198.51.100.1"), wrong(m(2), "198.51.100.2"), wrong(m(3), "198.51.100.3"), wrong(m(4), "198.51.100.4"),
+			right(m(4)+time.Second, "203.0.113.7", "throttled"),
+			right(m(4)+time.Second, "10.0.0.1", "ok"),
+		}},
+		{"the backoff stops growing at its cap", []throttleStep{
+			wrong(m(0), "198.51.100.1"), wrong(m(0), "198.51.100.2"), wrong(m(0), "198.51.100.3"), wrong(m(0), "198.51.100.4"),
+			wrong(m(1), "198.51.100.5"),  // waited 1 m
+			wrong(m(3), "198.51.100.6"),  // waited 2 m
+			wrong(m(7), "198.51.100.7"),  // waited 4 m
+			wrong(m(11), "198.51.100.8"), // 8 m would be due: capped at 4 m
+			right(m(15)-time.Second, "203.0.113.7", "throttled"),
+			right(m(15)+time.Second, "203.0.113.7", "ok"),
+		}},
+		{"a success ends the backoff", []throttleStep{
+			wrong(m(0), "198.51.100.1"), wrong(m(0), "198.51.100.2"), wrong(m(0), "198.51.100.3"), wrong(m(0), "198.51.100.4"),
+			right(m(1)+time.Second, "203.0.113.7", "ok"),
+			wrong(m(2), "198.51.100.5"),
+			right(m(2), "203.0.113.8", "ok"),
+		}},
+		{"failures older than the account window are forgotten", []throttleStep{
+			wrong(m(0), "198.51.100.1"), wrong(m(0), "198.51.100.2"), wrong(m(0), "198.51.100.3"), wrong(m(0), "198.51.100.4"),
+			right(m(60)+time.Second, "203.0.113.7", "ok"),
+		}},
+		{"one address trying many accounts is stopped for all of them", []throttleStep{
+			{m(0), "a@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "b@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "c@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "d@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "e@sonoivu.test", "198.51.100.9", false, "wrong"},
+			right(m(1), "198.51.100.9", "throttled"),
+			right(m(1), "10.0.0.1", "ok"),
+		}},
+		{"an address the owner signed in from is not closed to them by others' failures", []throttleStep{
+			right(-time.Hour, "198.51.100.9", "ok"),
+			{m(0), "a@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "b@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "c@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "d@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "e@sonoivu.test", "198.51.100.9", false, "wrong"},
+			right(m(1), "198.51.100.9", "ok"),
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			db := dbtest.Gorm(t)
+			newUser(t, db, an)
+			s := NewService(db, time.Hour, week).WithLimits(limits)
+			for i, st := range tt.steps {
+				pw := "sai mật khẩu rồi"
+				if st.right {
+					pw = rightPassword
+				}
+				_, _, err := login(s, st.email, pw, st.ip, t0.Add(st.at))
+				got := "ok"
+				switch {
+				case errors.Is(err, apperr.ErrTooManyAttempts):
+					got = "throttled"
+				case err == ErrBadCredentials:
+					got = "wrong"
+				case err != nil:
+					t.Fatalf("step %d: %v", i+1, err)
+				}
+				if got != st.want {
+					t.Fatalf("step %d (%s from %s at %v, right password %v): %s, want %s",
+						i+1, st.email, st.ip, st.at, st.right, got, st.want)
+				}
+			}
+		})
 	}
-	if _, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.7", t0.Add(5*time.Second)); err != nil {
-		t.Fatalf("4 failures then the right password: %v", err)
-	}
-	if _, _, err := login(s, "an@sonoivu.test", "sai mật khẩu rồi", "10.0.0.8", t0.Add(6*time.Second)); err != ErrBadCredentials {
-		t.Fatalf("after a success the count restarts: %v", err)
-	}
+}
 
-	// Five failures from one IP on different e-mails block that IP.
-	for i := range 5 {
-		login(s, "x"+string(rune('a'+i))+"@sonoivu.test", "sai mật khẩu rồi", "10.9.9.9", t0.Add(time.Duration(i)*time.Second))
-	}
-	_, _, err := login(s, "binh@sonoivu.test", rightPassword, "10.9.9.9", t0.Add(time.Minute))
-	if !errors.Is(err, apperr.ErrTooManyAttempts) {
-		t.Fatalf("IP after 5 failures: %v, want ErrTooManyAttempts", err)
-	}
-	if _, _, err := login(s, "binh@sonoivu.test", rightPassword, "10.0.0.10", t0.Add(time.Minute)); err != nil {
-		t.Fatalf("the same user from another IP: %v", err)
+func TestBackoffDoublesUpToItsCap(t *testing.T) {
+	l := DefaultLimits()
+	for _, tt := range []struct {
+		failures int
+		want     time.Duration
+	}{
+		{10, 30 * time.Second}, {11, time.Minute}, {12, 2 * time.Minute}, {13, 4 * time.Minute},
+		{14, 5 * time.Minute}, {1000, 5 * time.Minute},
+	} {
+		if got := backoff(l, tt.failures); got != tt.want {
+			t.Errorf("backoff after %d failures = %v, want %v", tt.failures, got, tt.want)
+		}
 	}
 }
 
