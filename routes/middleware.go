@@ -100,13 +100,9 @@ func trOf(c *fiber.Ctx) *views.Translator {
 // requestID gives every request an id: the client's X-Request-ID when it is a
 // short token, else a new random one; it is echoed in the response.
 func (h *Handlers) requestID(c *fiber.Ctx) error {
-	id := c.Get(fiber.HeaderXRequestID)
-	if !validRequestID(id) {
-		b := make([]byte, 12)
-		if _, err := rand.Read(b); err != nil {
-			return fmt.Errorf("request id: %w", err)
-		}
-		id = hex.EncodeToString(b)
+	id, err := newRequestID(c)
+	if err != nil {
+		return err
 	}
 	r := state(c)
 	r.ID, r.IP, r.T = id, h.clientIP(c), h.Locales.For(views.DefaultLanguage)
@@ -140,6 +136,20 @@ func (h *Handlers) clientIP(c *fiber.Ctx) string {
 		}
 	}
 	return client.String()
+}
+
+// newRequestID is the client's X-Request-ID when it is a short token, else a
+// new random one.
+func newRequestID(c *fiber.Ctx) (string, error) {
+	id := c.Get(fiber.HeaderXRequestID)
+	if validRequestID(id) {
+		return id, nil
+	}
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("request id: %w", err)
+	}
+	return hex.EncodeToString(b), nil
 }
 
 func validRequestID(s string) bool {
@@ -196,6 +206,11 @@ func (h *Handlers) recover(c *fiber.Ctx) (err error) {
 // told to use https only for a year (HSTS), so nobody can strip it on the way.
 // includeSubDomains is left out: the department's other hosts are not ours.
 func (h *Handlers) securityHeaders(c *fiber.Ctx) error {
+	h.setSecurityHeaders(c)
+	return c.Next()
+}
+
+func (h *Handlers) setSecurityHeaders(c *fiber.Ctx) {
 	if h.Config.SecureCookies() {
 		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
 	}
@@ -203,7 +218,6 @@ func (h *Handlers) securityHeaders(c *fiber.Ctx) error {
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
-	return c.Next()
 }
 
 // loadIdentity resolves the bearer token or the session cookie. A bad bearer

@@ -269,3 +269,59 @@ func TestTheLoginThrottleKeysOnTheClientBehindATrustedProxyOnly(t *testing.T) {
 		t.Errorf("the owner from another client: %d, want 303 (a guesser must not lock them out)", got)
 	}
 }
+
+func TestABodyOverTheLimitGetsA413PageOrJSONInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	srv := webtest.Start(t, func(d webtest.AppDeps) *fiber.App {
+		d.Config.UploadMaxBytes = 1 // BodyLimit: 1 MiB for forms + 1 byte of upload
+		return newApp(d)
+	})
+	big := strings.Repeat("a", 3<<20)
+	rawIDs := []string{"error.title", "error.request_id", "error.back_home", "app.name", "security.", "{{"}
+	for _, tt := range []struct {
+		name, lang, want string
+	}{
+		{"Vietnamese by default", "", "Dữ liệu gửi lên quá lớn: mỗi lần gửi tối đa 2 MB."},
+		{"English from the language cookie", "en", "The request is too large: at most 2 MB can be sent at once."},
+	} {
+		t.Run(tt.name+", page", func(t *testing.T) {
+			h := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"}
+			if tt.lang != "" {
+				h["Cookie"] = "lang=" + tt.lang
+			}
+			r := srv.NewClient(t).Do(http.MethodPost, "/proposals/import", strings.NewReader(big), h)
+			if r.Status != http.StatusRequestEntityTooLarge || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+				t.Fatalf("%d %q, want a 413 page", r.Status, r.Header.Get("Content-Type"))
+			}
+			if !strings.Contains(r.Body, tt.want) {
+				t.Errorf("the page must say %q: %.1500s", tt.want, r.Body)
+			}
+			for _, id := range rawIDs {
+				if strings.Contains(r.Body, id) {
+					t.Errorf("the page shows the raw %q: %.1500s", id, r.Body)
+				}
+			}
+			if id := r.Header.Get("X-Request-ID"); id == "" || !strings.Contains(r.Body, id) {
+				t.Errorf("the page must show its request id %q", id)
+			}
+			if r.Header.Get("X-Frame-Options") != "DENY" {
+				t.Error("the 413 page lacks the security headers")
+			}
+		})
+	}
+	t.Run("JSON", func(t *testing.T) {
+		r := srv.NewClient(t).Do(http.MethodPost, "/api/v1/proposals", strings.NewReader(`{"x":"`+big+`"}`),
+			map[string]string{"Content-Type": "application/json"})
+		var env errorEnvelope
+		r.JSON(t, &env)
+		if r.Status != http.StatusRequestEntityTooLarge || env.Error != "too_large" ||
+			!strings.Contains(env.Message.VI, "tối đa 2 MB") || !strings.Contains(env.Message.EN, "at most 2 MB") {
+			t.Errorf("%d %+v", r.Status, env)
+		}
+	})
+	// A body under the limit is read as usual.
+	c := srv.NewClient(t)
+	if r := c.PostForm("/login", url.Values{"email": {"x@sonoivu.test"}, "password": {strings.Repeat("p", 60)}}); r.Status != http.StatusUnauthorized {
+		t.Errorf("a small login form: %d, want 401", r.Status)
+	}
+}
