@@ -105,7 +105,7 @@ func New(d Deps) (*App, error) {
 	loc := d.Config.TimeZone
 	db := d.DB
 
-	a.Auth = auth.NewService(db, d.Config.SessionTTL)
+	a.Auth = auth.NewService(db, d.Config.SessionTTL, d.Config.SessionMaxAge)
 	a.Audit = auditlog.New(db, loc)
 	a.Units = units.New(db)
 	a.Users = users.New(db, d.Random)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -30,6 +31,9 @@ type Config struct {
 	LogLevel slog.Level
 	// SessionTTL is how long a login lasts without activity (SESSION_TTL, default 12h).
 	SessionTTL time.Duration
+	// SessionMaxAge is how long a login lasts at most, however active
+	// (SESSION_MAX_AGE, default 168h = 7 days; at least SESSION_TTL).
+	SessionMaxAge time.Duration
 	// TimeZone is where the working calendar and the cron table live (TZ_NAME,
 	// default Asia/Ho_Chi_Minh).
 	TimeZone *time.Location
@@ -37,6 +41,32 @@ type Config struct {
 	UploadMaxBytes int64
 	// JobsEnabled runs the cron table inside `serve` (JOBS_ENABLED, default true).
 	JobsEnabled bool
+	// TrustedProxies are the reverse proxies in front of Khung (TRUSTED_PROXIES,
+	// comma-separated IPs or CIDR ranges; default none). Only from them are
+	// X-Forwarded-For/-Proto/-Host believed; without any, the client is the
+	// peer address.
+	TrustedProxies []netip.Prefix
+}
+
+// TrustedProxy tells whether addr is one of TRUSTED_PROXIES.
+func (c Config) TrustedProxy(addr netip.Addr) bool {
+	addr = addr.Unmap()
+	for _, p := range c.TrustedProxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// TrustedProxyList returns TRUSTED_PROXIES as CIDR strings, the form Fiber's
+// TrustedProxies takes.
+func (c Config) TrustedProxyList() []string {
+	out := make([]string, len(c.TrustedProxies))
+	for i, p := range c.TrustedProxies {
+		out[i] = p.String()
+	}
+	return out
 }
 
 // SecureCookies tells whether cookies must carry the Secure flag.
@@ -94,6 +124,15 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.SessionTTL = ttl
 
+	maxAge, err := time.ParseDuration(get("SESSION_MAX_AGE", "168h"))
+	switch {
+	case err != nil || maxAge < time.Minute:
+		bad("SESSION_MAX_AGE", "must be a duration of at least 1m, like 168h")
+	case maxAge < ttl:
+		bad("SESSION_MAX_AGE", "must be at least SESSION_TTL (%s), got %s", ttl, maxAge)
+	}
+	c.SessionMaxAge = maxAge
+
 	tz, err := time.LoadLocation(get("TZ_NAME", "Asia/Ho_Chi_Minh"))
 	if err != nil {
 		bad("TZ_NAME", "unknown time zone")
@@ -112,8 +151,38 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.JobsEnabled = jobs
 
+	for _, item := range strings.Split(get("TRUSTED_PROXIES", ""), ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		p, err := parseProxy(item)
+		if err != nil {
+			bad("TRUSTED_PROXIES", "%q is neither an IP address nor a CIDR range like 10.0.0.0/8", item)
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+
 	if len(problems) > 0 {
 		return Config{}, errors.New("configuration problems:\n  " + strings.Join(problems, "\n  "))
 	}
 	return c, nil
+}
+
+// parseProxy reads one TRUSTED_PROXIES item: an address (a range of one) or a
+// CIDR range.
+func parseProxy(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
 }

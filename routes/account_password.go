@@ -11,7 +11,8 @@ func (h *Handlers) passwordPage(c *fiber.Ctx) error {
 	return h.render(c, "account/password", fiber.Map{"Title": trOf(c).T("account.password.title")})
 }
 
-// changePassword sets a new password and ends the user's other sessions.
+// changePassword sets a new password, ends the user's other sessions and
+// revokes their API tokens and calendar feed address.
 func (h *Handlers) changePassword(c *fiber.Ctx) error {
 	var in auth.PasswordInput
 	if err := bindForm(c, &in); err != nil {
@@ -25,6 +26,6 @@ func (h *Handlers) changePassword(c *fiber.Ctx) error {
 	if err := h.Auth.ChangePassword(ctxOf(c), actorOf(c), sessionID, in, h.Now()); err != nil {
 		return h.renderForm422(c, "account/password", fiber.Map{"Title": trOf(c).T("account.password.title")}, err)
 	}
-	h.setFlash(c, "account.password.changed")
+	h.setFlash(c, "security.password_changed")
 	return c.Redirect("/", fiber.StatusSeeOther)
 }

@@ -29,7 +29,7 @@ func (h *Handlers) createToken(c *fiber.Ctx) error {
 	if err := bindForm(c, &in); err != nil {
 		return err
 	}
-	plain, t, err := h.Auth.CreateToken(ctxOf(c), actorOf(c), in, h.Now())
+	plain, t, err := h.Auth.CreateToken(ctxOf(c), actorOf(c), identityOf(c).Token, in, h.Now())
 	if err != nil {
 		tokens, lerr := h.Auth.ListTokens(ctxOf(c), actorOf(c))
 		if lerr != nil {

@@ -103,12 +103,16 @@ func TestTheJSONAPIRefusesBadInputWithTheEnvelopeAndWritesNothing(t *testing.T) 
 		t.Error("bad input wrote something")
 	}
 
-	// A bearer request needs no CSRF token and works.
-	r := b.SendJSON(http.MethodPost, "/api/v1/me/tokens", `{"name": "Máy chủ báo cáo", "expires_in_days": 90}`)
+	// A session creates tokens; a bearer request needs no CSRF token, but a
+	// token may not create tokens (see auth.CreateToken).
+	r := c.SendJSON(http.MethodPost, "/api/v1/me/tokens", `{"name": "Máy chủ báo cáo", "expires_in_days": 90}`)
 	var created tokenJSON
 	r.JSON(t, &created)
 	if r.Status != http.StatusCreated || !strings.HasPrefix(created.Token, "khung_") || created.Name != "Máy chủ báo cáo" {
-		t.Fatalf("create with a bearer token: %d %s", r.Status, r.Body)
+		t.Fatalf("create with a session: %d %s", r.Status, r.Body)
+	}
+	if r := b.SendJSON(http.MethodPost, "/api/v1/me/tokens", `{"name": "Máy chủ báo cáo"}`); r.Status != http.StatusForbidden {
+		t.Fatalf("create with a bearer token: %d %s, want 403", r.Status, r.Body)
 	}
 	if r := b.Do(http.MethodDelete, "/api/v1/me/tokens/999999", nil, nil); r.Status != http.StatusNotFound {
 		t.Errorf("revoking a token that does not exist: %d", r.Status)

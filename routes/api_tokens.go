@@ -45,7 +45,7 @@ func (h *Handlers) apiCreateToken(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	plain, t, err := h.Auth.CreateToken(ctxOf(c), actorOf(c), in, h.Now())
+	plain, t, err := h.Auth.CreateToken(ctxOf(c), actorOf(c), identityOf(c).Token, in, h.Now())
 	if err != nil {
 		return err
 	}

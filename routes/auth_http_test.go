@@ -50,6 +50,8 @@ func TestLoginGoesBackToThePageAskedForButNeverOffSite(t *testing.T) {
 		{"//evil.example/", "/"},
 		{"https://evil.example/", "/"},
 		{"/\\evil.example", "/"},
+		{"/\t/evil.example/x", "/"},
+		{"/%2F/evil.example", "/"},
 	} {
 		c := srv.NewClient(t)
 		r := c.PostForm("/login", url.Values{"email": {u.Email}, "password": {u.Password}, "next": {tt.next}})

@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,7 +23,7 @@ func (h *Handlers) login(c *fiber.Ctx) error {
 	if err := bindForm(c, &in); err != nil {
 		return err
 	}
-	in.IP, in.UserAgent = c.IP(), c.Get(fiber.HeaderUserAgent)
+	in.IP, in.UserAgent = state(c).IP, c.Get(fiber.HeaderUserAgent)
 	next := safeNext(c.FormValue("next"))
 	token, _, err := h.Auth.Login(ctxOf(c), in, h.Now())
 	if err != nil {
@@ -46,11 +47,44 @@ func (h *Handlers) logout(c *fiber.Ctx) error {
 	return c.Redirect("/login", fiber.StatusSeeOther)
 }
 
-// safeNext keeps a redirect target on this site: a path, never "//host" or a URL.
+// safeNext keeps a redirect target on this site: a path of our own origin
+// ("/…"), else "/". Browsers drop tabs and newlines from a URL and read a
+// backslash as "/", so "/<TAB>/evil.example" or "/\evil.example" would leave the site;
+// any control character, any backslash, a leading "//" and anything with a
+// scheme or host are refused, in the value as sent and in each of its
+// percent-decoded forms.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if next == "" {
 		return "/"
 	}
-	return next
+	v := next
+	for range 3 {
+		if !plainLocalPath(v) {
+			return "/"
+		}
+		dec, err := url.PathUnescape(v)
+		if err != nil {
+			return "/"
+		}
+		if dec == v {
+			return next
+		}
+		v = dec
+	}
+	return "/" // still encoded after three rounds: nobody writes that by accident
+}
+
+// plainLocalPath tells whether s is "/" followed by a path (and query) with no
+// control character, no backslash, no second leading slash, no scheme or host.
+func plainLocalPath(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return false
+		}
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && u.Opaque == ""
 }

@@ -12,6 +12,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/msg"
+	"khung/views"
 )
 
 // problem is an error as the client sees it: a status, a stable code, a message
@@ -113,6 +114,9 @@ func classifyKind(err error) problem {
 // envelope and browsers with the error page (or the login page for 401). The
 // text of err is logged for 5xx only and never sent.
 func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
+	if errors.Is(err, fiber.ErrRequestEntityTooLarge) {
+		err = h.tooLarge(c)
+	}
 	p := h.classify(err)
 	if p.Status >= 500 {
 		h.Log.Error("request failed", "request_id", state(c).ID, "method", c.Method(), "path", c.Path(), "error", err.Error())
@@ -137,6 +141,29 @@ func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(p.Status).SendString(trOf(c).Pick(p.VI, p.EN))
 	}
 	return nil
+}
+
+// tooLarge is the answer to a body over Fiber's BodyLimit. The server stops
+// reading such a body and calls the error handler before any middleware has
+// run, so the request first gets what the middleware would have given it: an
+// id, the security headers, the language of its cookie, and its access log line.
+func (h *Handlers) tooLarge(c *fiber.Ctx) error {
+	if r := state(c); r.ID == "" {
+		id, err := newRequestID(c)
+		if err != nil {
+			return err
+		}
+		lang := c.Cookies(langCookie)
+		if !views.IsLanguage(lang) {
+			lang = views.DefaultLanguage
+		}
+		r.ID, r.IP, r.T = id, h.clientIP(c), h.Locales.For(lang)
+		c.Set(fiber.HeaderXRequestID, id)
+		h.setSecurityHeaders(c)
+		h.Log.Info("request", "request_id", id, "method", c.Method(), "path", c.Path(),
+			"status", fiber.StatusRequestEntityTooLarge, "ip", r.IP, "content_length", c.Request().Header.ContentLength())
+	}
+	return apperr.Fail(fiber.ErrRequestEntityTooLarge, "security.body_too_large", "MaxMB", c.App().Config().BodyLimit>>20)
 }
 
 // jsonError writes err as the JSON error envelope with its mapped status.

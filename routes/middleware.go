@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strings"
@@ -34,6 +36,7 @@ const (
 // request is what the middleware learns about a request, kept in one local.
 type request struct {
 	ID       string
+	IP       string         // the client's address (see clientIP)
 	Identity *auth.Identity // nil when anonymous
 	Token    string         // the session cookie token, "" otherwise
 	CSRF     string         // the token forms must send back
@@ -82,7 +85,7 @@ func identityOf(c *fiber.Ctx) *auth.Identity { return state(c).Identity }
 
 // ctxOf returns the request's context carrying its id and IP for the audit log.
 func ctxOf(c *fiber.Ctx) context.Context {
-	return audit.WithRequest(c.UserContext(), audit.Request{ID: state(c).ID, IP: c.IP()})
+	return audit.WithRequest(c.UserContext(), audit.Request{ID: state(c).ID, IP: state(c).IP})
 }
 
 // trOf returns the translator of the request's language.
@@ -97,18 +100,56 @@ func trOf(c *fiber.Ctx) *views.Translator {
 // requestID gives every request an id: the client's X-Request-ID when it is a
 // short token, else a new random one; it is echoed in the response.
 func (h *Handlers) requestID(c *fiber.Ctx) error {
-	id := c.Get(fiber.HeaderXRequestID)
-	if !validRequestID(id) {
-		b := make([]byte, 12)
-		if _, err := rand.Read(b); err != nil {
-			return fmt.Errorf("request id: %w", err)
-		}
-		id = hex.EncodeToString(b)
+	id, err := newRequestID(c)
+	if err != nil {
+		return err
 	}
 	r := state(c)
-	r.ID, r.T = id, h.Locales.For(views.DefaultLanguage)
+	r.ID, r.IP, r.T = id, h.clientIP(c), h.Locales.For(views.DefaultLanguage)
 	c.Set(fiber.HeaderXRequestID, id)
 	return c.Next()
+}
+
+// clientIP is the address the login throttle and the audit log know a client
+// by: the peer, unless the peer is one of TRUSTED_PROXIES; then the right-most
+// address of X-Forwarded-For that is not itself a trusted proxy. Addresses
+// further left were written by the client and prove nothing.
+func (h *Handlers) clientIP(c *fiber.Ctx) string {
+	peer, ok := netip.AddrFromSlice(c.Context().RemoteIP())
+	if !ok {
+		return c.Context().RemoteIP().String()
+	}
+	peer = peer.Unmap()
+	if !h.Config.TrustedProxy(peer) {
+		return peer.String()
+	}
+	client := peer
+	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // not an address: keep the last hop we can vouch for
+		}
+		client = hop.Unmap()
+		if !h.Config.TrustedProxy(client) {
+			break
+		}
+	}
+	return client.String()
+}
+
+// newRequestID is the client's X-Request-ID when it is a short token, else a
+// new random one.
+func newRequestID(c *fiber.Ctx) (string, error) {
+	id := c.Get(fiber.HeaderXRequestID)
+	if validRequestID(id) {
+		return id, nil
+	}
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("request id: %w", err)
+	}
+	return hex.EncodeToString(b), nil
 }
 
 func validRequestID(s string) bool {
@@ -143,7 +184,7 @@ func (h *Handlers) accessLog(c *fiber.Ctx) error {
 		slog.String("path", c.Path()),
 		slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)),
-		slog.String("ip", c.IP()),
+		slog.String("ip", state(c).IP),
 		slog.Int64("user_id", actorOf(c).UserID),
 	)
 	return nil
@@ -161,13 +202,22 @@ func (h *Handlers) recover(c *fiber.Ctx) (err error) {
 }
 
 // securityHeaders keeps pages out of frames, scripts to our own origin, and
-// MIME types as sent.
-func securityHeaders(c *fiber.Ctx) error {
+// MIME types as sent; when Khung is served over https (BASE_URL), browsers are
+// told to use https only for a year (HSTS), so nobody can strip it on the way.
+// includeSubDomains is left out: the department's other hosts are not ours.
+func (h *Handlers) securityHeaders(c *fiber.Ctx) error {
+	h.setSecurityHeaders(c)
+	return c.Next()
+}
+
+func (h *Handlers) setSecurityHeaders(c *fiber.Ctx) {
+	if h.Config.SecureCookies() {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+	}
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
-	return c.Next()
 }
 
 // loadIdentity resolves the bearer token or the session cookie. A bad bearer
@@ -223,10 +273,15 @@ func (h *Handlers) language(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// checkCSRF refuses a state-changing request without the right token: the form
-// field _csrf or the X-CSRF-Token header must equal the session's token (or,
-// before login, the anonymous double-submit cookie). API-token requests carry
-// no cookie, so they need none.
+// checkCSRF refuses a state-changing request that a browser sent from another
+// site, in two layers. First, for every such request, session or not, JSON or
+// form, bearer or cookie: the browser's own word (Sec-Fetch-Site, else Origin
+// against Host or BASE_URL), as net/http's CrossOriginProtection judges it;
+// a client that sends neither header is not a browser and cannot be forged
+// into sending a request. Second, a token: the form field _csrf or the header
+// X-CSRF-Token must equal the session's token or, before login, the anonymous
+// double-submit cookie. API-token requests carry no cookie and anonymous JSON
+// calls have no form to take a token from, so the first layer alone guards them.
 func (h *Handlers) checkCSRF(c *fiber.Ctx) error {
 	r := state(c)
 	if r.Identity == nil {
@@ -239,9 +294,10 @@ func (h *Handlers) checkCSRF(c *fiber.Ctx) error {
 		}
 		return c.Next()
 	}
+	if err := h.sameOrigin(c); err != nil {
+		return err
+	}
 	if r.Bearer || (r.Identity == nil && wantsJSON(c)) {
-		// No cookie proves anything here: a bearer request, or an anonymous API
-		// call that RequireLogin will refuse with 401.
 		return c.Next()
 	}
 	sent := c.Get("X-CSRF-Token")
@@ -252,6 +308,28 @@ func (h *Handlers) checkCSRF(c *fiber.Ctx) error {
 		return apperr.Fail(apperr.ErrForbidden, "request.csrf")
 	}
 	return c.Next()
+}
+
+// sameOrigin refuses a request whose browser says it comes from another site
+// (even a sibling subdomain). The origin of BASE_URL is always ours, for a
+// proxy that does not pass the public Host on.
+func (h *Handlers) sameOrigin(c *fiber.Ctx) error {
+	origin := c.Get(fiber.HeaderOrigin)
+	if base := h.Config.BaseURL; origin != "" && base != nil && origin == base.Scheme+"://"+base.Host {
+		return nil
+	}
+	req := &http.Request{Method: c.Method(), Host: c.Hostname(), Header: http.Header{}}
+	if v := c.Get("Sec-Fetch-Site"); v != "" {
+		req.Header.Set("Sec-Fetch-Site", v)
+	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	var cop http.CrossOriginProtection
+	if err := cop.Check(req); err != nil {
+		return apperr.Fail(apperr.ErrForbidden, "security.cross_origin")
+	}
+	return nil
 }
 
 func (h *Handlers) newAnonCSRF(c *fiber.Ctx) string {

@@ -89,18 +89,39 @@ func TestAPanicBecomesA500WithoutTheStack(t *testing.T) {
 }
 
 func TestSafeNextKeepsRedirectsOnThisSite(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                     "/",
-		"/account/tokens?x=1":  "/account/tokens?x=1",
-		"//evil.example":       "/",
-		"/\\evil.example":      "/",
-		"https://evil.example": "/",
-		"javascript:alert(1)":  "/",
-		"/ok\r\nSet-Cookie: x": "/",
+	for _, tt := range []struct {
+		name, next, want string
+	}{
+		{"nothing goes home", "", "/"},
+		{"a path with a query is kept", "/account/tokens?x=1", "/account/tokens?x=1"},
+		{"an encoded Vietnamese query is kept", "/units?q=H%C3%A0+N%E1%BB%99i", "/units?q=H%C3%A0+N%E1%BB%99i"},
+		{"a URL inside the query is kept", "/search?u=https%3A%2F%2Fx.example", "/search?u=https%3A%2F%2Fx.example"},
+		{"protocol-relative", "//evil.example", "/"},
+		{"backslash after the slash", "/\\evil.example", "/"},
+		{"backslash later on", "/a\\b", "/"},
+		{"absolute URL", "https://evil.example", "/"},
+		{"javascript scheme", "javascript:alert(1)", "/"},
+		{"header injection", "/ok\r\nSet-Cookie: x", "/"},
+		{"tab between the slashes", "/\t/evil.example/x", "/"},
+		{"newline between the slashes", "/\n/evil.example", "/"},
+		{"NUL", "/\x00/evil.example", "/"},
+		{"DEL", "/\x7f/evil.example", "/"},
+		{"C1 control", "/\u0085/evil.example", "/"},
+		{"encoded tab", "/%09/evil.example", "/"},
+		{"encoded slash", "/%2F/evil.example", "/"},
+		{"encoded slash, lower case", "/%2f%2fevil.example", "/"},
+		{"encoded backslash", "/%5Cevil.example", "/"},
+		{"doubly encoded slash", "/%252F/evil.example", "/"},
+		{"triply encoded slash", "/%25252F/evil.example", "/"},
+		{"broken escape", "/%zz", "/"},
+		{"relative path", "account", "/"},
+		{"scheme without slashes", "http:evil.example", "/"},
 	} {
-		if got := safeNext(in); got != want {
-			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := safeNext(tt.next); got != tt.want {
+				t.Errorf("safeNext(%q) = %q, want %q", tt.next, got, tt.want)
+			}
+		})
 	}
 }
 

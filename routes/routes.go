@@ -90,6 +90,13 @@ func New(a *app.App) *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           2 * time.Minute,
+		// X-Forwarded-For/-Proto/-Host count only from TRUSTED_PROXIES; the
+		// client address the app keys on is clientIP's (right-most untrusted
+		// hop), not c.IP() (which would take the left-most, the client's own).
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          a.Config.TrustedProxyList(),
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		EnableIPValidation:      true,
 	})
 
 	// The areas and the services they use.
@@ -119,7 +126,7 @@ func New(a *app.App) *fiber.App {
 
 	// Middleware, in order: every request gets an id, an access log line and panic
 	// recovery; static assets and health checks are served before any database work.
-	f.Use(h.requestID, h.accessLog, h.recover, securityHeaders)
+	f.Use(h.requestID, h.accessLog, h.recover, h.securityHeaders)
 	f.Use("/static", staticFiles())
 	f.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	f.Get("/readyz", h.readyz)

@@ -22,16 +22,41 @@ import (
 	"khung/models"
 )
 
-// Limits of the login rate limit: after MaxFailures failed attempts for one
-// e-mail address (or from one IP) within Window, further attempts are refused
-// until the oldest failure leaves the window — even with the right password.
+// Limits of the login throttle. An attempt is refused, even with the right
+// password, when one of three buckets is full:
+//
+//   - one e-mail from one address: MaxFailures failures within Window since
+//     that address last signed in to it. This is the bucket a guesser fills,
+//     and it locks only the guesser's address, for at most Window.
+//   - one address, any e-mail: IPFailures failures within Window (password
+//     spraying). Higher than MaxFailures: a whole office may share an address.
+//   - one e-mail, any address: AccountFailures failures within AccountWindow
+//     since its last success (a guesser with many addresses) make the next
+//     attempt wait BackoffBase, doubling with each further failure up to
+//     MaxBackoff, counted from the latest failure.
+//
+// An address that signed in to the e-mail within KnownFor skips the last two:
+// so an outsider can never lock the owner out of their usual computer, and
+// from a new one only for MaxBackoff at a time.
 type Limits struct {
-	MaxFailures int
-	Window      time.Duration
+	MaxFailures     int
+	Window          time.Duration
+	IPFailures      int
+	AccountFailures int
+	AccountWindow   time.Duration
+	BackoffBase     time.Duration
+	MaxBackoff      time.Duration
+	KnownFor        time.Duration
 }
 
-// DefaultLimits are 5 failures in 15 minutes.
-func DefaultLimits() Limits { return Limits{MaxFailures: 5, Window: 15 * time.Minute} }
+// DefaultLimits: 5 failures in 15 minutes per e-mail and address; 20 per
+// address; from the 10th failure on an account within an hour, 30 s doubling
+// up to 5 minutes; addresses known for 90 days.
+func DefaultLimits() Limits {
+	return Limits{MaxFailures: 5, Window: 15 * time.Minute, IPFailures: 20,
+		AccountFailures: 10, AccountWindow: time.Hour, BackoffBase: 30 * time.Second, MaxBackoff: 5 * time.Minute,
+		KnownFor: 90 * 24 * time.Hour}
+}
 
 // touchEvery is how stale last_seen_at may get before a request refreshes it
 // (and the idle expiry with it): it spares a write on every request.
@@ -49,12 +74,25 @@ const dummyHash = "$2a$10$QiyWbZOoCjSXz827y0Xb0uq8gzagWV.qWrDvESluZ5k166xN6A9uG"
 type Service struct {
 	db     *gorm.DB
 	ttl    time.Duration
+	maxAge time.Duration
 	limits Limits
 }
 
-// NewService returns the service; ttl is the idle lifetime of a session.
-func NewService(db *gorm.DB, ttl time.Duration) *Service {
-	return &Service{db: db, ttl: ttl, limits: DefaultLimits()}
+// NewService returns the service; ttl is the idle lifetime of a session and
+// maxAge its absolute lifetime, however active (a stolen cookie is not good
+// forever).
+func NewService(db *gorm.DB, ttl, maxAge time.Duration) *Service {
+	return &Service{db: db, ttl: ttl, maxAge: maxAge, limits: DefaultLimits()}
+}
+
+// expiry is when a session opened at created and used at now ends: ttl after
+// its last use, and never later than maxAge after it was opened.
+func (s *Service) expiry(created, now time.Time) time.Time {
+	idle, hard := now.Add(s.ttl), created.Add(s.maxAge)
+	if hard.Before(idle) {
+		return hard
+	}
+	return idle
 }
 
 // WithLimits returns a copy of s with other rate limits (for tests).
@@ -138,7 +176,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput, now time.Time) (stri
 		return "", Identity{}, ErrBadCredentials
 	}
 
-	token, sess, err := newSession(user.ID, in.IP, in.UserAgent, now, s.ttl)
+	token, sess, err := newSession(user.ID, in.IP, in.UserAgent, now, s.expiry(now, now))
 	if err != nil {
 		return "", Identity{}, err
 	}
@@ -175,48 +213,95 @@ func recordAttempt(tx *gorm.DB, in LoginInput, now time.Time, ok bool) error {
 	return nil
 }
 
-// checkRateLimit refuses the attempt when the e-mail (failures since its last
-// success) or the IP (all failures) reached the limit within the window.
+// checkRateLimit refuses the attempt when one of the buckets of Limits is
+// full. The partial indexes login_attempts_failures_idx (email, at) and
+// login_attempts_successes_idx (email, ip, at) serve the queries.
 func (s *Service) checkRateLimit(ctx context.Context, email, ip string, now time.Time) error {
-	since := now.Add(-s.limits.Window)
-	// The e-mail's failures after its last successful login, in the window; the
-	// partial index login_attempts_failures_idx serves the count.
-	const byEmail = `
+	db := s.db.WithContext(ctx)
+	l := s.limits
+	since := now.Add(-l.Window)
+	waitMinutes := func(until time.Time) int { return int(until.Sub(now)/time.Minute) + 1 }
+
+	// One e-mail from one address, since that address last got in.
+	const byPair = `
 		SELECT count(*), min(at) FROM login_attempts
-		WHERE email = ? AND NOT succeeded AND at > ? AND at <= ?
-		  AND at > coalesce((SELECT max(at) FROM login_attempts WHERE email = ? AND succeeded), '-infinity')`
-	const byIP = `
-		SELECT count(*), min(at) FROM login_attempts
-		WHERE ip = ? AND ip <> '' AND NOT succeeded AND at > ? AND at <= ?`
-	type window struct {
+		WHERE email = ? AND ip = ? AND NOT succeeded AND at > ? AND at <= ?
+		  AND at > coalesce((SELECT max(at) FROM login_attempts WHERE email = ? AND ip = ? AND succeeded), '-infinity')`
+	var pair struct {
 		Count  int
 		Oldest *time.Time
 	}
-	checks := []struct {
-		query string
-		args  []any
-	}{
-		{byEmail, []any{email, since, now, email}},
-		{byIP, []any{ip, since, now}},
+	if err := db.Raw(byPair, email, ip, since, now, email, ip).Row().Scan(&pair.Count, &pair.Oldest); err != nil {
+		return fmt.Errorf("login throttle: %w", err)
 	}
-	for _, c := range checks {
-		var w window
-		row := s.db.WithContext(ctx).Raw(c.query, c.args...).Row()
-		if err := row.Scan(&w.Count, &w.Oldest); err != nil {
-			return fmt.Errorf("login rate limit: %w", err)
+	if pair.Count >= l.MaxFailures && pair.Oldest != nil {
+		return apperr.Fail(apperr.ErrTooManyAttempts, "auth.too_many_failures",
+			"Failures", l.MaxFailures, "Window", int(l.Window.Minutes()), "Count", waitMinutes(pair.Oldest.Add(l.Window)))
+	}
+
+	if ip != "" {
+		var known bool
+		const knownPair = `SELECT EXISTS (SELECT 1 FROM login_attempts WHERE email = ? AND ip = ? AND succeeded AND at > ? AND at <= ?)`
+		if err := db.Raw(knownPair, email, ip, now.Add(-l.KnownFor), now).Row().Scan(&known); err != nil {
+			return fmt.Errorf("login throttle: known address: %w", err)
 		}
-		if w.Count >= s.limits.MaxFailures && w.Oldest != nil {
-			wait := w.Oldest.Add(s.limits.Window).Sub(now)
-			minutes := int(wait.Minutes()) + 1
-			return apperr.Fail(apperr.ErrTooManyAttempts, "auth.too_many_failures",
-				"Failures", s.limits.MaxFailures, "Window", int(s.limits.Window.Minutes()), "Count", minutes)
+		if known {
+			return nil
+		}
+
+		// One address, any e-mail.
+		const byIP = `
+			SELECT count(*), min(at) FROM login_attempts
+			WHERE ip = ? AND NOT succeeded AND at > ? AND at <= ?`
+		var addr struct {
+			Count  int
+			Oldest *time.Time
+		}
+		if err := db.Raw(byIP, ip, since, now).Row().Scan(&addr.Count, &addr.Oldest); err != nil {
+			return fmt.Errorf("login throttle: address: %w", err)
+		}
+		if addr.Count >= l.IPFailures && addr.Oldest != nil {
+			return apperr.Fail(apperr.ErrTooManyAttempts, "security.too_many_from_address",
+				"Failures", l.IPFailures, "Window", int(l.Window.Minutes()), "Count", waitMinutes(addr.Oldest.Add(l.Window)))
+		}
+	}
+
+	// One e-mail, any address, since the account's last success: back off.
+	const byAccount = `
+		SELECT count(*), max(at) FROM login_attempts
+		WHERE email = ? AND NOT succeeded AND at > ? AND at <= ?
+		  AND at > coalesce((SELECT max(at) FROM login_attempts WHERE email = ? AND succeeded), '-infinity')`
+	var account struct {
+		Count  int
+		Latest *time.Time
+	}
+	if err := db.Raw(byAccount, email, now.Add(-l.AccountWindow), now, email).Row().Scan(&account.Count, &account.Latest); err != nil {
+		return fmt.Errorf("login throttle: account: %w", err)
+	}
+	if account.Count >= l.AccountFailures && account.Latest != nil {
+		if until := account.Latest.Add(backoff(l, account.Count)); now.Before(until) {
+			return apperr.Fail(apperr.ErrTooManyAttempts, "security.account_backoff", "Count", waitMinutes(until))
 		}
 	}
 	return nil
 }
 
+// backoff is how long an account with failures failed attempts makes the next
+// one wait: BackoffBase at AccountFailures, doubling with each further failure,
+// never more than MaxBackoff.
+func backoff(l Limits, failures int) time.Duration {
+	d := l.BackoffBase
+	for range failures - l.AccountFailures {
+		if d >= l.MaxBackoff {
+			break
+		}
+		d *= 2
+	}
+	return min(d, l.MaxBackoff)
+}
+
 // newSession makes a session row and the cookie token whose hash is its id.
-func newSession(userID int64, ip, userAgent string, now time.Time, ttl time.Duration) (string, models.Session, error) {
+func newSession(userID int64, ip, userAgent string, now, expires time.Time) (string, models.Session, error) {
 	token, err := randomToken()
 	if err != nil {
 		return "", models.Session{}, err
@@ -231,7 +316,7 @@ func newSession(userID int64, ip, userAgent string, now time.Time, ttl time.Dura
 		CSRFToken:  csrf,
 		CreatedAt:  now,
 		LastSeenAt: now,
-		ExpiresAt:  now.Add(ttl),
+		ExpiresAt:  expires,
 		IP:         ip,
 		UserAgent:  truncate(userAgent, 300),
 	}, nil
@@ -239,14 +324,17 @@ func newSession(userID int64, ip, userAgent string, now time.Time, ttl time.Dura
 
 // Authenticate resolves a session cookie token. An unknown, expired or
 // ended session, or a deactivated user, gives apperr.ErrUnauthenticated. A
-// session in use has its idle expiry pushed back.
+// session in use has its idle expiry pushed back, up to its maximum age.
 func (s *Service) Authenticate(ctx context.Context, token string, now time.Time) (Identity, error) {
 	if token == "" {
 		return Identity{}, apperr.ErrUnauthenticated
 	}
 	db := s.db.WithContext(ctx)
 	var sess models.Session
-	err := db.Where("id = ? AND expires_at > ?", HashToken(token), now).Take(&sess).Error
+	// created_at also bounds sessions whose expires_at was set before the
+	// maximum age existed (or under a longer SESSION_MAX_AGE).
+	err := db.Where("id = ? AND expires_at > ? AND created_at > ?", HashToken(token), now, now.Add(-s.maxAge)).
+		Take(&sess).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Identity{}, apperr.ErrUnauthenticated
 	}
@@ -258,7 +346,7 @@ func (s *Service) Authenticate(ctx context.Context, token string, now time.Time)
 		return Identity{}, err
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
-		sess.LastSeenAt, sess.ExpiresAt = now, now.Add(s.ttl)
+		sess.LastSeenAt, sess.ExpiresAt = now, s.expiry(sess.CreatedAt, now)
 		err := db.Model(&models.Session{}).Where("id = ?", sess.ID).
 			Updates(map[string]any{"last_seen_at": sess.LastSeenAt, "expires_at": sess.ExpiresAt}).Error
 		if err != nil {
@@ -320,8 +408,10 @@ type PasswordInput struct {
 	Confirm string `json:"confirm_password" form:"confirm_password" validate:"required,eqfield=New"`
 }
 
-// ChangePassword sets a new password after checking the current one, and ends
-// every other session of the user (the one in use, keepSessionID, stays).
+// ChangePassword sets a new password after checking the current one and, in
+// the same transaction, ends every other session of the user (the one in use,
+// keepSessionID, stays) and revokes all their API tokens and calendar feed
+// addresses: whoever learnt the old password may have made some of those.
 func (s *Service) ChangePassword(ctx context.Context, actor authz.Actor, keepSessionID string, in PasswordInput, now time.Time) error {
 	if err := apperr.Validate(in); err != nil {
 		return err
@@ -347,19 +437,43 @@ func (s *Service) ChangePassword(ctx context.Context, actor authz.Actor, keepSes
 		if res.Error != nil {
 			return fmt.Errorf("change password: end other sessions: %w", res.Error)
 		}
-		return audit.Record(tx, actor, "password.change", "users", user.ID, nil,
-			map[string]any{"other_sessions_ended": res.RowsAffected})
+		tokens, err := revokeCredentials(tx, "api_tokens", user.ID, now)
+		if err != nil {
+			return err
+		}
+		feeds, err := revokeCredentials(tx, "calendar_feed_tokens", user.ID, now)
+		if err != nil {
+			return err
+		}
+		return audit.Record(tx, actor, "password.change", "users", user.ID, nil, map[string]any{
+			"other_sessions_ended": res.RowsAffected, "api_tokens_revoked": tokens, "calendar_feeds_revoked": feeds})
 	})
 }
 
-// PurgeExpired deletes ended sessions and login attempts older than a day; a
-// job may call it.
+// revokeCredentials revokes, in one statement, every live row of a table of
+// secret tokens (api_tokens, calendar_feed_tokens) of a user, and returns the
+// ids revoked for the audit log.
+func revokeCredentials(tx *gorm.DB, table string, userID int64, now time.Time) ([]int64, error) {
+	ids := []int64{}
+	err := tx.Raw(`UPDATE `+table+` SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL RETURNING id`,
+		now, userID).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("change password: revoke %s: %w", table, err)
+	}
+	return ids, nil
+}
+
+// PurgeExpired deletes ended sessions, failed login attempts older than a day
+// and successful ones older than Limits.KnownFor (they mark known addresses);
+// a job may call it.
 func (s *Service) PurgeExpired(ctx context.Context, now time.Time) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("expires_at <= ?", now).Delete(&models.Session{}).Error; err != nil {
 			return fmt.Errorf("purge sessions: %w", err)
 		}
-		if err := tx.Where("at < ?", now.Add(-24*time.Hour)).Delete(&models.LoginAttempt{}).Error; err != nil {
+		err := tx.Where("at < ? AND (NOT succeeded OR at < ?)", now.Add(-24*time.Hour), now.Add(-s.limits.KnownFor)).
+			Delete(&models.LoginAttempt{}).Error
+		if err != nil {
 			return fmt.Errorf("purge login attempts: %w", err)
 		}
 		return nil

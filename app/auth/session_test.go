@@ -19,6 +19,8 @@ const rightPassword = "mật khẩu đủ dài 2025"
 
 var t0 = time.Date(2025, 9, 15, 8, 0, 0, 0, time.UTC)
 
+const week = 7 * 24 * time.Hour
+
 func newUser(t *testing.T, db *gorm.DB, email string) models.User {
 	t.Helper()
 	hash, err := HashPassword(rightPassword)
@@ -54,7 +56,7 @@ func TestLoginWithTheRightPasswordOpensASession(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
 	u := newUser(t, db, "an@sonoivu.test")
-	s := NewService(db, 12*time.Hour)
+	s := NewService(db, 12*time.Hour, week)
 
 	token, id, err := login(s, "AN@sonoivu.test", rightPassword, "10.0.0.1", t0)
 	if err != nil {
@@ -87,7 +89,7 @@ func TestWrongPasswordUnknownEmailAndInactiveUserGetTheSameAnswer(t *testing.T) 
 	newUser(t, db, "an@sonoivu.test")
 	off := newUser(t, db, "off@sonoivu.test")
 	db.Model(&off).Update("active", false)
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 
 	for _, c := range []struct{ name, email, password string }{
 		{"wrong password", "an@sonoivu.test", "sai mật khẩu rồi"},
@@ -112,7 +114,7 @@ func TestWrongPasswordUnknownEmailAndInactiveUserGetTheSameAnswer(t *testing.T) 
 func TestBadLoginInputIsRefusedAndWritesNothing(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 	_, _, err := login(s, "not-an-email", "", "10.0.0.3", t0)
 	ve, ok := apperr.AsValidation(err)
 	if !ok || !ve.Has("email") || !ve.Has("password") {
@@ -125,11 +127,11 @@ func TestBadLoginInputIsRefusedAndWritesNothing(t *testing.T) {
 	}
 }
 
-func TestTheSixthAttemptWithinFifteenMinutesIsRefusedEvenWithTheRightPassword(t *testing.T) {
+func TestTheSixthAttemptFromTheSameAddressIsRefusedEvenWithTheRightPassword(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
 	newUser(t, db, "an@sonoivu.test")
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 
 	for i := range 5 {
 		if _, _, err := login(s, "an@sonoivu.test", "sai mật khẩu rồi", "10.0.0.4", t0.Add(time.Duration(i)*time.Minute)); err != ErrBadCredentials {
@@ -139,7 +141,7 @@ func TestTheSixthAttemptWithinFifteenMinutesIsRefusedEvenWithTheRightPassword(t 
 	attempts := count(t, db, "login_attempts", "")
 	audits := count(t, db, "audit_log", "")
 
-	_, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.5", t0.Add(5*time.Minute))
+	_, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.4", t0.Add(5*time.Minute))
 	if !errors.Is(err, apperr.ErrTooManyAttempts) {
 		t.Fatalf("6th attempt: %v, want ErrTooManyAttempts", err)
 	}
@@ -152,39 +154,146 @@ func TestTheSixthAttemptWithinFifteenMinutesIsRefusedEvenWithTheRightPassword(t 
 		t.Error("a refused attempt must write nothing")
 	}
 
-	// The first failure leaves the window at t0+15m: then the right password works again.
-	if _, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.5", t0.Add(15*time.Minute+time.Second)); err != nil {
+	// The owner elsewhere is not locked out by someone else's guesses.
+	if _, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.5", t0.Add(5*time.Minute)); err != nil {
+		t.Fatalf("the right password from another address: %v", err)
+	}
+	// The first failure leaves the window at t0+15m: then the address may try again.
+	if _, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.4", t0.Add(15*time.Minute+time.Second)); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
 }
 
-func TestASuccessfulLoginClearsTheEmailCountButNotTheIPCount(t *testing.T) {
+// throttleStep is one login attempt of a throttle scenario and what it gets.
+type throttleStep struct {
+	at    time.Duration // after t0
+	email string
+	ip    string
+	right bool   // the right password (else a wrong one)
+	want  string // "ok", "wrong" (ErrBadCredentials) or "throttled"
+}
+
+func TestTheLoginThrottleStopsGuessersWithoutLockingTheOwnerOut(t *testing.T) {
 	t.Parallel()
-	db := dbtest.Gorm(t)
-	newUser(t, db, "an@sonoivu.test")
-	newUser(t, db, "binh@sonoivu.test")
-	s := NewService(db, time.Hour)
+	// Small limits keep the scenarios short; DefaultLimits has the same shape.
+	limits := Limits{MaxFailures: 3, Window: 15 * time.Minute, IPFailures: 5,
+		AccountFailures: 4, AccountWindow: time.Hour, BackoffBase: time.Minute, MaxBackoff: 4 * time.Minute,
+		KnownFor: 30 * 24 * time.Hour}
+	const an = "an@sonoivu.test"
+	m := func(minutes float64) time.Duration { return time.Duration(minutes * float64(time.Minute)) }
+	wrong := func(at time.Duration, ip string) throttleStep { return throttleStep{at, an, ip, false, "wrong"} }
+	right := func(at time.Duration, ip, want string) throttleStep { return throttleStep{at, an, ip, true, want} }
 
-	for i := range 4 {
-		login(s, "an@sonoivu.test", "sai mật khẩu rồi", "10.0.0.6", t0.Add(time.Duration(i)*time.Second))
+	for _, tt := range []struct {
+		name  string
+		steps []throttleStep
+	}{
+		{"a guesser locks only their own address, for at most the window", []throttleStep{
+			wrong(m(0), "198.51.100.1"), wrong(m(1), "198.51.100.1"), wrong(m(2), "198.51.100.1"),
+			right(m(3), "198.51.100.1", "throttled"),
+			right(m(3), "10.0.0.1", "ok"),
+			right(m(10), "198.51.100.1", "throttled"),
+			right(m(15)+time.Second, "198.51.100.1", "ok"),
+		}},
+		{"the count of an address restarts when it signs in", []throttleStep{
+			wrong(m(0), "10.0.0.1"), wrong(m(1), "10.0.0.1"), right(m(2), "10.0.0.1", "ok"),
+			wrong(m(3), "10.0.0.1"), wrong(m(4), "10.0.0.1"), right(m(5), "10.0.0.1", "ok"),
+		}},
+		{"guessers with many addresses make a new address back off, doubling", []throttleStep{
+			wrong(m(1), "198.51.100.1"), wrong(m(2), "198.51.100.2"), wrong(m(3), "198.51.100.3"), wrong(m(4), "198.51.100.4"),
+			// 4 failures: the next attempt waits 1 minute after the latest.
+			{m(4.5), an, "198.51.100.5", false, "throttled"},
+			right(m(4.5), "203.0.113.7", "throttled"),
+			wrong(m(5), "198.51.100.5"),
+			// 5 failures: 2 minutes.
+			right(m(6.5), "203.0.113.7", "throttled"),
+			right(m(7)+time.Second, "203.0.113.7", "ok"),
+		}},
+		{"the right password from an address that signed in before always works", []throttleStep{
+			right(-24*time.Hour, "10.0.0.1", "ok"),
+			wrong(m(1), "198.51.100.1"), wrong(m(2), "198.51.100.2"), wrong(m(3), "198.51.100.3"), wrong(m(4), "198.51.100.4"),
+			right(m(4)+time.Second, "203.0.113.7", "throttled"),
+			right(m(4)+time.Second, "10.0.0.1", "ok"),
+		}},
+		{"the backoff stops growing at its cap", []throttleStep{
+			wrong(m(0), "198.51.100.1"), wrong(m(0), "198.51.100.2"), wrong(m(0), "198.51.100.3"), wrong(m(0), "198.51.100.4"),
+			wrong(m(1), "198.51.100.5"),  // waited 1 m
+			wrong(m(3), "198.51.100.6"),  // waited 2 m
+			wrong(m(7), "198.51.100.7"),  // waited 4 m
+			wrong(m(11), "198.51.100.8"), // 8 m would be due: capped at 4 m
+			right(m(15)-time.Second, "203.0.113.7", "throttled"),
+			right(m(15)+time.Second, "203.0.113.7", "ok"),
+		}},
+		{"a success ends the backoff", []throttleStep{
+			wrong(m(0), "198.51.100.1"), wrong(m(0), "198.51.100.2"), wrong(m(0), "198.51.100.3"), wrong(m(0), "198.51.100.4"),
+			right(m(1)+time.Second, "203.0.113.7", "ok"),
+			wrong(m(2), "198.51.100.5"),
+			right(m(2), "203.0.113.8", "ok"),
+		}},
+		{"failures older than the account window are forgotten", []throttleStep{
+			wrong(m(0), "198.51.100.1"), wrong(m(0), "198.51.100.2"), wrong(m(0), "198.51.100.3"), wrong(m(0), "198.51.100.4"),
+			right(m(60)+time.Second, "203.0.113.7", "ok"),
+		}},
+		{"one address trying many accounts is stopped for all of them", []throttleStep{
+			{m(0), "a@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "b@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "c@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "d@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "e@sonoivu.test", "198.51.100.9", false, "wrong"},
+			right(m(1), "198.51.100.9", "throttled"),
+			right(m(1), "10.0.0.1", "ok"),
+		}},
+		{"an address the owner signed in from is not closed to them by others' failures", []throttleStep{
+			right(-time.Hour, "198.51.100.9", "ok"),
+			{m(0), "a@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "b@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "c@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "d@sonoivu.test", "198.51.100.9", false, "wrong"},
+			{m(0), "e@sonoivu.test", "198.51.100.9", false, "wrong"},
+			right(m(1), "198.51.100.9", "ok"),
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			db := dbtest.Gorm(t)
+			newUser(t, db, an)
+			s := NewService(db, time.Hour, week).WithLimits(limits)
+			for i, st := range tt.steps {
+				pw := "sai mật khẩu rồi"
+				if st.right {
+					pw = rightPassword
+				}
+				_, _, err := login(s, st.email, pw, st.ip, t0.Add(st.at))
+				got := "ok"
+				switch {
+				case errors.Is(err, apperr.ErrTooManyAttempts):
+					got = "throttled"
+				case err == ErrBadCredentials:
+					got = "wrong"
+				case err != nil:
+					t.Fatalf("step %d: %v", i+1, err)
+				}
+				if got != st.want {
+					t.Fatalf("step %d (%s from %s at %v, right password %v): %s, want %s",
+						i+1, st.email, st.ip, st.at, st.right, got, st.want)
+				}
+			}
+		})
 	}
-	if _, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.7", t0.Add(5*time.Second)); err != nil {
-		t.Fatalf("4 failures then the right password: %v", err)
-	}
-	if _, _, err := login(s, "an@sonoivu.test", "sai mật khẩu rồi", "10.0.0.8", t0.Add(6*time.Second)); err != ErrBadCredentials {
-		t.Fatalf("after a success the count restarts: %v", err)
-	}
+}
 
-	// Five failures from one IP on different e-mails block that IP.
-	for i := range 5 {
-		login(s, "x"+string(rune('a'+i))+"@sonoivu.test", "sai mật khẩu rồi", "10.9.9.9", t0.Add(time.Duration(i)*time.Second))
-	}
-	_, _, err := login(s, "binh@sonoivu.test", rightPassword, "10.9.9.9", t0.Add(time.Minute))
-	if !errors.Is(err, apperr.ErrTooManyAttempts) {
-		t.Fatalf("IP after 5 failures: %v, want ErrTooManyAttempts", err)
-	}
-	if _, _, err := login(s, "binh@sonoivu.test", rightPassword, "10.0.0.10", t0.Add(time.Minute)); err != nil {
-		t.Fatalf("the same user from another IP: %v", err)
+func TestBackoffDoublesUpToItsCap(t *testing.T) {
+	l := DefaultLimits()
+	for _, tt := range []struct {
+		failures int
+		want     time.Duration
+	}{
+		{10, 30 * time.Second}, {11, time.Minute}, {12, 2 * time.Minute}, {13, 4 * time.Minute},
+		{14, 5 * time.Minute}, {1000, 5 * time.Minute},
+	} {
+		if got := backoff(l, tt.failures); got != tt.want {
+			t.Errorf("backoff after %d failures = %v, want %v", tt.failures, got, tt.want)
+		}
 	}
 }
 
@@ -192,7 +301,7 @@ func TestSessionsExpireWhenIdleAndStayAliveWhenUsed(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
 	newUser(t, db, "an@sonoivu.test")
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 	token, _, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
 	if err != nil {
 		t.Fatal(err)
@@ -213,11 +322,52 @@ func TestSessionsExpireWhenIdleAndStayAliveWhenUsed(t *testing.T) {
 	}
 }
 
+func TestSessionsEndAtTheirMaximumAgeHoweverActive(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	newUser(t, db, "an@sonoivu.test")
+	s := NewService(db, time.Hour, 3*time.Hour)
+	ctx := context.Background()
+	token, id, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Used every 50 minutes, the session would live forever on its idle expiry.
+	for m := 50; m <= 150; m += 50 {
+		if _, err := s.Authenticate(ctx, token, t0.Add(time.Duration(m)*time.Minute)); err != nil {
+			t.Fatalf("used after %d min: %v", m, err)
+		}
+	}
+	var sess models.Session
+	if err := db.Take(&sess, "id = ?", id.Session.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if want := t0.Add(3 * time.Hour); !sess.ExpiresAt.Equal(want) {
+		t.Errorf("after use at +150m the session expires at %v, want its maximum age %v", sess.ExpiresAt, want)
+	}
+	if _, err := s.Authenticate(ctx, token, t0.Add(3*time.Hour+time.Second)); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatalf("past the maximum age: %v, want ErrUnauthenticated", err)
+	}
+
+	// A row whose expiry lies beyond the maximum age (opened under a longer
+	// SESSION_MAX_AGE, or before it existed) still ends at the maximum age.
+	old, oldID, err := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Model(&models.Session{}).Where("id = ?", oldID.Session.ID).Update("expires_at", t0.Add(30*24*time.Hour)).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, old, t0.Add(3*time.Hour+time.Second)); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Fatalf("a legacy row past the maximum age: %v, want ErrUnauthenticated", err)
+	}
+}
+
 func TestLogoutDeletesTheSession(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
 	u := newUser(t, db, "an@sonoivu.test")
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 	token, id, _ := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
 	if err := s.Logout(context.Background(), id.Actor(), token); err != nil {
 		t.Fatal(err)
@@ -234,12 +384,25 @@ func TestChangePasswordChecksTheCurrentOneAndEndsOtherSessions(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Gorm(t)
 	newUser(t, db, "an@sonoivu.test")
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 	ctx := context.Background()
 	keep, id, _ := login(s, "an@sonoivu.test", rightPassword, "10.0.0.1", t0)
 	other, _, _ := login(s, "an@sonoivu.test", rightPassword, "10.0.0.2", t0)
 	actor := id.Actor()
 	newPW := "một mật khẩu mới rất dài"
+	token, _, err := s.CreateToken(ctx, actor, nil, TokenInput{Name: "Báo cáo"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := models.CalendarFeedToken{UserID: actor.UserID, TokenHash: HashToken("khcal_feed"), CreatedAt: t0}
+	if err := db.Create(&feed).Error; err != nil {
+		t.Fatal(err)
+	}
+	bystander := newUser(t, db, "binh@sonoivu.test")
+	bystanderToken, _, err := s.CreateToken(ctx, authz.Actor{UserID: bystander.ID, Role: bystander.Role}, nil, TokenInput{Name: "x"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	bad := []struct {
 		name  string
@@ -259,8 +422,11 @@ func TestChangePasswordChecksTheCurrentOneAndEndsOtherSessions(t *testing.T) {
 			if !ok || !ve.Has(b.field) {
 				t.Fatalf("got %v, want a ValidationError on %s", err, b.field)
 			}
-			if n := count(t, db, "sessions", ""); n != 2 {
+			if n := count(t, db, "sessions", "user_id = ?", actor.UserID); n != 2 {
 				t.Errorf("sessions: %d, want both kept", n)
+			}
+			if n := count(t, db, "api_tokens", "revoked_at IS NOT NULL"); n != 0 {
+				t.Errorf("a refused change revoked %d API tokens", n)
 			}
 		})
 	}
@@ -274,6 +440,15 @@ func TestChangePasswordChecksTheCurrentOneAndEndsOtherSessions(t *testing.T) {
 	if _, err := s.Authenticate(ctx, other, t0); !errors.Is(err, apperr.ErrUnauthenticated) {
 		t.Errorf("other session: %v, want ended", err)
 	}
+	if _, err := s.AuthenticateToken(ctx, token, t0); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Errorf("API token after the change: %v, want revoked", err)
+	}
+	if n := count(t, db, "calendar_feed_tokens", "id = ? AND revoked_at = ?", feed.ID, t0); n != 1 {
+		t.Error("the calendar feed address must be revoked with the password change")
+	}
+	if _, err := s.AuthenticateToken(ctx, bystanderToken, t0); err != nil {
+		t.Errorf("another user's token: %v, want it untouched", err)
+	}
 	if _, _, err := login(s, "an@sonoivu.test", newPW, "10.0.0.3", t0); err != nil {
 		t.Errorf("login with the new password: %v", err)
 	}
@@ -283,6 +458,39 @@ func TestChangePasswordChecksTheCurrentOneAndEndsOtherSessions(t *testing.T) {
 	if n := count(t, db, "audit_log", "action = 'password.change'"); n != 1 {
 		t.Errorf("audit rows: %d", n)
 	}
+	if n := count(t, db, "audit_log", "action = 'password.change' AND after->'api_tokens_revoked' = '[1]'::jsonb"); n != 1 {
+		var after string
+		db.Raw("SELECT after::text FROM audit_log WHERE action = 'password.change'").Scan(&after)
+		t.Errorf("the audit row must name the revoked token ids: %s", after)
+	}
+}
+
+func TestAnAPITokenCannotCreateTokens(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	u := newUser(t, db, "an@sonoivu.test")
+	s := NewService(db, time.Hour, week)
+	ctx := context.Background()
+	actor := authz.Actor{UserID: u.ID, Role: u.Role}
+	oneDay, _, err := s.CreateToken(ctx, actor, nil, TokenInput{Name: "một ngày", ExpiresInDays: 1}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.AuthenticateToken(ctx, oneDay, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := count(t, db, "api_tokens", "")
+	for _, days := range []int{0, 1, 3650} {
+		_, _, err := s.CreateToken(ctx, actor, id.Token, TokenInput{Name: "con", ExpiresInDays: days}, t0)
+		if !errors.Is(err, apperr.ErrForbidden) {
+			t.Errorf("a one-day token asking for %d days: %v, want ErrForbidden", days, err)
+		}
+		apperrtest.Render(t, err)
+	}
+	if n := count(t, db, "api_tokens", ""); n != before {
+		t.Errorf("tokens: %d, want %d (nothing created)", n, before)
+	}
 }
 
 func TestAPITokensAreShownOnceStoredHashedAndRevocable(t *testing.T) {
@@ -290,14 +498,14 @@ func TestAPITokensAreShownOnceStoredHashedAndRevocable(t *testing.T) {
 	db := dbtest.Gorm(t)
 	u := newUser(t, db, "an@sonoivu.test")
 	other := newUser(t, db, "binh@sonoivu.test")
-	s := NewService(db, time.Hour)
+	s := NewService(db, time.Hour, week)
 	ctx := context.Background()
 	actor := authz.Actor{UserID: u.ID, Role: u.Role}
 
-	if _, _, err := s.CreateToken(ctx, actor, TokenInput{Name: "  "}, t0); err == nil {
+	if _, _, err := s.CreateToken(ctx, actor, nil, TokenInput{Name: "  "}, t0); err == nil {
 		t.Fatal("a token without a name was created")
 	}
-	plain, tok, err := s.CreateToken(ctx, actor, TokenInput{Name: "Báo cáo", ExpiresInDays: 30}, t0)
+	plain, tok, err := s.CreateToken(ctx, actor, nil, TokenInput{Name: "Báo cáo", ExpiresInDays: 30}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,13 +27,21 @@ type TokenInput struct {
 
 // CreateToken makes a personal API token for the actor and returns it in clear
 // text, the only time it is ever available; the database keeps its hash.
-func (s *Service) CreateToken(ctx context.Context, actor authz.Actor, in TokenInput, now time.Time) (string, models.APIToken, error) {
+//
+// by is the API token that authenticated the request, nil for a browser
+// session. A token cannot create tokens (ErrForbidden): otherwise a one-day
+// token, once leaked, could mint one that never expires and outlives its own
+// revocation. Creating tokens takes a session, that is, the password.
+func (s *Service) CreateToken(ctx context.Context, actor authz.Actor, by *models.APIToken, in TokenInput, now time.Time) (string, models.APIToken, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	if err := apperr.Validate(in); err != nil {
 		return "", models.APIToken{}, err
 	}
 	if !actor.LoggedIn() {
 		return "", models.APIToken{}, apperr.ErrUnauthenticated
+	}
+	if by != nil {
+		return "", models.APIToken{}, apperr.Fail(apperr.ErrForbidden, "security.token_cannot_create_tokens")
 	}
 	secret, err := randomToken()
 	if err != nil {

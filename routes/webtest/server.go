@@ -221,9 +221,9 @@ func (s *Server) CreateToken(t testing.TB, u User) string {
 	if err := s.DB.Take(&user, u.ID).Error; err != nil {
 		t.Fatalf("load user: %v", err)
 	}
-	svc := auth.NewService(s.DB, s.Config.SessionTTL)
+	svc := auth.NewService(s.DB, s.Config.SessionTTL, s.Config.SessionMaxAge)
 	id := auth.Identity{User: user}
-	plain, _, err := svc.CreateToken(context.Background(), id.Actor(), auth.TokenInput{Name: "test"}, s.Clock.Now())
+	plain, _, err := svc.CreateToken(context.Background(), id.Actor(), nil, auth.TokenInput{Name: "test"}, s.Clock.Now())
 	if err != nil {
 		t.Fatalf("create token: %v", err)
 	}
