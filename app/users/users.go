@@ -417,6 +417,10 @@ func endSessions(tx *gorm.DB, userID int64, now time.Time) error {
 		Update("revoked_at", now).Error; err != nil {
 		return fmt.Errorf("revoke API tokens: %w", err)
 	}
+	if err := tx.Model(&models.CalendarFeedToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).
+		Update("revoked_at", now).Error; err != nil {
+		return fmt.Errorf("revoke calendar feeds: %w", err)
+	}
 	return nil
 }
 

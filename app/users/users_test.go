@@ -258,16 +258,23 @@ func TestDeactivatingEndsSessionsAndKeepsAnAdministrator(t *testing.T) {
 	}
 }
 
-func TestResetPasswordGivesAWorkingPasswordOnce(t *testing.T) {
+func TestResetPasswordGivesAWorkingPasswordOnceAndEndsTheOldCredentials(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
 	row, err := f.svc.Create(ctx, f.admin, valid(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
+	feed := models.CalendarFeedToken{UserID: row.ID, TokenHash: "feed-of-the-user", CreatedAt: now}
+	if err := f.db.Create(&feed).Error; err != nil {
+		t.Fatal(err)
+	}
 	pw, err := f.svc.ResetPassword(ctx, f.admin, row.ID, now)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := f.db.First(&feed, feed.ID).Error; err != nil || feed.RevokedAt == nil {
+		t.Errorf("the user's calendar feed is still alive after the reset (err %v)", err)
 	}
 	if len(pw) != 16 {
 		t.Errorf("password %q", pw)
