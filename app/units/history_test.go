@@ -80,7 +80,7 @@ func TestThePickerOffersOnlyUnitsInForceOnTheDay(t *testing.T) {
 	}
 	svc := units.New(db)
 	tests := []struct {
-		on                   *models.Date
+		on                  *models.Date
 		communes, districts int64
 	}{
 		{dayPtr("2025-06-30"), 526, 30},
