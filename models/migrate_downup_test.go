@@ -24,8 +24,10 @@ func TestEveryMigrationGoesDownAndUpAgain(t *testing.T) {
 	if top < 4 {
 		t.Fatalf("fresh database at version %d, want at least 4", top)
 	}
-	// One step at a time, so a Down that leaves something behind fails on the next Up.
-	for v := top; v > 0; v-- {
+	// One step at a time, so a Down that leaves something behind fails on the
+	// next Up. Versions may have gaps (numbers handed out to parallel work).
+	for range p.ListSources() {
+		v, _ := p.GetDBVersion(ctx)
 		if _, err := p.Down(ctx); err != nil {
 			t.Fatalf("down from %d: %v", v, err)
 		}

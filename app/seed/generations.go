@@ -101,7 +101,8 @@ func badFile(problem error) error {
 func bilingual(id string, pairs ...any) (vi, en string) {
 	loc, err := views.LoadLocales(views.LocaleFiles())
 	if err != nil {
-		return id, id
+		s := fmt.Sprint(id, pairs, err)
+		return s, s
 	}
 	return loc.For("vi").T(id, pairs...), loc.For("en").T(id, pairs...)
 }
@@ -392,7 +393,7 @@ func generationsReport(plan generationsPlan, u importResult, l linkResult, sourc
 	var b strings.Builder
 	loc, err := views.LoadLocales(views.LocaleFiles())
 	if err != nil {
-		return fmt.Sprint(args...)
+		return fmt.Sprint(append(args, err)...)
 	}
 	for i, lang := range views.Languages() {
 		tr := loc.For(lang)
