@@ -37,7 +37,7 @@ Usage:
   khung serve                          run the web app (ADDR, DATABASE_URL, …)
   khung migrate                        apply the database migrations
   khung seed --demo                    load the demo city (idempotent)
-  khung units import --province CODE   import a province's units from the embedded official list
+  khung units import --province CODE   import a province's units, before and since 1 July 2025, with their successor links
   khung plan gen|solve|check …         the planning engine (no database; see khung plan -h)
   khung plan mip-goldens               recompute the exact optima of the small test instances (HiGHS, slow)
   khung jobs list                      the cron jobs (reminders, escalation, digest, notices, outbox)

@@ -64,6 +64,25 @@ func SearchPattern(q string) string {
 	return r.Replace(strings.TrimSpace(q))
 }
 
+// InForce reports whether the unit exists on day d (its validity bounds are inclusive).
+func (u Unit) InForce(d Date) bool {
+	return (u.ValidFrom == nil || !d.Before(*u.ValidFrom)) && (u.ValidTo == nil || !d.After(*u.ValidTo))
+}
+
+// UnitSuccession links a unit that ended to a unit that took it over on
+// EffectiveOn, whole or in part (How: whole, part, unchanged, renamed,
+// type_changed, other, as the official conversion table says).
+type UnitSuccession struct {
+	PredecessorID int64     `gorm:"primaryKey" json:"predecessor_id"`
+	SuccessorID   int64     `gorm:"primaryKey" json:"successor_id"`
+	How           string    `json:"how"`
+	EffectiveOn   Date      `json:"effective_on"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// TableName names the table.
+func (UnitSuccession) TableName() string { return "unit_successions" }
+
 // UnitBlackout is a period when a unit cannot receive an inspection team.
 type UnitBlackout struct {
 	ID        int64     `gorm:"primaryKey;<-:false" json:"id"`

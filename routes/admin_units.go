@@ -11,12 +11,16 @@ import (
 	"khung/models"
 )
 
-// unitsPage: GET /admin/units?q=&kind= — the search, or the top of the tree.
+// unitsPage: GET /admin/units?q=&kind=&on= — the search (with on, only the
+// units in force that day), or the top of the tree.
 func (a *admin) unitsPage(c *fiber.Ctx) error {
 	ctx, actor := ctxOf(c), actorOf(c)
-	q := units.Query{Q: c.Query("q"), Kind: models.UnitKind(c.Query("kind")), Page: pageQuery(c)}
-	data := fiber.Map{"Q": q.Q, "Kind": string(q.Kind), "Kinds": unitKinds()}
-	if q.Q != "" || q.Kind != "" {
+	q, err := unitQuery(c)
+	if err != nil {
+		return err
+	}
+	data := fiber.Map{"Q": q.Q, "Kind": string(q.Kind), "Kinds": unitKinds(), "On": c.Query("on")}
+	if q.Q != "" || q.Kind != "" || q.On != nil {
 		res, err := a.units.Search(ctx, actor, q)
 		if err != nil {
 			return err

@@ -5,26 +5,44 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"khung/app/apperr"
 	"khung/app/units"
 	"khung/models"
 )
 
-// unitJSON is one unit with where it sits in the tree and what lies below it.
+// unitJSON is one unit with where it sits in the tree, what lies below it,
+// and the units it was formed from and became.
 type unitJSON struct {
 	units.Node
 	Breadcrumbs []models.Unit     `json:"breadcrumbs"`
 	CountsBelow []units.KindCount `json:"counts_below"`
+	History     units.History     `json:"history"`
 }
 
-// apiSearchUnits: GET /api/v1/units?q=&kind=&page=&per_page= — search (or list,
-// without q) the units the caller may read.
+// apiSearchUnits: GET /api/v1/units?q=&kind=&on=&page=&per_page= — search (or
+// list, without q) the units the caller may read; with on, only those in force
+// that day (the unit picker).
 func (a *admin) apiSearchUnits(c *fiber.Ctx) error {
-	res, err := a.units.Search(ctxOf(c), actorOf(c), units.Query{
-		Q: c.Query("q"), Kind: models.UnitKind(c.Query("kind")), Page: pageQuery(c)})
+	q, err := unitQuery(c)
+	if err != nil {
+		return err
+	}
+	res, err := a.units.Search(ctxOf(c), actorOf(c), q)
 	if err != nil {
 		return err
 	}
 	return c.JSON(res)
+}
+
+// unitQuery reads a unit search from the query string; a malformed day is an
+// error on "on".
+func unitQuery(c *fiber.Ctx) (units.Query, error) {
+	ve := &apperr.ValidationError{}
+	q := units.Query{Q: c.Query("q"), Kind: models.UnitKind(c.Query("kind")), Page: pageQuery(c)}
+	if on := dateQuery(c, "on", ve); !on.IsZero() {
+		q.On = &on
+	}
+	return q, ve.Err()
 }
 
 // apiGetUnit: GET /api/v1/units/:id.
@@ -57,7 +75,11 @@ func (a *admin) unitDetail(c *fiber.Ctx, id int64) (unitJSON, error) {
 	if counts == nil {
 		counts = []units.KindCount{}
 	}
-	return unitJSON{Node: n, Breadcrumbs: crumbs, CountsBelow: counts}, nil
+	history, err := a.units.History(ctx, actor, id)
+	if err != nil {
+		return unitJSON{}, err
+	}
+	return unitJSON{Node: n, Breadcrumbs: crumbs, CountsBelow: counts, History: history}, nil
 }
 
 // apiUnitChildren: GET /api/v1/units/:id/children?page=&per_page=.

@@ -3,6 +3,8 @@
 // embedded in the binary. Source: the national statistics office's list as of
 // 01/03/2025, as gathered by the public dataset daohoangson/dvhcvn
 // (data/dvhcvn.json); copied unchanged to data/vn-admin-units-2025-03.json.
+// Next to it, the units in force since the reform of 1 July 2025 and the
+// official old → new conversion table (reform.go names their sources).
 package adminunits
 
 import (

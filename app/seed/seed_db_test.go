@@ -2,6 +2,7 @@ package seed_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -44,25 +45,37 @@ func tableCounts(t *testing.T, db *gorm.DB) map[string]int {
 	return out
 }
 
-// unitsSnapshot is every unit's code, name and path, to compare before/after.
+// unitsSnapshot is every unit's code, name, path and life span, and every
+// successor link, to compare before/after.
 func unitsSnapshot(t *testing.T, db *gorm.DB) []string {
 	t.Helper()
 	var rows []string
-	if err := db.Raw(`SELECT code || ' ' || name || ' ' || path FROM units ORDER BY code`).Scan(&rows).Error; err != nil {
+	if err := db.Raw(`SELECT code || ' ' || name || ' ' || path || ' ' || coalesce(valid_from::text, '-') || ' ' || coalesce(valid_to::text, '-')
+		FROM units ORDER BY code`).Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
-	return rows
+	var links []string
+	if err := db.Raw(`SELECT p.code || ' → ' || s.code || ' ' || l.how || ' ' || l.effective_on
+		FROM unit_successions l JOIN units p ON p.id = l.predecessor_id JOIN units s ON s.id = l.successor_id
+		ORDER BY 1`).Scan(&links).Error; err != nil {
+		t.Fatal(err)
+	}
+	return append(rows, links...)
 }
 
-func TestImportHanoiLoadsTheOfficialTree(t *testing.T) {
+func TestImportHanoiLoadsBothGenerationsAndTheirLinks(t *testing.T) {
 	db := dbtest.Gorm(t)
 	ctx := context.Background()
 	rep, err := seed.ImportProvince(ctx, db, "01")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(rep, "578 added, 0 updated, 0 unchanged") || !strings.Contains(rep, "thêm mới 578") {
-		t.Fatalf("report:\n%s", rep)
+	for _, want := range []string{"704 added, 0 updated, 0 unchanged", "thêm mới 704",
+		"556 districts, communes and wards in force until 30/06/2025, 126 communes and wards since 01/07/2025",
+		"successor links: 795 added", "liên kết kế thừa: thêm mới 795", "daohoangson/dvhcvn", "sunshine-tech/VietnamProvinces"} {
+		if !strings.Contains(rep, want) {
+			t.Fatalf("report lacks %q:\n%s", want, rep)
+		}
 	}
 	byKind := map[string]int{}
 	var rows []struct {
@@ -75,7 +88,7 @@ func TestImportHanoiLoadsTheOfficialTree(t *testing.T) {
 	for _, r := range rows {
 		byKind[r.Kind] = r.N
 	}
-	want := map[string]int{"city": 1, "district": 30, "commune": 526, "department": 21}
+	want := map[string]int{"city": 1, "district": 30, "commune": 526 + 126, "department": 21}
 	if diff := cmp.Diff(want, byKind); diff != "" {
 		t.Fatalf("units by kind (-want +got):\n%s", diff)
 	}
@@ -88,27 +101,60 @@ func TestImportHanoiLoadsTheOfficialTree(t *testing.T) {
 	if err := db.Where("code = ?", "001").First(&district).Error; err != nil {
 		t.Fatal(err)
 	}
+	lastDay, firstDay := models.MustParseDate("2025-06-30"), models.MustParseDate("2025-07-01")
 	if ward.Name != "Phường Phúc Xá" || ward.TypeLabel != "Phường" || ward.Path != "/01/001/00001/" ||
-		ward.AreaCode != "001" || ward.ParentID == nil || *ward.ParentID != district.ID {
+		ward.AreaCode != "001" || ward.ParentID == nil || *ward.ParentID != district.ID ||
+		ward.ValidFrom != nil || ward.ValidTo == nil || *ward.ValidTo != lastDay {
 		t.Fatalf("Phúc Xá imported as %+v (Ba Đình id %d)", ward, district.ID)
 	}
-	if district.TypeLabel != "Quận" || district.Kind != models.UnitDistrict || district.Path != "/01/001/" {
+	if district.TypeLabel != "Quận" || district.Kind != models.UnitDistrict || district.Path != "/01/001/" ||
+		district.ValidTo == nil || *district.ValidTo != lastDay {
 		t.Fatalf("Ba Đình imported as %+v", district)
 	}
-	ps, err := adminunits.Official()
-	if err != nil {
+
+	// Since 1 July 2025 the communes and wards hang directly under the city.
+	var city, hongHa models.Unit
+	if err := db.Where("code = ?", "01").First(&city).Error; err != nil {
 		t.Fatal(err)
 	}
-	hn, _ := adminunits.Find(ps, "01")
-	if n, want := count(t, db, `SELECT count(*) FROM units WHERE path LIKE '/01/001/%'`), 1+len(hn.Districts[0].Wards); n != want {
-		t.Fatalf("Ba Đình and its wards: want %d units, got %d", want, n)
+	if err := db.Where("code = ?", "00097-2025").First(&hongHa).Error; err != nil {
+		t.Fatal(err)
 	}
-	if n := count(t, db, `SELECT count(*) FROM units WHERE code = '01-SNV' AND kind = 'department' AND type_label = 'Sở' AND path = '/01/01-SNV/'`); n != 1 {
-		t.Fatal("Sở Nội vụ missing under the city")
+	if city.ValidFrom != nil || city.ValidTo != nil {
+		t.Fatalf("the city has no end: %+v", city)
+	}
+	if hongHa.Name != "Phường Hồng Hà" || hongHa.Path != "/01/00097-2025/" || hongHa.ParentID == nil || *hongHa.ParentID != city.ID ||
+		hongHa.ValidFrom == nil || *hongHa.ValidFrom != firstDay || hongHa.ValidTo != nil || hongHa.AreaCode != "003" {
+		t.Fatalf("Hồng Hà imported as %+v", hongHa)
+	}
+	if n := count(t, db, `SELECT count(*) FROM units WHERE valid_from = '2025-07-01' AND kind = 'commune' AND parent_id = ?`, city.ID); n != 126 {
+		t.Fatalf("want 126 communes and wards under the city since 01/07/2025, got %d", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM unit_successions l JOIN units p ON p.id = l.predecessor_id
+		JOIN units s ON s.id = l.successor_id WHERE p.code = '00001' AND s.code = '00097-2025' AND l.how = 'whole' AND l.effective_on = '2025-07-01'`); n != 1 {
+		t.Fatal("Phúc Xá → Hồng Hà (whole) missing")
+	}
+	if n := count(t, db, `SELECT count(*) FROM unit_successions`); n != 795 {
+		t.Fatalf("want the 795 links of the conversion table, got %d", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM units u WHERE u.path LIKE '/01/%/%/' AND u.kind = 'commune'
+		AND NOT EXISTS (SELECT 1 FROM unit_successions l WHERE l.predecessor_id = u.id)`); n != 0 {
+		t.Fatalf("%d of the 526 earlier communes and wards have no successor", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM units u WHERE u.valid_from = '2025-07-01'
+		AND NOT EXISTS (SELECT 1 FROM unit_successions l WHERE l.successor_id = u.id)`); n != 0 {
+		t.Fatalf("%d of the 126 communes and wards have no predecessor", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM units WHERE kind IN ('district', 'commune') AND valid_to IS NULL AND valid_from IS NULL`); n != 0 {
+		t.Fatalf("%d earlier districts, communes or wards have no end", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM units WHERE code = '01-SNV' AND kind = 'department' AND type_label = 'Sở'
+		AND path = '/01/01-SNV/' AND valid_from IS NULL AND valid_to IS NULL`); n != 1 {
+		t.Fatal("Sở Nội vụ missing under the city, or given a life span")
 	}
 }
 
-func TestImportingTwiceChangesNothingAndUpdatesRenamedUnits(t *testing.T) {
+func TestImportingTwiceChangesNothingAndRestoresTheOfficialUnits(t *testing.T) {
 	db := dbtest.Gorm(t)
 	ctx := context.Background()
 	if _, err := seed.ImportProvince(ctx, db, "01"); err != nil {
@@ -119,7 +165,7 @@ func TestImportingTwiceChangesNothingAndUpdatesRenamedUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(rep, "0 added, 0 updated, 578 unchanged") {
+	if !strings.Contains(rep, "0 added, 0 updated, 704 unchanged") || !strings.Contains(rep, "successor links: 0 added, 0 updated, 795 unchanged") {
 		t.Fatalf("second run report:\n%s", rep)
 	}
 	if diff := cmp.Diff(before, unitsSnapshot(t, db)); diff != "" {
@@ -127,15 +173,18 @@ func TestImportingTwiceChangesNothingAndUpdatesRenamedUnits(t *testing.T) {
 	}
 
 	dbtest.MustExec(t, db, `UPDATE units SET name = 'Phường Phúc Xá Cũ' WHERE code = '00001'`)
+	dbtest.MustExec(t, db, `UPDATE units SET valid_to = NULL WHERE code = '002'`)
+	dbtest.MustExec(t, db, `UPDATE unit_successions SET how = 'part' WHERE predecessor_id = (SELECT id FROM units WHERE code = '00001')`)
 	rep, err = seed.ImportProvince(ctx, db, "01")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(rep, "0 added, 1 updated, 577 unchanged") || !strings.Contains(rep, "00001: Phường Phúc Xá Cũ → Phường Phúc Xá") {
-		t.Fatalf("rename report:\n%s", rep)
+	if !strings.Contains(rep, "0 added, 2 updated, 702 unchanged") || !strings.Contains(rep, "00001: Phường Phúc Xá Cũ → Phường Phúc Xá") ||
+		!strings.Contains(rep, "successor links: 0 added, 1 updated, 794 unchanged") {
+		t.Fatalf("repair report:\n%s", rep)
 	}
 	if diff := cmp.Diff(before, unitsSnapshot(t, db)); diff != "" {
-		t.Fatalf("the official name was not restored:\n%s", diff)
+		t.Fatalf("the official units were not restored:\n%s", diff)
 	}
 }
 
@@ -153,6 +202,85 @@ func TestImportOfAnUnknownProvinceWritesNothing(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM units`); n != 0 {
 		t.Fatalf("%d units written", n)
 	}
+}
+
+func TestImportOfBothGenerationsRefusesBadFilesAndWritesNothing(t *testing.T) {
+	db := dbtest.Gorm(t)
+	ctx := context.Background()
+	if _, err := seed.ImportFile(ctx, db, strings.NewReader(hanoiBefore(t)), "01"); err != nil {
+		t.Fatal(err)
+	}
+	before := tableCounts(t, db)
+	snapshot := unitsSnapshot(t, db)
+
+	head := "new_province_code,new_code,new_name,old_code,old_name,old_district_code,old_district_name,old_province_code,old_province_name,how,how_vi\n"
+	link := func(newCode, oldCode, how string) string {
+		return "01," + newCode + ",Phường Mới," + oldCode + ",Phường Cũ,001,Quận Ba Đình,01,Thành phố Hà Nội," + how + ",x\n"
+	}
+	after := `{"provinces": [{"code": "01", "name": "Thành phố Hà Nội", "type": "Thành phố", "communes": [
+		{"code": "00097", "name": "Phường Hồng Hà", "type": "Phường"}]}]}`
+	tests := []struct {
+		name, after, links, province string
+		want                         []string
+	}{
+		{"a conversion table that is not CSV", after, head + "01,\"00097\n", "01", []string{"Tệp danh mục đơn vị không hợp lệ", "cannot be imported"}},
+		{"a conversion table with another header", after, "a,b,c,d,e,f,g,h,i,j,k\n" + link("00097", "00001", "whole"), "01", []string{"header must be"}},
+		{"an unknown how", after, head + link("00097", "00001", "swallowed"), "01", []string{`how "swallowed"`}},
+		{"a link to a commune missing from the 2025 list", after, head + link("00097", "00001", "whole") + link("00098", "00004", "part"), "01",
+			[]string{"Bảng chuyển đổi nêu 1 mã không có", "names 1 code missing", "new_code 00098"}},
+		{"a link from a ward missing from the earlier list", after, head + link("00097", "99999", "whole"), "01",
+			[]string{"old_code 99999"}},
+		{"a 2025 list that is not JSON", `{"provinces": [`, head + link("00097", "00001", "whole"), "01", []string{"read 2025 unit list"}},
+		{"a province in neither list", after, head + link("00097", "00001", "whole"), "79", []string{"Mã tỉnh", "province code \"79\""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := seed.ImportGenerationFiles(ctx, db, tt.province, strings.NewReader(hanoiBefore(t)),
+				strings.NewReader(tt.after), strings.NewReader(tt.links))
+			if err == nil {
+				t.Fatal("imported")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("want an error containing %q, got %v", w, err)
+				}
+			}
+			if !errors.Is(err, seed.ErrBadFile) && !errors.Is(err, seed.ErrUnknownProvince) {
+				t.Fatalf("want ErrBadFile or ErrUnknownProvince, got %v", err)
+			}
+			if diff := cmp.Diff(before, tableCounts(t, db)); diff != "" {
+				t.Fatalf("rows written (-before +after):\n%s", diff)
+			}
+			if diff := cmp.Diff(snapshot, unitsSnapshot(t, db)); diff != "" {
+				t.Fatalf("units changed:\n%s", diff)
+			}
+		})
+	}
+
+	// The positive control: the same files with a good table are imported.
+	rep, err := seed.ImportGenerationFiles(ctx, db, "01", strings.NewReader(hanoiBefore(t)), strings.NewReader(after),
+		strings.NewReader(head+link("00097", "00001", "whole")+link("00097", "00004", "part")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rep, "1 added, 556 updated") || !strings.Contains(rep, "successor links: 2 added") {
+		t.Fatalf("report:\n%s", rep)
+	}
+}
+
+// hanoiBefore is Hanoi's part of the embedded list before 1 July 2025, as a file.
+func hanoiBefore(t *testing.T) string {
+	t.Helper()
+	ps, err := adminunits.Official()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hn, _ := adminunits.Find(ps, "01")
+	b, err := json.Marshal(map[string]any{"data": []adminunits.Province{hn}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func TestImportFileRefusesBadFilesAndWritesNothing(t *testing.T) {

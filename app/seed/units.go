@@ -33,21 +33,11 @@ func (e *Error) Error() string { return e.VI + " / " + e.EN }
 // Unwrap lets errors.Is find the kind.
 func (e *Error) Unwrap() error { return e.Kind }
 
-// ImportProvince imports a province's unit tree from the embedded official list
-// (adminunits): the province, its districts and their communes and wards, keyed
-// by official code; for Hanoi (01) also the city's departments. It runs in one
-// transaction and is idempotent: a second run adds nothing and reports every
-// unit unchanged; a unit whose name or type changed in the list is updated.
-func ImportProvince(ctx context.Context, db *gorm.DB, code string) (string, error) {
-	ps, err := adminunits.Official()
-	if err != nil {
-		return "", fmt.Errorf("units import: %w", err)
-	}
-	return importList(ctx, db, ps, code, adminunits.Source)
-}
-
-// ImportFile is ImportProvince reading the list from r, in the dvhcvn JSON shape
-// of the embedded list. A file that cannot be read or that breaks a rule
+// ImportFile imports one generation of a province's units (the province, its
+// districts, communes and wards, keyed by official code; for Hanoi also the
+// city's departments) from r, in the dvhcvn JSON shape of the embedded list,
+// without life spans or links. It runs in one transaction and is idempotent;
+// a unit whose name or type changed in the list is updated. A file that cannot be read or that breaks a rule
 // (missing code or name, a code used twice, a code that is not digits) is
 // refused with an error naming the problem, and nothing is written.
 func ImportFile(ctx context.Context, db *gorm.DB, r io.Reader, code string) (string, error) {
@@ -81,24 +71,37 @@ func importList(ctx context.Context, db *gorm.DB, ps []adminunits.Province, code
 }
 
 func findProvince(ps []adminunits.Province, code string) (adminunits.Province, error) {
-	code = strings.TrimSpace(code)
-	if len(code) == 1 && code[0] >= '0' && code[0] <= '9' {
-		code = "0" + code // "1" means 01, as people often type it
-	}
+	code = normalCode(code)
 	p, ok := adminunits.Find(ps, code)
 	if !ok {
-		return p, &Error{Kind: ErrUnknownProvince,
-			VI: fmt.Sprintf("Mã tỉnh, thành phố %q không có trong danh mục đơn vị hành chính (ví dụ: 01 là Thành phố Hà Nội)", code),
-			EN: fmt.Sprintf("province code %q is not in the official list of administrative units (e.g. 01 is Hà Nội)", code)}
+		return p, unknownProvince(code)
 	}
 	return p, nil
 }
 
-// unitRow is one unit to import, with its parent named by code.
+// normalCode trims a province code; "1" means 01, as people often type it.
+func normalCode(code string) string {
+	code = strings.TrimSpace(code)
+	if len(code) == 1 && code[0] >= '0' && code[0] <= '9' {
+		code = "0" + code
+	}
+	return code
+}
+
+func unknownProvince(code string) error {
+	vi, en := bilingual("units_history.import.unknown_province", "Code", code)
+	return &Error{Kind: ErrUnknownProvince, VI: vi, EN: en}
+}
+
+// unitRow is one unit to import, with its parent named by code. With
+// Lifespan, ValidFrom and ValidTo are the unit's official first and last days
+// and the import writes them; without, the unit's validity is left as it is.
 type unitRow struct {
 	Code, Name, ShortName, TypeLabel, ParentCode, AreaCode, Path string
 	Kind                                                         models.UnitKind
-	Level                                                        int // 1 province, 2 district or department, 3 commune
+	Level                                                        int // 1 province, 2 district, department or (since 2025) commune, 3 commune
+	Lifespan                                                     bool
+	ValidFrom, ValidTo                                           *models.Date
 }
 
 var officialCode = regexp.MustCompile(`^[0-9]{2,5}$`)
@@ -200,7 +203,8 @@ func upsertUnits(tx *gorm.DB, rows []unitRow) (importResult, error) {
 			old, found := byCode[r.Code]
 			if !found {
 				fresh = append(fresh, models.Unit{Code: r.Code, Name: r.Name, ShortName: r.ShortName, Kind: r.Kind,
-					TypeLabel: r.TypeLabel, ParentID: parentID, AreaCode: r.AreaCode, Path: r.Path})
+					TypeLabel: r.TypeLabel, ParentID: parentID, AreaCode: r.AreaCode, Path: r.Path,
+					ValidFrom: r.ValidFrom, ValidTo: r.ValidTo})
 				continue
 			}
 			if unitMatches(old, r, parentID) {
@@ -210,10 +214,14 @@ func upsertUnits(tx *gorm.DB, rows []unitRow) (importResult, error) {
 			if old.Name != r.Name {
 				res.Renamed = append(res.Renamed, fmt.Sprintf("%s: %s → %s", r.Code, old.Name, r.Name))
 			}
-			if err := tx.Model(&models.Unit{}).Where("id = ?", old.ID).Updates(map[string]any{
+			change := map[string]any{
 				"name": r.Name, "short_name": r.ShortName, "kind": r.Kind, "type_label": r.TypeLabel,
 				"parent_id": parentID, "area_code": r.AreaCode, "path": r.Path,
-			}).Error; err != nil {
+			}
+			if r.Lifespan {
+				change["valid_from"], change["valid_to"] = r.ValidFrom, r.ValidTo
+			}
+			if err := tx.Model(&models.Unit{}).Where("id = ?", old.ID).Updates(change).Error; err != nil {
 				return res, fmt.Errorf("update unit %s: %w", r.Code, err)
 			}
 			res.Updated++
@@ -234,9 +242,12 @@ func upsertUnits(tx *gorm.DB, rows []unitRow) (importResult, error) {
 
 func unitMatches(u models.Unit, r unitRow, parentID *int64) bool {
 	sameParent := (u.ParentID == nil) == (parentID == nil) && (u.ParentID == nil || *u.ParentID == *parentID)
-	return sameParent && u.Name == r.Name && u.ShortName == r.ShortName && u.Kind == r.Kind &&
+	sameDates := !r.Lifespan || (sameDate(u.ValidFrom, r.ValidFrom) && sameDate(u.ValidTo, r.ValidTo))
+	return sameParent && sameDates && u.Name == r.Name && u.ShortName == r.ShortName && u.Kind == r.Kind &&
 		u.TypeLabel == r.TypeLabel && u.AreaCode == r.AreaCode && u.Path == r.Path
 }
+
+func sameDate(a, b *models.Date) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
 // report renders the result in Vietnamese, then English.
 func (r importResult) report(p adminunits.Province, source string) string {

@@ -33,6 +33,9 @@ type Node struct {
 	ParentName      string `json:"parent_name"`      // "" for a root
 	ChildCount      int64  `json:"child_count"`      // units directly below
 	DescendantCount int64  `json:"descendant_count"` // units anywhere below
+	// Formerly names the earlier units through which a search found this one
+	// ("Phúc Xá" finds Phường Hồng Hà, its successor); "" otherwise.
+	Formerly string `json:"formerly,omitempty"`
 }
 
 // nodeSelect reads a unit with its parent's name and its counts. The counts are
@@ -159,25 +162,51 @@ func (s *Service) CountsBelow(ctx context.Context, a authz.Actor, id int64) ([]K
 type Query struct {
 	Q    string          `json:"q" query:"q" form:"q"`          // words to find, with or without diacritics
 	Kind models.UnitKind `json:"kind" query:"kind" form:"kind"` // optional filter
+	On   *models.Date    `json:"on" query:"on" form:"on"`       // optional: only the units in force on this day
 	paging.Page
 }
 
 // Search returns one page of the units a may read whose name, short name or
 // code contains every word of q, ignoring case and diacritics ("ba dinh" finds
-// "Quận Ba Đình"). Units whose text holds the words as one phrase come first,
-// then by trigram similarity, then by name. An empty q lists every unit.
+// "Quận Ba Đình"), and the units that succeeded such a unit ("Phúc Xá" finds
+// Phường Hồng Hà, with Formerly = "Phường Phúc Xá"). Units whose own text holds
+// the words as one phrase come first, then those with such a predecessor,
+// then by trigram similarity, then by name. With On, only the units in force on that day. An empty q lists every
+// unit.
 func (s *Service) Search(ctx context.Context, a authz.Actor, q Query) (paging.Result[Node], error) {
 	p := q.Page.Normal()
+	words := strings.Fields(q.Q)
+	// Each word is matched on its own against the generated column
+	// search_text = lower(khung_unaccent(name…)); its GIN trigram index
+	// serves these LIKE '%…%' conditions for words of three letters or more.
+	matches := func(alias string) (string, []any) {
+		conds := make([]string, len(words))
+		args := make([]any, len(words))
+		for i, w := range words {
+			conds[i] = alias + ".search_text LIKE '%' || lower(khung_unaccent(?)) || '%'"
+			args[i] = models.SearchPattern(w)
+		}
+		return strings.Join(conds, " AND "), args
+	}
+	// formerSQL finds the predecessors of units whose text holds every word.
+	formerSQL, formerArgs := "", []any(nil)
+	if len(words) > 0 {
+		cond, args := matches("p")
+		formerSQL = `FROM unit_successions l JOIN units p ON p.id = l.predecessor_id
+			WHERE l.successor_id = units.id AND ` + cond
+		formerArgs = args
+	}
 	filter := func(db *gorm.DB) *gorm.DB {
 		db = db.Scopes(authz.UnitScope(a))
-		// Each word is matched on its own against the generated column
-		// search_text = lower(khung_unaccent(name…)); its GIN trigram index
-		// serves these LIKE '%…%' conditions for words of three letters or more.
-		for _, w := range strings.Fields(q.Q) {
-			db = db.Where("units.search_text LIKE '%' || lower(khung_unaccent(?)) || '%'", models.SearchPattern(w))
+		if len(words) > 0 {
+			own, args := matches("units")
+			db = db.Where("("+own+") OR EXISTS (SELECT 1 "+formerSQL+")", append(args, formerArgs...)...)
 		}
 		if q.Kind != "" {
 			db = db.Where("units.kind = ?", q.Kind)
+		}
+		if q.On != nil {
+			db = db.Scopes(InForce("units", *q.On))
 		}
 		return db
 	}
@@ -186,13 +215,20 @@ func (s *Service) Search(ctx context.Context, a authz.Actor, q Query) (paging.Re
 		return paging.Result[Node]{}, fmt.Errorf("count units matching %q: %w", q.Q, err)
 	}
 	query := s.nodes(ctx, a).Scopes(filter)
-	if phrase := strings.Join(strings.Fields(q.Q), " "); phrase != "" {
-		query = query.Order(clause.Expr{
+	if phrase := strings.Join(words, " "); phrase != "" {
+		// The earlier units are named only for a unit found through them.
+		own, args := matches("units")
+		query = query.Select(nodeSelect+`,
+			CASE WHEN `+own+` THEN '' ELSE (SELECT string_agg(p.name, ', ' ORDER BY p.code) `+formerSQL+`) END AS formerly`,
+			append(args, formerArgs...)...)
+		query = query.Clauses(clause.OrderBy{Expression: clause.Expr{
 			SQL: `units.search_text LIKE '%' || lower(khung_unaccent(?)) || '%' DESC,
+				EXISTS (SELECT 1 FROM unit_successions l JOIN units p ON p.id = l.predecessor_id
+					WHERE l.successor_id = units.id AND p.search_text LIKE '%' || lower(khung_unaccent(?)) || '%') DESC,
 				similarity(units.search_text, lower(khung_unaccent(?))) DESC, units.name, units.id`,
-			Vars:               []any{models.SearchPattern(phrase), phrase},
+			Vars:               []any{models.SearchPattern(phrase), models.SearchPattern(phrase), phrase},
 			WithoutParentheses: true,
-		})
+		}})
 	} else {
 		query = query.Order("units.path")
 	}
