@@ -85,7 +85,7 @@ echo "load: calendar JSON of unit@khung.vn: $(wc -c <"$work/doc.json") bytes, $t
 results=()
 bench() {
 	local name=$1 conns=$2 url=$3 cookie=${4:-} out
-	local args=(-t2 -c"$conns" -d"$duration" --latency --timeout 30s)
+	local args=(-t"$((conns < 2 ? conns : 2))" -c"$conns" -d"$duration" --latency --timeout 30s)
 	[ -n "$cookie" ] && args+=(-H "Cookie: $cookie")
 	out=$(wrk "${args[@]}" "$url")
 	local rps p99 errs
