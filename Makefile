@@ -53,3 +53,13 @@ mip-optima: node-tools
 
 clean:
 	rm -rf bin
+
+.PHONY: load soak
+
+## load: web load with wrk on a national-scale published plan, next to a bare Fiber handler (not in test)
+load:
+	scripts/load.sh
+
+## soak: two replicas behind nginx on one private PostgreSQL, with faults: restarts, SMTP down, kill -9 (not in test)
+soak: build
+	scripts/soak.sh

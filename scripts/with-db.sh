@@ -3,9 +3,15 @@
 # Runs COMMAND with DATABASE_URL pointing at a reachable PostgreSQL:
 #   1. DATABASE_URL when it is set;
 #   2. else a server on 127.0.0.1:5432 when one answers (database khung or khung_test);
-#   3. else a private cluster started here as a non-root user:
-#        MODE=run  keeps its data in .pgdata/ (gitignored) so the demo survives restarts;
-#        MODE=test uses a throwaway directory removed on exit.
+#   3. else a private cluster started here as a non-root user (postgres when run as root):
+#        MODE=run  keeps its data in /var/tmp/khung-pg-<hash of the checkout's path>, so the
+#                  demo survives restarts;
+#        MODE=test uses a throwaway directory under /tmp, removed on exit.
+# KHUNG_PG_PRIVATE=1 skips 1 and 2 (make soak restarts its cluster; it also tests this script
+# on a machine that already runs PostgreSQL). A private cluster exports KHUNG_PG_BINDIR,
+# KHUNG_PG_DATA and KHUNG_PG_USER to the command.
+# The cluster's data never lives inside the checkout: as root, initdb runs as the
+# postgres user, which cannot enter a private folder such as /root/khung (mode 700).
 # PostgreSQL is installed from Debian packages when its binaries are missing.
 set -euo pipefail
 
@@ -15,6 +21,8 @@ shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 dbname=khung
 [ "$mode" = test ] && dbname=khung_test
+case "$mode" in run | test) ;; *) echo "with-db: unknown mode $mode (run or test)" >&2; exit 2 ;; esac
+private=${KHUNG_PG_PRIVATE:-0}
 
 log() { echo "with-db: $*" >&2; }
 
@@ -59,7 +67,7 @@ create_db() { # url-without-db dbname
 	fi
 }
 
-if [ -n "${DATABASE_URL:-}" ]; then
+if [ -n "${DATABASE_URL:-}" ] && [ "$private" != 1 ]; then
 	exec "$@"
 fi
 
@@ -67,7 +75,7 @@ ensure_postgres_installed
 bindir=$(pg_bindir)
 export PATH="$bindir:$PATH"
 
-if pg_isready -q -h 127.0.0.1 -p 5432 && psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
+if [ "$private" != 1 ] && pg_isready -q -h 127.0.0.1 -p 5432 && psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
 	create_db 127.0.0.1 5432 postgres
 	export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$dbname?sslmode=disable"
 	log "using PostgreSQL on 127.0.0.1:5432, database $dbname"
@@ -76,7 +84,8 @@ fi
 
 user=$(cluster_user)
 if [ "$mode" = run ]; then
-	datadir="$root/.pgdata"
+	# One cluster per checkout, where the cluster's user can reach it.
+	datadir="/var/tmp/khung-pg-$(printf %s "$root" | sha256sum | cut -c1-12)"
 	port=${KHUNG_PG_PORT:-54329}
 else
 	datadir=$(mktemp -d /tmp/khung-pg.XXXXXX)
@@ -103,12 +112,16 @@ if ! run_as "$user" "$bindir/pg_ctl" -D "$datadir" status >/dev/null 2>&1; then
 		-o "-p $port -k $sockdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
 		start >/dev/null
 	trap stop_cluster EXIT
+	# Without these, a signal (Ctrl-C, kill) ends bash without running the EXIT trap.
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 else
 	# Already running (another make run): read its port back.
 	port=$(sed -n 4p "$datadir/postmaster.pid")
 fi
 create_db 127.0.0.1 "$port" postgres
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/$dbname?sslmode=disable"
+export KHUNG_PG_BINDIR="$bindir" KHUNG_PG_DATA="$datadir" KHUNG_PG_USER="$user"
 log "private PostgreSQL on 127.0.0.1:$port ($datadir), database $dbname"
 # Not exec: the trap must stop the cluster when the command ends.
 set +e

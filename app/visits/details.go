@@ -123,39 +123,33 @@ func (u unitIndex) trail(path string) []Unit {
 	return out
 }
 
+// loadUnits reads the visits' units and all their ancestors in one query: the
+// ancestors' codes are the segments of the units' paths ("/01/001/00001/").
 func loadUnits(db *gorm.DB, rows []models.Visit) (unitIndex, error) {
 	idx := unitIndex{byID: map[int64]Unit{}, byCode: map[string]Unit{}}
-	var ids []int64
+	ids := make([]int64, 0, len(rows))
 	for _, r := range rows {
 		ids = append(ids, r.UnitID)
 	}
-	var units []Unit
-	if err := db.Model(&models.Unit{}).Select("id, code, name, path").Where("id IN ?", ids).Find(&units).Error; err != nil {
+	var units []struct {
+		Unit
+		Visited bool
+	}
+	err := db.Raw(`
+		WITH visited AS (SELECT id, path FROM units WHERE id IN ?)
+		SELECT u.id, u.code, u.name, u.path, u.id IN (SELECT id FROM visited) AS visited
+		  FROM units u
+		 WHERE u.id IN (SELECT id FROM visited)
+		    OR u.code IN (SELECT unnest(string_to_array(trim(BOTH '/' FROM path), '/')) FROM visited)`, ids).
+		Scan(&units).Error
+	if err != nil {
 		return idx, fmt.Errorf("units of visits: %w", err)
 	}
-	need := map[string]bool{}
 	for _, u := range units {
-		idx.byID[u.ID] = u
-		idx.byCode[u.Code] = u
-		for _, c := range strings.Split(strings.Trim(u.Path, "/"), "/") {
-			need[c] = true
+		if u.Visited {
+			idx.byID[u.ID] = u.Unit
 		}
-	}
-	var codes []string
-	for c := range need {
-		if _, ok := idx.byCode[c]; !ok {
-			codes = append(codes, c)
-		}
-	}
-	if len(codes) == 0 {
-		return idx, nil
-	}
-	var ancestors []Unit
-	if err := db.Model(&models.Unit{}).Select("id, code, name, path").Where("code IN ?", codes).Find(&ancestors).Error; err != nil {
-		return idx, fmt.Errorf("ancestors of visited units: %w", err)
-	}
-	for _, a := range ancestors {
-		idx.byCode[a.Code] = a
+		idx.byCode[u.Code] = u.Unit
 	}
 	return idx, nil
 }
@@ -224,42 +218,53 @@ func (n names) named(code string) Topic {
 	return Topic{Code: code, NameVI: code, NameEN: code} // a code no longer in the catalog
 }
 
-// loadCatalogs names the kinds and topics of the proposals from their catalogs.
+// loadCatalogs names the kinds and topics of the proposals from their
+// catalogs, both in one query.
 func loadCatalogs(db *gorm.DB, props map[int64][]proposal) (kindNames, topicNames names, err error) {
-	kinds, topics := map[string]bool{}, map[string]bool{}
+	kindSet, topicSet := map[string]bool{}, map[string]bool{}
 	for _, ps := range props {
 		for _, p := range ps {
-			kinds[p.Kind] = true
+			kindSet[p.Kind] = true
 			for _, t := range p.Topics {
-				topics[t] = true
+				topicSet[t] = true
 			}
 		}
 	}
-	kindNames, err = loadNames(db, "inspection_kinds", kinds)
+	kindNames, topicNames = names{}, names{}
+	if len(kindSet) == 0 && len(topicSet) == 0 {
+		return kindNames, topicNames, nil
+	}
+	var rows []struct {
+		Topic
+		Catalog string
+	}
+	err = db.Raw(`SELECT 'kind' AS catalog, code, name_vi, name_en FROM inspection_kinds WHERE code IN ?
+		UNION ALL
+		SELECT 'topic', code, name_vi, name_en FROM topics WHERE code IN ?`,
+		keysOf(kindSet), keysOf(topicSet)).Scan(&rows).Error
 	if err != nil {
-		return nil, nil, err
-	}
-	topicNames, err = loadNames(db, "topics", topics)
-	return kindNames, topicNames, err
-}
-
-func loadNames(db *gorm.DB, table string, codes map[string]bool) (names, error) {
-	out := names{}
-	if len(codes) == 0 {
-		return out, nil
-	}
-	list := make([]string, 0, len(codes))
-	for c := range codes {
-		list = append(list, c)
-	}
-	var rows []Topic
-	if err := db.Table(table).Select("code, name_vi, name_en").Where("code IN ?", list).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("names from %s: %w", table, err)
+		return nil, nil, fmt.Errorf("names of kinds and topics: %w", err)
 	}
 	for _, r := range rows {
-		out[r.Code] = r
+		if r.Catalog == "kind" {
+			kindNames[r.Code] = r.Topic
+		} else {
+			topicNames[r.Code] = r.Topic
+		}
 	}
-	return out, nil
+	return kindNames, topicNames, nil
+}
+
+// keysOf lists the keys of set; never empty, so that "IN ?" stays valid SQL.
+func keysOf(set map[string]bool) []string {
+	out := make([]string, 0, max(len(set), 1))
+	for k := range set {
+		out = append(out, k)
+	}
+	if len(out) == 0 {
+		out = append(out, "")
+	}
+	return out
 }
 
 func loadTeams(db *gorm.DB, visitIDs []int64) (map[int64][]Member, error) {

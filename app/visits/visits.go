@@ -220,14 +220,29 @@ func (s *Service) List(ctx context.Context, a authz.Actor, today models.Date, f 
 		return paging.Result[Visit]{}, err
 	}
 	p = p.Normal()
-	var total int64
-	if err := s.base(ctx, a, today, f, Range{}).Count(&total).Error; err != nil {
-		return paging.Result[Visit]{}, fmt.Errorf("count visits: %w", err)
+	// The total rides along with the page (a window count over the same rows)
+	// instead of costing its own round trip; only a page past the end, which
+	// has no row to carry it, counts separately.
+	var counted []struct {
+		models.Visit
+		Total int64
 	}
-	var rows []models.Visit
-	err := ordered(s.base(ctx, a, today, f, Range{})).Offset(p.Offset()).Limit(p.Size).Find(&rows).Error
+	err := ordered(s.base(ctx, a, today, f, Range{})).Select("visits.*, count(*) OVER () AS total").
+		Offset(p.Offset()).Limit(p.Size).Find(&counted).Error
 	if err != nil {
 		return paging.Result[Visit]{}, fmt.Errorf("list visits: %w", err)
+	}
+	var total int64
+	if len(counted) > 0 {
+		total = counted[0].Total
+	} else if p.Offset() > 0 {
+		if err := s.base(ctx, a, today, f, Range{}).Count(&total).Error; err != nil {
+			return paging.Result[Visit]{}, fmt.Errorf("count visits: %w", err)
+		}
+	}
+	rows := make([]models.Visit, len(counted))
+	for i, r := range counted {
+		rows[i] = r.Visit
 	}
 	items, err := s.details(ctx, rows)
 	if err != nil {

@@ -505,3 +505,38 @@ func mustExec(t *testing.T, db *gorm.DB, sql string, args ...any) {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }
+
+func TestEveryPageReportsTheTotalEvenPastTheEnd(t *testing.T) {
+	db := dbtest.Gorm(t)
+	visitstest.Build(t, db)
+	svc := visits.New(db)
+	ctx := context.Background()
+	planner := authz.Actor{UserID: 2, Role: models.RolePlanner}
+	all, err := svc.Count(ctx, planner, dayBefore, visits.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all < 3 {
+		t.Fatalf("the fixture has %d visits for the planner; want at least 3", all)
+	}
+	tests := []struct {
+		name  string
+		page  paging.Page
+		items int
+	}{
+		{"the first page", paging.Page{Number: 1, Size: 2}, 2},
+		{"the last page", paging.Page{Number: int((all + 1) / 2), Size: 2}, int(all - 2*((all+1)/2-1))},
+		{"a page past the end", paging.Page{Number: 99, Size: 2}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := svc.List(ctx, planner, dayBefore, visits.Filter{}, tt.page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Total != all || len(got.Items) != tt.items {
+				t.Errorf("total %d with %d items; want total %d with %d items", got.Total, len(got.Items), all, tt.items)
+			}
+		})
+	}
+}

@@ -1,0 +1,454 @@
+// Command nationaldb fills the database at DATABASE_URL with a national-scale
+// published framework plan for `make load`: the demo city (`khung seed
+// --demo`: catalogs, rules, users), then every province of app/planning/gen
+// (its official units, plus the departments and district Home Affairs offices
+// the generator adds; its bodies, inspectors with skills and leave, and
+// proposals), then one plan for the year built by the planning service from
+// all of them, submitted, approved and published through the plans service,
+// as a planner and an approver would. Former units, relatives and last years'
+// leads of the generated instance are not loaded.
+//
+// It is idempotent: when the year already has a published version it does
+// nothing. Run it through scripts/with-db.sh:
+//
+//	scripts/with-db.sh test -- go run ./scripts/nationaldb -proposals 100000
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+	"gorm.io/gorm/logger"
+
+	"khung/app"
+	"khung/app/authz"
+	"khung/app/planning"
+	"khung/app/planning/gen"
+	"khung/app/plans"
+	"khung/app/seed"
+	"khung/config"
+	"khung/models"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "nationaldb:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("nationaldb", flag.ContinueOnError)
+	year := fs.Int("year", 2027, "year of the plan (the generator knows the holidays of 2024–2027)")
+	proposals := fs.Int("proposals", gen.DefaultNationalProposals, "proposals over the whole country, shared by the provinces' sizes")
+	seedN := fs.Uint64("seed", 1, "generator seed")
+	provinces := fs.String("provinces", "", "comma-separated province codes to keep (default: every province of the generator)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	db, err := gorm.Open(postgres.Open(cfg.DatabaseURL), &gorm.Config{Logger: logger.Default.LogMode(logger.Silent),
+		TranslateError: true, NowFunc: func() time.Time { return time.Now().UTC() }})
+	if err != nil {
+		return err
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	if _, err := models.Migrate(ctx, sqlDB); err != nil {
+		return err
+	}
+	now := time.Now()
+	if _, err := seed.Demo(ctx, db, seed.Options{Now: now.In(cfg.TimeZone)}); err != nil {
+		return err
+	}
+	var published int64
+	if err := db.Raw(`SELECT count(*) FROM plan_versions v JOIN plans p ON p.id = v.plan_id
+		WHERE p.year = ? AND v.status = 'published'`, *year).Scan(&published).Error; err != nil {
+		return err
+	}
+	if published > 0 {
+		return summary(db, *year, out, "already there")
+	}
+
+	started := time.Now()
+	inst, err := gen.Generate(gen.Options{Year: *year, Proposals: *proposals, Seed: *seedN})
+	if err != nil {
+		return err
+	}
+	if *provinces != "" {
+		inst = keep(inst, strings.Split(*provinces, ","))
+	}
+	fmt.Fprintf(out, "generated %d provinces, %d units, %d bodies, %d inspectors, %d proposals in %s\n",
+		len(provinceCodes(inst)), len(inst.Units), len(inst.Bodies), len(inst.Inspectors), len(inst.Proposals),
+		time.Since(started).Round(time.Millisecond))
+
+	started = time.Now()
+	if err := load(ctx, db, inst); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "loaded into the database in %s\n", time.Since(started).Round(time.Millisecond))
+
+	a, err := app.New(app.Deps{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return err
+	}
+	planner, err := actor(db, models.RolePlanner)
+	if err != nil {
+		return err
+	}
+	approver, err := actor(db, models.RoleApprover)
+	if err != nil {
+		return err
+	}
+	started = time.Now()
+	v, err := a.Plans.Build(ctx, planner, *year, plans.BuildInput{})
+	if err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	fmt.Fprintf(out, "built version %d in %s\n", v.ID, time.Since(started).Round(time.Millisecond))
+	steps := []struct {
+		who  authz.Actor
+		take func(context.Context, authz.Actor, int64, plans.StepInput, time.Time) (plans.Version, error)
+	}{{planner, a.Plans.Submit}, {approver, a.Plans.Approve}, {approver, a.Plans.Publish}}
+	for _, s := range steps {
+		if v, err = s.take(ctx, s.who, v.ID, plans.StepInput{LockVersion: v.LockVersion, DocumentNumber: "1"}, time.Now()); err != nil {
+			return err
+		}
+	}
+	if _, err := sqlDB.ExecContext(ctx, "ANALYZE"); err != nil {
+		return err
+	}
+	return summary(db, *year, out, "published")
+}
+
+// summary prints what the year's published plan holds.
+func summary(db *gorm.DB, year int, out io.Writer, what string) error {
+	var row struct{ Provinces, Units, Visits, Scheduled, Members int64 }
+	err := db.Raw(`SELECT count(DISTINCT split_part(u.path, '/', 2)) AS provinces, count(DISTINCT vi.unit_id) AS units,
+		count(*) AS visits, count(vi.start_date) AS scheduled,
+		(SELECT count(*) FROM visit_members m JOIN visits x ON x.id = m.visit_id JOIN plan_versions pv ON pv.id = x.plan_version_id
+		  JOIN plans p ON p.id = pv.plan_id WHERE p.year = ? AND pv.status = 'published') AS members
+		  FROM visits vi JOIN units u ON u.id = vi.unit_id JOIN plan_versions v ON v.id = vi.plan_version_id
+		  JOIN plans p ON p.id = v.plan_id WHERE p.year = ? AND v.status = 'published'`, year, year).Scan(&row).Error
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "plan %d %s: %d visits (%d scheduled) of %d units in %d provinces, %d team places\n",
+		year, what, row.Visits, row.Scheduled, row.Units, row.Provinces, row.Members)
+	return nil
+}
+
+// actor returns the first active user of role as an actor.
+func actor(db *gorm.DB, role models.Role) (authz.Actor, error) {
+	var u models.User
+	if err := db.Where("role = ? AND active", role).Order("id").Take(&u).Error; err != nil {
+		return authz.Actor{}, fmt.Errorf("a %s user: %w", role, err)
+	}
+	return authz.Actor{UserID: u.ID, Role: u.Role}, nil
+}
+
+// provinceOf returns the province code of a generated id ("02.035.01252",
+// "02-SNV", "02-city-team" → "02"; "i02-0001" → "02").
+func provinceOf(id string) string {
+	id = strings.TrimPrefix(id, "i")
+	if len(id) < 2 {
+		return id
+	}
+	return id[:2]
+}
+
+func provinceCodes(inst *planning.Instance) []string {
+	var out []string
+	for _, u := range inst.Units {
+		if u.Parent == "" {
+			out = append(out, u.ID)
+		}
+	}
+	return out
+}
+
+// keep narrows inst to the provinces with the given codes.
+func keep(inst *planning.Instance, codes []string) *planning.Instance {
+	in := func(id string) bool { return slices.Contains(codes, provinceOf(id)) }
+	out := *inst
+	out.Units, out.Bodies, out.Inspectors, out.Proposals = nil, nil, nil, nil
+	for _, u := range inst.Units {
+		if in(u.ID) {
+			out.Units = append(out.Units, u)
+		}
+	}
+	for _, b := range inst.Bodies {
+		if in(b.ID) {
+			out.Bodies = append(out.Bodies, b)
+		}
+	}
+	for _, i := range inst.Inspectors {
+		if in(i.Body) {
+			out.Inspectors = append(out.Inspectors, i)
+		}
+	}
+	for _, p := range inst.Proposals {
+		if in(p.Unit) {
+			out.Proposals = append(out.Proposals, p)
+		}
+	}
+	return &out
+}
+
+// unitCode maps a generated unit id to the database's code: official units
+// keep their own official code ("02.035.01252" → "01252"); the departments and
+// offices the generator adds keep their suffix ("02.035-PNV" → "035-PNV",
+// "02-SNV" → "02-SNV"), as the demo city names them.
+func unitCode(id string) string {
+	base, suffix, extra := strings.Cut(id, "-")
+	code := base[strings.LastIndex(base, ".")+1:]
+	if extra {
+		code += "-" + suffix
+	}
+	return code
+}
+
+// bodyKind guesses the kind of a generated body from its id.
+func bodyKind(id string) models.BodyKind {
+	switch {
+	case strings.HasSuffix(id, "-city-team"):
+		return models.BodyCityTeam
+	case strings.HasSuffix(id, "-inspectorate"):
+		return models.BodyInspectorate
+	case strings.HasSuffix(id, "-pnv"):
+		return models.BodyDistrictInternal
+	}
+	return models.BodyDivision
+}
+
+// bodyUnit is the unit code a generated body works in: a district office's
+// own unit, or the province's Department of Home Affairs.
+func bodyUnit(id string) string {
+	if strings.HasSuffix(id, "-pnv") {
+		return unitCode(strings.ReplaceAll(strings.TrimSuffix(id, "-pnv"), "-", ".") + "-PNV")
+	}
+	return provinceOf(id) + "-SNV"
+}
+
+// load writes the instance's provinces, bodies, inspectors and proposals.
+func load(ctx context.Context, db *gorm.DB, inst *planning.Instance) error {
+	for _, code := range provinceCodes(inst) {
+		if _, err := seed.ImportProvince(ctx, db, code); err != nil {
+			return fmt.Errorf("import province %s: %w", code, err)
+		}
+	}
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := addUnits(tx, inst); err != nil {
+			return err
+		}
+		units, err := idsBy(tx, "units", "code")
+		if err != nil {
+			return err
+		}
+		if err := addSkills(tx, inst); err != nil {
+			return err
+		}
+		bodies := make([]models.Body, 0, len(inst.Bodies))
+		for _, b := range inst.Bodies {
+			unit, ok := units[bodyUnit(b.ID)]
+			if !ok {
+				return fmt.Errorf("body %s: no unit %s", b.ID, bodyUnit(b.ID))
+			}
+			bodies = append(bodies, models.Body{Code: b.ID, Name: b.Name, Kind: bodyKind(b.ID), Precedence: b.Precedence,
+				UnitID: &unit, Active: true})
+		}
+		if err := insert(tx, bodies); err != nil {
+			return fmt.Errorf("bodies: %w", err)
+		}
+		bodyIDs, err := idsBy(tx, "bodies", "code")
+		if err != nil {
+			return err
+		}
+		inspectors := make([]models.Inspector, 0, len(inst.Inspectors))
+		for _, in := range inst.Inspectors {
+			row := models.Inspector{Code: in.ID, FullName: "Cán bộ " + in.ID, Title: "Thanh tra viên",
+				BodyID: bodyIDs[in.Body], CanLead: in.CanLead, MaxDaysPerYear: in.MaxDays, Active: true}
+			if home, ok := units[unitCode(in.HomeUnit)]; ok {
+				row.HomeUnitID = &home
+			}
+			inspectors = append(inspectors, row)
+		}
+		if err := insert(tx, inspectors); err != nil {
+			return fmt.Errorf("inspectors: %w", err)
+		}
+		inspectorIDs, err := idsBy(tx, "inspectors", "code")
+		if err != nil {
+			return err
+		}
+		var skills []models.InspectorSkill
+		var leaves []models.InspectorLeave
+		for _, in := range inst.Inspectors {
+			for _, s := range in.Skills {
+				skills = append(skills, models.InspectorSkill{InspectorID: inspectorIDs[in.ID], SkillCode: s})
+			}
+			for _, u := range in.Unavailable {
+				from, err1 := models.ParseDate(u.From)
+				to, err2 := models.ParseDate(u.To)
+				if err1 != nil || err2 != nil {
+					return fmt.Errorf("leave of %s: %q–%q", in.ID, u.From, u.To)
+				}
+				leaves = append(leaves, models.InspectorLeave{InspectorID: inspectorIDs[in.ID], FromDate: from, ToDate: to})
+			}
+		}
+		if err := insert(tx, skills); err != nil {
+			return fmt.Errorf("inspector skills: %w", err)
+		}
+		if err := insert(tx, leaves); err != nil {
+			return fmt.Errorf("inspector leaves: %w", err)
+		}
+		props := make([]models.Proposal, 0, len(inst.Proposals))
+		for _, p := range inst.Proposals {
+			ref := "gen-" + p.ID
+			row := models.Proposal{Year: inst.Year, BodyID: bodyIDs[p.Body], UnitID: units[unitCode(p.Unit)], Kind: p.Kind,
+				Form: models.Form(p.Form), Topics: nonNil(p.Topics), Skills: nonNil(p.Skills), Days: p.Days,
+				TeamSize: p.TeamSize, Priority: p.Priority, Status: models.ProposalAccepted, ExternalRef: &ref}
+			if row.UnitID == 0 || row.BodyID == 0 {
+				return fmt.Errorf("proposal %s: unit %s or body %s missing", p.ID, p.Unit, p.Body)
+			}
+			if p.Window != nil {
+				from, err1 := models.ParseDate(p.Window.From)
+				to, err2 := models.ParseDate(p.Window.To)
+				if err1 != nil || err2 != nil {
+					return fmt.Errorf("window of %s", p.ID)
+				}
+				row.WindowFrom, row.WindowTo = &from, &to
+			}
+			props = append(props, row)
+		}
+		if err := insert(tx, props); err != nil {
+			return fmt.Errorf("proposals: %w", err)
+		}
+		return nil
+	})
+}
+
+func nonNil(s []string) models.TextArray {
+	if s == nil {
+		return models.TextArray{}
+	}
+	return s
+}
+
+// insert adds rows in batches, leaving rows whose unique key exists alone.
+func insert[T any](tx *gorm.DB, rows []T) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).Omit("CreatedAt", "UpdatedAt").CreateInBatches(rows, 2000).Error
+}
+
+// addUnits adds the generated units that are not official units (the
+// departments and district offices), parents first.
+func addUnits(tx *gorm.DB, inst *planning.Instance) error {
+	paths, err := pathsBy(tx)
+	if err != nil {
+		return err
+	}
+	ids, err := idsBy(tx, "units", "code")
+	if err != nil {
+		return err
+	}
+	pending := slices.Clone(inst.Units)
+	for len(pending) > 0 {
+		var next []planning.Unit
+		var rows []models.Unit
+		for _, u := range pending {
+			code := unitCode(u.ID)
+			if _, ok := ids[code]; ok {
+				continue
+			}
+			parent := unitCode(u.Parent)
+			pid, ok := ids[parent]
+			if !ok {
+				next = append(next, u)
+				continue
+			}
+			area := ""
+			if u.Area != "" {
+				area = unitCode(u.Area)
+			}
+			rows = append(rows, models.Unit{Code: code, Name: u.Name, Kind: models.UnitDepartment, ParentID: &pid,
+				AreaCode: area, Path: models.UnitPath(paths[parent], code)})
+		}
+		if len(rows) == 0 {
+			if len(next) > 0 {
+				return fmt.Errorf("units without a parent, e.g. %s (parent %s)", next[0].ID, next[0].Parent)
+			}
+			return nil
+		}
+		if err := insert(tx, rows); err != nil {
+			return fmt.Errorf("units: %w", err)
+		}
+		if paths, err = pathsBy(tx); err != nil {
+			return err
+		}
+		if ids, err = idsBy(tx, "units", "code"); err != nil {
+			return err
+		}
+		pending = next
+	}
+	return nil
+}
+
+// addSkills adds to the catalog the generator's skills it does not have yet.
+func addSkills(tx *gorm.DB, inst *planning.Instance) error {
+	seen := map[string]bool{}
+	var rows []models.Skill
+	for _, in := range inst.Inspectors {
+		for _, s := range in.Skills {
+			if !seen[s] {
+				seen[s] = true
+				rows = append(rows, models.Skill{Code: s, NameVI: s, NameEN: s, ValidFrom: models.NewDate(2000, 1, 1)})
+			}
+		}
+	}
+	return insert(tx, rows)
+}
+
+func idsBy(tx *gorm.DB, table, key string) (map[string]int64, error) {
+	var rows []struct {
+		ID  int64
+		Key string
+	}
+	if err := tx.Raw(fmt.Sprintf("SELECT id, %s AS key FROM %s", key, table)).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("ids of %s: %w", table, err)
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.Key] = r.ID
+	}
+	return out, nil
+}
+
+func pathsBy(tx *gorm.DB) (map[string]string, error) {
+	var rows []struct{ Code, Path string }
+	if err := tx.Raw("SELECT code, path FROM units").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("unit paths: %w", err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.Code] = r.Path
+	}
+	return out, nil
+}
