@@ -276,7 +276,7 @@ func (se *search) replaceMember() bool {
 	s, old := int(st.start[v]), st.team[v]
 	se.touch(v)
 	cand := st.tmp
-	p.free(pv, s, st.occ, st.load, cand)
+	st.free(pv, s, cand)
 	for _, i := range old {
 		cand.clear(int(i))
 	}
@@ -304,7 +304,7 @@ func (se *search) changeLead() bool {
 	s, old := int(st.start[v]), st.team[v]
 	se.touch(v)
 	cand := st.tmp
-	p.free(pv, s, st.occ, st.load, cand)
+	st.free(pv, s, cand)
 	for w := range cand {
 		cand[w] &= pv.leads[w]
 	}

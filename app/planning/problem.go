@@ -325,23 +325,16 @@ func (p *problem) index(pv *pvisit) {
 }
 
 // free returns, in out, the inspectors eligible for pv who are neither on leave
-// nor busy (occ) on any of the days [s, s+days) and have max_days room.
-func (p *problem) free(pv *pvisit, s int, occ []bitset, load []int32, out bitset) {
-	copy(out, pv.elig)
+// nor busy on any of the days [s, s+days) and have max_days room.
+func (st *state) free(pv *pvisit, s int, out bitset) {
+	tight := st.tight[pv.days]
+	for w := range out {
+		out[w] = pv.elig[w] &^ tight[w]
+	}
 	for d := s; d < s+pv.days; d++ {
-		o := occ[d]
+		o := st.occ[d]
 		for w := range out {
 			out[w] &^= o[w]
-		}
-	}
-	for w, x := range p.capped {
-		x &= out[w]
-		for x != 0 {
-			i := w<<6 | bits.TrailingZeros64(x)
-			x &= x - 1
-			if load[i]+int32(pv.days) > p.maxDays[i] {
-				out.clear(i)
-			}
 		}
 	}
 }

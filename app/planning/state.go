@@ -1,7 +1,9 @@
 package planning
 
 import (
+	"cmp"
 	"math/bits"
+	"slices"
 )
 
 // state is a (partial) schedule of one problem with its penalty kept up to date
@@ -13,6 +15,10 @@ type state struct {
 	team  [][]int32 // lead first
 	occ   []bitset  // per working day: on leave or on a visit
 	load  []int32   // visit days per inspector
+	// tight[d] holds the capped inspectors whose max_days room (max_days −
+	// load) is below d: they cannot take a visit of d days. It has an entry
+	// for every length up to the group's longest visit.
+	tight []bitset
 
 	monthLoad [12]int64
 	total     int64
@@ -21,6 +27,7 @@ type state struct {
 	// Penalty components, unscaled except balAbs (which is |W·L_m − total·W_m| summed).
 	unsched, window, rotation, joint, areaWeek int64
 	balAbs                                     int64
+	balStale                                   bool // balAbs must be recomputed (monthLoad or total changed)
 
 	// anchor is a repair's previous plan (nil in a solve); disrupt is the
 	// disruption terms of the current schedule, weighted, unscaled.
@@ -28,8 +35,20 @@ type state struct {
 	disrupt int64
 
 	order startOrder // scratch for insertBest
-	tmp   bitset     // scratch for free sets
-	slab  []int32    // teams are carved from here: they are never mutated once placed
+	// Per visit and start k of pv.starts (as they are when the state is made):
+	// W × window cost, and the month of the start when it ends in the same
+	// month (-1 when it crosses months), for startCosts.
+	startWin   [][]int64
+	startMonth [][]int8
+	// byMonth[v] lists the indices k of starts that end in their own month,
+	// month by month (month m is byMonth[v][monthFrom[v][m]:monthFrom[v][m+1]]),
+	// each month by window cost then index; crossMonth[v] lists the others,
+	// also by window cost then index.
+	byMonth    [][]int32
+	monthFrom  [][13]int32
+	crossMonth [][]int32
+	tmp        bitset  // scratch for free sets
+	slab       []int32 // teams are carved from here: they are never mutated once placed
 }
 
 // newTeam returns an empty team slice with room for n members.
@@ -62,9 +81,71 @@ func newState(p *problem) *state {
 		copy(st.occ[d], p.leave[d])
 	}
 	st.load = make([]int32, p.nI)
+	longest := 0
+	for v := range p.visits {
+		longest = max(longest, p.visits[v].days)
+	}
+	st.tight = make([]bitset, longest+1)
+	for d := range st.tight {
+		st.tight[d] = newBitset(p.nI)
+		p.capped.each(func(i int) {
+			if int(p.maxDays[i]) < d {
+				st.tight[d].set(i)
+			}
+		})
+	}
 	st.aw = make([]int32, max(1, p.nArea*p.nWeek))
 	st.tmp = newBitset(p.nI)
+	st.startWin = make([][]int64, n)
+	st.startMonth = make([][]int8, n)
+	st.byMonth = make([][]int32, n)
+	st.monthFrom = make([][13]int32, n)
+	st.crossMonth = make([][]int32, n)
+	for v := range p.visits {
+		pv := &p.visits[v]
+		st.startWin[v] = make([]int64, len(pv.starts))
+		st.startMonth[v] = make([]int8, len(pv.starts))
+		for k, s := range pv.starts {
+			st.startWin[v][k] = p.W * pv.win[s]
+			st.startMonth[v][k] = -1
+			if m := p.month[s]; m == p.month[int(s)+pv.days-1] {
+				st.startMonth[v][k] = m
+			}
+		}
+		st.indexStartsByMonth(v)
+	}
 	return st
+}
+
+// indexStartsByMonth fills byMonth, monthFrom and crossMonth for visit v.
+func (st *state) indexStartsByMonth(v int) {
+	win, month := st.startWin[v], st.startMonth[v]
+	var count [12]int32
+	for k, m := range month {
+		if m >= 0 {
+			count[m]++
+		} else {
+			st.crossMonth[v] = append(st.crossMonth[v], int32(k))
+		}
+	}
+	from := &st.monthFrom[v]
+	for m := 0; m < 12; m++ {
+		from[m+1] = from[m] + count[m]
+	}
+	sorted := make([]int32, from[12])
+	next := *from
+	for k, m := range month {
+		if m >= 0 {
+			sorted[next[m]] = int32(k)
+			next[m]++
+		}
+	}
+	byWin := func(a, b int32) int { return cmp.Compare(win[a], win[b]) }
+	for m := 0; m < 12; m++ {
+		slices.SortStableFunc(sorted[from[m]:from[m+1]], byWin)
+	}
+	slices.SortStableFunc(st.crossMonth[v], byWin)
+	st.byMonth[v] = sorted
 }
 
 // cost is the penalty × W.
@@ -72,6 +153,9 @@ func (st *state) cost() int64 {
 	w := &st.p.m.rules.Weights
 	lin := w.Unscheduled*st.unsched + st.window + w.Rotation*st.rotation +
 		w.JointMissingBody*st.joint + w.AreaWeek*st.areaWeek
+	if st.balStale {
+		st.recomputeBalance()
+	}
 	return st.p.W*(lin+st.disrupt) + w.BalanceDay*st.balAbs
 }
 
@@ -85,6 +169,7 @@ func (st *state) recomputeBalance() {
 		s += x
 	}
 	st.balAbs = s
+	st.balStale = false
 }
 
 // isRot reports whether inspector i led the unit's last visit.
@@ -129,9 +214,16 @@ func (st *state) place(v int, s int, team []int32) {
 	}
 	for _, i := range team {
 		st.load[i] += int32(pv.days)
+		if p.maxDays[i] > 0 {
+			// room fell from r+days to r: lengths in (r, r+days] no longer fit.
+			r := p.maxDays[i] - st.load[i]
+			for d := max(r+1, 1); d <= r+int32(pv.days) && int(d) < len(st.tight); d++ {
+				st.tight[d].set(int(i))
+			}
+		}
 	}
 	st.total += int64(len(team) * pv.days)
-	st.recomputeBalance()
+	st.balStale = true
 	if pv.area >= 0 {
 		k := int(pv.area)*p.nWeek + int(p.week[s])
 		if st.aw[k] == 0 {
@@ -163,10 +255,17 @@ func (st *state) unplace(v int) {
 		st.monthLoad[p.month[d]] -= int64(len(team))
 	}
 	for _, i := range team {
+		if p.maxDays[i] > 0 {
+			// room grows from r to r+days: lengths in (r, r+days] fit again.
+			r := p.maxDays[i] - st.load[i]
+			for d := max(r+1, 1); d <= r+int32(pv.days) && int(d) < len(st.tight); d++ {
+				st.tight[d].clear(int(i))
+			}
+		}
 		st.load[i] -= int32(pv.days)
 	}
 	st.total -= int64(len(team) * pv.days)
-	st.recomputeBalance()
+	st.balStale = true
 	if pv.area >= 0 {
 		k := int(pv.area)*p.nWeek + int(p.week[s])
 		st.aw[k]--
@@ -246,13 +345,14 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	p := st.p
 	pv := &p.visits[v]
 	cand := st.tmp
-	p.free(pv, s, st.occ, st.load, cand)
+	st.free(pv, s, cand)
 	need := fullMask(len(pv.skills))
-	team := st.newTeam(pv.size)
 
-	// pick returns the best inspector in set (intersected with cand, minus the
-	// team) by: covers more missing skills, then (balanced) not last year's
-	// lead when choosing a lead, then least loaded, then smallest index.
+	// pick returns the best inspector in set (intersected with cand, which
+	// never holds a member) by: not last year's lead when choosing a lead
+	// (balanced), covers more missing skills, not a scarce lead elsewhere when
+	// choosing a member, least loaded, smallest index. With mustCover only
+	// holders of a missing skill are offered.
 	pick := func(set bitset, lead bool, mustCover bool, covered uint64) int {
 		best, bestGain, bestRot, bestScarce, bestLoad := -1, -1, true, true, int32(0)
 		for w := range cand {
@@ -260,19 +360,22 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 			if set != nil {
 				x &= set[w]
 			}
+			if mustCover {
+				var holders uint64
+				for u := need &^ covered; u != 0; u &= u - 1 {
+					if hs := p.skillSet[pv.skills[bits.TrailingZeros64(u)]]; hs != nil {
+						holders |= hs[w]
+					}
+				}
+				x &= holders
+			}
 			for x != 0 {
 				i := w<<6 | bits.TrailingZeros64(x)
 				x &= x - 1
 				if style == teamFirstFit {
-					if mustCover && p.skillMask(pv, i)&^covered == 0 {
-						continue
-					}
 					return i
 				}
-				gain := bits.OnesCount64(p.skillMask(pv, i) &^ covered)
-				if mustCover && gain == 0 {
-					continue
-				}
+				gain := bits.OnesCount64(pv.smask[i] &^ covered)
 				rot := lead && isRot(pv, int32(i))
 				// A member who is a scarce lead elsewhere spends days their body needs.
 				scarce := !lead && p.scarce.has(i)
@@ -297,15 +400,20 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 		return best
 	}
 
+	lead := pick(pv.leads, true, false, 0)
+	if lead < 0 {
+		return nil // the usual failure: decided before any team is carved
+	}
+	team := st.newTeam(pv.size)
+	fail := func() []int32 {
+		st.slab = st.slab[:len(st.slab)-pv.size] // the team was carved last: give it back
+		return nil
+	}
 	var covered uint64
 	add := func(i int) {
 		team = append(team, int32(i))
-		covered |= p.skillMask(pv, i)
+		covered |= pv.smask[i]
 		cand.clear(i) // pick never offers a member twice
-	}
-	lead := pick(pv.leads, true, false, covered)
-	if lead < 0 {
-		return nil
 	}
 	add(lead)
 	if style == teamBalanced {
@@ -323,35 +431,28 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	}
 	for covered&need != need {
 		if len(team) >= pv.size {
-			return nil
+			return fail()
 		}
 		i := pick(nil, false, true, covered)
 		if i < 0 {
-			return nil
+			return fail()
 		}
 		add(i)
 	}
 	if style == teamBalanced && len(team) < pv.size {
 		// Every skill is covered, so picks no longer differ in gain or
 		// rotation: the remaining places go to the free inspectors that are
-		// not scarce leads, then least loaded, then by index, found in one pass.
-		var buf [16]int32
+		// not scarce leads, then least loaded, then by index, found in one
+		// pass over keys that sort in that order.
+		var buf [16]uint64
 		best := buf[:0]
 		r := pv.size - len(team)
-		before := func(i, j int32) bool {
-			si, sj := p.scarce.has(int(i)), p.scarce.has(int(j))
-			if si != sj {
-				return !si
-			}
-			if st.load[i] != st.load[j] {
-				return st.load[i] < st.load[j]
-			}
-			return i < j
-		}
 		for w, bitsW := range cand {
+			scarceW := p.scarce[w]
 			for ; bitsW != 0; bitsW &= bitsW - 1 {
-				x := int32(w<<6 | bits.TrailingZeros64(bitsW))
-				if len(best) == r && !before(x, best[r-1]) {
+				b := bits.TrailingZeros64(bitsW)
+				x := uint64(w<<6|b) | uint64(st.load[w<<6|b])<<32 | (scarceW>>uint(b)&1)<<63
+				if len(best) == r && x >= best[r-1] {
 					continue
 				}
 				if len(best) < r {
@@ -359,22 +460,22 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 				} else {
 					best[r-1] = x
 				}
-				for k := len(best) - 1; k > 0 && before(best[k], best[k-1]); k-- {
+				for k := len(best) - 1; k > 0 && best[k] < best[k-1]; k-- {
 					best[k], best[k-1] = best[k-1], best[k]
 				}
 			}
 		}
 		if len(best) < r {
-			return nil
+			return fail()
 		}
-		for _, i := range best {
-			add(int(i))
+		for _, x := range best {
+			add(int(uint32(x)))
 		}
 	}
 	for len(team) < pv.size {
 		i := pick(nil, false, false, covered)
 		if i < 0 {
-			return nil
+			return fail()
 		}
 		add(i)
 	}
