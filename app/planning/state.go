@@ -34,7 +34,8 @@ type state struct {
 	anchor  *anchor
 	disrupt int64
 
-	order startOrder // scratch for insertBest
+	placed []placedCost // per placed visit: its team's and start's share of the penalty
+	order  startOrder   // scratch for insertBest
 	// Per visit and start k of pv.starts (as they are when the state is made):
 	// W × window cost, and the month of the start when it ends in the same
 	// month (-1 when it crosses months), for startCosts.
@@ -49,6 +50,13 @@ type state struct {
 	crossMonth [][]int32
 	tmp        bitset  // scratch for free sets
 	slab       []int32 // teams are carved from here: they are never mutated once placed
+}
+
+// placedCost is what place added for a visit and unplace takes back.
+type placedCost struct {
+	window int64
+	joint  int32
+	rot    bool
 }
 
 // newTeam returns an empty team slice with room for n members.
@@ -71,6 +79,7 @@ func newState(p *problem) *state {
 	n := len(p.visits)
 	st.start = make([]int32, n)
 	st.team = make([][]int32, n)
+	st.placed = make([]placedCost, n)
 	for v := range st.start {
 		st.start[v] = -1
 		st.unsched += p.visits[v].prio
@@ -231,12 +240,14 @@ func (st *state) place(v int, s int, team []int32) {
 		}
 		st.aw[k]++
 	}
+	pc := placedCost{window: pv.win[s], joint: int32(p.missingBodies(pv, team)), rot: isRot(pv, team[0])}
+	st.placed[v] = pc
 	st.unsched -= pv.prio
-	st.window += pv.win[s]
-	if isRot(pv, team[0]) {
+	st.window += pc.window
+	if pc.rot {
 		st.rotation++
 	}
-	st.joint += p.missingBodies(pv, team)
+	st.joint += int64(pc.joint)
 	if st.anchor != nil {
 		st.disrupt += st.anchor.delta(v, s, team)
 	}
@@ -273,12 +284,13 @@ func (st *state) unplace(v int) {
 			st.areaWeek--
 		}
 	}
+	pc := &st.placed[v]
 	st.unsched += pv.prio
-	st.window -= pv.win[s]
-	if isRot(pv, team[0]) {
+	st.window -= pc.window
+	if pc.rot {
 		st.rotation--
 	}
-	st.joint -= p.missingBodies(pv, team)
+	st.joint -= int64(pc.joint)
 	if st.anchor != nil {
 		st.disrupt -= st.anchor.delta(v, s, team)
 	}
