@@ -253,12 +253,11 @@ func (st *state) startCosts(v int, costs []int64) []int64 {
 	starts := pv.starts
 	n := len(starts)
 	costs = slices.Grow(costs[:0], n)[:n]
-	win, month := st.startWin[v][:n], st.startMonth[v][:n]
 	for k, s := range starts {
-		if m := month[k]; m >= 0 {
-			costs[k] = win[k] + b.within[m]
+		if m := p.month[s]; m == p.month[int(s)+pv.days-1] {
+			costs[k] = p.W*pv.win[s] + b.within[m]
 		} else {
-			costs[k] = win[k] + st.crossCost(pv, int(s), &b)
+			costs[k] = p.W*pv.win[s] + st.crossCost(pv, int(s), &b)
 		}
 	}
 	if pv.area >= 0 {
@@ -281,7 +280,6 @@ func (st *state) cheapestStart(v int) int {
 	p := st.p
 	pv := &p.visits[v]
 	b := st.balanceOf(pv)
-	win := st.startWin[v]
 	var aw []int32
 	if pv.area >= 0 {
 		aw = st.aw[int(pv.area)*p.nWeek : (int(pv.area)+1)*p.nWeek]
@@ -290,40 +288,44 @@ func (st *state) cheapestStart(v int) int {
 	best, bestC := -1, int64(0)
 	sorted, from := st.byMonth[v], &st.monthFrom[v]
 	for m := 0; m < 12; m++ {
-		for _, k32 := range sorted[from[m]:from[m+1]] {
-			k := int(k32)
-			c := win[k] + b.within[m]
+		// The last start read, when its week has no visit of the area: the
+		// next starts of that week at the same window cost cannot win.
+		emptyWeek, emptyWin := int16(-1), int64(0)
+		for _, e := range sorted[from[m]:from[m+1]] {
+			if e.week == emptyWeek && e.win == emptyWin {
+				continue
+			}
+			c := e.win + b.within[m]
 			if best >= 0 && c > bestC {
 				break // the rest of the month costs at least as much
 			}
-			full := aw != nil && aw[p.week[pv.starts[k]]] == 0
+			full := aw != nil && aw[e.week] == 0
 			if full {
 				c += areaWeek
 			}
-			if best < 0 || c < bestC || (c == bestC && k < best) {
-				best, bestC = k, c
+			if best < 0 || c < bestC || (c == bestC && int(e.k) < best) {
+				best, bestC = int(e.k), c
 			}
 			if !full {
 				break // later starts of the month cost at least c, with a later index on ties
 			}
+			emptyWeek, emptyWin = e.week, e.win
 		}
 	}
 	// A start across months changes each month's term by at least minus its
-	// days there, so its balance cost is at least lowBal; these starts too are
-	// sorted by window cost.
+	// days there, so its balance cost is at least lowBal.
 	lowBal := p.m.rules.Weights.BalanceDay * (b.base - p.W*int64(pv.days*pv.size))
-	for _, k32 := range st.crossMonth[v] {
-		k := int(k32)
-		if best >= 0 && win[k]+lowBal > bestC {
+	for _, e := range st.crossMonth[v] {
+		if best >= 0 && e.win+lowBal > bestC {
 			break
 		}
-		s := int(pv.starts[k])
-		c := win[k] + st.crossCost(pv, s, &b)
-		if aw != nil && aw[p.week[s]] == 0 {
+		s := int(pv.starts[e.k])
+		c := e.win + st.crossCost(pv, s, &b)
+		if aw != nil && aw[e.week] == 0 {
 			c += areaWeek
 		}
-		if best < 0 || c < bestC || (c == bestC && k < best) {
-			best, bestC = k, c
+		if best < 0 || c < bestC || (c == bestC && int(e.k) < best) {
+			best, bestC = int(e.k), c
 		}
 	}
 	return best

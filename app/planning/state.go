@@ -36,18 +36,13 @@ type state struct {
 
 	placed []placedCost // per placed visit: its team's and start's share of the penalty
 	order  startOrder   // scratch for insertBest
-	// Per visit and start k of pv.starts (as they are when the state is made):
-	// W × window cost, and the month of the start when it ends in the same
-	// month (-1 when it crosses months), for startCosts.
-	startWin   [][]int64
-	startMonth [][]int8
-	// byMonth[v] lists the indices k of starts that end in their own month,
-	// month by month (month m is byMonth[v][monthFrom[v][m]:monthFrom[v][m+1]]),
-	// each month by window cost then index; crossMonth[v] lists the others,
-	// also by window cost then index.
-	byMonth    [][]int32
+	// byMonth[v] lists the starts of pv.starts (as they are when the state
+	// is made) that end in their own month, month by month (month m is
+	// byMonth[v][monthFrom[v][m]:monthFrom[v][m+1]]), each month by window
+	// cost then index; crossMonth[v] lists the others, in the same order.
+	byMonth    [][]startEntry
 	monthFrom  [][13]int32
-	crossMonth [][]int32
+	crossMonth [][]startEntry
 	tmp        bitset  // scratch for free sets
 	slab       []int32 // teams are carved from here: they are never mutated once placed
 }
@@ -105,51 +100,53 @@ func newState(p *problem) *state {
 	}
 	st.aw = make([]int32, max(1, p.nArea*p.nWeek))
 	st.tmp = newBitset(p.nI)
-	st.startWin = make([][]int64, n)
-	st.startMonth = make([][]int8, n)
-	st.byMonth = make([][]int32, n)
+	st.byMonth = make([][]startEntry, n)
 	st.monthFrom = make([][13]int32, n)
-	st.crossMonth = make([][]int32, n)
+	st.crossMonth = make([][]startEntry, n)
 	for v := range p.visits {
-		pv := &p.visits[v]
-		st.startWin[v] = make([]int64, len(pv.starts))
-		st.startMonth[v] = make([]int8, len(pv.starts))
-		for k, s := range pv.starts {
-			st.startWin[v][k] = p.W * pv.win[s]
-			st.startMonth[v][k] = -1
-			if m := p.month[s]; m == p.month[int(s)+pv.days-1] {
-				st.startMonth[v][k] = m
-			}
-		}
 		st.indexStartsByMonth(v)
 	}
 	return st
 }
 
+// startEntry is a start of a visit as cheapestStart reads it: W × its window
+// cost, its index in pv.starts and its week.
+type startEntry struct {
+	win  int64
+	k    int32
+	week int16
+}
+
 // indexStartsByMonth fills byMonth, monthFrom and crossMonth for visit v.
 func (st *state) indexStartsByMonth(v int) {
-	win, month := st.startWin[v], st.startMonth[v]
+	p := st.p
+	pv := &p.visits[v]
 	var count [12]int32
-	for k, m := range month {
-		if m >= 0 {
+	entries := make([]startEntry, len(pv.starts))
+	month := make([]int8, len(pv.starts))
+	for k, s := range pv.starts {
+		entries[k] = startEntry{win: p.W * pv.win[s], k: int32(k), week: p.week[s]}
+		month[k] = -1
+		if m := p.month[s]; m == p.month[int(s)+pv.days-1] {
+			month[k] = m
 			count[m]++
 		} else {
-			st.crossMonth[v] = append(st.crossMonth[v], int32(k))
+			st.crossMonth[v] = append(st.crossMonth[v], entries[k])
 		}
 	}
 	from := &st.monthFrom[v]
 	for m := 0; m < 12; m++ {
 		from[m+1] = from[m] + count[m]
 	}
-	sorted := make([]int32, from[12])
+	sorted := make([]startEntry, from[12])
 	next := *from
 	for k, m := range month {
 		if m >= 0 {
-			sorted[next[m]] = int32(k)
+			sorted[next[m]] = entries[k]
 			next[m]++
 		}
 	}
-	byWin := func(a, b int32) int { return cmp.Compare(win[a], win[b]) }
+	byWin := func(a, b startEntry) int { return cmp.Compare(a.win, b.win) }
 	for m := 0; m < 12; m++ {
 		slices.SortStableFunc(sorted[from[m]:from[m+1]], byWin)
 	}
