@@ -8,8 +8,8 @@ import (
 
 // The search's shortcuts must agree with a recount after every move, accepted
 // or reverted: the inspectors too short of max_days room for each visit
-// length, the free sets built on them, and the cheapest start found without
-// costing every start.
+// length, the free sets built on them and on who is busy which day, and the
+// cheapest start found without costing every start.
 func TestIncrementalIndexesAgreeWithARecountAfterEveryMove(t *testing.T) {
 	for seed := range uint64(6) {
 		inst := randomInstance(seed, 60, 14)
@@ -64,7 +64,13 @@ func recountMismatch(st *state) string {
 			for i := 0; i < p.nI; i++ {
 				want := pv.elig.has(i) && (p.maxDays[i] == 0 || st.load[i]+int32(pv.days) <= p.maxDays[i])
 				for d := int(s); d < int(s)+pv.days; d++ {
-					want = want && !st.occ[d].has(i)
+					want = want && !p.leave[d].has(i)
+				}
+				for u := range p.visits {
+					us := int(st.start[u])
+					if us >= 0 && us < int(s)+pv.days && int(s) < us+p.visits[u].days && inTeam(st.team[u], i) {
+						want = false
+					}
 				}
 				if out.has(i) != want {
 					return "free set of visit " + pv.mv.ID + " is wrong for inspector " + strconv.Itoa(i)

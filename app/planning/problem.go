@@ -327,14 +327,14 @@ func (p *problem) index(pv *pvisit) {
 // free returns, in out, the inspectors eligible for pv who are neither on leave
 // nor busy on any of the days [s, s+days) and have max_days room.
 func (st *state) free(pv *pvisit, s int, out bitset) {
-	tight := st.tight[pv.days]
+	tight, nW := st.tight[pv.days], st.p.nW
 	for w := range out {
-		out[w] = pv.elig[w] &^ tight[w]
-	}
-	for d := s; d < s+pv.days; d++ {
-		o := st.occ[d]
-		for w := range out {
-			out[w] &^= o[w]
+		x := pv.elig[w] &^ tight[w]
+		if x != 0 {
+			for _, o := range st.occ[w*nW+s:][:pv.days] {
+				x &^= o
+			}
 		}
+		out[w] = x
 	}
 }

@@ -13,8 +13,11 @@ type state struct {
 	p     *problem
 	start []int32   // -1 = unscheduled
 	team  [][]int32 // lead first
-	occ   []bitset  // per working day: on leave or on a visit
-	load  []int32   // visit days per inspector
+	// occ holds who is on leave or on a visit, word by word of the inspector
+	// bitsets and day by day within a word: bit i&63 of occ[(i>>6)·nW + d]
+	// is inspector i on day d, so a visit's days are adjacent words.
+	occ  []uint64
+	load []int32 // visit days per inspector
 	// tight[d] holds the capped inspectors whose max_days room (max_days −
 	// load) is below d: they cannot take a visit of d days. It has an entry
 	// for every length up to the group's longest visit.
@@ -79,10 +82,11 @@ func newState(p *problem) *state {
 		st.start[v] = -1
 		st.unsched += p.visits[v].prio
 	}
-	st.occ = make([]bitset, p.nW)
-	for d := range st.occ {
-		st.occ[d] = make(bitset, p.words)
-		copy(st.occ[d], p.leave[d])
+	st.occ = make([]uint64, p.words*p.nW)
+	for d := 0; d < p.nW; d++ {
+		for w, x := range p.leave[d] {
+			st.occ[w*p.nW+d] = x
+		}
 	}
 	st.load = make([]int32, p.nI)
 	longest := 0
@@ -211,11 +215,13 @@ func (st *state) place(v int, s int, team []int32) {
 	pv := &p.visits[v]
 	st.start[v] = int32(s)
 	st.team[v] = team
-	for d := s; d < s+pv.days; d++ {
-		o := st.occ[d]
-		for _, i := range team {
-			o[i>>6] |= 1 << (uint(i) & 63)
+	for _, i := range team {
+		row, bit := st.occ[int(i>>6)*p.nW+s:][:pv.days], uint64(1)<<(uint(i)&63)
+		for d := range row {
+			row[d] |= bit
 		}
+	}
+	for d := s; d < s+pv.days; d++ {
 		st.monthLoad[p.month[d]] += int64(len(team))
 	}
 	for _, i := range team {
@@ -255,11 +261,13 @@ func (st *state) unplace(v int) {
 	pv := &p.visits[v]
 	s := int(st.start[v])
 	team := st.team[v]
-	for d := s; d < s+pv.days; d++ {
-		o := st.occ[d]
-		for _, i := range team {
-			o[i>>6] &^= 1 << (uint(i) & 63)
+	for _, i := range team {
+		row, bit := st.occ[int(i>>6)*p.nW+s:][:pv.days], uint64(1)<<(uint(i)&63)
+		for d := range row {
+			row[d] &^= bit
 		}
+	}
+	for d := s; d < s+pv.days; d++ {
 		st.monthLoad[p.month[d]] -= int64(len(team))
 	}
 	for _, i := range team {
@@ -316,9 +324,9 @@ func (st *state) teamFree(v, s int, team []int32) bool {
 	p := st.p
 	pv := &p.visits[v]
 	for _, i := range team {
-		w, bit := i>>6, uint64(1)<<(uint(i)&63)
-		for d := s; d < s+pv.days; d++ {
-			if st.occ[d][w]&bit != 0 {
+		bit := uint64(1) << (uint(i) & 63)
+		for _, o := range st.occ[int(i>>6)*p.nW+s:][:pv.days] {
+			if o&bit != 0 {
 				return false
 			}
 		}
@@ -363,7 +371,11 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	// choosing a member, least loaded, smallest index. With mustCover only
 	// holders of a missing skill are offered.
 	pick := func(set bitset, lead bool, mustCover bool, covered uint64) int {
-		best, bestGain, bestRot, bestScarce, bestLoad := -1, -1, true, true, int32(0)
+		// The order as one key, least first: last year's lead (leads
+		// only), fewer missing skills covered (64 − gain, 7 bits), scarce
+		// lead (members only), load (31 bits: at most the working days),
+		// index (24 bits).
+		best := ^uint64(0)
 		for w := range cand {
 			x := cand[w]
 			if set != nil {
@@ -378,35 +390,31 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 				}
 				x &= holders
 			}
-			for x != 0 {
-				i := w<<6 | bits.TrailingZeros64(x)
-				x &= x - 1
-				if style == teamFirstFit {
-					return i
+			if x == 0 {
+				continue
+			}
+			if style == teamFirstFit {
+				return w<<6 | bits.TrailingZeros64(x)
+			}
+			var scarceW uint64
+			if !lead {
+				scarceW = p.scarce[w]
+			}
+			for ; x != 0; x &= x - 1 {
+				b := bits.TrailingZeros64(x)
+				i := w<<6 | b
+				key := uint64(64-bits.OnesCount64(pv.smask[i]&^covered))<<56 |
+					(scarceW>>uint(b)&1)<<55 | uint64(st.load[i])<<24 | uint64(i)
+				if lead && isRot(pv, int32(i)) {
+					key |= 1 << 63
 				}
-				gain := bits.OnesCount64(pv.smask[i] &^ covered)
-				rot := lead && isRot(pv, int32(i))
-				// A member who is a scarce lead elsewhere spends days their body needs.
-				scarce := !lead && p.scarce.has(i)
-				better := best < 0
-				if !better {
-					switch {
-					case rot != bestRot:
-						better = !rot
-					case gain != bestGain:
-						better = gain > bestGain
-					case scarce != bestScarce:
-						better = !scarce
-					case st.load[i] != bestLoad:
-						better = st.load[i] < bestLoad
-					}
-				}
-				if better {
-					best, bestGain, bestRot, bestScarce, bestLoad = i, gain, rot, scarce, st.load[i]
-				}
+				best = min(best, key)
 			}
 		}
-		return best
+		if best == ^uint64(0) {
+			return -1
+		}
+		return int(best & (1<<24 - 1))
 	}
 
 	lead := pick(pv.leads, true, false, 0)
