@@ -59,6 +59,9 @@ type problem struct {
 	nArea  int
 	areaID []string
 	visits []pvisit
+
+	blocked []int32 // scratch of index
+	black   []bool
 }
 
 // pvisit is a visit of the group with everything the search needs.
@@ -289,8 +292,12 @@ func (p *problem) markScarceLeads() {
 func (p *problem) index(pv *pvisit) {
 	m := p.m
 	d := pv.days
-	blocked := make([]int32, p.nW+1) // prefix count of blackout days
-	black := make([]bool, p.nW)
+	if len(p.blocked) != p.nW+1 {
+		p.blocked, p.black = make([]int32, p.nW+1), make([]bool, p.nW)
+	}
+	blocked := p.blocked // prefix count of blackout days
+	black := p.black
+	clear(black)
 	for _, iv := range m.inst.Units[pv.unit].Blackouts {
 		a, z := m.dayRange(iv)
 		for x := a; x <= z; x++ {

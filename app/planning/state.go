@@ -125,17 +125,19 @@ type startEntry struct {
 func (st *state) indexStartsByMonth(v int) {
 	p := st.p
 	pv := &p.visits[v]
-	var count [12]int32
-	entries := make([]startEntry, len(pv.starts))
-	month := make([]int8, len(pv.starts))
-	for k, s := range pv.starts {
-		entries[k] = startEntry{win: p.W * pv.win[s], k: int32(k), week: p.week[s]}
-		month[k] = -1
+	monthOf := func(s int32) int8 { // -1 across months
 		if m := p.month[s]; m == p.month[int(s)+pv.days-1] {
-			month[k] = m
+			return m
+		}
+		return -1
+	}
+	var count [12]int32
+	cross := 0
+	for _, s := range pv.starts {
+		if m := monthOf(s); m >= 0 {
 			count[m]++
 		} else {
-			st.crossMonth[v] = append(st.crossMonth[v], entries[k])
+			cross++
 		}
 	}
 	from := &st.monthFrom[v]
@@ -143,19 +145,23 @@ func (st *state) indexStartsByMonth(v int) {
 		from[m+1] = from[m] + count[m]
 	}
 	sorted := make([]startEntry, from[12])
+	crossing := make([]startEntry, 0, cross)
 	next := *from
-	for k, m := range month {
-		if m >= 0 {
-			sorted[next[m]] = entries[k]
+	for k, s := range pv.starts {
+		e := startEntry{win: p.W * pv.win[s], k: int32(k), week: p.week[s]}
+		if m := monthOf(s); m >= 0 {
+			sorted[next[m]] = e
 			next[m]++
+		} else {
+			crossing = append(crossing, e)
 		}
 	}
 	byWin := func(a, b startEntry) int { return cmp.Compare(a.win, b.win) }
 	for m := 0; m < 12; m++ {
 		slices.SortStableFunc(sorted[from[m]:from[m+1]], byWin)
 	}
-	slices.SortStableFunc(st.crossMonth[v], byWin)
-	st.byMonth[v] = sorted
+	slices.SortStableFunc(crossing, byWin)
+	st.byMonth[v], st.crossMonth[v] = sorted, crossing
 }
 
 // cost is the penalty × W.
