@@ -286,12 +286,12 @@ func (st *state) cheapestStart(v int) int {
 	}
 	areaWeek := p.W * p.m.rules.Weights.AreaWeek
 	best, bestC := -1, int64(0)
-	sorted, from := st.byMonth[v], &st.monthFrom[v]
-	for m := 0; m < 12; m++ {
+	sorted, mi := st.byMonth[v], &st.months[v]
+	scan := func(m int) {
 		// The last start read, when its week has no visit of the area: the
 		// next starts of that week at the same window cost cannot win.
 		emptyWeek, emptyWin := int16(-1), int64(0)
-		for _, e := range sorted[from[m]:from[m+1]] {
+		for _, e := range sorted[mi.from[m]:mi.from[m+1]] {
 			if e.week == emptyWeek && e.win == emptyWin {
 				continue
 			}
@@ -310,6 +310,27 @@ func (st *state) cheapestStart(v int) int {
 				break // later starts of the month cost at least c, with a later index on ties
 			}
 			emptyWeek, emptyWin = e.week, e.win
+		}
+	}
+	// A month's starts cost at least its least window cost plus its
+	// balance term: read first the month where that is least, then only
+	// the months that can still win (or tie with an earlier start).
+	var low [12]int64
+	first := -1
+	for m := 0; m < 12; m++ {
+		if mi.from[m] < mi.from[m+1] {
+			low[m] = mi.minWin[m] + b.within[m]
+			if first < 0 || low[m] < low[first] {
+				first = m
+			}
+		}
+	}
+	if first >= 0 {
+		scan(first)
+	}
+	for m := 0; m < 12; m++ {
+		if m != first && mi.from[m] < mi.from[m+1] && low[m] <= bestC {
+			scan(m)
 		}
 	}
 	// A start across months changes each month's term by at least minus its

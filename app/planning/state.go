@@ -41,10 +41,11 @@ type state struct {
 	order  startOrder   // scratch for insertBest
 	// byMonth[v] lists the starts of pv.starts (as they are when the state
 	// is made) that end in their own month, month by month (month m is
-	// byMonth[v][monthFrom[v][m]:monthFrom[v][m+1]]), each month by window
-	// cost then index; crossMonth[v] lists the others, in the same order.
+	// byMonth[v][months[v].from[m]:months[v].from[m+1]]), each month by
+	// window cost then index; crossMonth[v] lists the others, in the same
+	// order.
 	byMonth    [][]startEntry
-	monthFrom  [][13]int32
+	months     []monthIndex
 	crossMonth [][]startEntry
 	tmp        bitset  // scratch for free sets
 	slab       []int32 // teams are carved from here: they are never mutated once placed
@@ -105,7 +106,7 @@ func newState(p *problem) *state {
 	st.aw = make([]int32, max(1, p.nArea*p.nWeek))
 	st.tmp = newBitset(p.nI)
 	st.byMonth = make([][]startEntry, n)
-	st.monthFrom = make([][13]int32, n)
+	st.months = make([]monthIndex, n)
 	st.crossMonth = make([][]startEntry, n)
 	for v := range p.visits {
 		st.indexStartsByMonth(v)
@@ -121,7 +122,14 @@ type startEntry struct {
 	week int16
 }
 
-// indexStartsByMonth fills byMonth, monthFrom and crossMonth for visit v.
+// monthIndex locates a visit's starts of each month in byMonth, with the
+// least window cost (× W) of each month's starts.
+type monthIndex struct {
+	from   [13]int32
+	minWin [12]int64
+}
+
+// indexStartsByMonth fills byMonth, months and crossMonth for visit v.
 func (st *state) indexStartsByMonth(v int) {
 	p := st.p
 	pv := &p.visits[v]
@@ -140,7 +148,7 @@ func (st *state) indexStartsByMonth(v int) {
 			cross++
 		}
 	}
-	from := &st.monthFrom[v]
+	from := &st.months[v].from
 	for m := 0; m < 12; m++ {
 		from[m+1] = from[m] + count[m]
 	}
@@ -161,6 +169,11 @@ func (st *state) indexStartsByMonth(v int) {
 		slices.SortStableFunc(sorted[from[m]:from[m+1]], byWin)
 	}
 	slices.SortStableFunc(crossing, byWin)
+	for m := 0; m < 12; m++ {
+		if from[m] < from[m+1] {
+			st.months[v].minWin[m] = sorted[from[m]].win
+		}
+	}
 	st.byMonth[v], st.crossMonth[v] = sorted, crossing
 }
 
