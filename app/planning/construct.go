@@ -200,53 +200,156 @@ func (p *problem) order() []int {
 	return idx
 }
 
+// balance holds, for a visit about to be added, what the balance term of every
+// start is made of: the months' terms after the total grows (base is their
+// sum), and per month the weighted balance change of a start whose days all
+// lie in it.
+type balance struct {
+	newTotal int64
+	base     int64
+	term     [12]int64
+	within   [12]int64
+}
+
+func (st *state) balanceOf(pv *pvisit) (b balance) {
+	p := st.p
+	add := int64(pv.size * pv.days)
+	b.newTotal = st.total + add
+	for m := 0; m < 12; m++ {
+		b.term[m] = abs64(p.W*st.monthLoad[m] - b.newTotal*p.monthW[m])
+		b.base += b.term[m]
+	}
+	wb := p.m.rules.Weights.BalanceDay
+	for m := 0; m < 12; m++ {
+		b.within[m] = wb * (b.base + abs64(p.W*(st.monthLoad[m]+add)-b.newTotal*p.monthW[m]) - b.term[m])
+	}
+	return b
+}
+
+// crossCost is the weighted balance term of pv starting at s when its days
+// span months: each month takes its days up to the month's end.
+func (st *state) crossCost(pv *pvisit, s int, b *balance) int64 {
+	p := st.p
+	bal := b.base
+	from := s
+	for m := p.month[s]; m <= p.month[s+pv.days-1]; m++ {
+		to := min(s+pv.days, int(p.monthEnd[m]))
+		if to <= from {
+			continue // a month without working days in between
+		}
+		x := p.W*(st.monthLoad[m]+int64(to-from)*int64(pv.size)) - b.newTotal*p.monthW[m]
+		bal += abs64(x) - b.term[m]
+		from = to
+	}
+	return p.m.rules.Weights.BalanceDay * bal
+}
+
 // startCosts writes into costs[k] the marginal penalty × W of placing v at
 // pv.starts[k] (window, area_week, balance), ignoring team-dependent terms.
 func (st *state) startCosts(v int, costs []int64) []int64 {
 	p := st.p
 	pv := &p.visits[v]
-	w := &p.m.rules.Weights
-	costs = costs[:0]
-	add := int64(pv.size * pv.days)
-	newTotal := st.total + add
-	var base int64
-	var term [12]int64
-	for m := 0; m < 12; m++ {
-		x := p.W*st.monthLoad[m] - newTotal*p.monthW[m]
-		term[m] = abs64(x)
-		base += term[m]
-	}
-	// The balance change of a start within one month depends on the month only.
-	var within [12]int64
-	for m := 0; m < 12; m++ {
-		within[m] = abs64(p.W*(st.monthLoad[m]+add)-newTotal*p.monthW[m]) - term[m]
-	}
-	for _, s32 := range pv.starts {
-		s := int(s32)
-		bal := base
-		m1, m2 := p.month[s], p.month[s+pv.days-1]
-		if m1 == m2 {
-			bal += within[m1]
+	b := st.balanceOf(pv)
+	starts := pv.starts
+	n := len(starts)
+	costs = slices.Grow(costs[:0], n)[:n]
+	for k, s := range starts {
+		if m := p.month[s]; m == p.month[int(s)+pv.days-1] {
+			costs[k] = p.W*pv.win[s] + b.within[m]
 		} else {
-			// Days of [s, s+days) in month m: up to the month's end.
-			from := s
-			for m := m1; m <= m2; m++ {
-				to := min(s+pv.days, int(p.monthEnd[m]))
-				if to <= from {
-					continue // a month without working days in between
-				}
-				x := p.W*(st.monthLoad[m]+int64(to-from)*int64(pv.size)) - newTotal*p.monthW[m]
-				bal += abs64(x) - term[m]
-				from = to
+			costs[k] = p.W*pv.win[s] + st.crossCost(pv, int(s), &b)
+		}
+	}
+	if pv.area >= 0 {
+		aw := st.aw[int(pv.area)*p.nWeek : (int(pv.area)+1)*p.nWeek]
+		areaWeek := p.W * p.m.rules.Weights.AreaWeek
+		for k, s := range starts {
+			if aw[p.week[s]] == 0 {
+				costs[k] += areaWeek
 			}
 		}
-		c := p.W*pv.win[s] + w.BalanceDay*bal
-		if pv.area >= 0 && st.aw[int(pv.area)*p.nWeek+int(p.week[s])] == 0 {
-			c += p.W * w.AreaWeek
-		}
-		costs = append(costs, c)
 	}
 	return costs
+}
+
+// cheapestStart returns the index k of pv.starts with the least startCosts
+// cost (the earliest on ties) without costing every start: within one month
+// starts differ only by window and area_week costs, so each month's starts,
+// kept sorted by window cost, are read only while they can still win.
+func (st *state) cheapestStart(v int) int {
+	p := st.p
+	pv := &p.visits[v]
+	b := st.balanceOf(pv)
+	var aw []int32
+	if pv.area >= 0 {
+		aw = st.aw[int(pv.area)*p.nWeek : (int(pv.area)+1)*p.nWeek]
+	}
+	areaWeek := p.W * p.m.rules.Weights.AreaWeek
+	best, bestC := -1, int64(0)
+	sorted, mi := st.byMonth[v], &st.months[v]
+	scan := func(m int) {
+		// The last start read, when its week has no visit of the area: the
+		// next starts of that week at the same window cost cannot win.
+		emptyWeek, emptyWin := int16(-1), int64(0)
+		for _, e := range sorted[mi.from[m]:mi.from[m+1]] {
+			if e.week == emptyWeek && e.win == emptyWin {
+				continue
+			}
+			c := e.win + b.within[m]
+			if best >= 0 && c > bestC {
+				break // the rest of the month costs at least as much
+			}
+			full := aw != nil && aw[e.week] == 0
+			if full {
+				c += areaWeek
+			}
+			if best < 0 || c < bestC || (c == bestC && int(e.k) < best) {
+				best, bestC = int(e.k), c
+			}
+			if !full {
+				break // later starts of the month cost at least c, with a later index on ties
+			}
+			emptyWeek, emptyWin = e.week, e.win
+		}
+	}
+	// A month's starts cost at least its least window cost plus its
+	// balance term: read first the month where that is least, then only
+	// the months that can still win (or tie with an earlier start).
+	var low [12]int64
+	first := -1
+	for m := 0; m < 12; m++ {
+		if mi.from[m] < mi.from[m+1] {
+			low[m] = mi.minWin[m] + b.within[m]
+			if first < 0 || low[m] < low[first] {
+				first = m
+			}
+		}
+	}
+	if first >= 0 {
+		scan(first)
+	}
+	for m := 0; m < 12; m++ {
+		if m != first && mi.from[m] < mi.from[m+1] && low[m] <= bestC {
+			scan(m)
+		}
+	}
+	// A start across months changes each month's term by at least minus its
+	// days there, so its balance cost is at least lowBal.
+	lowBal := p.m.rules.Weights.BalanceDay * (b.base - p.W*int64(pv.days*pv.size))
+	for _, e := range st.crossMonth[v] {
+		if best >= 0 && e.win+lowBal > bestC {
+			break
+		}
+		s := int(pv.starts[e.k])
+		c := e.win + st.crossCost(pv, s, &b)
+		if aw != nil && aw[e.week] == 0 {
+			c += areaWeek
+		}
+		if best < 0 || c < bestC || (c == bestC && int(e.k) < best) {
+			best, bestC = int(e.k), c
+		}
+	}
+	return best
 }
 
 func abs64(x int64) int64 {
@@ -256,23 +359,33 @@ func abs64(x int64) int64 {
 	return x
 }
 
+// anyLeadHasRoom reports whether one of the visit's possible leads has
+// max_days room for it.
+func (st *state) anyLeadHasRoom(pv *pvisit) bool {
+	tight := st.tight[pv.days]
+	for w, x := range pv.leads {
+		if x&^tight[w] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // insertBest places v at its cheapest start where a team can be formed,
 // trying starts in order of marginal cost; it returns false when none works.
 // At most maxTries starts are tried (0 = all).
 func (st *state) insertBest(v int, costs []int64, maxTries int) ([]int64, bool) {
 	pv := &st.p.visits[v]
-	costs = st.startCosts(v, costs)
-	// The first try is usually enough: find it by a scan and order the
-	// other starts only when it fails.
-	first := -1
-	for k, c := range costs {
-		if first < 0 || c < costs[first] {
-			first = k
-		}
+	if !st.anyLeadHasRoom(pv) {
+		return costs, false // no start can have a team
 	}
+	// The first try is usually enough: find it without costing every start,
+	// and cost and order the other starts only when it fails.
+	first := st.cheapestStart(v)
 	for tries := 0; maxTries == 0 || tries < maxTries; tries++ {
 		best := first
 		if tries == 1 {
+			costs = st.startCosts(v, costs)
 			st.order.init(costs, first)
 		}
 		if tries > 0 {

@@ -230,7 +230,7 @@ func (ex *explainer) blocker(v, s int) (Message, bool) {
 		return Msg("planning.blocker.sibling", "Visit", p.visits[o].mv.ID), true
 	}
 	cand := newBitset(p.nI)
-	p.free(pv, s, st.occ, st.load, cand)
+	st.free(pv, s, cand)
 	leads := newBitset(p.nI)
 	for w := range leads {
 		leads[w] = cand[w] & pv.leads[w]

@@ -2,6 +2,7 @@ package planning
 
 import (
 	"math/rand/v2"
+	"slices"
 )
 
 // searchAids are lists the moves draw from.
@@ -66,6 +67,10 @@ type search struct {
 	aids    *searchAids
 	touched []undoEntry
 	costs   []int64
+	// scratch lists of the moves, reused from one iteration to the next
+	list1, list2 []int
+	goals        []int
+	olds         [][]int32
 }
 
 // touch records v's placement and lifts it from the schedule.
@@ -276,7 +281,7 @@ func (se *search) replaceMember() bool {
 	s, old := int(st.start[v]), st.team[v]
 	se.touch(v)
 	cand := st.tmp
-	p.free(pv, s, st.occ, st.load, cand)
+	st.free(pv, s, cand)
 	for _, i := range old {
 		cand.clear(int(i))
 	}
@@ -304,7 +309,7 @@ func (se *search) changeLead() bool {
 	s, old := int(st.start[v]), st.team[v]
 	se.touch(v)
 	cand := st.tmp
-	p.free(pv, s, st.occ, st.load, cand)
+	st.free(pv, s, cand)
 	for w := range cand {
 		cand[w] &= pv.leads[w]
 	}
@@ -334,7 +339,8 @@ func (se *search) ruinRecreate() bool {
 	v := se.randomVisit()
 	pv := &p.visits[v]
 	k := 2 + rng.IntN(5)
-	var pick []int
+	pick := se.list1[:0]
+	defer func() { se.list1 = pick }()
 	if pv.area >= 0 && rng.IntN(3) > 0 {
 		list := se.aids.byArea[pv.area]
 		for range k {
@@ -359,11 +365,10 @@ func (se *search) ruinRecreate() bool {
 			pick = append(pick, u)
 		}
 	}
-	seen := map[int]bool{}
-	var order []int
+	order := se.list2[:0]
+	defer func() { se.list2 = order }()
 	for _, u := range pick {
-		if !seen[u] {
-			seen[u] = true
+		if !slices.Contains(order, u) {
 			order = append(order, u)
 			se.touch(u)
 		}
@@ -449,7 +454,8 @@ func (se *search) mergeWeeks() bool {
 	}
 	list := a.byArea[pv.area]
 	w1 := p.week[st.start[v]]
-	var moving []int
+	moving := se.list1[:0]
+	defer func() { se.list1 = moving }()
 	for _, x := range list {
 		if xs := st.start[x]; xs >= 0 && p.week[xs] == w1 {
 			moving = append(moving, int(x))
@@ -480,18 +486,21 @@ func (se *search) mergeWeeks() bool {
 		}
 		target = func(x int) int { return int(st.start[x]) + delta }
 	}
-	goals := make([]int, len(moving))
-	for k, x := range moving {
-		goals[k] = target(x)
-		if goals[k] < 0 || goals[k] >= p.nW {
+	goals := se.goals[:0]
+	for _, x := range moving {
+		g := target(x)
+		if g < 0 || g >= p.nW {
 			return false
 		}
+		goals = append(goals, g)
 	}
-	olds := make([][]int32, len(moving))
-	for k, x := range moving {
-		olds[k] = st.team[x]
+	se.goals = goals
+	olds := se.olds[:0]
+	for _, x := range moving {
+		olds = append(olds, st.team[x])
 		se.touch(x)
 	}
+	se.olds = olds
 	for k, x := range moving {
 		goal := goals[k]
 		placed := a.can[x][goal] && se.placeAt(x, goal, olds[k])
@@ -518,7 +527,8 @@ func (se *search) mergeWeeks() bool {
 // waiting visits a chance (one long visit out can let two short ones in).
 func (se *search) makeRoom() bool {
 	st, p, rng := se.st, se.p, se.rng
-	var waiting []int
+	waiting := se.list1[:0]
+	defer func() { se.list1 = waiting }()
 	for _, v := range se.aids.movable {
 		if st.start[v] < 0 {
 			waiting = append(waiting, v)
@@ -540,7 +550,8 @@ func (se *search) makeRoom() bool {
 	pu.leads.each(func(i int) {
 		capped = capped && p.maxDays[i] > 0 && st.load[i]+int32(pu.days) > p.maxDays[i]
 	})
-	var blockers []int
+	blockers := se.list2[:0]
+	defer func() { se.list2 = blockers }()
 	for _, v := range se.aids.movable {
 		vs := int(st.start[v])
 		if vs < 0 {

@@ -59,6 +59,9 @@ type problem struct {
 	nArea  int
 	areaID []string
 	visits []pvisit
+
+	blocked []int32 // scratch of index
+	black   []bool
 }
 
 // pvisit is a visit of the group with everything the search needs.
@@ -289,8 +292,12 @@ func (p *problem) markScarceLeads() {
 func (p *problem) index(pv *pvisit) {
 	m := p.m
 	d := pv.days
-	blocked := make([]int32, p.nW+1) // prefix count of blackout days
-	black := make([]bool, p.nW)
+	if len(p.blocked) != p.nW+1 {
+		p.blocked, p.black = make([]int32, p.nW+1), make([]bool, p.nW)
+	}
+	blocked := p.blocked // prefix count of blackout days
+	black := p.black
+	clear(black)
 	for _, iv := range m.inst.Units[pv.unit].Blackouts {
 		a, z := m.dayRange(iv)
 		for x := a; x <= z; x++ {
@@ -325,23 +332,16 @@ func (p *problem) index(pv *pvisit) {
 }
 
 // free returns, in out, the inspectors eligible for pv who are neither on leave
-// nor busy (occ) on any of the days [s, s+days) and have max_days room.
-func (p *problem) free(pv *pvisit, s int, occ []bitset, load []int32, out bitset) {
-	copy(out, pv.elig)
-	for d := s; d < s+pv.days; d++ {
-		o := occ[d]
-		for w := range out {
-			out[w] &^= o[w]
-		}
-	}
-	for w, x := range p.capped {
-		x &= out[w]
-		for x != 0 {
-			i := w<<6 | bits.TrailingZeros64(x)
-			x &= x - 1
-			if load[i]+int32(pv.days) > p.maxDays[i] {
-				out.clear(i)
+// nor busy on any of the days [s, s+days) and have max_days room.
+func (st *state) free(pv *pvisit, s int, out bitset) {
+	tight, nW := st.tight[pv.days], st.p.nW
+	for w := range out {
+		x := pv.elig[w] &^ tight[w]
+		if x != 0 {
+			for _, o := range st.occ[w*nW+s:][:pv.days] {
+				x &^= o
 			}
 		}
+		out[w] = x
 	}
 }

@@ -804,7 +804,7 @@ func (r *repairer) keepTeam(v, s int, old []int32) []int32 {
 		return st.buildTeam(v, s, teamBalanced)
 	}
 	cand := newBitset(p.nI)
-	p.free(pv, s, st.occ, st.load, cand)
+	st.free(pv, s, cand)
 	team := make([]int32, 0, pv.size)
 	var covered uint64
 	add := func(i int32) {

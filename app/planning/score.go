@@ -98,21 +98,21 @@ func (m *model) evaluate(plan *Plan) ([]Violation, rawScore) {
 	}
 	cal := m.cal
 	W := int64(cal.Len())
-	type slot struct {
-		insp string
-		day  int
-	}
-	onDay := map[slot]string{}
+	// onDay[k·days + d] is 1 + the position in plan.Visits of the visit that
+	// has inspector k (model index) on day d, or 0.
+	onDay := make([]int32, len(m.inspectors)*cal.Len())
 	daysOf := map[string]int{}
 	unitDays := map[string]map[int]string{}
 	var monthLoad [13]int64
 	var total int64
 	areaWeeks := map[string]bool{}
 	insp := make(map[string]*Inspector, len(m.inspectors))
+	inspIdx := make(map[string]int, len(m.inspectors))
 	for i := range m.inspectors {
 		insp[m.inspectors[i].ID] = &m.inspectors[i]
+		inspIdx[m.inspectors[i].ID] = i
 	}
-	for _, v := range plan.Visits {
+	for pos, v := range plan.Visits {
 		seen[v.ID]++
 		mv := merged[v.ID]
 		if mv == nil {
@@ -197,12 +197,12 @@ func (m *model) evaluate(plan *Plan) ([]Violation, rawScore) {
 			if c := m.conflict(in, ui); c != "" {
 				add("H4", v.ID, in.ID, "", Msg("planning.rule.conflict", "Inspector", in.ID, "Unit", mv.Unit, "Through", c))
 			}
+			row := onDay[inspIdx[in.ID]*cal.Len():]
 			for d := first; d <= last; d++ {
-				k := slot{in.ID, d}
-				if o, busy := onDay[k]; busy {
-					add("H2", v.ID, in.ID, m.dateOf(d), Msg("planning.rule.two_visits", "Inspector", in.ID, "Other", o, "Visit", v.ID, "Date", m.dateOf(d)))
+				if o := row[d]; o > 0 {
+					add("H2", v.ID, in.ID, m.dateOf(d), Msg("planning.rule.two_visits", "Inspector", in.ID, "Other", plan.Visits[o-1].ID, "Visit", v.ID, "Date", m.dateOf(d)))
 				}
-				onDay[k] = v.ID
+				row[d] = int32(pos + 1)
 			}
 			for _, iv := range in.Unavailable {
 				a, z := m.dayRange(iv)

@@ -1,7 +1,9 @@
 package planning
 
 import (
+	"cmp"
 	"math/bits"
+	"slices"
 )
 
 // state is a (partial) schedule of one problem with its penalty kept up to date
@@ -11,8 +13,15 @@ type state struct {
 	p     *problem
 	start []int32   // -1 = unscheduled
 	team  [][]int32 // lead first
-	occ   []bitset  // per working day: on leave or on a visit
-	load  []int32   // visit days per inspector
+	// occ holds who is on leave or on a visit, word by word of the inspector
+	// bitsets and day by day within a word: bit i&63 of occ[(i>>6)·nW + d]
+	// is inspector i on day d, so a visit's days are adjacent words.
+	occ  []uint64
+	load []int32 // visit days per inspector
+	// tight[d] holds the capped inspectors whose max_days room (max_days −
+	// load) is below d: they cannot take a visit of d days. It has an entry
+	// for every length up to the group's longest visit.
+	tight []bitset
 
 	monthLoad [12]int64
 	total     int64
@@ -21,15 +30,32 @@ type state struct {
 	// Penalty components, unscaled except balAbs (which is |W·L_m − total·W_m| summed).
 	unsched, window, rotation, joint, areaWeek int64
 	balAbs                                     int64
+	balStale                                   bool // balAbs must be recomputed (monthLoad or total changed)
 
 	// anchor is a repair's previous plan (nil in a solve); disrupt is the
 	// disruption terms of the current schedule, weighted, unscaled.
 	anchor  *anchor
 	disrupt int64
 
-	order startOrder // scratch for insertBest
-	tmp   bitset     // scratch for free sets
-	slab  []int32    // teams are carved from here: they are never mutated once placed
+	placed []placedCost // per placed visit: its team's and start's share of the penalty
+	order  startOrder   // scratch for insertBest
+	// byMonth[v] lists the starts of pv.starts (as they are when the state
+	// is made) that end in their own month, month by month (month m is
+	// byMonth[v][months[v].from[m]:months[v].from[m+1]]), each month by
+	// window cost then index; crossMonth[v] lists the others, in the same
+	// order.
+	byMonth    [][]startEntry
+	months     []monthIndex
+	crossMonth [][]startEntry
+	tmp        bitset  // scratch for free sets
+	slab       []int32 // teams are carved from here: they are never mutated once placed
+}
+
+// placedCost is what place added for a visit and unplace takes back.
+type placedCost struct {
+	window int64
+	joint  int32
+	rot    bool
 }
 
 // newTeam returns an empty team slice with room for n members.
@@ -52,19 +78,103 @@ func newState(p *problem) *state {
 	n := len(p.visits)
 	st.start = make([]int32, n)
 	st.team = make([][]int32, n)
+	st.placed = make([]placedCost, n)
 	for v := range st.start {
 		st.start[v] = -1
 		st.unsched += p.visits[v].prio
 	}
-	st.occ = make([]bitset, p.nW)
-	for d := range st.occ {
-		st.occ[d] = make(bitset, p.words)
-		copy(st.occ[d], p.leave[d])
+	st.occ = make([]uint64, p.words*p.nW)
+	for d := 0; d < p.nW; d++ {
+		for w, x := range p.leave[d] {
+			st.occ[w*p.nW+d] = x
+		}
 	}
 	st.load = make([]int32, p.nI)
+	longest := 0
+	for v := range p.visits {
+		longest = max(longest, p.visits[v].days)
+	}
+	st.tight = make([]bitset, longest+1)
+	for d := range st.tight {
+		st.tight[d] = newBitset(p.nI)
+		p.capped.each(func(i int) {
+			if int(p.maxDays[i]) < d {
+				st.tight[d].set(i)
+			}
+		})
+	}
 	st.aw = make([]int32, max(1, p.nArea*p.nWeek))
 	st.tmp = newBitset(p.nI)
+	st.byMonth = make([][]startEntry, n)
+	st.months = make([]monthIndex, n)
+	st.crossMonth = make([][]startEntry, n)
+	for v := range p.visits {
+		st.indexStartsByMonth(v)
+	}
 	return st
+}
+
+// startEntry is a start of a visit as cheapestStart reads it: W × its window
+// cost, its index in pv.starts and its week.
+type startEntry struct {
+	win  int64
+	k    int32
+	week int16
+}
+
+// monthIndex locates a visit's starts of each month in byMonth, with the
+// least window cost (× W) of each month's starts.
+type monthIndex struct {
+	from   [13]int32
+	minWin [12]int64
+}
+
+// indexStartsByMonth fills byMonth, months and crossMonth for visit v.
+func (st *state) indexStartsByMonth(v int) {
+	p := st.p
+	pv := &p.visits[v]
+	monthOf := func(s int32) int8 { // -1 across months
+		if m := p.month[s]; m == p.month[int(s)+pv.days-1] {
+			return m
+		}
+		return -1
+	}
+	var count [12]int32
+	cross := 0
+	for _, s := range pv.starts {
+		if m := monthOf(s); m >= 0 {
+			count[m]++
+		} else {
+			cross++
+		}
+	}
+	from := &st.months[v].from
+	for m := 0; m < 12; m++ {
+		from[m+1] = from[m] + count[m]
+	}
+	sorted := make([]startEntry, from[12])
+	crossing := make([]startEntry, 0, cross)
+	next := *from
+	for k, s := range pv.starts {
+		e := startEntry{win: p.W * pv.win[s], k: int32(k), week: p.week[s]}
+		if m := monthOf(s); m >= 0 {
+			sorted[next[m]] = e
+			next[m]++
+		} else {
+			crossing = append(crossing, e)
+		}
+	}
+	byWin := func(a, b startEntry) int { return cmp.Compare(a.win, b.win) }
+	for m := 0; m < 12; m++ {
+		slices.SortStableFunc(sorted[from[m]:from[m+1]], byWin)
+	}
+	slices.SortStableFunc(crossing, byWin)
+	for m := 0; m < 12; m++ {
+		if from[m] < from[m+1] {
+			st.months[v].minWin[m] = sorted[from[m]].win
+		}
+	}
+	st.byMonth[v], st.crossMonth[v] = sorted, crossing
 }
 
 // cost is the penalty × W.
@@ -72,6 +182,9 @@ func (st *state) cost() int64 {
 	w := &st.p.m.rules.Weights
 	lin := w.Unscheduled*st.unsched + st.window + w.Rotation*st.rotation +
 		w.JointMissingBody*st.joint + w.AreaWeek*st.areaWeek
+	if st.balStale {
+		st.recomputeBalance()
+	}
 	return st.p.W*(lin+st.disrupt) + w.BalanceDay*st.balAbs
 }
 
@@ -85,6 +198,7 @@ func (st *state) recomputeBalance() {
 		s += x
 	}
 	st.balAbs = s
+	st.balStale = false
 }
 
 // isRot reports whether inspector i led the unit's last visit.
@@ -120,18 +234,27 @@ func (st *state) place(v int, s int, team []int32) {
 	pv := &p.visits[v]
 	st.start[v] = int32(s)
 	st.team[v] = team
-	for d := s; d < s+pv.days; d++ {
-		o := st.occ[d]
-		for _, i := range team {
-			o[i>>6] |= 1 << (uint(i) & 63)
+	for _, i := range team {
+		row, bit := st.occ[int(i>>6)*p.nW+s:][:pv.days], uint64(1)<<(uint(i)&63)
+		for d := range row {
+			row[d] |= bit
 		}
+	}
+	for d := s; d < s+pv.days; d++ {
 		st.monthLoad[p.month[d]] += int64(len(team))
 	}
 	for _, i := range team {
 		st.load[i] += int32(pv.days)
+		if p.maxDays[i] > 0 {
+			// room fell from r+days to r: lengths in (r, r+days] no longer fit.
+			r := p.maxDays[i] - st.load[i]
+			for d := max(r+1, 1); d <= r+int32(pv.days) && int(d) < len(st.tight); d++ {
+				st.tight[d].set(int(i))
+			}
+		}
 	}
 	st.total += int64(len(team) * pv.days)
-	st.recomputeBalance()
+	st.balStale = true
 	if pv.area >= 0 {
 		k := int(pv.area)*p.nWeek + int(p.week[s])
 		if st.aw[k] == 0 {
@@ -139,12 +262,14 @@ func (st *state) place(v int, s int, team []int32) {
 		}
 		st.aw[k]++
 	}
+	pc := placedCost{window: pv.win[s], joint: int32(p.missingBodies(pv, team)), rot: isRot(pv, team[0])}
+	st.placed[v] = pc
 	st.unsched -= pv.prio
-	st.window += pv.win[s]
-	if isRot(pv, team[0]) {
+	st.window += pc.window
+	if pc.rot {
 		st.rotation++
 	}
-	st.joint += p.missingBodies(pv, team)
+	st.joint += int64(pc.joint)
 	if st.anchor != nil {
 		st.disrupt += st.anchor.delta(v, s, team)
 	}
@@ -155,18 +280,27 @@ func (st *state) unplace(v int) {
 	pv := &p.visits[v]
 	s := int(st.start[v])
 	team := st.team[v]
-	for d := s; d < s+pv.days; d++ {
-		o := st.occ[d]
-		for _, i := range team {
-			o[i>>6] &^= 1 << (uint(i) & 63)
+	for _, i := range team {
+		row, bit := st.occ[int(i>>6)*p.nW+s:][:pv.days], uint64(1)<<(uint(i)&63)
+		for d := range row {
+			row[d] &^= bit
 		}
+	}
+	for d := s; d < s+pv.days; d++ {
 		st.monthLoad[p.month[d]] -= int64(len(team))
 	}
 	for _, i := range team {
+		if p.maxDays[i] > 0 {
+			// room grows from r to r+days: lengths in (r, r+days] fit again.
+			r := p.maxDays[i] - st.load[i]
+			for d := max(r+1, 1); d <= r+int32(pv.days) && int(d) < len(st.tight); d++ {
+				st.tight[d].clear(int(i))
+			}
+		}
 		st.load[i] -= int32(pv.days)
 	}
 	st.total -= int64(len(team) * pv.days)
-	st.recomputeBalance()
+	st.balStale = true
 	if pv.area >= 0 {
 		k := int(pv.area)*p.nWeek + int(p.week[s])
 		st.aw[k]--
@@ -174,12 +308,13 @@ func (st *state) unplace(v int) {
 			st.areaWeek--
 		}
 	}
+	pc := &st.placed[v]
 	st.unsched += pv.prio
-	st.window -= pv.win[s]
-	if isRot(pv, team[0]) {
+	st.window -= pc.window
+	if pc.rot {
 		st.rotation--
 	}
-	st.joint -= p.missingBodies(pv, team)
+	st.joint -= int64(pc.joint)
 	if st.anchor != nil {
 		st.disrupt -= st.anchor.delta(v, s, team)
 	}
@@ -208,9 +343,9 @@ func (st *state) teamFree(v, s int, team []int32) bool {
 	p := st.p
 	pv := &p.visits[v]
 	for _, i := range team {
-		w, bit := i>>6, uint64(1)<<(uint(i)&63)
-		for d := s; d < s+pv.days; d++ {
-			if st.occ[d][w]&bit != 0 {
+		bit := uint64(1) << (uint(i) & 63)
+		for _, o := range st.occ[int(i>>6)*p.nW+s:][:pv.days] {
+			if o&bit != 0 {
 				return false
 			}
 		}
@@ -246,66 +381,75 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	p := st.p
 	pv := &p.visits[v]
 	cand := st.tmp
-	p.free(pv, s, st.occ, st.load, cand)
+	st.free(pv, s, cand)
 	need := fullMask(len(pv.skills))
-	team := st.newTeam(pv.size)
 
-	// pick returns the best inspector in set (intersected with cand, minus the
-	// team) by: covers more missing skills, then (balanced) not last year's
-	// lead when choosing a lead, then least loaded, then smallest index.
+	// pick returns the best inspector in set (intersected with cand, which
+	// never holds a member) by: not last year's lead when choosing a lead
+	// (balanced), covers more missing skills, not a scarce lead elsewhere when
+	// choosing a member, least loaded, smallest index. With mustCover only
+	// holders of a missing skill are offered.
 	pick := func(set bitset, lead bool, mustCover bool, covered uint64) int {
-		best, bestGain, bestRot, bestScarce, bestLoad := -1, -1, true, true, int32(0)
+		// The order as one key, least first: last year's lead (leads
+		// only), fewer missing skills covered (64 − gain, 7 bits), scarce
+		// lead (members only), load (31 bits: at most the working days),
+		// index (24 bits).
+		best := ^uint64(0)
 		for w := range cand {
 			x := cand[w]
 			if set != nil {
 				x &= set[w]
 			}
-			for x != 0 {
-				i := w<<6 | bits.TrailingZeros64(x)
-				x &= x - 1
-				if style == teamFirstFit {
-					if mustCover && p.skillMask(pv, i)&^covered == 0 {
-						continue
-					}
-					return i
-				}
-				gain := bits.OnesCount64(p.skillMask(pv, i) &^ covered)
-				if mustCover && gain == 0 {
-					continue
-				}
-				rot := lead && isRot(pv, int32(i))
-				// A member who is a scarce lead elsewhere spends days their body needs.
-				scarce := !lead && p.scarce.has(i)
-				better := best < 0
-				if !better {
-					switch {
-					case rot != bestRot:
-						better = !rot
-					case gain != bestGain:
-						better = gain > bestGain
-					case scarce != bestScarce:
-						better = !scarce
-					case st.load[i] != bestLoad:
-						better = st.load[i] < bestLoad
+			if mustCover {
+				var holders uint64
+				for u := need &^ covered; u != 0; u &= u - 1 {
+					if hs := p.skillSet[pv.skills[bits.TrailingZeros64(u)]]; hs != nil {
+						holders |= hs[w]
 					}
 				}
-				if better {
-					best, bestGain, bestRot, bestScarce, bestLoad = i, gain, rot, scarce, st.load[i]
+				x &= holders
+			}
+			if x == 0 {
+				continue
+			}
+			if style == teamFirstFit {
+				return w<<6 | bits.TrailingZeros64(x)
+			}
+			var scarceW uint64
+			if !lead {
+				scarceW = p.scarce[w]
+			}
+			for ; x != 0; x &= x - 1 {
+				b := bits.TrailingZeros64(x)
+				i := w<<6 | b
+				key := uint64(64-bits.OnesCount64(pv.smask[i]&^covered))<<56 |
+					(scarceW>>uint(b)&1)<<55 | uint64(st.load[i])<<24 | uint64(i)
+				if lead && isRot(pv, int32(i)) {
+					key |= 1 << 63
 				}
+				best = min(best, key)
 			}
 		}
-		return best
+		if best == ^uint64(0) {
+			return -1
+		}
+		return int(best & (1<<24 - 1))
 	}
 
+	lead := pick(pv.leads, true, false, 0)
+	if lead < 0 {
+		return nil // the usual failure: decided before any team is carved
+	}
+	team := st.newTeam(pv.size)
+	fail := func() []int32 {
+		st.slab = st.slab[:len(st.slab)-pv.size] // the team was carved last: give it back
+		return nil
+	}
 	var covered uint64
 	add := func(i int) {
 		team = append(team, int32(i))
-		covered |= p.skillMask(pv, i)
+		covered |= pv.smask[i]
 		cand.clear(i) // pick never offers a member twice
-	}
-	lead := pick(pv.leads, true, false, covered)
-	if lead < 0 {
-		return nil
 	}
 	add(lead)
 	if style == teamBalanced {
@@ -323,35 +467,28 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	}
 	for covered&need != need {
 		if len(team) >= pv.size {
-			return nil
+			return fail()
 		}
 		i := pick(nil, false, true, covered)
 		if i < 0 {
-			return nil
+			return fail()
 		}
 		add(i)
 	}
 	if style == teamBalanced && len(team) < pv.size {
 		// Every skill is covered, so picks no longer differ in gain or
 		// rotation: the remaining places go to the free inspectors that are
-		// not scarce leads, then least loaded, then by index, found in one pass.
-		var buf [16]int32
+		// not scarce leads, then least loaded, then by index, found in one
+		// pass over keys that sort in that order.
+		var buf [16]uint64
 		best := buf[:0]
 		r := pv.size - len(team)
-		before := func(i, j int32) bool {
-			si, sj := p.scarce.has(int(i)), p.scarce.has(int(j))
-			if si != sj {
-				return !si
-			}
-			if st.load[i] != st.load[j] {
-				return st.load[i] < st.load[j]
-			}
-			return i < j
-		}
 		for w, bitsW := range cand {
+			scarceW := p.scarce[w]
 			for ; bitsW != 0; bitsW &= bitsW - 1 {
-				x := int32(w<<6 | bits.TrailingZeros64(bitsW))
-				if len(best) == r && !before(x, best[r-1]) {
+				b := bits.TrailingZeros64(bitsW)
+				x := uint64(w<<6|b) | uint64(st.load[w<<6|b])<<32 | (scarceW>>uint(b)&1)<<63
+				if len(best) == r && x >= best[r-1] {
 					continue
 				}
 				if len(best) < r {
@@ -359,22 +496,22 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 				} else {
 					best[r-1] = x
 				}
-				for k := len(best) - 1; k > 0 && before(best[k], best[k-1]); k-- {
+				for k := len(best) - 1; k > 0 && best[k] < best[k-1]; k-- {
 					best[k], best[k-1] = best[k-1], best[k]
 				}
 			}
 		}
 		if len(best) < r {
-			return nil
+			return fail()
 		}
-		for _, i := range best {
-			add(int(i))
+		for _, x := range best {
+			add(int(uint32(x)))
 		}
 	}
 	for len(team) < pv.size {
 		i := pick(nil, false, false, covered)
 		if i < 0 {
-			return nil
+			return fail()
 		}
 		add(i)
 	}
