@@ -10,16 +10,6 @@ import (
 	"khung/models"
 )
 
-// Legal texts quoted by the catalogs (the rules' are in app/rules).
-const (
-	lawInspection2025 = "Luật Thanh tra số 84/2025/QH15 (hiệu lực từ 01/7/2025)"
-	lawInspection2022 = "Luật Thanh tra số 11/2022/QH15"
-)
-
-// Dates the catalogs take effect from.
-func since2023() models.Date { return models.NewDate(2023, 7, 1) } // Law 11/2022/QH15 in force
-func since2024() models.Date { return models.NewDate(2024, 1, 1) } // Hanoi's first joint framework plan
-
 // demoRules is the default set of rules: each rule's default value, legal
 // basis and date of effect come from its declaration in app/rules.
 func demoRules() []models.Rule {
