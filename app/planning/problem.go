@@ -66,24 +66,26 @@ type problem struct {
 
 // pvisit is a visit of the group with everything the search needs.
 type pvisit struct {
-	mv       *MergedVisit
-	unit     int
-	area     int32 // dense area, -1 when the visit does not count for area_week
+	// The fields every place, unplace and team build reads come first, so
+	// that they share the struct's first cache lines.
 	days     int
 	size     int
 	prio     int64
-	bodies   []int32
+	area     int32 // dense area, -1 when the visit does not count for area_week
 	leadBody int32
-	skills   []int32
-	smask    []uint64 // inspector → which of the visit's skills they hold (bit k = skills[k])
+	win      []int64 // window_day cost per start (weighted, unscaled)
+	rot      []int32 // last year's lead(s), local indices
+	bodies   []int32
+	siblings []int32  // other visits of the same unit (H6)
 	elig     bitset   // inspectors free of conflict of interest
 	leads    bitset   // elig ∩ can_lead ∩ lead body
-	rot      []int32  // last year's lead(s), local indices
-	siblings []int32  // other visits of the same unit (H6)
-	startOK  []bool   // H1 + H5 per start
-	starts   []int32  // starts where a team may exist at all (after diagnosis)
-	win      []int64  // window_day cost per start (weighted, unscaled)
-	reason   Message  // non-empty: the visit can never be placed, and why
+	smask    []uint64 // inspector → which of the visit's skills they hold (bit k = skills[k])
+	skills   []int32
+	starts   []int32 // starts where a team may exist at all (after diagnosis)
+	mv       *MergedVisit
+	unit     int
+	startOK  []bool  // H1 + H5 per start
+	reason   Message // non-empty: the visit can never be placed, and why
 }
 
 func newProblem(m *model, g *group) *problem {
