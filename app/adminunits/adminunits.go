@@ -62,33 +62,23 @@ func Parse(r io.Reader) ([]Province, error) {
 	if len(doc.Data) == 0 {
 		return nil, errors.New("read unit list: no provinces in \"data\"")
 	}
-	var problems []string
-	seen := map[string]bool{}
-	check := func(level, code, name string) {
-		switch {
-		case strings.TrimSpace(code) == "":
-			problems = append(problems, fmt.Sprintf("%s %q has no code", level, name))
-		case strings.TrimSpace(name) == "":
-			problems = append(problems, fmt.Sprintf("%s %s has no name", level, code))
-		case seen[level+code]:
-			problems = append(problems, fmt.Sprintf("%s code %s appears twice", level, code))
+	c := newUnitChecker(func(level, code, name string) string {
+		if strings.TrimSpace(code) != "" {
+			return ""
 		}
-		seen[level+code] = true
-	}
+		return fmt.Sprintf("%s %q has no code", level, name)
+	})
 	for _, p := range doc.Data {
-		check("province", p.Code, p.Name)
+		c.check("province", p.Code, p.Name)
 		for _, d := range p.Districts {
-			check("district", d.Code, d.Name)
+			c.check("district", d.Code, d.Name)
 			for _, w := range d.Wards {
-				check("ward", w.Code, w.Name)
+				c.check("ward", w.Code, w.Name)
 			}
 		}
 	}
-	if len(problems) > 0 {
-		if len(problems) > 10 {
-			problems = append(problems[:10], fmt.Sprintf("… and %d more", len(problems)-10))
-		}
-		return nil, fmt.Errorf("read unit list: %s", strings.Join(problems, "; "))
+	if err := joinProblems("read unit list", c.problems); err != nil {
+		return nil, err
 	}
 	return doc.Data, nil
 }

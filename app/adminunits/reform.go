@@ -105,26 +105,19 @@ func ParseReformed(r io.Reader) ([]NewProvince, error) {
 	if len(doc.Provinces) == 0 {
 		return nil, errors.New("read 2025 unit list: no provinces in \"provinces\"")
 	}
-	var problems []string
-	seen := map[string]bool{}
-	check := func(level, code, name string) {
-		switch {
-		case !digits.MatchString(code):
-			problems = append(problems, fmt.Sprintf("%s %q: code %q is not 2–5 digits", level, name, code))
-		case strings.TrimSpace(name) == "":
-			problems = append(problems, fmt.Sprintf("%s %s has no name", level, code))
-		case seen[level+code]:
-			problems = append(problems, fmt.Sprintf("%s code %s appears twice", level, code))
+	c := newUnitChecker(func(level, code, name string) string {
+		if digits.MatchString(code) {
+			return ""
 		}
-		seen[level+code] = true
-	}
+		return fmt.Sprintf("%s %q: code %q is not 2–5 digits", level, name, code)
+	})
 	for _, p := range doc.Provinces {
-		check("province", p.Code, p.Name)
-		for _, c := range p.Communes {
-			check("commune", c.Code, c.Name)
+		c.check("province", p.Code, p.Name)
+		for _, cm := range p.Communes {
+			c.check("commune", cm.Code, cm.Name)
 		}
 	}
-	if err := joinProblems("read 2025 unit list", problems); err != nil {
+	if err := joinProblems("read 2025 unit list", c.problems); err != nil {
 		return nil, err
 	}
 	return doc.Provinces, nil
@@ -202,6 +195,30 @@ func FindNew(ps []NewProvince, code string) (NewProvince, bool) {
 		}
 	}
 	return NewProvince{}, false
+}
+
+// unitChecker collects the problems of an official unit list: a bad code
+// (badCode says why, "" when the code is fine), a missing name, or a code
+// listed twice at one level.
+type unitChecker struct {
+	badCode  func(level, code, name string) string
+	seen     map[string]bool
+	problems []string
+}
+
+func newUnitChecker(badCode func(level, code, name string) string) *unitChecker {
+	return &unitChecker{badCode: badCode, seen: map[string]bool{}}
+}
+
+func (c *unitChecker) check(level, code, name string) {
+	if why := c.badCode(level, code, name); why != "" {
+		c.problems = append(c.problems, why)
+	} else if strings.TrimSpace(name) == "" {
+		c.problems = append(c.problems, fmt.Sprintf("%s %s has no name", level, code))
+	} else if c.seen[level+code] {
+		c.problems = append(c.problems, fmt.Sprintf("%s code %s appears twice", level, code))
+	}
+	c.seen[level+code] = true
 }
 
 func joinProblems(what string, problems []string) error {
