@@ -89,10 +89,10 @@ type recVisitRow struct {
 	Deadline    models.Date
 	Status      models.RecommendationStatus
 	ClosedOn    *models.Date
-	VisitID    int64
-	VisitUnit  string
-	Conclusion string
-	SignedOn   models.Date
+	VisitID     int64
+	VisitUnit   string
+	Conclusion  string
+	SignedOn    models.Date
 }
 
 // rec is the recommendation of r.
