@@ -125,6 +125,7 @@ func New(a *app.App) *fiber.App {
 	reportRemediation := h.RequirePermission(authz.ReportRemediation)
 	verifyRemediation := h.RequirePermission(authz.VerifyRemediation)
 	readStatistics := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleViewer, models.RoleUnit)
+	recordOwn := h.RequireRole(models.RoleUnit) // a department's or commune's office records its own inspections
 
 	// Middleware, in order: every request gets an id, an access log line and panic
 	// recovery; static assets and health checks are served before any database work.
@@ -389,6 +390,11 @@ func New(a *app.App) *fiber.App {
 	// Statistics.
 	api.Get("/reports/periodic", readStatistics, rep.apiPeriodic)
 	api.Get("/reports/periodic.xlsx", readStatistics, rep.periodicXLSX)
+	api.Get("/own-inspections", readStatistics, rep.apiOwnList)
+	api.Post("/own-inspections", recordOwn, rep.apiRecordOwn)
+	api.Get("/own-inspections/template", recordOwn, rep.ownTemplate)
+	api.Post("/own-inspections/import", recordOwn, rep.apiImportOwn)
+	api.Post("/own-inspections/:id<int>/conclusion", recordOwn, rep.apiConcludeOwn)
 
 	// ---- Feeds ----
 	// The iCal feed: the secret token in the address is the credential.
