@@ -174,3 +174,26 @@ func TestThePeriodicReportAndUnitsOwnInspectionsOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+func TestTheViewerOpensTheReportAndFollowsAFigureToItsList(t *testing.T) {
+	srv := startServer(t)
+	visitstest.Build(t, srv.DB)
+	setDay(t, srv, models.NewDate(2027, 12, 31))
+	p := browser.Page(t, srv)
+	p.LoginAs(srv.CreateUser(t, models.RoleViewer))
+	p.Open("/")
+	p.ClickAndWait(`a[href="/reports"]`)
+	p.Open("/reports?from=2027-01-01&to=2027-12-31")
+	p.Shot("reports-page")
+	if got := p.Text("[data-test=figure-total]"); got != "5" {
+		t.Fatalf("total %q, want 5", got)
+	}
+	p.ClickAndWait("[data-test=figure-total]")
+	p.Shot("reports-list")
+	if got := p.Text("[data-test=list-total]"); !strings.Contains(got, "5") {
+		t.Errorf("the list behind the figure says %q", got)
+	}
+	if v := p.AxeViolations(); len(v) > 0 {
+		t.Errorf("axe: %v", v)
+	}
+}
