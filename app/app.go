@@ -32,6 +32,7 @@ import (
 	"khung/app/plans"
 	"khung/app/proposals"
 	"khung/app/remediation"
+	"khung/app/reports"
 	"khung/app/seed"
 	"khung/app/units"
 	"khung/app/users"
@@ -74,6 +75,7 @@ type App struct {
 	Inbox         *remediation.Inbox
 	Notices       *notices.Service // what the follow-up jobs find due, and who receives it
 	Outbox        *notify.Outbox   // the mail outbox as the administrator sees it: failed mail and its retry
+	Reports       *reports.Service // statistics: the periodic report, its exports, units' own inspections
 
 	db  *gorm.DB
 	now func() time.Time
@@ -124,6 +126,7 @@ func New(d Deps) (*App, error) {
 	a.Inbox = remediation.NewInbox(db)
 	a.Notices = notices.New(db, loc, site)
 	a.Outbox = notify.NewOutbox(db)
+	a.Reports = reports.New(db, loc, locales)
 	// A published amendment tells the units whose visits it moved.
 	a.Plans.OnPublish(func(ctx context.Context, tx *gorm.DB, now time.Time, id, previous int64) error {
 		_, err := a.Notices.MovedVisits(ctx, tx, now, id, previous)

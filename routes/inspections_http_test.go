@@ -210,7 +210,7 @@ func TestInspectionsHTTP(t *testing.T) {
 			t.Fatalf("form: %d", r.Status)
 		}
 		form := url.Values{"unit_id": {fmt.Sprint(w.CommuneB.ID)}, "form": {"verification"},
-			"lead_body_id": {fmt.Sprint(w.Inspectorate.ID)}, "start_date": {"2027-05-10"}, "end_date": {"2027-05-07"},
+			"lead_body_id": {fmt.Sprint(w.Inspectorate.ID)}, "kind": {"public_service"}, "start_date": {"2027-05-10"}, "end_date": {"2027-05-07"},
 			"lead_id": {fmt.Sprint(w.Outsider.ID)}, "reason": {"Xác minh đơn phản ánh theo chỉ đạo của UBND Thành phố"}}
 		before := srv.Count(t, "visits")
 		if r := pc.PostForm("/visits", form); r.Status != 422 || !strings.Contains(r.Body, `data-test="error-end_date"`) {

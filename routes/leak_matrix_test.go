@@ -277,6 +277,50 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 					m.count("counts: unannounced proposals", res.Counts.ByForm["unannounced"], secret)
 				}
 
+				// Statistics (issue 12): the report's JSON, its Excel, its page and
+				// the list behind a figure count the secret visit only for those who
+				// may know of it; inspectors and the administrator read none.
+				period := "from=2027-01-01&to=2027-12-31"
+				statsReader := r.role != models.RoleAdmin && r.role != models.RoleInspector
+				if !statsReader {
+					if got := c.Get("/api/v1/reports/periodic?" + period); got.Status != http.StatusForbidden {
+						t.Errorf("%s: the report answers %d to a role without statistics", d, got.Status)
+					}
+				} else {
+					var rep struct {
+						ByForm []struct {
+							Key   string
+							Count int64
+						} `json:"by_form"`
+					}
+					jsonInto(t, c, "/api/v1/reports/periodic?"+period, &rep)
+					var unannounced int64
+					for _, x := range rep.ByForm {
+						if x.Key == "unannounced" {
+							unannounced = x.Count
+						}
+					}
+					secret := int64(0)
+					if knows[hidden] {
+						secret = 1
+					}
+					m.count("statistics: JSON unannounced", unannounced, secret)
+					xl := xlsxText(t, c, "/reports/periodic.xlsx?"+period)
+					m.expect("statistics: Excel", hidden, strings.Contains(xl, fmt.Sprintf("Đột xuất\t%d", 1)), knows[hidden])
+					listed := c.Get("/reports/list?" + period + "&form=unannounced").Body
+					m.expect("statistics: list behind a figure", hidden,
+						strings.Contains(listed, fmt.Sprintf("/calendar/visits/%d", objs[hidden].visit.ID)), knows[hidden])
+					page := c.Get("/reports?" + period).Body
+					m.expect("statistics: page", hidden, strings.Contains(page, "form=unannounced"), knows[hidden])
+					all := c.Get("/reports/list?" + period).Body
+					if r.role != models.RoleUnit {
+						for _, o := range leakObjects {
+							m.expect("statistics: list of every inspection", o,
+								strings.Contains(all, fmt.Sprintf("/calendar/visits/%d", objs[o].visit.ID)), knows[o])
+						}
+					}
+				}
+
 				// Prints: the published plan lists no secret visit, for anyone.
 				if r.plans {
 					print := c.Get(fmt.Sprintf("/plans/versions/%d/print", w.Published.ID))

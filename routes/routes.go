@@ -108,6 +108,7 @@ func New(a *app.App) *fiber.App {
 	insp := &inspectionsUI{Handlers: h, svc: a.Inspections, visits: a.Visits, recs: a.Remediation}
 	rem := &remediationPages{Handlers: h, svc: a.Remediation, inbox: a.Inbox}
 	box := &outboxAdmin{admin: adm, outbox: a.Outbox}
+	rep := &reportsUI{Handlers: h, svc: a.Reports}
 
 	// Who may pass.
 	login := h.RequireLogin
@@ -123,6 +124,8 @@ func New(a *app.App) *fiber.App {
 	workOnVisits := h.RequirePermission(authz.WorkOnVisits)
 	reportRemediation := h.RequirePermission(authz.ReportRemediation)
 	verifyRemediation := h.RequirePermission(authz.VerifyRemediation)
+	readStatistics := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleViewer, models.RoleUnit)
+	recordOwn := h.RequireRole(models.RoleUnit) // a department's or commune's office records its own inspections
 
 	// Middleware, in order: every request gets an id, an access log line and panic
 	// recovery; static assets and health checks are served before any database work.
@@ -278,6 +281,12 @@ func New(a *app.App) *fiber.App {
 	f.Post("/notifications/read-all", login, rem.markAllRead)
 	f.Post("/notifications/:id<int>/read", login, rem.markRead)
 
+	// Statistics: the periodic report, its Excel, and the lists behind its
+	// figures (a unit reads its own subtree's).
+	f.Get("/reports", readStatistics, rep.page)
+	f.Get("/reports/periodic.xlsx", readStatistics, rep.periodicXLSX)
+	f.Get("/reports/list", readStatistics, rep.listPage)
+
 	// ---- JSON API (/api/v1, described by openapi.yaml) ----
 	f.Get("/api/openapi.yaml", adm.openAPI)
 	api := f.Group("/api/v1", login)
@@ -377,6 +386,15 @@ func New(a *app.App) *fiber.App {
 	api.Get("/remediation-reports", verifyRemediation, rem.apiQueue)
 	api.Post("/remediation-reports/:id<int>/verdict", verifyRemediation, rem.apiDecide)
 	api.Get("/notifications", rem.apiNotifications)
+
+	// Statistics.
+	api.Get("/reports/periodic", readStatistics, rep.apiPeriodic)
+	api.Get("/reports/periodic.xlsx", readStatistics, rep.periodicXLSX)
+	api.Get("/own-inspections", readStatistics, rep.apiOwnList)
+	api.Post("/own-inspections", recordOwn, rep.apiRecordOwn)
+	api.Get("/own-inspections/template", recordOwn, rep.ownTemplate)
+	api.Post("/own-inspections/import", recordOwn, rep.apiImportOwn)
+	api.Post("/own-inspections/:id<int>/conclusion", recordOwn, rep.apiConcludeOwn)
 
 	// ---- Feeds ----
 	// The iCal feed: the secret token in the address is the credential.
