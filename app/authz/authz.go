@@ -19,7 +19,8 @@
 //   - inspector: the visits of their team (and their work and
 //     recommendations), and the published plan's visits, a secret one only
 //     from its start date;
-//   - unit: the visits of its unit and the units below it (published plan, or
+//   - unit: the visits of its unit, the units below it and the units they
+//     were formed from (history follows the unit: unitReach; published plan, or
 //     outside a plan once started, never cancelled), and the visits whose
 //     conclusion gives it a recommendation; the recommendations it or a unit
 //     below must carry out and the conclusion's papers through them; never a
