@@ -152,8 +152,14 @@ type Recommendation struct {
 	Severity            Severity             `json:"severity"`
 	Status              RecommendationStatus `gorm:"default:open" json:"status"`
 	ClosedAt            *time.Time           `json:"closed_at"`
-	CreatedAt           time.Time            `json:"created_at"`
-	UpdatedAt           time.Time            `json:"updated_at"`
+	// The last re-assignment to a successor of a unit that ended: the
+	// earlier owner, the planner's reason, who and when (nil: never).
+	ReassignedFromUnitID *int64     `json:"reassigned_from_unit_id"`
+	ReassignedReason     string     `json:"reassigned_reason"`
+	ReassignedAt         *time.Time `json:"reassigned_at"`
+	ReassignedBy         *int64     `json:"reassigned_by"`
+	CreatedAt            time.Time  `json:"created_at"`
+	UpdatedAt            time.Time  `json:"updated_at"`
 }
 
 // TableName names the table.

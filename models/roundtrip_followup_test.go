@@ -66,7 +66,8 @@ func TestEveryFollowUpModelRoundTripsWithEveryFieldSet(t *testing.T) {
 			roundTrip(t, db, &models.Recommendation{ConclusionID: conclusion.ID, OwnerUnitID: f.ward.ID,
 				Action: "Công khai thủ tục hành chính", Deadline: day("2025-04-15"), DeadlineWorkingDays: &n,
 				Severity: models.SeverityMedium, Status: models.RecommendationDone, ClosedAt: ptrTime(at(9)),
-				CreatedAt: at(10), UpdatedAt: at(11)}, "action = ?", "Công khai thủ tục hành chính")
+				ReassignedFromUnitID: &f.district.ID, ReassignedReason: "Địa bàn chuyển về phường", ReassignedAt: ptrTime(at(8)),
+				ReassignedBy: &f.user.ID, CreatedAt: at(10), UpdatedAt: at(11)}, "action = ?", "Công khai thủ tục hành chính")
 		}},
 		{"remediation report", func(t *testing.T) {
 			roundTrip(t, db, &models.RemediationReport{RecommendationID: rec.ID, SubmittedBy: &f.user.ID, Body: "Đã niêm yết",

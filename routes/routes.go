@@ -109,6 +109,7 @@ func New(a *app.App) *fiber.App {
 	rem := &remediationPages{Handlers: h, svc: a.Remediation, inbox: a.Inbox}
 	box := &outboxAdmin{admin: adm, outbox: a.Outbox}
 	rep := &reportsUI{Handlers: h, svc: a.Reports}
+	hist := &unitHistory{Handlers: h, units: a.Units, recs: a.Remediation}
 
 	// Who may pass.
 	login := h.RequireLogin
@@ -268,6 +269,11 @@ func New(a *app.App) *fiber.App {
 	f.Get("/visits/files/:id<int>", readVisitFiles, insp.download)
 	f.Get("/conclusions/:id<int>", login, insp.conclusionPage)
 
+	// A unit's page: where it came from, the visits to it and to the units it
+	// was formed from, the open recommendations it carries or inherited.
+	f.Get("/units/mine", login, hist.myUnit)
+	f.Get("/units/:id<int>", readReference, hist.unitPage)
+
 	// Recommendations and their remediation reports, attachments, notifications.
 	f.Get("/recommendations", login, rem.listPage)
 	f.Get("/recommendations/:id<int>", login, rem.detailPage)
@@ -275,6 +281,8 @@ func New(a *app.App) *fiber.App {
 	f.Get("/remediation-reports", verifyRemediation, rem.queuePage)
 	f.Post("/remediation-reports/:id<int>/accept", verifyRemediation, rem.accept)
 	f.Post("/remediation-reports/:id<int>/return", verifyRemediation, rem.giveBack)
+	f.Get("/recommendations/:id<int>/reassign", managePlans, hist.reassignPage)
+	f.Post("/recommendations/:id<int>/reassign", managePlans, hist.reassign)
 	f.Get("/attachments/:id<int>", login, rem.download)
 	f.Get("/notifications", login, rem.notificationsPage)
 	f.Get("/notifications/badge", login, rem.notificationsBadge)
@@ -383,6 +391,7 @@ func New(a *app.App) *fiber.App {
 	api.Get("/recommendations", rem.apiList)
 	api.Get("/recommendations/:id<int>", rem.apiGet)
 	api.Post("/recommendations/:id<int>/reports", reportRemediation, rem.apiSubmit)
+	api.Post("/recommendations/:id<int>/reassign", managePlans, hist.apiReassign)
 	api.Get("/remediation-reports", verifyRemediation, rem.apiQueue)
 	api.Post("/remediation-reports/:id<int>/verdict", verifyRemediation, rem.apiDecide)
 	api.Get("/notifications", rem.apiNotifications)

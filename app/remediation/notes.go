@@ -128,7 +128,9 @@ func (s *Service) notifyDecided(ctx context.Context, tx *gorm.DB, rep models.Rem
 	if err != nil {
 		return err
 	}
-	to, err := recipients(tx, "role = ? AND unit_id = ?", models.RoleUnit, rec.OwnerUnitID)
+	// The owner's users, and the one who sent the report: the office of a
+	// unit that took the owner over whole (the owner has no users left).
+	to, err := recipients(tx, "role = ? AND (unit_id = ? OR id = ?)", models.RoleUnit, rec.OwnerUnitID, rep.SubmittedBy)
 	if err != nil {
 		return err
 	}
