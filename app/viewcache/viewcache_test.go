@@ -50,6 +50,8 @@ func TestAChangeToAnyTableACalendarOrBoardShowsMovesTheGeneration(t *testing.T) 
 		{"topics", "UPDATE topics SET name_en = name_en || '.' WHERE code = 'ky_luat_hanh_chinh'"},
 		{"conclusions", "DELETE FROM conclusions WHERE visit_id = %[1]d"},
 		{"recommendations", "DELETE FROM recommendations WHERE owner_unit_id = %[2]d"},
+		{"unit_successions", "DELETE FROM unit_successions"},
+		{"holidays", "UPDATE holidays SET name_en = name_en"},
 	}
 	var triggers []string
 	if err := db.Raw(`SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid

@@ -38,7 +38,8 @@ $$;
 -- What a visit shows (dates, unit and its ancestors, bodies, kinds, topics,
 -- team, plan version) and what the visibility rule of app/authz reads
 -- (plan versions' status, units' paths, teams, conclusions and their
--- recommendations' owners).
+-- recommendations' owners, the successions that carry a unit's history) and
+-- the holidays a month page paints.
 -- +goose StatementBegin
 DO $$
 DECLARE
@@ -46,7 +47,7 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['visits', 'visit_members', 'visit_proposals', 'proposals', 'plan_versions', 'plans',
                              'units', 'bodies', 'inspectors', 'inspection_kinds', 'topics', 'conclusions',
-                             'recommendations'] LOOP
+                             'recommendations', 'unit_successions', 'holidays'] LOOP
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I
                         FOR EACH STATEMENT EXECUTE FUNCTION khung_calendar_changed()', t || '_calendar_changed', t);
     END LOOP;
@@ -55,7 +56,7 @@ $$;
 -- +goose StatementEnd
 
 -- +goose Down
--- CASCADE drops the 13 triggers that call the function.
+-- CASCADE drops the 15 triggers that call the function.
 DROP FUNCTION khung_calendar_changed() CASCADE;
 DROP TABLE calendar_changes;
 DROP TABLE calendar_generation;
