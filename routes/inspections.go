@@ -210,7 +210,8 @@ func (ui *inspectionsUI) signDecision(c *fiber.Ctx) error {
 	f := newFormReader(c)
 	in := inspections.DecisionInput{SignedOn: f.date("signed_on"), SignerName: f.text("signer_name"),
 		SignerTitle: f.text("signer_title"), PeriodFrom: f.datePtr("period_from"), PeriodTo: f.datePtr("period_to"),
-		Scope: f.text("scope"), LeadID: f.int("lead_id"), MemberIDs: f.ints("member_ids")}
+		Scope: f.text("scope"), LeadID: f.int("lead_id"), MemberIDs: f.ints("member_ids"),
+		Grounds: f.text("grounds"), OrderedBy: f.text("ordered_by"), Number: int(f.int("number"))}
 	if err = f.err(); err == nil {
 		_, err = ui.svc.SignDecision(ctxOf(c), actorOf(c), id, in, ui.Now())
 	}

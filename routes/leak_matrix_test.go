@@ -489,11 +489,14 @@ func concludeTheDistrictsVisit(t *testing.T, srv *webtest.Server, planner *webte
 		t.Fatalf("the ward's recommendation: %v", err)
 	}
 	o.file = conclusionFile(t, srv, o.conclusion)
-	var n int
-	if err := srv.DB.Raw(`SELECT number FROM conclusions WHERE id = ?`, o.conclusion).Scan(&n).Error; err != nil {
+	var num struct {
+		Number int
+		Symbol string
+	}
+	if err := srv.DB.Raw(`SELECT number, symbol FROM conclusions WHERE id = ?`, o.conclusion).Scan(&num).Error; err != nil {
 		t.Fatal(err)
 	}
-	o.number = fmt.Sprintf("%d/KL-SNV", n)
+	o.number = fmt.Sprintf("%02d/%s", num.Number, num.Symbol)
 }
 
 // refuseTheUnannouncedVisitEarly: the workflow refuses "on site" eight days
@@ -504,7 +507,7 @@ func refuseTheUnannouncedVisitEarly(t *testing.T, srv *webtest.Server, planner *
 	id := w.Unannounced.ID
 	setDay(t, srv, models.MustParseDate("2027-04-01"))
 	if r := planner.SendJSON(http.MethodPost, fmt.Sprintf("/api/v1/visits/%d/decision", id), fmt.Sprintf(
-		`{"signed_on":"2027-04-01","signer_name":"Trần Văn Hùng","scope":"Kỷ luật hành chính","lead_id":%d}`, w.Member.ID)); r.Status != http.StatusCreated {
+		`{"signed_on":"2027-04-01","signer_name":"Trần Văn Hùng","scope":"Kỷ luật hành chính","lead_id":%d,"grounds":"Phản ánh của công dân về việc thu phí sai quy định"}`, w.Member.ID)); r.Status != http.StatusCreated {
 		t.Fatalf("decision: %d %.300s", r.Status, r.Body)
 	}
 	setDay(t, srv, models.MustParseDate("2027-04-04"))
@@ -545,7 +548,7 @@ func recordConclusion(t *testing.T, srv *webtest.Server, o *leakObject, number i
 		t.Fatal(err)
 	}
 	o.file = conclusionFile(t, srv, o.conclusion)
-	o.number = fmt.Sprintf("%d/KL-SNV", number)
+	o.number = fmt.Sprintf("%02d/KL-SNV", number)
 }
 
 // conclusionFile stores a small PDF as a paper of conclusion and returns its id.

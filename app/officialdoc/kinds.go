@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -198,3 +199,6 @@ func Number(n int) string { return fmt.Sprintf("%02d", n) }
 
 // Symbol is "QĐ-SNV": the document type and the agency's abbreviation.
 func Symbol(docType, agency string) string { return docType + "-" + agency }
+
+// Default is the embedded book, read once.
+var Default = sync.OnceValues(LoadBook)
