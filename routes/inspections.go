@@ -320,22 +320,6 @@ func (ui *inspectionsUI) issueConclusion(c *fiber.Ctx) error {
 	return ui.afterWrite(c, id, err, "inspections.flash.conclusion", "conclusion")
 }
 
-// decisionPrint: GET /visits/:id/decision/print — the inspection decision as
-// an A4 document in the official format (Decree 30/2020/NĐ-CP).
-func (ui *inspectionsUI) decisionPrint(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	d, err := ui.svc.DecisionDocument(ctxOf(c), actorOf(c), id)
-	if err != nil {
-		return err
-	}
-	tr := trOf(c)
-	// The decision is an official document in Vietnamese, its title with it (in the template).
-	return c.Render("inspections/decision_print", fiber.Map{"T": tr, "Lang": tr.Lang, "D": d})
-}
-
 // download: GET /visits/files/:id — an evidence file, as an attachment with
 // its sniffed type.
 func (ui *inspectionsUI) download(c *fiber.Ctx) error {

@@ -52,6 +52,7 @@ type Kind struct {
 	ConclusionHeading string   `toml:"conclusion_heading"` // "KẾT LUẬN THANH TRA"; "THÔNG BÁO"
 	ConclusionSubject string   `toml:"conclusion_subject"` // "Kết luận kiểm tra tại"
 	ConclusionType    string   `toml:"conclusion_type"`    // "KL", "TB", "BC"
+	ConclusionLead    string   `toml:"conclusion_lead"`    // "thông báo kết luận như sau"
 	MaxWorkingDays    int      `toml:"max_working_days"`
 	ReportTo          []string `toml:"report_to"`
 	Archive           string   `toml:"archive"` // "Lưu: VT, …"
@@ -121,7 +122,7 @@ func parseBook(src string) (*Book, error) {
 		check(w, k.Code != "" && !seen[k.Code], "a code, once")
 		seen[k.Code] = true
 		for _, f := range []string{k.Name, k.Action, k.Team, k.TeamHead, k.DecisionSubject, k.ConclusionHeading,
-			k.ConclusionSubject, k.ConclusionType, k.Archive, k.LegalBasis} {
+			k.ConclusionSubject, k.ConclusionType, k.ConclusionLead, k.Archive, k.LegalBasis} {
 			check(w, strings.TrimSpace(f) != "", "every word of the kind is required")
 		}
 		check(w, date(k.ValidFrom) && (k.ValidTo == "" || date(k.ValidTo)), "valid_from/valid_to are not dates")
