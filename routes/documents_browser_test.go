@@ -95,13 +95,13 @@ func TestBrowserDecisionAndConclusionPrintSignAndVerify(t *testing.T) {
 	p, _, _ := concludeOnPages(t, srv, w)
 	visit := fmt.Sprintf("/visits/%d", w.Planned.ID)
 
-	var plan struct {
+	var cited struct {
 		Number string
 		Date   time.Time
 	}
 	srv.DB.Raw(`SELECT pv.document_number AS number, coalesce(pv.published_at, pv.approved_at) AS date FROM plan_versions pv
-		JOIN visits v ON v.plan_version_id = pv.id WHERE v.id = ?`, w.Planned.ID).Scan(&plan)
-	planCitation := fmt.Sprintf("Kế hoạch số %s/KH-SNV ngày %s", plan.Number, plan.Date.In(hcmZone(t)).Format("02/01/2006"))
+		JOIN visits v ON v.plan_version_id = pv.id WHERE v.id = ?`, w.Planned.ID).Scan(&cited)
+	planCitation := fmt.Sprintf("Kế hoạch số %s/KH-SNV ngày %s", cited.Number, cited.Date.In(hcmZone(t)).Format("02/01/2006"))
 
 	// The printed pages.
 	p.Open(visit + "/decision/print")
@@ -184,6 +184,17 @@ func TestBrowserDecisionAndConclusionPrintSignAndVerify(t *testing.T) {
 		}
 	}
 	_ = os.WriteFile(filepath.Join(os.TempDir(), "khung-docs", "decision-signed.pdf"), signed, 0o644)
+
+	// The framework plan's PDF at its stable address.
+	plan := lead.Get(fmt.Sprintf("/plans/versions/%d/document.pdf", w.Published.ID))
+	if plan.Status != 200 || !strings.HasPrefix(plan.Body, "%PDF-") {
+		t.Fatalf("plan PDF: %d %.200s", plan.Status, plan.Body)
+	}
+	if text := strings.Join(strings.Fields(poppler(t, "pdftotext", []byte(plan.Body))), " "); !strings.Contains(text, "KẾ HOẠCH") ||
+		!strings.Contains(text, "/KH-SNV") || !strings.Contains(text, "Phường Phúc Xá") {
+		t.Errorf("pdftotext of the plan:\n%.1500s", text)
+	}
+	_ = os.WriteFile(filepath.Join(os.TempDir(), "khung-docs", "plan.pdf"), []byte(plan.Body), 0o644)
 
 	// Khung's verifier: the original is intact; one changed byte is reported.
 	r := uploadFile(t, lead, "/documents/verify", signed)

@@ -242,6 +242,10 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 					m.byID("page: conclusion", o, fmt.Sprintf("/conclusions/%d", ob.conclusion), "/conclusions/%d", conclusionSeen, false)
 					m.byID("file: attachment", o, fmt.Sprintf("/attachments/%d", ob.file), "/attachments/%d", files[o], false)
 					m.byID("file: visit file", o, fmt.Sprintf("/visits/files/%d", ob.file), "/visits/files/%d", work[o], false)
+					// The official documents of the visit: the printable conclusion and its PDF.
+					vid := ob.visit.ID
+					m.byID("page: conclusion print", o, fmt.Sprintf("/visits/%d/conclusion/print", vid), "/visits/%d/conclusion/print", work[o], false)
+					m.byID("file: conclusion PDF", o, fmt.Sprintf("/visits/%d/conclusion.pdf", vid), "/visits/%d/conclusion.pdf", work[o], false)
 				}
 
 				// Proposals: list, search, counts, export, direct access.
