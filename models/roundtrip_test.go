@@ -164,7 +164,7 @@ func TestEveryCoreModelRoundTripsWithEveryFieldSet(t *testing.T) {
 		{"user", func(t *testing.T) {
 			u := &models.User{Email: "Unit.Office@Khung.Test", FullName: "Phạm Thu Hà", PasswordHash: "$argon2id$v=19$x",
 				Role: models.RoleUnit, UnitID: &f.district.ID, InspectorID: &f.inspector.ID, UnitPosition: models.PositionHead,
-				Locale: "en", Active: true, PasswordChangedAt: ptrTime(at(8)), LastLoginAt: ptrTime(at(9)),
+				JobTitle: "Chủ tịch", SigningAuthority: "TM. ỦY BAN NHÂN DÂN", Locale: "en", Active: true, PasswordChangedAt: ptrTime(at(8)), LastLoginAt: ptrTime(at(9)),
 				CreatedAt: at(10), UpdatedAt: at(11)}
 			got := roundTrip(t, db, u, "email = ?", "unit.office@khung.test") // citext: any case finds it
 			if got.SearchText != "pham thu ha unit.office@khung.test" {

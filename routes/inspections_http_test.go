@@ -128,7 +128,7 @@ func TestInspectionsHTTP(t *testing.T) {
 			t.Errorf("skipping to closed: %d, want 409", r.Status)
 		}
 		p := c.Get(visit + "/decision/print")
-		for _, want := range []string{"Số: 1/QĐ-SNV", "QUYẾT ĐỊNH", "Trần Văn Hùng", w.Lead.FullName, w.Member.FullName,
+		for _, want := range []string{"Số: 01/QĐ-SNV", "QUYẾT ĐỊNH", "Trần Văn Hùng", w.Lead.FullName, w.Member.FullName,
 			"Độc lập - Tự do - Hạnh phúc", "ngày 01 tháng 3 năm 2027", "từ ngày 01/01/2025 đến ngày 31/12/2026"} {
 			if !strings.Contains(p.Body, want) {
 				t.Errorf("the printed decision lacks %q", want)

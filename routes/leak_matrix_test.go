@@ -263,6 +263,10 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 					m.byID("page: conclusion", o, fmt.Sprintf("/conclusions/%d", ob.conclusion), "/conclusions/%d", conclusionSeen, false)
 					m.byID("file: attachment", o, fmt.Sprintf("/attachments/%d", ob.file), "/attachments/%d", files[o], false)
 					m.byID("file: visit file", o, fmt.Sprintf("/visits/files/%d", ob.file), "/visits/files/%d", work[o], false)
+					// The official documents of the visit: the printable conclusion and its PDF.
+					vid := ob.visit.ID
+					m.byID("page: conclusion print", o, fmt.Sprintf("/visits/%d/conclusion/print", vid), "/visits/%d/conclusion/print", work[o], false)
+					m.byID("file: conclusion PDF", o, fmt.Sprintf("/visits/%d/conclusion.pdf", vid), "/visits/%d/conclusion.pdf", work[o], false)
 				}
 
 				// The unit office's own unit page: its visits and open
@@ -579,11 +583,14 @@ func concludeTheDistrictsVisit(t *testing.T, srv *webtest.Server, planner *webte
 		t.Fatalf("the ward's recommendation: %v", err)
 	}
 	o.file = conclusionFile(t, srv, o.conclusion)
-	var n int
-	if err := srv.DB.Raw(`SELECT number FROM conclusions WHERE id = ?`, o.conclusion).Scan(&n).Error; err != nil {
+	var num struct {
+		Number int
+		Symbol string
+	}
+	if err := srv.DB.Raw(`SELECT number, symbol FROM conclusions WHERE id = ?`, o.conclusion).Scan(&num).Error; err != nil {
 		t.Fatal(err)
 	}
-	o.number = fmt.Sprintf("%d/KL-SNV", n)
+	o.number = fmt.Sprintf("%02d/%s", num.Number, num.Symbol)
 }
 
 // refuseTheUnannouncedVisitEarly: the workflow refuses "on site" eight days
@@ -594,7 +601,7 @@ func refuseTheUnannouncedVisitEarly(t *testing.T, srv *webtest.Server, planner *
 	id := w.Unannounced.ID
 	setDay(t, srv, models.MustParseDate("2027-04-01"))
 	if r := planner.SendJSON(http.MethodPost, fmt.Sprintf("/api/v1/visits/%d/decision", id), fmt.Sprintf(
-		`{"signed_on":"2027-04-01","signer_name":"Trần Văn Hùng","scope":"Kỷ luật hành chính","lead_id":%d}`, w.Member.ID)); r.Status != http.StatusCreated {
+		`{"signed_on":"2027-04-01","signer_name":"Trần Văn Hùng","scope":"Kỷ luật hành chính","lead_id":%d,"grounds":"Phản ánh của công dân về việc thu phí sai quy định"}`, w.Member.ID)); r.Status != http.StatusCreated {
 		t.Fatalf("decision: %d %.300s", r.Status, r.Body)
 	}
 	setDay(t, srv, models.MustParseDate("2027-04-04"))
@@ -635,7 +642,7 @@ func recordConclusion(t *testing.T, srv *webtest.Server, o *leakObject, number i
 		t.Fatal(err)
 	}
 	o.file = conclusionFile(t, srv, o.conclusion)
-	o.number = fmt.Sprintf("%d/KL-SNV", number)
+	o.number = fmt.Sprintf("%02d/KL-SNV", number)
 }
 
 // conclusionFile stores a small PDF as a paper of conclusion and returns its id.

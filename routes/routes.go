@@ -110,6 +110,7 @@ func New(a *app.App) *fiber.App {
 	box := &outboxAdmin{admin: adm, outbox: a.Outbox}
 	rep := &reportsUI{Handlers: h, svc: a.Reports}
 	hist := &unitHistory{Handlers: h, units: a.Units, recs: a.Remediation}
+	docs := &documentsUI{Handlers: h, insp: a.Inspections, plans: a.Plans, signing: a.Signing}
 
 	// Who may pass.
 	login := h.RequireLogin
@@ -122,6 +123,7 @@ func New(a *app.App) *fiber.App {
 	managePlans := h.RequirePermission(authz.ManagePlans)
 	approvePlans := h.RequirePermission(authz.ApprovePlans)
 	readVisitFiles := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleInspector)
+	signDocuments := h.RequireRole(models.RoleApprover, models.RolePlanner) // leadership signs
 	workOnVisits := h.RequirePermission(authz.WorkOnVisits)
 	reportRemediation := h.RequirePermission(authz.ReportRemediation)
 	verifyRemediation := h.RequirePermission(authz.VerifyRemediation)
@@ -259,7 +261,20 @@ func New(a *app.App) *fiber.App {
 	f.Get("/visits/new", managePlans, insp.newUnplannedPage)
 	f.Post("/visits", managePlans, insp.createUnplanned)
 	f.Get("/visits/:id<int>", login, insp.workPage)
-	f.Get("/visits/:id<int>/decision/print", readVisitFiles, insp.decisionPrint)
+	// Official documents: print, PDF (the signed original when there is one),
+	// sign with the agency's certificate, upload an original signed elsewhere,
+	// verify any signed PDF.
+	f.Get("/visits/:id<int>/decision/print", readVisitFiles, docs.page("decision"))
+	f.Get("/visits/:id<int>/decision.pdf", readVisitFiles, docs.pdf("decision"))
+	f.Post("/visits/:id<int>/decision/sign", signDocuments, docs.sign("decision"))
+	f.Post("/visits/:id<int>/decision/signed", signDocuments, docs.upload("decision"))
+	f.Get("/visits/:id<int>/conclusion/print", readVisitFiles, docs.page("conclusion"))
+	f.Get("/visits/:id<int>/conclusion.pdf", readVisitFiles, docs.pdf("conclusion"))
+	f.Post("/visits/:id<int>/conclusion/sign", signDocuments, docs.sign("conclusion"))
+	f.Post("/visits/:id<int>/conclusion/signed", signDocuments, docs.upload("conclusion"))
+	f.Get("/plans/versions/:id<int>/document.pdf", readPlans, docs.planPDF)
+	f.Get("/documents/verify", login, docs.verifyPage)
+	f.Post("/documents/verify", login, docs.verify)
 	f.Post("/visits/:id<int>/decision", workOnVisits, insp.signDecision)
 	f.Post("/visits/:id<int>/status", workOnVisits, insp.changeStatus)
 	f.Post("/visits/:id<int>/events", workOnVisits, insp.recordEvent)

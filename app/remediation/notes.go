@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/notify"
+	"khung/app/officialdoc"
 	"khung/models"
 	"khung/views"
 )
@@ -82,7 +83,7 @@ func loadRef(tx *gorm.DB, rec models.Recommendation) (recRef, error) {
 	if err != nil {
 		return r, fmt.Errorf("read conclusion of recommendation %d: %w", rec.ID, err)
 	}
-	r.Conclusion, r.UnitName = fmt.Sprintf("%d/%s", row.Number, row.Symbol), row.UnitName
+	r.Conclusion, r.UnitName = officialdoc.Number(row.Number)+"/"+row.Symbol, row.UnitName
 	return r, nil
 }
 

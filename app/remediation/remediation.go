@@ -24,6 +24,7 @@ import (
 	"khung/app/authz"
 	"khung/app/holidays"
 	"khung/app/notify"
+	"khung/app/officialdoc"
 	"khung/models"
 )
 
@@ -82,7 +83,7 @@ type Item struct {
 
 // Reference is the conclusion's number and symbol as printed: "Số: 12/KL-SNV".
 func (i Item) Reference() string {
-	return fmt.Sprintf("Số: %d/%s", i.ConclusionNumber, i.ConclusionSymbol)
+	return officialdoc.NumberLine(officialdoc.Number(i.ConclusionNumber), i.ConclusionSymbol)
 }
 
 // Open tells whether the recommendation still waits for something.
