@@ -127,9 +127,9 @@ type story struct {
 	today    models.Date // the demo's today
 	planner  authz.Actor
 	approver authz.Actor
-	lead     int64                // inspector i001 (inspector@khung.vn)
+	lead     int64                 // inspector i001 (inspector@khung.vn)
 	offices  map[int64]authz.Actor // unit id → its office's login
-	hash     string               // the demo password's hash, for the offices' logins
+	hash     string                // the demo password's hash, for the offices' logins
 }
 
 func newStory(ctx context.Context, a *app.App, db *gorm.DB, clk *clock, now time.Time) (*story, error) {

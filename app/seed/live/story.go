@@ -228,7 +228,7 @@ func (s *story) work(v plans.Version, year int, rep *Report) (int, error) {
 func (s *story) decide(x *scheduled) error {
 	p := s.as(s.planner)
 	in := inspections.DecisionInput{SignedOn: s.clk.today(), SignerName: "Nguyễn Văn Hưng", SignerTitle: "Giám đốc Sở Nội vụ",
-		Scope: "Việc chấp hành kỷ luật, kỷ cương hành chính; thực hiện nhiệm vụ, công vụ theo kế hoạch được phê duyệt",
+		Scope:  "Việc chấp hành kỷ luật, kỷ cương hành chính; thực hiện nhiệm vụ, công vụ theo kế hoạch được phê duyệt",
 		LeadID: x.leadID, MemberIDs: x.memberIDs}
 	from := models.NewDate(x.Year-1, 1, 1)
 	to := models.NewDate(x.Year-1, 12, 31)
