@@ -202,7 +202,7 @@ func TestTheDemoCityIsAliveAtFirstLogin(t *testing.T) {
 			want bool
 		}{
 			{"hongha@khung.vn", today, false},
-			{"planner@khung.vn", today, true},           // positive control: the visit is there
+			{"planner@khung.vn", today, true},            // positive control: the visit is there
 			{"hongha@khung.vn", *hidden.StartDate, true}, // and the office sees it once it starts
 		} {
 			seen, total := sees(c.who, c.on)
