@@ -24,7 +24,7 @@ func (a *admin) bodiesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.page(c, "admin/bodies", "bodies", trOf(c).T("admin.bodies.title"), fiber.Map{"Bodies": rows})
+	return a.page(c, "admin/bodies", "bodies", trOf(c).T("admin.bodies.title"), fiber.Map{"Bodies": rows, "Today": a.today()})
 }
 
 // newBodyPage: GET /admin/bodies/new.

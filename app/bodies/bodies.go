@@ -38,6 +38,9 @@ type Row struct {
 	InspectorCount int64  `json:"inspector_count"`
 }
 
+// Ended tells whether the body's last day in force lies before day d.
+func (r Row) Ended(d models.Date) bool { return r.ValidTo != nil && r.ValidTo.Before(d) }
+
 const rowSelect = `bodies.*, coalesce(units.code, '') AS unit_code, coalesce(units.name, '') AS unit_name,
 	(SELECT count(*) FROM inspectors i WHERE i.body_id = bodies.id AND i.active) AS inspector_count`
 

@@ -129,13 +129,22 @@ type story struct {
 	approver authz.Actor
 	lead     int64                 // inspector i001 (inspector@khung.vn)
 	offices  map[int64]authz.Actor // unit id → its office's login
+	showcase map[int64]bool        // the units of the demo's unit logins
 	hash     string                // the demo password's hash, for the offices' logins
 }
 
 func newStory(ctx context.Context, a *app.App, db *gorm.DB, clk *clock, now time.Time) (*story, error) {
 	s := &story{ctx: ctx, a: a, db: db.WithContext(ctx), clk: clk, now: now, today: models.DateOf(now.In(clk.loc)),
-		offices: map[int64]authz.Actor{}}
+		offices: map[int64]authz.Actor{}, showcase: map[int64]bool{}}
 	var err error
+	var units []int64
+	if err := s.db.Model(&models.User{}).Where("email IN ?", []string{"hongha@khung.vn", "phucxa@khung.vn", "sotuphap@khung.vn"}).
+		Pluck("unit_id", &units).Error; err != nil {
+		return nil, fmt.Errorf("demo unit logins: %w", err)
+	}
+	for _, u := range units {
+		s.showcase[u] = true
+	}
 	if s.planner, err = s.actor("planner@khung.vn"); err != nil {
 		return nil, err
 	}

@@ -352,8 +352,12 @@ func (s *story) carryOut(x *scheduled, i int, rep *Report) error {
 		}
 	}
 	closed := true
-	for _, r := range issued {
-		st, err := s.remedy(r, signed, i)
+	for n, r := range issued {
+		k := (i + int(r.ID)) % 6
+		if s.showcase[x.UnitID] { // a demo login's unit: one of each (done, returned, open)
+			k = []int{0, 3, 5, 4}[n%4]
+		}
+		st, err := s.remedy(r, signed, k)
 		if err != nil {
 			return err
 		}
@@ -400,18 +404,21 @@ func (s *story) wardOf(unitID int64) (int64, bool, error) {
 	return ward, ward != 0, err
 }
 
-// remedy takes recommendation r through its follow-up by a pattern: half are
-// done (reported, accepted), one in six returned, one in six awaits the
-// inspector's decision, one in six is left open (overdue once its deadline
-// passed). A report is sent before the deadline and never after today.
-func (s *story) remedy(r models.Recommendation, issued models.Date, i int) (models.RecommendationStatus, error) {
-	k := (i + int(r.ID)) % 6
+// remedy takes recommendation r through its follow-up by pattern k (0–5):
+// 0–2 done (reported, accepted), 3 returned, 4 awaits the inspector's
+// decision (when reported in the last fortnight, else accepted), 5 left open
+// (overdue once its deadline passed). A report is sent before the deadline
+// and never after today.
+func (s *story) remedy(r models.Recommendation, issued models.Date, k int) (models.RecommendationStatus, error) {
 	if k == 5 {
 		return models.RecommendationOpen, nil
 	}
 	on := r.Deadline.AddDays(-5)
 	if on.After(s.today.AddDays(-3)) {
 		on = s.today.AddDays(-3)
+	}
+	if k == 4 { // reported in the last fortnight, late or not: it awaits the inspector
+		on = s.today.AddDays(-2 - int(r.ID%12))
 	}
 	if on.Before(issued.AddDays(2)) {
 		on = issued.AddDays(2)
@@ -429,7 +436,7 @@ func (s *story) remedy(r models.Recommendation, issued models.Date, i int) (mode
 	if err != nil {
 		return "", fmt.Errorf("report on recommendation %d: %w", r.ID, err)
 	}
-	if k == 4 {
+	if k == 4 && !on.Before(s.today.AddDays(-15)) { // a recent report awaits the inspector (not one sent long ago)
 		return models.RecommendationReported, nil
 	}
 	decideOn := on.AddDays(2)
