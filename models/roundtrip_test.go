@@ -133,7 +133,8 @@ func TestEveryCoreModelRoundTripsWithEveryFieldSet(t *testing.T) {
 		}},
 		{"body", func(t *testing.T) {
 			b := &models.Body{Code: "TTTP", Name: "Thanh tra Thành phố", ShortName: "TTTP", Kind: models.BodyInspectorate,
-				Precedence: 2, UnitID: &f.city.ID, Active: true, CreatedAt: at(4), UpdatedAt: at(5)}
+				Precedence: 2, UnitID: &f.city.ID, Active: true, CreatedAt: at(4), UpdatedAt: at(5),
+				ValidFrom: models.DatePtr(models.NewDate(2025, 7, 1)), ValidTo: models.DatePtr(models.NewDate(2030, 12, 31)), LegalBasis: "Luật Thanh tra số 84/2025/QH15"}
 			roundTrip(t, db, b, "code = ?", "TTTP")
 		}},
 		{"inspector", func(t *testing.T) {

@@ -103,8 +103,9 @@ type Choices struct {
 	Inspectors []InspectorOption
 }
 
-// UnplannedChoices lists the units (without the city itself), active bodies
-// and active inspectors for the form.
+// UnplannedChoices lists the units in force (without the city itself), the
+// active bodies still at work (a departmental inspectorate that ended on 30
+// June 2025 is not offered) and active inspectors for the form.
 func (s *Service) UnplannedChoices(ctx context.Context, a authz.Actor) (Choices, error) {
 	var ch Choices
 	if err := authz.Require(a, authz.ManagePlans); err != nil {
@@ -115,7 +116,7 @@ func (s *Service) UnplannedChoices(ctx context.Context, a authz.Actor) (Choices,
 		ORDER BY path LIMIT 2000`).Scan(&ch.Units).Error; err != nil {
 		return ch, fmt.Errorf("units: %w", err)
 	}
-	if err := db.Raw(`SELECT id, code, name AS label FROM bodies WHERE active ORDER BY precedence, name`).Scan(&ch.Bodies).Error; err != nil {
+	if err := db.Raw(`SELECT id, code, name AS label FROM bodies WHERE active AND valid_to IS NULL ORDER BY precedence, name`).Scan(&ch.Bodies).Error; err != nil {
 		return ch, fmt.Errorf("bodies: %w", err)
 	}
 	if err := db.Raw(`SELECT id, code, name_vi AS label FROM inspection_kinds WHERE valid_to IS NULL ORDER BY id`).Scan(&ch.Kinds).Error; err != nil {
