@@ -23,7 +23,7 @@ func pdfsig(t *testing.T, data []byte) string {
 	t.Helper()
 	bin, err := exec.LookPath("pdfsig")
 	if err != nil {
-		t.Skip("pdfsig (poppler-utils) is not installed")
+		t.Fatal("pdfsig is missing: `make test` installs poppler-utils")
 	}
 	path := filepath.Join(t.TempDir(), "doc.pdf")
 	if err := os.WriteFile(path, data, 0o600); err != nil {
