@@ -35,12 +35,13 @@ build:
 
 deps-test: chromium node-tools
 
-## chromium: Debian's Chromium for the browser tests
+## chromium: Debian's Chromium for the browser tests and the PDFs, and poppler-utils
+## (pdfsig, pdftotext) with which the tests check the PDFs and their signatures
 chromium:
-	@command -v chromium >/dev/null || { \
-		echo "installing chromium (Debian package)"; \
+	@{ command -v chromium && command -v pdfsig && command -v pdftotext; } >/dev/null || { \
+		echo "installing chromium and poppler-utils (Debian packages)"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 ## node-tools: validators used by tests (ical.js, redocly, highs), pinned in tools/node
 node-tools:

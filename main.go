@@ -25,6 +25,7 @@ import (
 	"khung/app"
 	"khung/app/planning/plancli"
 	"khung/app/seed"
+	"khung/app/seed/live"
 	"khung/config"
 	"khung/jobs"
 	"khung/models"
@@ -91,7 +92,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "migrate":
 		err = migrate(ctx, db, log)
 	case "seed":
-		err = seedCmd(ctx, db, cfg, args[1:], stdout)
+		err = seedCmd(ctx, db, cfg, log, args[1:], stdout)
 	case "units":
 		err = unitsCmd(ctx, db, args[1:], stdout)
 	case "jobs":
@@ -154,17 +155,29 @@ func migrate(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
 	return nil
 }
 
-func seedCmd(ctx context.Context, db *gorm.DB, cfg config.Config, args []string, stdout io.Writer) error {
+// seedCmd loads the demo city: Hanoi before 1 July 2025 (seed.Demo), today's
+// Hanoi with its links (seed.Today), and its history built through the
+// services (live.Load), each idempotent.
+func seedCmd(ctx context.Context, db *gorm.DB, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	demo := fs.Bool("demo", false, "load the demo city: Hanoi, bodies, inspectors, holidays, one user per role")
+	demo := fs.Bool("demo", false, "load the demo city: today's Hanoi and its units before 1 July 2025, bodies, inspectors, holidays, logins, and its history (plans, visits, conclusions, follow-up)")
 	if err := fs.Parse(args); err != nil || !*demo {
 		return usageError{"usage: khung seed --demo"}
 	}
-	rep, err := seed.Demo(ctx, db, seed.Options{Now: time.Now().In(cfg.TimeZone)})
+	now := time.Now().In(cfg.TimeZone)
+	rep, err := seed.Demo(ctx, db, seed.Options{Now: now})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, rep)
+	today, err := seed.Today(ctx, db, seed.Options{Now: now})
+	if err != nil {
+		return err
+	}
+	story, err := live.Load(ctx, app.Deps{Config: cfg, DB: db, Log: log}, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\n\n%s\n\n%s\n", rep, today, story)
 	return nil
 }
 

@@ -29,10 +29,13 @@ import (
 	"khung/app/inspectors"
 	"khung/app/notices"
 	"khung/app/notify"
+	"khung/app/officialdoc"
 	"khung/app/plans"
 	"khung/app/proposals"
 	"khung/app/remediation"
+	"khung/app/reports"
 	"khung/app/seed"
+	"khung/app/signing"
 	"khung/app/units"
 	"khung/app/users"
 	"khung/app/visits"
@@ -72,8 +75,11 @@ type App struct {
 	Inspections   *inspections.Service
 	Remediation   *remediation.Service
 	Inbox         *remediation.Inbox
-	Notices       *notices.Service // what the follow-up jobs find due, and who receives it
-	Outbox        *notify.Outbox   // the mail outbox as the administrator sees it: failed mail and its retry
+	Notices       *notices.Service     // what the follow-up jobs find due, and who receives it
+	Outbox        *notify.Outbox       // the mail outbox as the administrator sees it: failed mail and its retry
+	Reports       *reports.Service     // statistics: the periodic report, its exports, units' own inspections
+	Printer       *officialdoc.Printer // documents' HTML to A4 PDF (Chromium)
+	Signing       *signing.Store       // signed originals: sign with the agency's certificate, verify uploads
 
 	db  *gorm.DB
 	now func() time.Time
@@ -124,6 +130,11 @@ func New(d Deps) (*App, error) {
 	a.Inbox = remediation.NewInbox(db)
 	a.Notices = notices.New(db, loc, site)
 	a.Outbox = notify.NewOutbox(db)
+	a.Reports = reports.New(db, loc, locales)
+	a.Printer = officialdoc.NewPrinter(d.Config.ChromiumBin)
+	if a.Signing, err = signing.Open(db, d.Config.SigningPKCS12, d.Config.SigningPassword, d.Config.SigningRoots); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
 	// A published amendment tells the units whose visits it moved.
 	a.Plans.OnPublish(func(ctx context.Context, tx *gorm.DB, now time.Time, id, previous int64) error {
 		_, err := a.Notices.MovedVisits(ctx, tx, now, id, previous)

@@ -46,6 +46,14 @@ type Config struct {
 	// X-Forwarded-For/-Proto/-Host believed; without any, the client is the
 	// peer address.
 	TrustedProxies []netip.Prefix
+	// SigningPKCS12 is the agency's certificate and key for digital signatures
+	// (SIGNING_PKCS12: the path of a .p12/.pfx file; optional: without it Khung
+	// prints and verifies but does not sign), opened with SIGNING_PKCS12_PASSWORD.
+	// SIGNING_ROOTS is a PEM file of the roots signatures must chain to
+	// (default: the root in the PKCS#12 file).
+	SigningPKCS12, SigningPassword, SigningRoots string
+	// ChromiumBin prints documents to PDF (CHROMIUM_BIN, default: found on PATH).
+	ChromiumBin string
 }
 
 // TrustedProxy tells whether addr is one of TRUSTED_PROXIES.
@@ -162,6 +170,9 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
+
+	c.SigningPKCS12, c.SigningPassword, c.SigningRoots = get("SIGNING_PKCS12", ""), getenv("SIGNING_PKCS12_PASSWORD"), get("SIGNING_ROOTS", "")
+	c.ChromiumBin = get("CHROMIUM_BIN", "")
 
 	if len(problems) > 0 {
 		return Config{}, errors.New("configuration problems:\n  " + strings.Join(problems, "\n  "))

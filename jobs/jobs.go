@@ -52,6 +52,7 @@ func Table() []Entry {
 		{"visit-notices", "20 7-17 * * *", "jobs.about.visit_notices"},
 		{"directives", "30 7-17 * * *", "jobs.about.directives"},
 		{"outbox", "@every 1m", "jobs.about.outbox"},
+		{"sessions", "15 3 * * *", "jobs.about.sessions"},
 	}
 }
 
@@ -88,6 +89,8 @@ func (j *Jobs) job(name string) (Job, bool) {
 		return Directives{j}, true
 	case "outbox":
 		return Outbox{j}, true
+	case "sessions":
+		return Sessions{j}, true
 	}
 	return nil, false
 }
@@ -179,6 +182,21 @@ func (d Directives) Run(ctx context.Context, now time.Time) error {
 		res, err := d.j.app.Notices.Directives(ctx, tx, now)
 		return res, nil, err
 	})
+}
+
+// Sessions deletes ended sessions and login attempts the throttle no longer
+// reads (auth.PurgeExpired), once a night. It takes no lock: in two processes
+// at once, the second deletes nothing more.
+type Sessions struct{ j *Jobs }
+
+// Run deletes what had ended or aged out as of now.
+func (s Sessions) Run(ctx context.Context, now time.Time) error {
+	started := time.Now()
+	if err := s.j.app.Auth.PurgeExpired(ctx, now); err != nil {
+		return fmt.Errorf("job sessions: %w", err)
+	}
+	s.j.log.Info("job done", "job", "sessions", "now", now, "took", time.Since(started).Round(time.Millisecond))
+	return nil
 }
 
 // Outbox sends the mail outbox. It takes no advisory lock: senders in several

@@ -489,9 +489,56 @@ func TestStartRunsTheTableAndStopWaits(t *testing.T) {
 	cfg.SMTPURL, _ = url.Parse("smtp://mail.example.vn:99999") // a bad port disables mail, not the jobs
 	stop := Start(t.Context(), testApp(t, db, cfg), log)
 	stop()
-	for _, want := range []string{"mail sending disabled", "port", "jobs started", "jobs=5", "zone=Asia/Ho_Chi_Minh"} {
+	for _, want := range []string{"mail sending disabled", "port", "jobs started", fmt.Sprintf("jobs=%d", len(Table())), "zone=Asia/Ho_Chi_Minh"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, logs.String())
 		}
+	}
+}
+
+func TestTheNightlyJobDeletesEndedSessionsAndOldLoginAttempts(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	j := testJobs(t, db, testConfig(t))
+	now := at("2026-11-30")
+	user := newFixture(t, db).leader
+	for _, s := range []struct {
+		id      string
+		expires time.Time
+	}{{strings.Repeat("e", 64), now.Add(-time.Minute)}, {strings.Repeat("f", 64), now.Add(time.Hour)}} {
+		dbtest.MustExec(t, db, `INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent)
+			VALUES (?, ?, 'x', ?, ?, ?, '10.0.0.1', 'test')`, s.id, user, now.Add(-2*time.Hour), now.Add(-2*time.Hour), s.expires)
+	}
+	for _, a := range []struct {
+		ip        string
+		age       time.Duration
+		succeeded bool
+	}{
+		{"10.0.0.1", 2 * 24 * time.Hour, false},  // an old failure: gone
+		{"10.0.0.2", time.Hour, false},           // a recent failure: kept (the throttle counts it)
+		{"10.0.0.3", 30 * 24 * time.Hour, true},  // a success within 90 days: kept (a known address)
+		{"10.0.0.4", 100 * 24 * time.Hour, true}, // a success older than that: gone
+	} {
+		dbtest.MustExec(t, db, `INSERT INTO login_attempts (email, ip, at, succeeded) VALUES ('an@sonoivu.test', ?, ?, ?)`,
+			a.ip, now.Add(-a.age), a.succeeded)
+	}
+	if !slices.ContainsFunc(Table(), func(e Entry) bool { return e.Name == "sessions" }) {
+		t.Fatal("the sessions job is not in the cron table")
+	}
+	if err := j.RunOnce(t.Context(), "sessions", now); err != nil {
+		t.Fatal(err)
+	}
+	var sessions, ips []string
+	if err := db.Raw("SELECT id FROM sessions ORDER BY id").Scan(&sessions).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Raw("SELECT ip FROM login_attempts ORDER BY ip").Scan(&ips).Error; err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{strings.Repeat("f", 64)}, sessions); diff != "" {
+		t.Errorf("sessions left (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"10.0.0.2", "10.0.0.3"}, ips); diff != "" {
+		t.Errorf("login attempts left (-want +got):\n%s", diff)
 	}
 }

@@ -10,7 +10,9 @@ const (
 	BodyCityTeam         BodyKind = "city_team"         // Đoàn kiểm tra công vụ Thành phố
 	BodyInspectorate     BodyKind = "inspectorate"      // thanh tra
 	BodyDivision         BodyKind = "division"          // a division of the department
-	BodyDistrictInternal BodyKind = "district_internal" // a district's own inspection
+	BodyDepartment       BodyKind = "department"        // another department's specialised checks (kiểm tra chuyên ngành)
+	BodyDistrictInternal BodyKind = "district_internal" // a district's own inspection (until 30/06/2025)
+	BodyCommune          BodyKind = "commune"           // a commune's People's Committee checking its own offices
 	BodyUnitInternal     BodyKind = "unit_internal"     // a unit's internal inspection
 )
 
@@ -24,9 +26,17 @@ type Body struct {
 	Precedence int       `json:"precedence"`
 	UnitID     *int64    `json:"unit_id"` // the body's own unit
 	Active     bool      `json:"active"`
+	ValidFrom  *Date     `json:"valid_from"` // first day in force; nil: since always
+	ValidTo    *Date     `json:"valid_to"`   // last day in force, inclusive; nil: still in force
+	LegalBasis string    `json:"legal_basis"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // TableName names the table.
 func (Body) TableName() string { return "bodies" }
+
+// InForceOn tells whether the body works on day d.
+func (b Body) InForceOn(d Date) bool {
+	return (b.ValidFrom == nil || !d.Before(*b.ValidFrom)) && (b.ValidTo == nil || !d.After(*b.ValidTo))
+}

@@ -59,7 +59,16 @@ func TestFollowUpConstraints(t *testing.T) {
 			a.FindingID = &finding.ID
 			a.SHA256 = "ABC"
 		})},
-		{"a decision number used twice by a body in a year is rejected", "decisions_body_year_number_key", decisionWith(func(d *models.Decision) { d.Number = 1 })},
+		{"a number given twice in a register is rejected", "register_entries_pkey", func(tx *gorm.DB) error {
+			return tx.Exec(`WITH r AS (INSERT INTO registers (agency, doc_type, year) VALUES ('SNV', 'QĐ', 2025) RETURNING id)
+				INSERT INTO register_entries (register_id, number, entity, entity_id) SELECT id, 1, 'decision', 1 FROM r
+				UNION ALL SELECT id, 1, 'decision', 2 FROM r`).Error
+		}},
+		{"a document numbered twice in the registers is rejected", "register_entries_entity_key", func(tx *gorm.DB) error {
+			return tx.Exec(`WITH r AS (INSERT INTO registers (agency, doc_type, year) VALUES ('SNV', 'QĐ', 2025) RETURNING id)
+				INSERT INTO register_entries (register_id, number, entity, entity_id) SELECT id, 1, 'decision', 1 FROM r
+				UNION ALL SELECT id, 2, 'decision', 1 FROM r`).Error
+		}},
 		{"the same number in the next year is accepted", "", decisionWith(func(d *models.Decision) { d.Number = 1; d.Year = 2026; d.SignedOn = day("2026-01-05") })},
 		{"a decision numbered in a year other than its signing is rejected", "decisions_year_of_signing", decisionWith(func(d *models.Decision) { d.Year = 2024 })},
 		{"a second inspection decision for a visit is rejected", "decisions_one_inspection_decision", decisionWith(func(d *models.Decision) { d.Kind = models.DecisionInspection })},

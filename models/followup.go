@@ -42,6 +42,9 @@ type Decision struct {
 	PeriodTo      *Date        `json:"period_to"`
 	Scope         string       `json:"scope"`
 	Team          JSON         `gorm:"default:[]" json:"team"` // [{"inspector_id":1,"full_name":"…","role":"lead"}]
+	Grounds       string       `json:"grounds"`                // the order of a verification, the signs of violation of an unannounced visit
+	OrderedBy     string       `json:"ordered_by"`             // who ordered a verification
+	KindCode      string       `json:"kind_code"`              // the kind of documents (app/officialdoc) when signed
 	CreatedBy     *int64       `json:"created_by"`
 	CreatedAt     time.Time    `json:"created_at"`
 	UpdatedAt     time.Time    `json:"updated_at"`
@@ -119,6 +122,7 @@ type Conclusion struct {
 	SignerTitle       string    `json:"signer_title"`
 	Summary           string    `json:"summary"`
 	DirectiveIssuedOn *Date     `json:"directive_issued_on"`
+	KindCode          string    `json:"kind_code"` // the kind of documents (app/officialdoc) when signed
 	CreatedBy         *int64    `json:"created_by"`
 	CreatedAt         time.Time `json:"created_at"`
 	UpdatedAt         time.Time `json:"updated_at"`
@@ -152,8 +156,14 @@ type Recommendation struct {
 	Severity            Severity             `json:"severity"`
 	Status              RecommendationStatus `gorm:"default:open" json:"status"`
 	ClosedAt            *time.Time           `json:"closed_at"`
-	CreatedAt           time.Time            `json:"created_at"`
-	UpdatedAt           time.Time            `json:"updated_at"`
+	// The last re-assignment to a successor of a unit that ended: the
+	// earlier owner, the planner's reason, who and when (nil: never).
+	ReassignedFromUnitID *int64     `json:"reassigned_from_unit_id"`
+	ReassignedReason     string     `json:"reassigned_reason"`
+	ReassignedAt         *time.Time `json:"reassigned_at"`
+	ReassignedBy         *int64     `json:"reassigned_by"`
+	CreatedAt            time.Time  `json:"created_at"`
+	UpdatedAt            time.Time  `json:"updated_at"`
 }
 
 // TableName names the table.
@@ -206,3 +216,21 @@ type Attachment struct {
 
 // TableName names the table.
 func (Attachment) TableName() string { return "attachments" }
+
+// SignedDocument is the signed original of a document: a PDF carrying a
+// PAdES signature, made by Khung or uploaded. One per document, never replaced.
+type SignedDocument struct {
+	ID         int64      `gorm:"primaryKey;<-:false" json:"id"`
+	Entity     string     `json:"entity"` // decision, conclusion, notice, acceptance, plan_version
+	EntityID   int64      `json:"entity_id"`
+	PDF        []byte     `gorm:"column:pdf" json:"-"`
+	SHA256     string     `gorm:"column:sha256" json:"sha256"`
+	SignerName string     `json:"signer_name"`
+	SignedAt   *time.Time `json:"signed_at"`
+	Uploaded   bool       `json:"uploaded"`
+	UserID     *int64     `json:"user_id"`
+	CreatedAt  time.Time  `json:"created_at"`
+}
+
+// TableName names the table.
+func (SignedDocument) TableName() string { return "signed_documents" }

@@ -102,8 +102,12 @@ type Visit struct {
 	WhyMsgs        JSON        `gorm:"default:[]" json:"why_msgs"`
 	UnscheduledMsg JSON        `json:"unscheduled_msg"`
 	Status         VisitStatus `gorm:"default:planned" json:"status"`
-	CreatedAt      time.Time   `json:"created_at"`
-	UpdatedAt      time.Time   `json:"updated_at"`
+	// Kind is the kind of inspection (inspection_kinds.code) of a visit made
+	// outside a plan; a planned visit takes its kinds from its proposals (see
+	// the view visit_inspections).
+	Kind      *string   `json:"kind,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // TableName names the table.

@@ -37,8 +37,9 @@ func TestEveryFollowUpModelRoundTripsWithEveryFieldSet(t *testing.T) {
 			roundTrip(t, db, &models.Decision{VisitID: f.visit.ID, Kind: models.DecisionExtension, Number: 125, Symbol: "QĐ-TTTP",
 				IssuingBodyID: f.body.ID, Year: 2025, SignedOn: day("2025-03-05"), SignerName: "Nguyễn Văn Bình",
 				SignerTitle: "Phó Giám đốc", PeriodFrom: dayPtr("2023-01-01"), PeriodTo: dayPtr("2024-12-31"),
-				Scope:     "Việc chấp hành kỷ luật, kỷ cương hành chính",
-				Team:      models.JSON(`[{"inspector_id": 1, "full_name": "Nguyễn Văn An", "role": "lead"}]`),
+				Scope:   "Việc chấp hành kỷ luật, kỷ cương hành chính",
+				Team:    models.JSON(`[{"inspector_id": 1, "full_name": "Nguyễn Văn An", "role": "lead"}]`),
+				Grounds: "Văn bản số 12/UBND-NC ngày 02/01/2025", OrderedBy: "UBND Thành phố", KindCode: "xac_minh",
 				CreatedBy: &f.user.ID, CreatedAt: at(2), UpdatedAt: at(3)}, "number = ?", 125)
 		}},
 		{"visit event", func(t *testing.T) {
@@ -58,7 +59,7 @@ func TestEveryFollowUpModelRoundTripsWithEveryFieldSet(t *testing.T) {
 			mustCreate(t, db, other)
 			roundTrip(t, db, &models.Conclusion{VisitID: other.ID, Number: 12, Symbol: "KL-TTTP", IssuingBodyID: f.body.ID,
 				Year: 2025, DraftReceivedOn: dayPtr("2025-04-01"), SignedOn: day("2025-04-10"), SignerName: "Nguyễn Văn Bình",
-				SignerTitle: "Giám đốc", Summary: "Đơn vị cơ bản chấp hành tốt", DirectiveIssuedOn: dayPtr("2025-04-20"),
+				SignerTitle: "Giám đốc", Summary: "Đơn vị cơ bản chấp hành tốt", DirectiveIssuedOn: dayPtr("2025-04-20"), KindCode: "kiem_tra",
 				CreatedBy: &f.user.ID, CreatedAt: at(7), UpdatedAt: at(8)}, "visit_id = ?", other.ID)
 		}},
 		{"recommendation", func(t *testing.T) {
@@ -66,7 +67,8 @@ func TestEveryFollowUpModelRoundTripsWithEveryFieldSet(t *testing.T) {
 			roundTrip(t, db, &models.Recommendation{ConclusionID: conclusion.ID, OwnerUnitID: f.ward.ID,
 				Action: "Công khai thủ tục hành chính", Deadline: day("2025-04-15"), DeadlineWorkingDays: &n,
 				Severity: models.SeverityMedium, Status: models.RecommendationDone, ClosedAt: ptrTime(at(9)),
-				CreatedAt: at(10), UpdatedAt: at(11)}, "action = ?", "Công khai thủ tục hành chính")
+				ReassignedFromUnitID: &f.district.ID, ReassignedReason: "Địa bàn chuyển về phường", ReassignedAt: ptrTime(at(8)),
+				ReassignedBy: &f.user.ID, CreatedAt: at(10), UpdatedAt: at(11)}, "action = ?", "Công khai thủ tục hành chính")
 		}},
 		{"remediation report", func(t *testing.T) {
 			roundTrip(t, db, &models.RemediationReport{RecommendationID: rec.ID, SubmittedBy: &f.user.ID, Body: "Đã niêm yết",

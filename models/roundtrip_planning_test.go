@@ -73,7 +73,15 @@ func TestEveryPlanningModelRoundTripsWithEveryFieldSet(t *testing.T) {
 				UnscheduledReasonVi: "dời lịch (vi)", WhyVi: models.JSON(`["Gộp các đề xuất p1 và p2"]`),
 				WhyMsgs:        models.JSON(`[{"id": "planning.why.merged", "args": {"Unit": "u1"}}]`),
 				UnscheduledMsg: models.JSON(`{"id": "planning.reason.no_skill", "args": {"Skill": "s"}}`),
-				Status:         models.VisitSuspended, CreatedAt: at(10), UpdatedAt: at(11)}, "code = ?", "v-001")
+				Status:         models.VisitSuspended, Kind: &f.kind.Code, CreatedAt: at(10), UpdatedAt: at(11)}, "code = ?", "v-001")
+		}},
+		{"own inspection", func(t *testing.T) {
+			ref := "r-1"
+			roundTrip(t, db, &models.OwnInspection{ByUnitID: f.district.ID, UnitID: f.ward.ID, Kind: f.kind.Code,
+				Form: models.FormUnannounced, StartDate: day("2025-05-05"), EndDate: day("2025-05-06"), Status: models.OwnConcluded,
+				ConclusionNumber: "05/KL-UBND", ConclusionSignedOn: dayPtr("2025-05-20"), Shortcomings: 2, Violations: 1,
+				Recommendations: 3, RecommendationsDone: 1, Note: "ghi chú", Source: "import", ExternalRef: &ref,
+				CreatedBy: &f.user.ID, CreatedAt: at(10), UpdatedAt: at(11)}, "external_ref = ?", ref)
 		}},
 		{"visit proposal", func(t *testing.T) {
 			roundTrip(t, db, &models.VisitProposal{VisitID: f.visit.ID, ProposalID: f.proposal.ID},

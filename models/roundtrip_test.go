@@ -133,7 +133,8 @@ func TestEveryCoreModelRoundTripsWithEveryFieldSet(t *testing.T) {
 		}},
 		{"body", func(t *testing.T) {
 			b := &models.Body{Code: "TTTP", Name: "Thanh tra Thành phố", ShortName: "TTTP", Kind: models.BodyInspectorate,
-				Precedence: 2, UnitID: &f.city.ID, Active: true, CreatedAt: at(4), UpdatedAt: at(5)}
+				Precedence: 2, UnitID: &f.city.ID, Active: true, CreatedAt: at(4), UpdatedAt: at(5),
+				ValidFrom: models.DatePtr(models.NewDate(2025, 7, 1)), ValidTo: models.DatePtr(models.NewDate(2030, 12, 31)), LegalBasis: "Luật Thanh tra số 84/2025/QH15"}
 			roundTrip(t, db, b, "code = ?", "TTTP")
 		}},
 		{"inspector", func(t *testing.T) {
@@ -164,7 +165,7 @@ func TestEveryCoreModelRoundTripsWithEveryFieldSet(t *testing.T) {
 		{"user", func(t *testing.T) {
 			u := &models.User{Email: "Unit.Office@Khung.Test", FullName: "Phạm Thu Hà", PasswordHash: "$argon2id$v=19$x",
 				Role: models.RoleUnit, UnitID: &f.district.ID, InspectorID: &f.inspector.ID, UnitPosition: models.PositionHead,
-				Locale: "en", Active: true, PasswordChangedAt: ptrTime(at(8)), LastLoginAt: ptrTime(at(9)),
+				JobTitle: "Chủ tịch", SigningAuthority: "TM. ỦY BAN NHÂN DÂN", Locale: "en", Active: true, PasswordChangedAt: ptrTime(at(8)), LastLoginAt: ptrTime(at(9)),
 				CreatedAt: at(10), UpdatedAt: at(11)}
 			got := roundTrip(t, db, u, "email = ?", "unit.office@khung.test") // citext: any case finds it
 			if got.SearchText != "pham thu ha unit.office@khung.test" {

@@ -46,6 +46,8 @@ type User struct {
 	UnitID            *int64       `json:"unit_id"`      // required for RoleUnit
 	InspectorID       *int64       `json:"inspector_id"` // the inspector profile of this user, if any
 	UnitPosition      UnitPosition `gorm:"default:office" json:"unit_position"`
+	JobTitle          string       `json:"job_title"`         // printed above a signature: "Phó Giám đốc"
+	SigningAuthority  string       `json:"signing_authority"` // "KT. GIÁM ĐỐC" when signing for the head
 	Locale            string       `gorm:"default:vi" json:"locale"`
 	Active            bool         `json:"active"`
 	PasswordChangedAt *time.Time   `json:"password_changed_at"`

@@ -14,8 +14,8 @@ import (
 
 // bodyKinds lists the kinds of inspecting body, for the form.
 func bodyKinds() []models.BodyKind {
-	return []models.BodyKind{models.BodyCityTeam, models.BodyInspectorate, models.BodyDivision,
-		models.BodyDistrictInternal, models.BodyUnitInternal}
+	return []models.BodyKind{models.BodyCityTeam, models.BodyInspectorate, models.BodyDivision, models.BodyDepartment,
+		models.BodyDistrictInternal, models.BodyCommune, models.BodyUnitInternal}
 }
 
 // bodiesPage: GET /admin/bodies.
@@ -24,7 +24,7 @@ func (a *admin) bodiesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.page(c, "admin/bodies", "bodies", trOf(c).T("admin.bodies.title"), fiber.Map{"Bodies": rows})
+	return a.page(c, "admin/bodies", "bodies", trOf(c).T("admin.bodies.title"), fiber.Map{"Bodies": rows, "Today": a.today()})
 }
 
 // newBodyPage: GET /admin/bodies/new.
@@ -39,15 +39,40 @@ func bodyInput(c *fiber.Ctx) (bodies.Input, error) {
 	v := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
 	active := c.FormValue("active") != ""
 	in := bodies.Input{Code: v("code"), Name: v("name"), ShortName: v("short_name"), Kind: v("kind"),
-		UnitCode: v("unit_code"), Active: &active}
+		UnitCode: v("unit_code"), Active: &active, LegalBasis: v("legal_basis")}
+	ve := &apperr.ValidationError{}
+	for _, f := range []struct {
+		key string
+		to  **models.Date
+	}{{"valid_from", &in.ValidFrom}, {"valid_to", &in.ValidTo}} {
+		if s := v(f.key); s != "" {
+			d, err := models.ParseDate(s)
+			if err != nil {
+				ve.AddField(f.key, "date", "validation.date_format")
+				continue
+			}
+			*f.to = &d
+		}
+	}
 	if p := v("precedence"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil {
-			return in, apperr.Field("precedence", "number", "validation.whole_number")
+			ve.AddField("precedence", "number", "validation.whole_number")
 		}
 		in.Precedence = n
 	}
-	return in, nil
+	return in, ve.Err()
+}
+
+// bodyForm is the form's values for body b.
+func bodyForm(b bodies.Row) map[string]string {
+	form := map[string]string{"code": b.Code, "name": b.Name, "short_name": b.ShortName, "kind": string(b.Kind),
+		"precedence": strconv.Itoa(b.Precedence), "unit_code": b.UnitCode,
+		"valid_from": optDate(b.ValidFrom), "valid_to": optDate(b.ValidTo), "legal_basis": b.LegalBasis}
+	if b.Active {
+		form["active"] = "on"
+	}
+	return form
 }
 
 // createBody: POST /admin/bodies.
@@ -73,12 +98,7 @@ func (a *admin) editBodyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form := map[string]string{"code": b.Code, "name": b.Name, "short_name": b.ShortName, "kind": string(b.Kind),
-		"precedence": strconv.Itoa(b.Precedence), "unit_code": b.UnitCode}
-	if b.Active {
-		form["active"] = "on"
-	}
-	return a.page(c, "admin/body_form", "bodies", b.Name, fiber.Map{"Body": b, "Kinds": bodyKinds(), "Form": form})
+	return a.page(c, "admin/body_form", "bodies", b.Name, fiber.Map{"Body": b, "Kinds": bodyKinds(), "Form": bodyForm(b)})
 }
 
 // updateBody: POST /admin/bodies/:id.
@@ -113,12 +133,7 @@ func (a *admin) deleteBody(c *fiber.Ctx) error {
 		if gerr != nil {
 			return gerr
 		}
-		form := map[string]string{"code": b.Code, "name": b.Name, "short_name": b.ShortName, "kind": string(b.Kind),
-			"precedence": strconv.Itoa(b.Precedence), "unit_code": b.UnitCode}
-		if b.Active {
-			form["active"] = "on"
-		}
-		return a.form422(c, "admin/body_form", "bodies", b.Name, fiber.Map{"Body": b, "Kinds": bodyKinds(), "Form": form}, err)
+		return a.form422(c, "admin/body_form", "bodies", b.Name, fiber.Map{"Body": b, "Kinds": bodyKinds(), "Form": bodyForm(b)}, err)
 	}
 	return a.done(c, "admin.deleted", "/admin/bodies")
 }

@@ -203,12 +203,16 @@ func (a *admin) deleteEntry(c *fiber.Ctx) error {
 
 // rulesPage: GET /admin/catalogs/rules.
 func (a *admin) rulesPage(c *fiber.Ctx) error {
-	rules, err := a.catalogs.Rules(ctxOf(c), actorOf(c), a.today())
+	versions, err := a.catalogs.Rules(ctxOf(c), actorOf(c), a.today())
 	if err != nil {
 		return err
 	}
+	var declared []rules.Info
+	for _, e := range rules.All() {
+		declared = append(declared, e.Info())
+	}
 	return a.page(c, "admin/rules", "catalogs", trOf(c).T("admin.catalog.rules"), fiber.Map{
-		"Catalog": "rules", "Catalogs": catalogTabs(), "Rules": rules})
+		"Catalog": "rules", "Catalogs": catalogTabs(), "Rules": versions, "Declared": declared, "Today": a.today()})
 }
 
 // newRulePage: GET /admin/catalogs/rules/new.

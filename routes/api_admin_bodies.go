@@ -5,12 +5,25 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"khung/app/apperr"
 	"khung/app/bodies"
+	"khung/models"
 )
 
-// apiListBodies: GET /api/v1/bodies?include_inactive=true.
+// apiListBodies: GET /api/v1/bodies?include_inactive=true, or ?on=DAY for
+// the bodies in force on that day.
 func (a *admin) apiListBodies(c *fiber.Ctx) error {
-	rows, err := a.bodies.List(ctxOf(c), actorOf(c), c.QueryBool("include_inactive"))
+	var rows []bodies.Row
+	var err error
+	if on := c.Query("on"); on != "" {
+		d, perr := models.ParseDate(on)
+		if perr != nil {
+			return apperr.Field("on", "date", "validation.date_format")
+		}
+		rows, err = a.bodies.InForce(ctxOf(c), actorOf(c), d)
+	} else {
+		rows, err = a.bodies.List(ctxOf(c), actorOf(c), c.QueryBool("include_inactive"))
+	}
 	if err != nil {
 		return err
 	}

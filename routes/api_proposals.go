@@ -110,16 +110,23 @@ func (p *proposalsUI) apiImport(c *fiber.Ctx) error {
 			return c.Status(fiber.StatusCreated).JSON(res)
 		}
 	}
+	return p.refuseImport(c, err)
+}
+
+// refuseImport answers a refused import file (a *proposals.ImportError) with
+// 422 (413 when too large) listing every problem in Vietnamese and English;
+// any other error goes to the error handler.
+func (h *Handlers) refuseImport(c *fiber.Ctx, err error) error {
 	var ie *proposals.ImportError
 	if !errors.As(err, &ie) {
 		return err
 	}
-	pr := p.classify(err)
+	pr := h.classify(err)
 	status, code := fiber.StatusUnprocessableEntity, "validation"
 	if ie.TooLarge {
 		status, code = fiber.StatusRequestEntityTooLarge, "too_large"
 	}
-	vi, en := p.Locales.For("vi"), p.Locales.For("en")
+	vi, en := h.Locales.For("vi"), h.Locales.For("en")
 	problems := make([]proposals.RowError, len(ie.Problems))
 	for i, r := range ie.Problems {
 		r.VI, r.EN = vi.Msg(r.Msg), en.Msg(r.Msg)
@@ -127,7 +134,7 @@ func (p *proposalsUI) apiImport(c *fiber.Ctx) error {
 	}
 	refused := msg.New("proposals.file.refused", "Count", len(ie.Problems))
 	return c.Status(status).JSON(importRefusal{
-		errorEnvelope: errorEnvelope{Error: code, Fields: pr.Fields, Message: p.bothLanguages(refused)},
+		errorEnvelope: errorEnvelope{Error: code, Fields: pr.Fields, Message: h.bothLanguages(refused)},
 		Problems:      problems,
 	})
 }

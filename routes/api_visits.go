@@ -1,9 +1,15 @@
 package routes
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
+	"khung/app/authz"
+	"khung/models"
+
 	"khung/app/msg"
+	"khung/app/viewcache"
 	"khung/app/visits"
 )
 
@@ -14,20 +20,36 @@ func (cal *calendar) renderTexts(v *visits.Visit) {
 }
 
 // apiListVisits: GET /api/v1/visits?year=&month=&unit=&q=&page=&per_page= —
-// the visits the caller may see, by date, with the total for counts.
+// the visits the caller may see, by date, with the total for counts. The
+// encoded answer is cached per visibility class, day, query and generation
+// (visits.Remember): a request that finds it costs one query, the generation.
 func (cal *calendar) apiListVisits(c *fiber.Ctx) error {
+	ctx := ctxOf(c)
 	f, err := filterQuery(c)
 	if err != nil {
 		return err
 	}
-	res, err := cal.visits.List(ctxOf(c), actorOf(c), cal.today(), f, pageQuery(c))
+	page := pageQuery(c)
+	view, err := cal.visits.View(ctx, actorOf(c), cal.today())
 	if err != nil {
 		return err
 	}
-	for i := range res.Items {
-		cal.renderTexts(&res.Items[i])
+	body, err := viewcache.Remember(ctx, view, "api:visits|"+visits.QueryKey(f, page), func(ctx context.Context, actor authz.Actor, today models.Date) ([]byte, int, error) {
+		res, err := cal.visits.List(ctx, actor, today, f, page)
+		if err != nil {
+			return nil, 0, err
+		}
+		for i := range res.Items {
+			cal.renderTexts(&res.Items[i])
+		}
+		b, err := c.App().Config().JSONEncoder(res)
+		return b, len(b), err
+	})
+	if err != nil {
+		return err
 	}
-	return c.JSON(res)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
 }
 
 // apiGetVisit: GET /api/v1/visits/:id — one visit; 404 (never 403) for a visit

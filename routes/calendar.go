@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -10,8 +11,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/apperr"
+	"khung/app/authz"
 	"khung/app/icalfeed"
+	"khung/app/paging"
+	"khung/app/viewcache"
 	"khung/app/visits"
+	"khung/models"
 	"khung/views"
 )
 
@@ -55,47 +60,102 @@ func filterQuery(c *fiber.Ctx) (visits.Filter, error) {
 }
 
 // monthPage: GET /calendar?year=&month=&unit=&q= — the month grid. Without a
-// month it opens on the month of the next visit the user may see.
+// month it opens on the month of the next visit the user may see. What the
+// grid shows comes from the calendar's cache (visits.Remember): the same for
+// every user of one visibility class on one day until a visit changes.
 func (cal *calendar) monthPage(c *fiber.Ctx) error {
-	ctx, actor, today := ctxOf(c), actorOf(c), cal.today()
+	ctx := ctxOf(c)
 	f, err := filterQuery(c)
 	if err != nil {
 		return err
 	}
-	switch {
-	case f.Month != 0: // the month asked for
-	case f.Year == 0 || f.Year == today.Year:
-		f.Year, f.Month = today.Year, int(today.Month)
-		if c.Query("year") == "" {
-			next, ok, err := cal.visits.Next(ctx, actor, today)
-			if err != nil {
-				return err
+	view, err := cal.visits.View(ctx, actorOf(c), cal.today())
+	if err != nil {
+		return err
+	}
+	noYear := c.Query("year") == ""
+	key := fmt.Sprintf("page:month|%t|%s", noYear, visits.QueryKey(f, paging.Page{}))
+	m, err := viewcache.Remember(ctx, view, key, func(ctx context.Context, actor authz.Actor, today models.Date) (monthData, int, error) {
+		switch {
+		case f.Month != 0: // the month asked for
+		case f.Year == 0 || f.Year == today.Year:
+			f.Year, f.Month = today.Year, int(today.Month)
+			if noYear {
+				next, ok, err := cal.visits.Next(ctx, actor, today)
+				if err != nil {
+					return monthData{}, 0, err
+				}
+				if ok {
+					f.Year, f.Month = next.Year, int(next.Month)
+				}
 			}
-			if ok {
-				f.Year, f.Month = next.Year, int(next.Month)
+		default:
+			f.Month = 1
+		}
+		month, err := cal.visits.Month(ctx, actor, today, f)
+		if err != nil {
+			return monthData{}, 0, err
+		}
+		common, err := cal.commonData(ctx, actor, today, f)
+		if err != nil {
+			return monthData{}, 0, err
+		}
+		size := common.bytes()
+		for _, w := range month.Weeks {
+			for _, d := range w {
+				size += 64 + len(d.Visits)*visitBytes
 			}
 		}
-	default:
-		f.Month = 1
-	}
-	month, err := cal.visits.Month(ctx, actor, today, f)
+		return monthData{calendarData: common, Month: month}, size, nil
+	})
 	if err != nil {
 		return err
 	}
-	data, err := cal.common(c, f)
-	if err != nil {
-		return err
-	}
+	data := m.calendarData.data(view.Today())
 	tr := trOf(c)
-	prev, next := month.First.AddDays(-1), month.Last.AddDays(1)
+	prev, next := m.Month.First.AddDays(-1), m.Month.Last.AddDays(1)
 	data["Title"] = tr.T("visits.calendar.title")
 	data["Section"] = "month"
-	data["Weeks"] = month.Weeks
-	data["MonthName"] = tr.T("visits.calendar.month_name", "Month", tr.T(fmt.Sprintf("visits.month.m%d", f.Month)), "Year", f.Year)
-	data["MonthCount"] = month.Count
+	data["Weeks"] = m.Month.Weeks
+	data["MonthName"] = tr.T("visits.calendar.month_name", "Month", tr.T(fmt.Sprintf("visits.month.m%d", m.Filter.Month)), "Year", m.Filter.Year)
+	data["MonthCount"] = m.Month.Count
 	data["PrevURL"] = cal.monthURL(c, prev.Year, int(prev.Month))
 	data["NextURL"] = cal.monthURL(c, next.Year, int(next.Month))
 	return cal.render(c, "calendar/month", data)
+}
+
+// visitBytes is about how much memory one visit of a cached answer holds
+// (its unit's trail, bodies, kinds, topics, team and texts).
+const visitBytes = 4 << 10
+
+// calendarData is what every calendar page shows (see commonData); monthData
+// adds the month grid. Both are cached and shared: never changed once built.
+type calendarData struct {
+	Filter    visits.Filter
+	Units     []visits.Unit
+	YearCount int64
+}
+
+type monthData struct {
+	calendarData
+	Month visits.Month
+}
+
+func (d calendarData) bytes() int { return 256 + len(d.Units)*128 }
+
+// data is d as the templates read it.
+func (d calendarData) data(today models.Date) fiber.Map {
+	years := []int{today.Year - 1, today.Year, today.Year + 1}
+	if d.Filter.Year != 0 && (d.Filter.Year < years[0] || d.Filter.Year > years[2]) {
+		years = append(years, d.Filter.Year)
+	}
+	return fiber.Map{
+		"Filter":    d.Filter,
+		"Units":     d.Units,
+		"YearCount": d.YearCount,
+		"Years":     years,
+		"Today":     today,
+	}
 }
 
 // monthURL links to another month with the other filters kept.
@@ -107,27 +167,16 @@ func (cal *calendar) monthURL(c *fiber.Ctx, year, month int) string {
 	return "/calendar?" + q.Encode()
 }
 
-// common is the data every calendar page shows: the filter (with the units a
+// commonData is what every calendar page shows: the filter (with the units a
 // unit user may choose from) and the count of the year's visits.
-func (cal *calendar) common(c *fiber.Ctx, f visits.Filter) (fiber.Map, error) {
-	ctx, actor, today := ctxOf(c), actorOf(c), cal.today()
+func (cal *calendar) commonData(ctx context.Context, actor authz.Actor, today models.Date, f visits.Filter) (calendarData, error) {
 	units, err := cal.visits.Units(ctx, actor)
 	if err != nil {
-		return nil, err
+		return calendarData{}, err
 	}
 	yearCount, err := cal.visits.Count(ctx, actor, today, visits.Filter{Year: f.Year, UnitID: f.UnitID, Q: f.Q})
 	if err != nil {
-		return nil, err
+		return calendarData{}, err
 	}
-	years := []int{today.Year - 1, today.Year, today.Year + 1}
-	if f.Year != 0 && (f.Year < years[0] || f.Year > years[2]) {
-		years = append(years, f.Year)
-	}
-	return fiber.Map{
-		"Filter":    f,
-		"Units":     units,
-		"YearCount": yearCount,
-		"Years":     years,
-		"Today":     today,
-	}, nil
+	return calendarData{Filter: f, Units: units, YearCount: yearCount}, nil
 }

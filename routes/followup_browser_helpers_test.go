@@ -42,7 +42,7 @@ func writeTempFile(t *testing.T, name string, data []byte) string {
 // concludeOnPages is inspector@ (i001, the team leader) working the planned
 // visit of Phường Phúc Xá through its page on Monday 1 March 2027: signs the
 // decision, moves on to the work on site, records a finding with the evidence
-// files given, and issues conclusion 1/KL-SNV with two recommendations, one
+// files given, and issues conclusion 01/TB-SNV with two recommendations, one
 // due 31/03/2027 and one in 10 working days (15/03/2027). It sets the app's
 // day, checks each step on the page and returns the logged-in page and the
 // ids of the dated and of the working-days recommendation.
@@ -67,7 +67,7 @@ func concludeOnPages(t *testing.T, srv *webtest.Server, w *visitstest.World, evi
 	p.Fill("#d-signer", "Trần Văn Hùng")
 	p.Fill("#d-scope", "Việc chấp hành kỷ luật, kỷ cương hành chính")
 	p.ClickAndWait("[data-test=sign-decision]")
-	if got := p.Text("[data-test=decision-number]"); got != "Số: 1/QĐ-SNV" {
+	if got := p.Text("[data-test=decision-number]"); got != "Số: 01/QĐ-SNV" {
 		t.Fatalf("decision number %q\n%.800s", got, p.BodyText())
 	}
 	if got := p.Text("[data-test=team]"); !strings.Contains(got, w.Lead.FullName+" (Trưởng đoàn)") || !strings.Contains(got, w.Member.FullName) {
@@ -104,7 +104,7 @@ func concludeOnPages(t *testing.T, srv *webtest.Server, w *visitstest.World, evi
 	p.Fill("#r-action-1", "Kiểm điểm trách nhiệm cá nhân liên quan")
 	p.Fill("#r-days-1", "10")
 	p.ClickAndWait("[data-test=issue-conclusion]")
-	if got := p.Text("[data-test=conclusion-number]"); got != "Số: 1/KL-SNV" {
+	if got := p.Text("[data-test=conclusion-number]"); got != "Số: 01/TB-SNV" {
 		t.Fatalf("conclusion %q\n%.1500s", got, p.BodyText())
 	}
 	if got := p.Text("[data-test=visit-status]"); got != "Đã có kết luận" {
@@ -140,7 +140,7 @@ func concludeOnPages(t *testing.T, srv *webtest.Server, w *visitstest.World, evi
 
 // submitReportOnPage is a unit user on unit sending a remediation report with
 // one evidence file on the recommendation's page, whose reference line must
-// start with reference ("Số: 1/KL-SNV").
+// start with reference ("Số: 01/TB-SNV").
 func submitReportOnPage(t *testing.T, unit *webtest.Page, recID int64, reference, text, file string) {
 	t.Helper()
 	unit.Open("/recommendations/" + itoa(recID))

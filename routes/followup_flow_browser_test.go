@@ -54,9 +54,9 @@ func TestBrowserFollowUpFromFindingsToRemedy(t *testing.T) {
 	if unit.Has("[data-test=overdue]") {
 		t.Error("a recommendation is overdue a week after the conclusion")
 	}
-	submitReportOnPage(t, unit, inDays, "Số: 1/KL-SNV", "Đã tổ chức kiểm điểm tập thể và cá nhân.",
+	submitReportOnPage(t, unit, inDays, "Số: 01/TB-SNV", "Đã tổ chức kiểm điểm tập thể và cá nhân.",
 		writeTempFile(t, "bien-ban-kiem-diem.pdf", []byte(testPDF)))
-	submitReportOnPage(t, unit, dated, "Số: 1/KL-SNV", "Đã niêm yết đủ 112 thủ tục tại bộ phận một cửa.",
+	submitReportOnPage(t, unit, dated, "Số: 01/TB-SNV", "Đã niêm yết đủ 112 thủ tục tại bộ phận một cửa.",
 		writeTempFile(t, "anh-niem-yet.pdf", []byte(testPDF)))
 
 	// The leader returns the working-days one from the queue and accepts the dated one.
@@ -101,12 +101,12 @@ func TestBrowserFollowUpFromFindingsToRemedy(t *testing.T) {
 		mail
 		body []string
 	}{
-		{mail{"phucxa@khung.vn", "Kết luận kiểm tra số 1/KL-SNV: 2 kiến nghị giao Phường Phúc Xá thực hiện"},
+		{mail{"phucxa@khung.vn", "Kết luận kiểm tra số 01/TB-SNV: 2 kiến nghị giao Phường Phúc Xá thực hiện"},
 			[]string{"Niêm yết đầy đủ thủ tục hành chính (hạn 31/03/2027)", "Kiểm điểm trách nhiệm cá nhân liên quan (hạn 15/03/2027)"}},
 		{mail{"inspector@khung.vn", "Phường Phúc Xá gửi báo cáo kết quả khắc phục, chờ đoàn kiểm tra xem xét"},
-			[]string{"1/KL-SNV", "/recommendations/" + itoa(inDays)}},
+			[]string{"01/TB-SNV", "/recommendations/" + itoa(inDays)}},
 		{mail{"inspector@khung.vn", "Phường Phúc Xá gửi báo cáo kết quả khắc phục, chờ đoàn kiểm tra xem xét"},
-			[]string{"1/KL-SNV", "/recommendations/" + itoa(dated)}},
+			[]string{"01/TB-SNV", "/recommendations/" + itoa(dated)}},
 		{mail{"phucxa@khung.vn", "Báo cáo kết quả khắc phục bị trả lại: đề nghị bổ sung và báo cáo lại"},
 			[]string{"Kiểm điểm trách nhiệm cá nhân liên quan", "Lý do: Chưa gửi biên bản họp kiểm điểm có chữ ký."}},
 		{mail{"phucxa@khung.vn", "Báo cáo kết quả khắc phục đã được chấp nhận: kiến nghị hoàn thành"},

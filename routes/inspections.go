@@ -210,7 +210,8 @@ func (ui *inspectionsUI) signDecision(c *fiber.Ctx) error {
 	f := newFormReader(c)
 	in := inspections.DecisionInput{SignedOn: f.date("signed_on"), SignerName: f.text("signer_name"),
 		SignerTitle: f.text("signer_title"), PeriodFrom: f.datePtr("period_from"), PeriodTo: f.datePtr("period_to"),
-		Scope: f.text("scope"), LeadID: f.int("lead_id"), MemberIDs: f.ints("member_ids")}
+		Scope: f.text("scope"), LeadID: f.int("lead_id"), MemberIDs: f.ints("member_ids"),
+		Grounds: f.text("grounds"), OrderedBy: f.text("ordered_by"), Number: int(f.int("number"))}
 	if err = f.err(); err == nil {
 		_, err = ui.svc.SignDecision(ctxOf(c), actorOf(c), id, in, ui.Now())
 	}
@@ -319,22 +320,6 @@ func (ui *inspectionsUI) issueConclusion(c *fiber.Ctx) error {
 	return ui.afterWrite(c, id, err, "inspections.flash.conclusion", "conclusion")
 }
 
-// decisionPrint: GET /visits/:id/decision/print — the inspection decision as
-// an A4 document in the official format (Decree 30/2020/NĐ-CP).
-func (ui *inspectionsUI) decisionPrint(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	d, err := ui.svc.DecisionDocument(ctxOf(c), actorOf(c), id)
-	if err != nil {
-		return err
-	}
-	tr := trOf(c)
-	// The decision is an official document in Vietnamese, its title with it (in the template).
-	return c.Render("inspections/decision_print", fiber.Map{"T": tr, "Lang": tr.Lang, "D": d})
-}
-
 // download: GET /visits/files/:id — an evidence file, as an attachment with
 // its sniffed type.
 func (ui *inspectionsUI) download(c *fiber.Ctx) error {
@@ -397,7 +382,7 @@ func (ui *inspectionsUI) renderUnplanned(c *fiber.Ctx, formErr error) error {
 func (ui *inspectionsUI) createUnplanned(c *fiber.Ctx) error {
 	f := newFormReader(c)
 	in := inspections.UnplannedInput{UnitID: f.int("unit_id"), Form: models.Form(f.text("form")),
-		LeadBodyID: f.int("lead_body_id"), StartDate: f.date("start_date"), EndDate: f.date("end_date"),
+		LeadBodyID: f.int("lead_body_id"), Kind: f.text("kind"), StartDate: f.date("start_date"), EndDate: f.date("end_date"),
 		LeadID: f.int("lead_id"), MemberIDs: f.ints("member_ids"), Reason: f.text("reason")}
 	err := f.err()
 	var v models.Visit

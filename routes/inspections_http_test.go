@@ -128,7 +128,7 @@ func TestInspectionsHTTP(t *testing.T) {
 			t.Errorf("skipping to closed: %d, want 409", r.Status)
 		}
 		p := c.Get(visit + "/decision/print")
-		for _, want := range []string{"Số: 1/QĐ-SNV", "QUYẾT ĐỊNH", "Trần Văn Hùng", w.Lead.FullName, w.Member.FullName,
+		for _, want := range []string{"Số: 01/QĐ-SNV", "QUYẾT ĐỊNH", "Trần Văn Hùng", w.Lead.FullName, w.Member.FullName,
 			"Độc lập - Tự do - Hạnh phúc", "ngày 01 tháng 3 năm 2027", "từ ngày 01/01/2025 đến ngày 31/12/2026"} {
 			if !strings.Contains(p.Body, want) {
 				t.Errorf("the printed decision lacks %q", want)
@@ -210,7 +210,7 @@ func TestInspectionsHTTP(t *testing.T) {
 			t.Fatalf("form: %d", r.Status)
 		}
 		form := url.Values{"unit_id": {fmt.Sprint(w.CommuneB.ID)}, "form": {"verification"},
-			"lead_body_id": {fmt.Sprint(w.Inspectorate.ID)}, "start_date": {"2027-05-10"}, "end_date": {"2027-05-07"},
+			"lead_body_id": {fmt.Sprint(w.Inspectorate.ID)}, "kind": {"public_service"}, "start_date": {"2027-05-10"}, "end_date": {"2027-05-07"},
 			"lead_id": {fmt.Sprint(w.Outsider.ID)}, "reason": {"Xác minh đơn phản ánh theo chỉ đạo của UBND Thành phố"}}
 		before := srv.Count(t, "visits")
 		if r := pc.PostForm("/visits", form); r.Status != 422 || !strings.Contains(r.Body, `data-test="error-end_date"`) {

@@ -70,6 +70,11 @@ type leakRole struct {
 	proposals bool
 	// plans: the role reads published plans.
 	plans bool
+	// unitVisits, unitRecs: for a unit user, the objects whose visit and
+	// whose open recommendation its own unit's page (/units/mine) lists:
+	// those of its unit and of the units it was formed from (the hidden
+	// object only from its start).
+	unitVisits, unitRecs []string
 }
 
 func (r leakRole) set(base, fromStart []string, dayOf bool) map[string]bool {
@@ -89,6 +94,15 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 	srv := startServer(t)
 	w := visitstest.Build(t, srv.DB)
 	ward := webtest.CreateUnit(t, srv.DB, w.DistrictA.ID, "Phường Trúc Bạch", "00004")
+	// The reform: commune A merged whole into a new ward, commune B split,
+	// part of it into another. History follows the unit (authz unitReach).
+	merged := webtest.CreateUnit(t, srv.DB, w.City.ID, "Phường Hồng Hà", "00097-2025")
+	split := webtest.CreateUnit(t, srv.DB, w.City.ID, "Phường Ngọc Hà", "00004-2025")
+	if err := srv.DB.Exec(`INSERT INTO unit_successions (predecessor_id, successor_id, how, effective_on)
+		VALUES (?, ?, 'whole', '2025-07-01'), (?, ?, 'part', '2025-07-01')`,
+		w.CommuneA.ID, merged.ID, w.CommuneB.ID, split.ID).Error; err != nil {
+		t.Fatal(err)
+	}
 	dayBefore, dayOf := visitstest.UnannouncedStart.AddDays(-1), visitstest.UnannouncedStart
 
 	all := []string{district, foreign, hidden, own}
@@ -103,13 +117,20 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 		{name: "viewer", role: models.RoleViewer,
 			knows: []string{district, foreign, own}, knowsFromStart: []string{hidden}, proposals: true, plans: true},
 		{name: "unit of the visited commune", role: models.RoleUnit, opts: []webtest.UserOption{webtest.InUnit(w.CommuneA.ID)},
-			knows: []string{own}, knowsFromStart: []string{hidden}, recs: []string{own}, recsFromStart: []string{hidden}},
+			knows: []string{own}, knowsFromStart: []string{hidden}, recs: []string{own}, recsFromStart: []string{hidden},
+			unitVisits: []string{own, hidden}, unitRecs: []string{own, hidden}},
 		{name: "unit above it", role: models.RoleUnit, opts: []webtest.UserOption{webtest.InUnit(w.DistrictA.ID)},
-			knows: []string{district, own}, knowsFromStart: []string{hidden}, recs: []string{district, own}, recsFromStart: []string{hidden}},
+			knows: []string{district, own}, knowsFromStart: []string{hidden}, recs: []string{district, own}, recsFromStart: []string{hidden},
+			unitVisits: []string{district}},
 		{name: "unit elsewhere", role: models.RoleUnit, opts: []webtest.UserOption{webtest.InUnit(w.CommuneB.ID)},
-			knows: []string{foreign}, recs: []string{foreign}},
+			knows: []string{foreign}, recs: []string{foreign}, unitVisits: []string{foreign}, unitRecs: []string{foreign}},
 		{name: "unit owning a recommendation of the district's visit", role: models.RoleUnit, opts: []webtest.UserOption{webtest.InUnit(ward.ID)},
-			knows: []string{district}, recs: []string{district}},
+			knows: []string{district}, recs: []string{district}, unitRecs: []string{district}},
+		{name: "successor the visited commune merged into", role: models.RoleUnit, opts: []webtest.UserOption{webtest.InUnit(merged.ID)},
+			knows: []string{own}, knowsFromStart: []string{hidden}, recs: []string{own}, recsFromStart: []string{hidden},
+			unitVisits: []string{own, hidden}, unitRecs: []string{own, hidden}},
+		{name: "successor of part of the other commune", role: models.RoleUnit, opts: []webtest.UserOption{webtest.InUnit(split.ID)},
+			knows: []string{foreign}, recs: []string{foreign}, unitVisits: []string{foreign}, unitRecs: []string{foreign}},
 	}
 
 	// The jobs and the outbox, as the cron would run them, sending to a capturing SMTP server.
@@ -242,6 +263,35 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 					m.byID("page: conclusion", o, fmt.Sprintf("/conclusions/%d", ob.conclusion), "/conclusions/%d", conclusionSeen, false)
 					m.byID("file: attachment", o, fmt.Sprintf("/attachments/%d", ob.file), "/attachments/%d", files[o], false)
 					m.byID("file: visit file", o, fmt.Sprintf("/visits/files/%d", ob.file), "/visits/files/%d", work[o], false)
+					// The official documents of the visit: the printable conclusion and its PDF.
+					vid := ob.visit.ID
+					m.byID("page: conclusion print", o, fmt.Sprintf("/visits/%d/conclusion/print", vid), "/visits/%d/conclusion/print", work[o], false)
+					m.byID("file: conclusion PDF", o, fmt.Sprintf("/visits/%d/conclusion.pdf", vid), "/visits/%d/conclusion.pdf", work[o], false)
+				}
+
+				// The unit office's own unit page: its visits and open
+				// recommendations and those of the units it was formed from.
+				if r.role == models.RoleUnit {
+					if r := c.Get("/units/mine"); r.Status != http.StatusSeeOther || r.Header.Get("Location") != fmt.Sprintf("/units/%d", users[i].UnitID) {
+						t.Errorf("%s: /units/mine: %d to %q", d, r.Status, r.Header.Get("Location"))
+					}
+					unitPage := c.Get(fmt.Sprintf("/units/%d", users[i].UnitID))
+					if unitPage.Status != http.StatusOK {
+						t.Fatalf("%s: the unit's page: %d", d, unitPage.Status)
+					}
+					visits, recsOn := r.set(r.unitVisits, nil, true), r.set(r.unitRecs, nil, true)
+					for _, o := range leakObjects {
+						early := o == hidden && !dayOfStart
+						m.expect("page: unit's visits", o, strings.Contains(unitPage.Body, fmt.Sprintf(`data-visit="%d"`, objs[o].visit.ID)), visits[o] && !early)
+						m.expect("page: unit's recommendations", o, strings.Contains(unitPage.Body, objs[o].marker), recsOn[o] && !early)
+					}
+				}
+				if r.role == models.RoleAdmin || r.role == models.RolePlanner {
+					page := c.Get(fmt.Sprintf("/units/%d", merged.ID))
+					for _, o := range []string{own, hidden} {
+						seen := strings.Contains(page.Body, fmt.Sprintf(`data-visit="%d"`, objs[o].visit.ID))
+						m.expect("page: a successor's visits", o, seen, r.role == models.RolePlanner)
+					}
 				}
 
 				// Proposals: list, search, counts, export, direct access.
@@ -275,6 +325,50 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 						secret = 1
 					}
 					m.count("counts: unannounced proposals", res.Counts.ByForm["unannounced"], secret)
+				}
+
+				// Statistics (issue 12): the report's JSON, its Excel, its page and
+				// the list behind a figure count the secret visit only for those who
+				// may know of it; inspectors and the administrator read none.
+				period := "from=2027-01-01&to=2027-12-31"
+				statsReader := r.role != models.RoleAdmin && r.role != models.RoleInspector
+				if !statsReader {
+					if got := c.Get("/api/v1/reports/periodic?" + period); got.Status != http.StatusForbidden {
+						t.Errorf("%s: the report answers %d to a role without statistics", d, got.Status)
+					}
+				} else {
+					var rep struct {
+						ByForm []struct {
+							Key   string
+							Count int64
+						} `json:"by_form"`
+					}
+					jsonInto(t, c, "/api/v1/reports/periodic?"+period, &rep)
+					var unannounced int64
+					for _, x := range rep.ByForm {
+						if x.Key == "unannounced" {
+							unannounced = x.Count
+						}
+					}
+					secret := int64(0)
+					if knows[hidden] {
+						secret = 1
+					}
+					m.count("statistics: JSON unannounced", unannounced, secret)
+					xl := xlsxText(t, c, "/reports/periodic.xlsx?"+period)
+					m.expect("statistics: Excel", hidden, strings.Contains(xl, fmt.Sprintf("Đột xuất\t%d", 1)), knows[hidden])
+					listed := c.Get("/reports/list?" + period + "&form=unannounced").Body
+					m.expect("statistics: list behind a figure", hidden,
+						strings.Contains(listed, fmt.Sprintf("/calendar/visits/%d", objs[hidden].visit.ID)), knows[hidden])
+					page := c.Get("/reports?" + period).Body
+					m.expect("statistics: page", hidden, strings.Contains(page, "form=unannounced"), knows[hidden])
+					all := c.Get("/reports/list?" + period).Body
+					if r.role != models.RoleUnit {
+						for _, o := range leakObjects {
+							m.expect("statistics: list of every inspection", o,
+								strings.Contains(all, fmt.Sprintf("/calendar/visits/%d", objs[o].visit.ID)), knows[o])
+						}
+					}
 				}
 
 				// Prints: the published plan lists no secret visit, for anyone.
@@ -489,11 +583,14 @@ func concludeTheDistrictsVisit(t *testing.T, srv *webtest.Server, planner *webte
 		t.Fatalf("the ward's recommendation: %v", err)
 	}
 	o.file = conclusionFile(t, srv, o.conclusion)
-	var n int
-	if err := srv.DB.Raw(`SELECT number FROM conclusions WHERE id = ?`, o.conclusion).Scan(&n).Error; err != nil {
+	var num struct {
+		Number int
+		Symbol string
+	}
+	if err := srv.DB.Raw(`SELECT number, symbol FROM conclusions WHERE id = ?`, o.conclusion).Scan(&num).Error; err != nil {
 		t.Fatal(err)
 	}
-	o.number = fmt.Sprintf("%d/KL-SNV", n)
+	o.number = fmt.Sprintf("%02d/%s", num.Number, num.Symbol)
 }
 
 // refuseTheUnannouncedVisitEarly: the workflow refuses "on site" eight days
@@ -504,7 +601,7 @@ func refuseTheUnannouncedVisitEarly(t *testing.T, srv *webtest.Server, planner *
 	id := w.Unannounced.ID
 	setDay(t, srv, models.MustParseDate("2027-04-01"))
 	if r := planner.SendJSON(http.MethodPost, fmt.Sprintf("/api/v1/visits/%d/decision", id), fmt.Sprintf(
-		`{"signed_on":"2027-04-01","signer_name":"Trần Văn Hùng","scope":"Kỷ luật hành chính","lead_id":%d}`, w.Member.ID)); r.Status != http.StatusCreated {
+		`{"signed_on":"2027-04-01","signer_name":"Trần Văn Hùng","scope":"Kỷ luật hành chính","lead_id":%d,"grounds":"Phản ánh của công dân về việc thu phí sai quy định"}`, w.Member.ID)); r.Status != http.StatusCreated {
 		t.Fatalf("decision: %d %.300s", r.Status, r.Body)
 	}
 	setDay(t, srv, models.MustParseDate("2027-04-04"))
@@ -545,7 +642,7 @@ func recordConclusion(t *testing.T, srv *webtest.Server, o *leakObject, number i
 		t.Fatal(err)
 	}
 	o.file = conclusionFile(t, srv, o.conclusion)
-	o.number = fmt.Sprintf("%d/KL-SNV", number)
+	o.number = fmt.Sprintf("%02d/KL-SNV", number)
 }
 
 // conclusionFile stores a small PDF as a paper of conclusion and returns its id.

@@ -108,6 +108,9 @@ func New(a *app.App) *fiber.App {
 	insp := &inspectionsUI{Handlers: h, svc: a.Inspections, visits: a.Visits, recs: a.Remediation}
 	rem := &remediationPages{Handlers: h, svc: a.Remediation, inbox: a.Inbox}
 	box := &outboxAdmin{admin: adm, outbox: a.Outbox}
+	rep := &reportsUI{Handlers: h, svc: a.Reports}
+	hist := &unitHistory{Handlers: h, units: a.Units, recs: a.Remediation}
+	docs := &documentsUI{Handlers: h, insp: a.Inspections, plans: a.Plans, signing: a.Signing}
 
 	// Who may pass.
 	login := h.RequireLogin
@@ -120,9 +123,12 @@ func New(a *app.App) *fiber.App {
 	managePlans := h.RequirePermission(authz.ManagePlans)
 	approvePlans := h.RequirePermission(authz.ApprovePlans)
 	readVisitFiles := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleInspector)
+	signDocuments := h.RequireRole(models.RoleApprover, models.RolePlanner) // leadership signs
 	workOnVisits := h.RequirePermission(authz.WorkOnVisits)
 	reportRemediation := h.RequirePermission(authz.ReportRemediation)
 	verifyRemediation := h.RequirePermission(authz.VerifyRemediation)
+	readStatistics := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleViewer, models.RoleUnit)
+	recordOwn := h.RequireRole(models.RoleUnit) // a department's or commune's office records its own inspections
 
 	// Middleware, in order: every request gets an id, an access log line and panic
 	// recovery; static assets and health checks are served before any database work.
@@ -255,7 +261,20 @@ func New(a *app.App) *fiber.App {
 	f.Get("/visits/new", managePlans, insp.newUnplannedPage)
 	f.Post("/visits", managePlans, insp.createUnplanned)
 	f.Get("/visits/:id<int>", login, insp.workPage)
-	f.Get("/visits/:id<int>/decision/print", readVisitFiles, insp.decisionPrint)
+	// Official documents: print, PDF (the signed original when there is one),
+	// sign with the agency's certificate, upload an original signed elsewhere,
+	// verify any signed PDF.
+	f.Get("/visits/:id<int>/decision/print", readVisitFiles, docs.page("decision"))
+	f.Get("/visits/:id<int>/decision.pdf", readVisitFiles, docs.pdf("decision"))
+	f.Post("/visits/:id<int>/decision/sign", signDocuments, docs.sign("decision"))
+	f.Post("/visits/:id<int>/decision/signed", signDocuments, docs.upload("decision"))
+	f.Get("/visits/:id<int>/conclusion/print", readVisitFiles, docs.page("conclusion"))
+	f.Get("/visits/:id<int>/conclusion.pdf", readVisitFiles, docs.pdf("conclusion"))
+	f.Post("/visits/:id<int>/conclusion/sign", signDocuments, docs.sign("conclusion"))
+	f.Post("/visits/:id<int>/conclusion/signed", signDocuments, docs.upload("conclusion"))
+	f.Get("/plans/versions/:id<int>/document.pdf", readPlans, docs.planPDF)
+	f.Get("/documents/verify", login, docs.verifyPage)
+	f.Post("/documents/verify", login, docs.verify)
 	f.Post("/visits/:id<int>/decision", workOnVisits, insp.signDecision)
 	f.Post("/visits/:id<int>/status", workOnVisits, insp.changeStatus)
 	f.Post("/visits/:id<int>/events", workOnVisits, insp.recordEvent)
@@ -265,6 +284,11 @@ func New(a *app.App) *fiber.App {
 	f.Get("/visits/files/:id<int>", readVisitFiles, insp.download)
 	f.Get("/conclusions/:id<int>", login, insp.conclusionPage)
 
+	// A unit's page: where it came from, the visits to it and to the units it
+	// was formed from, the open recommendations it carries or inherited.
+	f.Get("/units/mine", login, hist.myUnit)
+	f.Get("/units/:id<int>", readReference, hist.unitPage)
+
 	// Recommendations and their remediation reports, attachments, notifications.
 	f.Get("/recommendations", login, rem.listPage)
 	f.Get("/recommendations/:id<int>", login, rem.detailPage)
@@ -272,11 +296,19 @@ func New(a *app.App) *fiber.App {
 	f.Get("/remediation-reports", verifyRemediation, rem.queuePage)
 	f.Post("/remediation-reports/:id<int>/accept", verifyRemediation, rem.accept)
 	f.Post("/remediation-reports/:id<int>/return", verifyRemediation, rem.giveBack)
+	f.Get("/recommendations/:id<int>/reassign", managePlans, hist.reassignPage)
+	f.Post("/recommendations/:id<int>/reassign", managePlans, hist.reassign)
 	f.Get("/attachments/:id<int>", login, rem.download)
 	f.Get("/notifications", login, rem.notificationsPage)
 	f.Get("/notifications/badge", login, rem.notificationsBadge)
 	f.Post("/notifications/read-all", login, rem.markAllRead)
 	f.Post("/notifications/:id<int>/read", login, rem.markRead)
+
+	// Statistics: the periodic report, its Excel, and the lists behind its
+	// figures (a unit reads its own subtree's).
+	f.Get("/reports", readStatistics, rep.page)
+	f.Get("/reports/periodic.xlsx", readStatistics, rep.periodicXLSX)
+	f.Get("/reports/list", readStatistics, rep.listPage)
 
 	// ---- JSON API (/api/v1, described by openapi.yaml) ----
 	f.Get("/api/openapi.yaml", adm.openAPI)
@@ -374,9 +406,19 @@ func New(a *app.App) *fiber.App {
 	api.Get("/recommendations", rem.apiList)
 	api.Get("/recommendations/:id<int>", rem.apiGet)
 	api.Post("/recommendations/:id<int>/reports", reportRemediation, rem.apiSubmit)
+	api.Post("/recommendations/:id<int>/reassign", managePlans, hist.apiReassign)
 	api.Get("/remediation-reports", verifyRemediation, rem.apiQueue)
 	api.Post("/remediation-reports/:id<int>/verdict", verifyRemediation, rem.apiDecide)
 	api.Get("/notifications", rem.apiNotifications)
+
+	// Statistics.
+	api.Get("/reports/periodic", readStatistics, rep.apiPeriodic)
+	api.Get("/reports/periodic.xlsx", readStatistics, rep.periodicXLSX)
+	api.Get("/own-inspections", readStatistics, rep.apiOwnList)
+	api.Post("/own-inspections", recordOwn, rep.apiRecordOwn)
+	api.Get("/own-inspections/template", recordOwn, rep.ownTemplate)
+	api.Post("/own-inspections/import", recordOwn, rep.apiImportOwn)
+	api.Post("/own-inspections/:id<int>/conclusion", recordOwn, rep.apiConcludeOwn)
 
 	// ---- Feeds ----
 	// The iCal feed: the secret token in the address is the credential.

@@ -110,6 +110,14 @@ bench "planner board (area)" 1 "http://127.0.0.1:$app_port$board_path" "$planner
 curl -fsS -o /dev/null -w "whole planner board (no filter), one request: %{time_total} s, %{size_download} bytes\n" \
 	-H "Cookie: $planner_cookie" "http://127.0.0.1:$app_port/plans/versions/$version/board"
 
+# The runs above mostly hit the calendar's cache (one user, one query). After a change to a table
+# the calendar shows, the next request of each visibility class reads everything again: time one.
+psql "$load_url" -qc "UPDATE plans SET symbol = symbol WHERE year = $year"
+curl -fsS -o /dev/null -w "calendar JSON after a change (cache miss), one request: %{time_total} s\n" \
+	-H "Cookie: $unit_cookie" "http://127.0.0.1:$app_port$json_path"
+curl -fsS -o /dev/null -w "calendar JSON again (cache hit), one request: %{time_total} s\n" \
+	-H "Cookie: $unit_cookie" "http://127.0.0.1:$app_port$json_path"
+
 field() { awk -v n="$1" -v c="$2" -v f="$3" 'substr($0, 1, 22) ~ n && $(NF-3) == c { print $(NF-f) }' <<<"$(printf '%s\n' "${results[@]}")"; }
 bare64=$(field "^bare" 64 2)
 json64=$(field "^calendar JSON" 64 2)

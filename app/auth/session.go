@@ -12,9 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
 
 	"khung/app/apperr"
 	"khung/app/audit"
@@ -76,13 +78,18 @@ type Service struct {
 	ttl    time.Duration
 	maxAge time.Duration
 	limits Limits
+	// The select lists of the identity queries (see columns).
+	sessionCols, tokenCols, userCols string
 }
 
 // NewService returns the service; ttl is the idle lifetime of a session and
 // maxAge its absolute lifetime, however active (a stolen cookie is not good
 // forever).
 func NewService(db *gorm.DB, ttl, maxAge time.Duration) *Service {
-	return &Service{db: db, ttl: ttl, maxAge: maxAge, limits: DefaultLimits()}
+	return &Service{db: db, ttl: ttl, maxAge: maxAge, limits: DefaultLimits(),
+		sessionCols: columns(db, &models.Session{}, "s", "s_"),
+		tokenCols:   columns(db, &models.APIToken{}, "t", "t_"),
+		userCols:    columns(db, &models.User{}, "u", "u_")}
 }
 
 // expiry is when a session opened at created and used at now ends: ttl after
@@ -325,26 +332,36 @@ func newSession(userID int64, ip, userAgent string, now, expires time.Time) (str
 // Authenticate resolves a session cookie token. An unknown, expired or
 // ended session, or a deactivated user, gives apperr.ErrUnauthenticated. A
 // session in use has its idle expiry pushed back, up to its maximum age.
+// The session, its user and the user's unit come in one query (every request
+// of a logged-in browser pays for it); the touch is a second one at most once
+// a minute.
 func (s *Service) Authenticate(ctx context.Context, token string, now time.Time) (Identity, error) {
 	if token == "" {
 		return Identity{}, apperr.ErrUnauthenticated
 	}
 	db := s.db.WithContext(ctx)
-	var sess models.Session
+	var row struct {
+		Session  models.Session `gorm:"embedded;embeddedPrefix:s_"`
+		User     models.User    `gorm:"embedded;embeddedPrefix:u_"`
+		UnitName *string
+		UnitPath *string
+	}
 	// created_at also bounds sessions whose expires_at was set before the
 	// maximum age existed (or under a longer SESSION_MAX_AGE).
-	err := db.Where("id = ? AND expires_at > ? AND created_at > ?", HashToken(token), now, now.Add(-s.maxAge)).
-		Take(&sess).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	res := db.Raw(`SELECT `+s.sessionCols+`, `+s.userCols+`,
+		       un.name AS unit_name, un.path AS unit_path
+		  FROM sessions s
+		  JOIN users u ON u.id = s.user_id AND u.active
+		  LEFT JOIN units un ON un.id = u.unit_id
+		 WHERE s.id = ? AND s.expires_at > ? AND s.created_at > ?`,
+		HashToken(token), now, now.Add(-s.maxAge)).Scan(&row)
+	if res.Error != nil {
+		return Identity{}, fmt.Errorf("authenticate: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
 		return Identity{}, apperr.ErrUnauthenticated
 	}
-	if err != nil {
-		return Identity{}, fmt.Errorf("authenticate: %w", err)
-	}
-	user, err := s.activeUser(ctx, sess.UserID)
-	if err != nil {
-		return Identity{}, err
-	}
+	sess := row.Session
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
 		sess.LastSeenAt, sess.ExpiresAt = now, s.expiry(sess.CreatedAt, now)
 		err := db.Model(&models.Session{}).Where("id = ?", sess.ID).
@@ -353,11 +370,41 @@ func (s *Service) Authenticate(ctx context.Context, token string, now time.Time)
 			return Identity{}, fmt.Errorf("authenticate: touch session: %w", err)
 		}
 	}
-	id, err := s.identityOf(ctx, user)
+	id, err := withUnit(row.User, row.UnitName, row.UnitPath)
 	if err != nil {
 		return Identity{}, err
 	}
 	id.Session = &sess
+	return id, nil
+}
+
+// columns lists, as "t.col AS <prefix>col", every column GORM maps for
+// model: Authenticate and AuthenticateToken read a session or token with its
+// user in one row, and the prefixes keep their ids and dates apart. Read from
+// the models' schema, so a field added to a model is read too.
+func columns(db *gorm.DB, model any, t, prefix string) string {
+	sch, err := schema.Parse(model, &sync.Map{}, db.NamingStrategy)
+	if err != nil {
+		panic(fmt.Sprintf("schema of %T: %v", model, err)) // the models are fixed at compile time
+	}
+	out := make([]string, len(sch.DBNames))
+	for i, c := range sch.DBNames {
+		out[i] = t + "." + c + " AS " + prefix + c
+	}
+	return strings.Join(out, ", ")
+}
+
+// withUnit is the identity of user whose unit (read with it) has name and
+// path; a user whose unit row is missing is an error, as a broken reference.
+func withUnit(user models.User, name, path *string) (Identity, error) {
+	id := Identity{User: user}
+	if user.UnitID == nil {
+		return id, nil
+	}
+	if name == nil || path == nil {
+		return Identity{}, fmt.Errorf("load unit %d of user %d: %w", *user.UnitID, user.ID, gorm.ErrRecordNotFound)
+	}
+	id.UnitName, id.UnitPath = *name, *path
 	return id, nil
 }
 

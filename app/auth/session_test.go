@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -531,5 +532,93 @@ func TestAPITokensAreShownOnceStoredHashedAndRevocable(t *testing.T) {
 	}
 	if n := count(t, db, "audit_log", "entity = 'api_tokens' AND entity_id = ?", tok.ID); n != 2 {
 		t.Errorf("audit rows for create + revoke: %d", n)
+	}
+}
+
+// queryCounter counts the statements GORM sends on db.
+func queryCounter(t *testing.T, db *gorm.DB) *int {
+	t.Helper()
+	n := new(int)
+	count := func(*gorm.DB) { *n++ }
+	cb := db.Callback()
+	for name, err := range map[string]error{
+		"query":  cb.Query().After("gorm:query").Register("test:count_query", count),
+		"row":    cb.Row().After("gorm:row").Register("test:count_row", count),
+		"raw":    cb.Raw().After("gorm:raw").Register("test:count_raw", count),
+		"update": cb.Update().After("gorm:update").Register("test:count_update", count),
+	} {
+		if err != nil {
+			t.Fatalf("register %s counter: %v", name, err)
+		}
+	}
+	return n
+}
+
+func TestAuthenticationReadsTheWholeIdentityInOneQuery(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Gorm(t)
+	unit := models.Unit{Code: "001", Name: "Quận Ba Đình", Kind: models.UnitDistrict, TypeLabel: "Quận", Path: "/001/"}
+	if err := db.Create(&unit).Error; err != nil {
+		t.Fatal(err)
+	}
+	newUser(t, db, "donvi@sonoivu.test")
+	dbtest.MustExec(t, db, "UPDATE users SET role = 'unit', unit_id = ?, locale = 'en', unit_position = 'head' WHERE email = 'donvi@sonoivu.test'", unit.ID)
+	newUser(t, db, "chuyenvien@sonoivu.test") // no unit
+	s := NewService(db, time.Hour, week)
+	ctx := context.Background()
+	queries := queryCounter(t, db)
+
+	type credentials struct{ session, token string }
+	issued := map[string]credentials{}
+	for _, email := range []string{"donvi@sonoivu.test", "chuyenvien@sonoivu.test"} {
+		token, _, err := login(s, email, rightPassword, "10.0.0.1", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want models.User
+		if err := db.Take(&want, "email = ?", email).Error; err != nil {
+			t.Fatal(err)
+		}
+		start := *queries
+		id, err := s.Authenticate(ctx, token, t0.Add(30*time.Second)) // within touchEvery: no write
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := *queries - start; got != 1 {
+			t.Errorf("%s: Authenticate sent %d statements, want 1 (session, user and unit together)", email, got)
+		}
+		if !reflect.DeepEqual(id.User, want) {
+			t.Errorf("%s: user from the session:\n got %+v\nwant %+v", email, id.User, want)
+		}
+		wantName, wantPath := "", ""
+		if want.UnitID != nil {
+			wantName, wantPath = unit.Name, unit.Path
+		}
+		if id.UnitName != wantName || id.UnitPath != wantPath || id.Session == nil || id.Session.UserID != want.ID {
+			t.Errorf("%s: unit %q %q, session %+v; want %q %q and the user's session", email, id.UnitName, id.UnitPath, id.Session, wantName, wantPath)
+		}
+
+		plain, _, err := s.CreateToken(ctx, id.Actor(), nil, TokenInput{Name: "script"}, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byToken, err := s.AuthenticateToken(ctx, plain, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(byToken.User, want) || byToken.UnitPath != wantPath || byToken.Token == nil || byToken.Token.Name != "script" {
+			t.Errorf("%s: identity of the API token: %+v, want user %+v, unit path %q", email, byToken, want, wantPath)
+		}
+		issued[email] = credentials{token, plain}
+	}
+
+	// Positive control: once the user is deactivated, neither resolves.
+	dbtest.MustExec(t, db, "UPDATE users SET active = false WHERE email = 'donvi@sonoivu.test'")
+	c := issued["donvi@sonoivu.test"]
+	if _, err := s.Authenticate(ctx, c.session, t0.Add(time.Minute)); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Errorf("session of a deactivated user: %v, want ErrUnauthenticated", err)
+	}
+	if _, err := s.AuthenticateToken(ctx, c.token, t0.Add(time.Minute)); !errors.Is(err, apperr.ErrUnauthenticated) {
+		t.Errorf("token of a deactivated user: %v, want ErrUnauthenticated", err)
 	}
 }

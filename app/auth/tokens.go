@@ -106,26 +106,32 @@ func (s *Service) AuthenticateToken(ctx context.Context, plain string, now time.
 		return Identity{}, apperr.ErrUnauthenticated
 	}
 	db := s.db.WithContext(ctx)
-	var t models.APIToken
-	err := db.Where("token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
-		HashToken(plain), now).Take(&t).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	var row struct {
+		Token    models.APIToken `gorm:"embedded;embeddedPrefix:t_"`
+		User     models.User     `gorm:"embedded;embeddedPrefix:u_"`
+		UnitName *string
+		UnitPath *string
+	}
+	res := db.Raw(`SELECT `+s.tokenCols+`, `+s.userCols+`, un.name AS unit_name, un.path AS unit_path
+		  FROM api_tokens t
+		  JOIN users u ON u.id = t.user_id AND u.active
+		  LEFT JOIN units un ON un.id = u.unit_id
+		 WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)`,
+		HashToken(plain), now).Scan(&row)
+	if res.Error != nil {
+		return Identity{}, fmt.Errorf("authenticate token: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
 		return Identity{}, apperr.ErrUnauthenticated
 	}
-	if err != nil {
-		return Identity{}, fmt.Errorf("authenticate token: %w", err)
-	}
-	user, err := s.activeUser(ctx, t.UserID)
-	if err != nil {
-		return Identity{}, err
-	}
+	t := row.Token
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= touchEvery {
 		t.LastUsedAt = &now
 		if err := db.Model(&models.APIToken{}).Where("id = ?", t.ID).Update("last_used_at", now).Error; err != nil {
 			return Identity{}, fmt.Errorf("authenticate token: touch: %w", err)
 		}
 	}
-	id, err := s.identityOf(ctx, user)
+	id, err := withUnit(row.User, row.UnitName, row.UnitPath)
 	if err != nil {
 		return Identity{}, err
 	}

@@ -19,7 +19,8 @@
 //   - inspector: the visits of their team (and their work and
 //     recommendations), and the published plan's visits, a secret one only
 //     from its start date;
-//   - unit: the visits of its unit and the units below it (published plan, or
+//   - unit: the visits of its unit, the units below it and the units they
+//     were formed from (history follows the unit: unitReach; published plan, or
 //     outside a plan once started, never cancelled), and the visits whose
 //     conclusion gives it a recommendation; the recommendations it or a unit
 //     below must carry out and the conclusion's papers through them; never a
@@ -159,7 +160,8 @@ func nothing(db *gorm.DB) *gorm.DB { return db.Where("FALSE") }
 func everything(db *gorm.DB) *gorm.DB { return db }
 
 // UnitScope limits a query on units to those a may read: a unit user reads its
-// unit and the units below it; staff roles read the whole tree (it is reference
+// unit, the units below it and the units they were formed from (unitReach);
+// staff roles read the whole tree (it is reference
 // data); the viewer reads it too, for statistics by area.
 func UnitScope(a Actor) Scope {
 	return UnitScopeOn(a, "units")
@@ -171,7 +173,7 @@ func UnitScopeOn(a Actor, alias string) Scope {
 		return nothing
 	}
 	if a.Role == models.RoleUnit {
-		return subtree(a, alias+".path")
+		return UnitIDScope(a, alias+".id")
 	}
 	if permissionsOf(a.Role) == nil {
 		return nothing
@@ -191,32 +193,11 @@ func UnitIDScope(a Actor, column string) Scope {
 			if a.UnitPath == "" {
 				return db.Where("FALSE")
 			}
-			return db.Where(column+" IN (SELECT id FROM units WHERE path LIKE ?)", models.SubtreePattern(a.UnitPath))
+			return db.Where(column+" IN "+unitReach, models.SubtreePattern(a.UnitPath))
 		}
 	}
 	if permissionsOf(a.Role) == nil {
 		return nothing
 	}
 	return everything
-}
-
-// subtree matches rows whose path column lies under a's unit.
-func subtree(a Actor, column string) Scope {
-	return func(db *gorm.DB) *gorm.DB {
-		if a.UnitPath == "" {
-			return db.Where("FALSE") // a unit user without a unit reaches nothing
-		}
-		return db.Where(column+" LIKE ?", models.SubtreePattern(a.UnitPath))
-	}
-}
-
-// CanReachUnit tells whether a may read the unit whose path is unitPath.
-func CanReachUnit(a Actor, unitPath string) bool {
-	if !a.LoggedIn() || permissionsOf(a.Role) == nil {
-		return false
-	}
-	if a.Role != models.RoleUnit {
-		return true
-	}
-	return a.UnitPath != "" && len(unitPath) >= len(a.UnitPath) && unitPath[:len(a.UnitPath)] == a.UnitPath
 }

@@ -221,27 +221,6 @@ func TestScopesLetEachRoleReachOnlyItsRows(t *testing.T) {
 	}
 }
 
-func TestCanReachUnitFollowsTheTree(t *testing.T) {
-	ward := Actor{UserID: 1, Role: models.RoleUnit, UnitPath: "/01/001/"}
-	tests := []struct {
-		actor Actor
-		path  string
-		want  bool
-	}{
-		{ward, "/01/001/", true},
-		{ward, "/01/001/00001/", true},
-		{ward, "/01/", false},
-		{ward, "/01/0010/", false},
-		{Actor{UserID: 2, Role: models.RolePlanner}, "/01/", true},
-		{Actor{}, "/01/", false},
-	}
-	for _, tt := range tests {
-		if got := CanReachUnit(tt.actor, tt.path); got != tt.want {
-			t.Errorf("CanReachUnit(%s %q, %q) = %v, want %v", tt.actor.Role, tt.actor.UnitPath, tt.path, got, tt.want)
-		}
-	}
-}
-
 func TestKnowingOfAVisitIsNotReadingItsWork(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := buildWorld(t, db)

@@ -23,21 +23,45 @@ const (
 	// onTeam: the inspector (one argument) is on the visit's team.
 	onTeam = `EXISTS (SELECT 1 FROM visit_members m WHERE m.visit_id = %[1]s.id AND m.inspector_id = ?)`
 
-	// unitMayKnow: what an inspected unit may know of a visit to it or to a unit
-	// below it: scheduled, not cancelled, of the published plan or created
-	// outside a plan once its first day has come, and never a secret one early.
+	// unitReach: the ids of the units a unit user answers for, as a subquery:
+	// its unit and the units below it, and every unit these were formed from,
+	// transitively (Phường Hồng Hà answers for Phường Phúc Xá, merged into it
+	// on 01/07/2025, whole or in part). History follows the unit: the visits,
+	// conclusions and recommendations of a predecessor are its successors'.
+	// One argument: the subtree pattern.
+	unitReach = `(WITH RECURSIVE reach(id) AS (
+	    SELECT id FROM units WHERE path LIKE ?
+	    UNION SELECT s.predecessor_id FROM unit_successions s JOIN reach r ON s.successor_id = r.id)
+	  SELECT id FROM reach)`
+
+	// unitTakenOver is unitReach through the links by which a unit took over
+	// the whole of another (merged whole, renamed, type changed, unchanged):
+	// the units whose open recommendations it carries out without being
+	// re-assigned them. A unit split between several successors ("part")
+	// leaves its recommendations to a planner, who re-assigns each to the
+	// successor that takes it over. One argument: the subtree pattern.
+	unitTakenOver = `(WITH RECURSIVE reach(id) AS (
+	    SELECT id FROM units WHERE path LIKE ?
+	    UNION SELECT s.predecessor_id FROM unit_successions s JOIN reach r ON s.successor_id = r.id
+	     WHERE s.how <> 'part')
+	  SELECT id FROM reach)`
+
+	// unitMayKnow: what an inspected unit may know of a visit to it, to a unit
+	// below it or to a unit it was formed from: scheduled, not cancelled, of
+	// the published plan or created outside a plan once its first day has
+	// come, and never a secret one early.
 	// Arguments: the unit's subtree pattern, the reader's date twice.
-	unitMayKnow = `%[1]s.unit_id IN (SELECT id FROM units WHERE path LIKE ?)
+	unitMayKnow = `%[1]s.unit_id IN ` + unitReach + `
 	    AND %[1]s.status <> 'cancelled'
 	    AND %[1]s.start_date IS NOT NULL
 	    AND (` + inPublishedVersion + ` OR (%[1]s.plan_version_id IS NULL AND %[1]s.start_date <= ?))
 	    AND ` + notSecretYet
 
-	// ownsRecommendation: the conclusion of the visit gives a unit of the
-	// reader's subtree (one argument: its pattern) a recommendation to carry
-	// out, as when a district's conclusion names one of its wards.
+	// ownsRecommendation: the conclusion of the visit gives a unit the reader
+	// answers for (unitReach; one argument: its pattern) a recommendation to
+	// carry out, as when a district's conclusion names one of its wards.
 	ownsRecommendation = `EXISTS (SELECT 1 FROM conclusions oc JOIN recommendations orec ON orec.conclusion_id = oc.id
-	    WHERE oc.visit_id = %[1]s.id AND orec.owner_unit_id IN (SELECT id FROM units WHERE path LIKE ?))`
+	    WHERE oc.visit_id = %[1]s.id AND orec.owner_unit_id IN ` + unitReach + `)`
 )
 
 // VisitCondition is THE visibility rule of visits as SQL: the condition on the
@@ -164,6 +188,26 @@ func RecommendationScope(a Actor) Scope {
 	return nothing
 }
 
+// RecommendationReportScope limits a query on recommendations to those a may
+// send remediation reports on: for a unit user, those of RecommendationScope
+// owned by its unit, a unit below it, or a unit it took over whole
+// (unitTakenOver); a recommendation of a unit split between several
+// successors is read by each of them but carried out by the one a planner
+// re-assigns it to. Other roles: RecommendationScope (their permissions
+// decide whether they may report at all).
+func RecommendationReportScope(a Actor) Scope {
+	if a.Role != models.RoleUnit {
+		return RecommendationScope(a)
+	}
+	return func(db *gorm.DB) *gorm.DB {
+		if a.UnitPath == "" {
+			return db.Where("FALSE")
+		}
+		return db.Scopes(RecommendationScope(a)).
+			Where("recommendations.owner_unit_id IN "+unitTakenOver, models.SubtreePattern(a.UnitPath))
+	}
+}
+
 // ProposalScopeOn limits a query on proposals (alias p) to those a may read:
 //   - planner, approver: every proposal;
 //   - viewer: planned ones, and an unannounced or verification one (its
@@ -184,4 +228,19 @@ func ProposalScopeOn(a Actor, p string) Scope {
 		}
 	}
 	return nothing
+}
+
+// HeldAs is a SQL expression (and its arguments) telling how a unit user
+// holds the unit whose id is in column: 'own' (its unit or one below it),
+// 'whole' (a unit it took over whole, unitTakenOver), 'part' (a unit it
+// received part of: it reads that unit's history, and a planner re-assigns
+// each open recommendation to the successor that takes it over). An empty string for the
+// other roles. Pages mark inherited rows with it; it does not filter.
+func HeldAs(a Actor, column string) (string, []any) {
+	if a.Role != models.RoleUnit || a.UnitPath == "" {
+		return "''", nil
+	}
+	pattern := models.SubtreePattern(a.UnitPath)
+	return `(CASE WHEN ` + column + ` IN (SELECT id FROM units WHERE path LIKE ?) THEN 'own'
+	    WHEN ` + column + ` IN ` + unitTakenOver + ` THEN 'whole' ELSE 'part' END)`, []any{pattern, pattern}
 }

@@ -1,6 +1,10 @@
 // Package bodies manages the inspecting bodies: the City Public-Service
-// Inspection Team, the inspectorate, the department's divisions and the
-// districts' and units' own inspection. A lower precedence leads joint visits.
+// Inspection Team, the inspectorate, the department's divisions, the other
+// departments' specialised checks, the communes' People's Committees and the
+// units' own inspection. A lower precedence leads joint visits. A body has a
+// life span (valid_from, valid_to) and a legal basis: the departmental
+// inspectorates ended on 30 June 2025 (Law 84/2025/QH15); pickers offer only
+// the bodies in force on the day in question (InForce).
 package bodies
 
 import (
@@ -34,6 +38,9 @@ type Row struct {
 	InspectorCount int64  `json:"inspector_count"`
 }
 
+// Ended tells whether the body's last day in force lies before day d.
+func (r Row) Ended(d models.Date) bool { return r.ValidTo != nil && r.ValidTo.Before(d) }
+
 const rowSelect = `bodies.*, coalesce(units.code, '') AS unit_code, coalesce(units.name, '') AS unit_name,
 	(SELECT count(*) FROM inspectors i WHERE i.body_id = bodies.id AND i.active) AS inspector_count`
 
@@ -58,6 +65,25 @@ func (s *Service) List(ctx context.Context, a authz.Actor, includeInactive bool)
 	return out, nil
 }
 
+// InForce returns the active bodies in force on day on, leading bodies first:
+// what the pickers of forms and the planner offer for that day.
+func (s *Service) InForce(ctx context.Context, a authz.Actor, on models.Date) ([]Row, error) {
+	if err := authz.Require(a, authz.ReadReference); err != nil {
+		return nil, err
+	}
+	var out []Row
+	if err := InForceOn(rowsOn(s.db.WithContext(ctx)), on).Where("bodies.active").
+		Order("bodies.precedence, bodies.name").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list bodies in force on %s: %w", on, err)
+	}
+	return out, nil
+}
+
+// InForceOn narrows a query on bodies to those in force on day on.
+func InForceOn(q *gorm.DB, on models.Date) *gorm.DB {
+	return q.Where("(bodies.valid_from IS NULL OR bodies.valid_from <= ?) AND (bodies.valid_to IS NULL OR bodies.valid_to >= ?)", on, on)
+}
+
 // Get returns the body id.
 func (s *Service) Get(ctx context.Context, a authz.Actor, id int64) (Row, error) {
 	if err := authz.Require(a, authz.ReadReference); err != nil {
@@ -80,13 +106,16 @@ func get(q *gorm.DB, id int64) (Row, error) {
 
 // Input is what the administrator enters for a body.
 type Input struct {
-	Code       string `json:"code" form:"code" validate:"notblank,max=50"`
-	Name       string `json:"name" form:"name" validate:"notblank,max=300"`
-	ShortName  string `json:"short_name" form:"short_name" validate:"max=100"`
-	Kind       string `json:"kind" form:"kind" validate:"required,oneof=city_team inspectorate division district_internal unit_internal"`
-	Precedence int    `json:"precedence" form:"precedence" validate:"min=0,max=10000"`
-	UnitCode   string `json:"unit_code" form:"unit_code" validate:"max=50"` // the body's own unit, optional
-	Active     *bool  `json:"active" form:"active"`                         // nil: active when creating, unchanged when editing
+	Code       string       `json:"code" form:"code" validate:"notblank,max=50"`
+	Name       string       `json:"name" form:"name" validate:"notblank,max=300"`
+	ShortName  string       `json:"short_name" form:"short_name" validate:"max=100"`
+	Kind       string       `json:"kind" form:"kind" validate:"required,oneof=city_team inspectorate division department district_internal commune unit_internal"`
+	Precedence int          `json:"precedence" form:"precedence" validate:"min=0,max=10000"`
+	UnitCode   string       `json:"unit_code" form:"unit_code" validate:"max=50"` // the body's own unit, optional
+	Active     *bool        `json:"active" form:"active"`                         // nil: active when creating, unchanged when editing
+	ValidFrom  *models.Date `json:"valid_from" form:"valid_from" label:"field.body_valid_from"`
+	ValidTo    *models.Date `json:"valid_to" form:"valid_to" label:"field.body_valid_to"`
+	LegalBasis string       `json:"legal_basis" form:"legal_basis" validate:"max=1000"`
 }
 
 func (in *Input) normalise() {
@@ -94,6 +123,7 @@ func (in *Input) normalise() {
 	in.Name = strings.TrimSpace(in.Name)
 	in.ShortName = strings.TrimSpace(in.ShortName)
 	in.UnitCode = strings.TrimSpace(in.UnitCode)
+	in.LegalBasis = strings.TrimSpace(in.LegalBasis)
 }
 
 // check validates in inside tx (id: the body edited, 0 when creating) and
@@ -115,6 +145,9 @@ func check(tx *gorm.DB, in Input, id int64) (*int64, error) {
 		if n > 0 {
 			ve.AddField("code", "unique", "bodies.code_taken")
 		}
+	}
+	if in.ValidFrom != nil && in.ValidTo != nil && in.ValidTo.Before(*in.ValidFrom) {
+		ve.AddField("valid_to", "after", "bodies.valid_to_before_from")
 	}
 	var unitID *int64
 	if in.UnitCode != "" && !ve.Has("unit_code") {
@@ -145,7 +178,8 @@ func (s *Service) Create(ctx context.Context, a authz.Actor, in Input) (Row, err
 			return err
 		}
 		b := models.Body{Code: in.Code, Name: in.Name, ShortName: in.ShortName, Kind: models.BodyKind(in.Kind),
-			Precedence: in.Precedence, UnitID: unitID, Active: in.Active == nil || *in.Active}
+			Precedence: in.Precedence, UnitID: unitID, Active: in.Active == nil || *in.Active,
+			ValidFrom: in.ValidFrom, ValidTo: in.ValidTo, LegalBasis: in.LegalBasis}
 		if err := tx.Create(&b).Error; err != nil {
 			return apperr.FromConstraint(err, constraints())
 		}
@@ -184,6 +218,7 @@ func (s *Service) Update(ctx context.Context, a authz.Actor, id int64, in Input)
 		if err := tx.Model(&models.Body{}).Where("id = ?", id).Updates(map[string]any{
 			"code": in.Code, "name": in.Name, "short_name": in.ShortName, "kind": in.Kind,
 			"precedence": in.Precedence, "unit_id": unitID, "active": active,
+			"valid_from": in.ValidFrom, "valid_to": in.ValidTo, "legal_basis": in.LegalBasis,
 		}).Error; err != nil {
 			return apperr.FromConstraint(err, constraints())
 		}
@@ -227,6 +262,7 @@ func (s *Service) Delete(ctx context.Context, a authz.Actor, id int64) error {
 func constraints() apperr.Constraints {
 	return apperr.Constraints{
 		"bodies_code_key":    {Field: "code", Rule: "unique", ID: "bodies.code_taken"},
+		"bodies_valid_order": {Field: "valid_to", Rule: "after", ID: "bodies.valid_to_before_from"},
 		apperr.AnyForeignKey: {ID: "bodies.in_use"},
 	}
 }

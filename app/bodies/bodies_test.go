@@ -145,3 +145,49 @@ func TestABodyWithInspectorsIsNotDeleted(t *testing.T) {
 		t.Errorf("a planner created a body: %v", err)
 	}
 }
+
+func TestPickersOfferOnlyTheBodiesInForceOnTheDay(t *testing.T) {
+	db, svc, admin := setup(t)
+	ctx := context.Background()
+	last := models.NewDate(2025, 6, 30)
+	first := models.NewDate(2025, 7, 1)
+	inspectorate := bodies.Input{Code: "tt-snv", Name: "Thanh tra Sở Nội vụ", Kind: "inspectorate", UnitCode: "01-SNV", Precedence: 2,
+		ValidTo: &last, LegalBasis: "Luật Thanh tra số 11/2022/QH15; chấm dứt ngày 30/06/2025"}
+	commune := bodies.Input{Code: "ubnd-x", Name: "UBND Phường X", Kind: "commune", Precedence: 30, ValidFrom: &first}
+	for _, in := range []bodies.Input{cityTeam(), inspectorate, commune} {
+		if _, err := svc.Create(ctx, admin, in); err != nil {
+			t.Fatalf("%s: %v", in.Code, err)
+		}
+	}
+	for _, c := range []struct {
+		on   models.Date
+		want []string
+	}{
+		{last, []string{"DKTCV", "tt-snv"}},
+		{first, []string{"DKTCV", "ubnd-x"}},
+	} {
+		rows, err := svc.InForce(ctx, admin, c.on)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.Code)
+		}
+		if len(got) != len(c.want) || got[0] != c.want[0] || got[1] != c.want[1] {
+			t.Errorf("in force on %s: %v, want %v", c.on, got, c.want)
+		}
+	}
+
+	before := counts(t, db)
+	bad := commune
+	bad.Code, bad.ValidTo = "ubnd-y", &last
+	_, err := svc.Create(ctx, admin, bad)
+	fields := apperrtest.Fields(t, err)
+	if len(fields) != 1 || fields[0].Field != "valid_to" {
+		t.Errorf("a body ending before it begins: %v, want an error on valid_to", fields)
+	}
+	if after := counts(t, db); after != before {
+		t.Errorf("a body ending before it begins changed the database: %v → %v", before, after)
+	}
+}

@@ -113,3 +113,24 @@ func Deadline(w *Workdays, concluded time.Time, n int) (time.Time, error) {
 	}
 	return w.Add(concluded, n)
 }
+
+// Count returns the number of working days in [from, to], both inclusive,
+// across years (0 when to is before from).
+func (w *Workdays) Count(from, to time.Time) (int, error) {
+	n := 0
+	for y := from.Year(); y <= to.Year(); y++ {
+		c, err := w.year(y)
+		if err != nil {
+			return 0, err
+		}
+		a, b := from, to
+		if y > from.Year() {
+			a = time.Date(y, time.January, 1, 0, 0, 0, 0, from.Location())
+		}
+		if y < to.Year() {
+			b = time.Date(y, time.December, 31, 0, 0, 0, 0, to.Location())
+		}
+		n += c.Count(a, b)
+	}
+	return n, nil
+}

@@ -14,6 +14,8 @@ import (
 	"khung/app/followup"
 	"khung/app/holidays"
 	"khung/app/notify"
+	"khung/app/officialdoc"
+	"khung/app/registers"
 	"khung/models"
 	"khung/views"
 )
@@ -37,6 +39,8 @@ type ConclusionInput struct {
 	SignerTitle     string                `json:"signer_title" validate:"max=200"`
 	Summary         string                `json:"summary" validate:"notblank,max=20000"`
 	Recommendations []RecommendationInput `json:"recommendations" validate:"max=100,dive"`
+	// Number is the number the registry clerk gave outside Khung; 0: the next of the register.
+	Number int `json:"number" validate:"min=0,max=99999" label:"field.doc_number"`
 }
 
 // IssueConclusion records the conclusion of visit id, numbered per lead body
@@ -69,19 +73,26 @@ func (s *Service) IssueConclusion(ctx context.Context, a authz.Actor, id int64, 
 		if recs, err = s.buildRecommendations(tx, v, in); err != nil {
 			return err
 		}
-		symbol, err := bodySymbol(tx, v.LeadBodyID)
+		agency, err := bodySymbol(tx, v.LeadBodyID)
 		if err != nil {
 			return err
 		}
-		n, err := nextNumber(tx, "conclusions", v.LeadBodyID, in.SignedOn.Year)
+		kind, err := s.kindOf(tx, v, in.SignedOn)
 		if err != nil {
 			return err
 		}
-		c = models.Conclusion{VisitID: v.ID, Number: n, Symbol: "KL-" + symbol, IssuingBodyID: v.LeadBodyID,
-			Year: in.SignedOn.Year, DraftReceivedOn: in.DraftReceivedOn, SignedOn: in.SignedOn,
-			SignerName: in.SignerName, SignerTitle: in.SignerTitle, Summary: in.Summary, CreatedBy: userID(a)}
-		if err := tx.Create(&c).Error; err != nil {
-			return fmt.Errorf("conclusion of visit %d: %w", v.ID, apperr.FromConstraint(err, constraints()))
+		key := registers.Key{Agency: agency, DocType: kind.ConclusionType, Year: in.SignedOn.Year}
+		_, err = registers.Take(tx, key, registers.Entry{Entity: "conclusion", By: userID(a), Clerk: in.Number}, func(n int) (int64, error) {
+			c = models.Conclusion{VisitID: v.ID, Number: n, Symbol: key.Symbol(), IssuingBodyID: v.LeadBodyID,
+				Year: in.SignedOn.Year, DraftReceivedOn: in.DraftReceivedOn, SignedOn: in.SignedOn,
+				SignerName: in.SignerName, SignerTitle: in.SignerTitle, Summary: in.Summary, KindCode: kind.Code, CreatedBy: userID(a)}
+			if err := tx.Create(&c).Error; err != nil {
+				return 0, fmt.Errorf("conclusion of visit %d: %w", v.ID, apperr.FromConstraint(err, constraints()))
+			}
+			return c.ID, nil
+		})
+		if err != nil {
+			return err
 		}
 		for i := range recs {
 			recs[i].ConclusionID = c.ID
@@ -259,7 +270,7 @@ func (s *Service) notifyOwners(ctx context.Context, tx *gorm.DB, v models.Visit,
 		if n == 0 {
 			continue
 		}
-		note := ConclusionIssued{ConclusionID: c.ID, Number: fmt.Sprintf("%d/%s", c.Number, c.Symbol),
+		note := ConclusionIssued{ConclusionID: c.ID, Number: officialdoc.Number(c.Number) + "/" + c.Symbol,
 			UnitName: names[*u.UnitID], SignedOn: c.SignedOn.Time(), Items: byUnit[*u.UnitID]}
 		items = append(items, notify.Item{
 			Key:  fmt.Sprintf("conclusion:%d:issued:unit:%d", c.ID, *u.UnitID),

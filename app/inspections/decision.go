@@ -14,6 +14,7 @@ import (
 	"khung/app/audit"
 	"khung/app/authz"
 	"khung/app/officialdoc"
+	"khung/app/registers"
 	"khung/models"
 )
 
@@ -29,6 +30,13 @@ type DecisionInput struct {
 	Scope       string       `json:"scope" form:"scope" validate:"notblank,max=5000"`
 	LeadID      int64        `json:"lead_id" form:"lead_id" validate:"required,min=1"`
 	MemberIDs   []int64      `json:"member_ids" form:"member_ids" validate:"max=30,dive,min=1"`
+	// Grounds: for a verification, the order to verify (its number, date and
+	// author); for an unannounced visit, the signs of violation. Required for
+	// both, as the decision cites them instead of the plan.
+	Grounds   string `json:"grounds" form:"grounds" validate:"max=2000" label:"field.grounds"`
+	OrderedBy string `json:"ordered_by" form:"ordered_by" validate:"max=300" label:"field.ordered_by"`
+	// Number is the number the registry clerk gave outside Khung; 0: the next of the register.
+	Number int `json:"number" form:"number" validate:"min=0,max=99999" label:"field.doc_number"`
 }
 
 // TeamEntry is one line of the team printed in a decision.
@@ -46,6 +54,7 @@ type TeamEntry struct {
 // signing date may not lie after today (at now).
 func (s *Service) SignDecision(ctx context.Context, a authz.Actor, id int64, in DecisionInput, now time.Time) (models.Decision, error) {
 	in.SignerName, in.SignerTitle, in.Scope = strings.TrimSpace(in.SignerName), strings.TrimSpace(in.SignerTitle), strings.TrimSpace(in.Scope)
+	in.Grounds, in.OrderedBy = strings.TrimSpace(in.Grounds), strings.TrimSpace(in.OrderedBy)
 	if err := validateDecision(in, s.today(now)); err != nil {
 		return models.Decision{}, err
 	}
@@ -62,20 +71,30 @@ func (s *Service) SignDecision(ctx context.Context, a authz.Actor, id int64, in 
 		if err != nil {
 			return err
 		}
-		symbol, err := bodySymbol(tx, v.LeadBodyID)
+		if err := checkGrounds(v.Form, in); err != nil {
+			return err
+		}
+		agency, err := bodySymbol(tx, v.LeadBodyID)
 		if err != nil {
 			return err
 		}
-		n, err := nextNumber(tx, "decisions", v.LeadBodyID, in.SignedOn.Year)
+		kind, err := s.kindOf(tx, v, in.SignedOn)
 		if err != nil {
 			return err
 		}
-		d = models.Decision{VisitID: v.ID, Kind: models.DecisionInspection, Number: n, Symbol: "QĐ-" + symbol,
-			IssuingBodyID: v.LeadBodyID, Year: in.SignedOn.Year, SignedOn: in.SignedOn, SignerName: in.SignerName,
-			SignerTitle: in.SignerTitle, PeriodFrom: in.PeriodFrom, PeriodTo: in.PeriodTo, Scope: in.Scope,
-			Team: models.MustJSON(team), CreatedBy: userID(a)}
-		if err := tx.Create(&d).Error; err != nil {
-			return fmt.Errorf("decision of visit %d: %w", v.ID, apperr.FromConstraint(err, constraints()))
+		key := registers.Key{Agency: agency, DocType: officialdoc.DecisionType, Year: in.SignedOn.Year}
+		_, err = registers.Take(tx, key, registers.Entry{Entity: "decision", By: userID(a), Clerk: in.Number}, func(n int) (int64, error) {
+			d = models.Decision{VisitID: v.ID, Kind: models.DecisionInspection, Number: n, Symbol: key.Symbol(),
+				IssuingBodyID: v.LeadBodyID, Year: in.SignedOn.Year, SignedOn: in.SignedOn, SignerName: in.SignerName,
+				SignerTitle: in.SignerTitle, PeriodFrom: in.PeriodFrom, PeriodTo: in.PeriodTo, Scope: in.Scope,
+				Team: models.MustJSON(team), Grounds: in.Grounds, OrderedBy: in.OrderedBy, KindCode: kind.Code, CreatedBy: userID(a)}
+			if err := tx.Create(&d).Error; err != nil {
+				return 0, fmt.Errorf("decision of visit %d: %w", v.ID, apperr.FromConstraint(err, constraints()))
+			}
+			return d.ID, nil
+		})
+		if err != nil {
+			return err
 		}
 		if err := replaceTeam(tx, v.ID, team); err != nil {
 			return err
@@ -86,6 +105,27 @@ func (s *Service) SignDecision(ctx context.Context, a authz.Actor, id int64, in 
 		return audit.Record(tx, a, "decision.sign", "decision", d.ID, nil, d)
 	})
 	return d, err
+}
+
+// checkGrounds asks a verification for its order and who gave it, and an
+// unannounced visit for its signs of violation: their decisions cite these,
+// not the plan.
+func checkGrounds(form models.Form, in DecisionInput) error {
+	ve := &apperr.ValidationError{}
+	switch form {
+	case models.FormVerification:
+		if in.Grounds == "" {
+			ve.AddField("grounds", "required", "documents.check.order_required")
+		}
+		if in.OrderedBy == "" {
+			ve.AddField("ordered_by", "required", "documents.check.ordered_by_required")
+		}
+	case models.FormUnannounced:
+		if in.Grounds == "" {
+			ve.AddField("grounds", "required", "documents.check.signs_required")
+		}
+	}
+	return ve.Err()
 }
 
 func validateDecision(in DecisionInput, today models.Date) error {

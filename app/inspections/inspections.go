@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -164,25 +163,28 @@ func bodySymbol(db *gorm.DB, bodyID int64) (string, error) {
 	return strings.ToUpper(b.String()), nil
 }
 
-// nextNumber allocates the next free number of table's documents of an
-// issuing body in a year. The advisory lock, held until the transaction ends,
-// serialises allocations of the same body and year: the second transaction
-// waits, then its SELECT (a new snapshot under READ COMMITTED) sees the
-// number the first one committed. The UNIQUE key stays the last guard.
-func nextNumber(tx *gorm.DB, table string, bodyID int64, year int) (int, error) {
-	key := fmt.Sprintf("%s:%d:%d", table, bodyID, year)
-	if err := tx.Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, key).Error; err != nil {
-		return 0, fmt.Errorf("lock numbering %s: %w", key, err)
+// kindOf picks the kind of documents of visit v signed on day: by its form,
+// its proposals' kinds and its lead body's kind (app/officialdoc's book).
+func (s *Service) kindOf(tx *gorm.DB, v models.Visit, day models.Date) (officialdoc.Kind, error) {
+	book, err := officialdoc.Default()
+	if err != nil {
+		return officialdoc.Kind{}, err
 	}
-	var n int
-	q := `SELECT coalesce(max(number), 0) + 1 FROM ` + table + ` WHERE issuing_body_id = ? AND year = ?`
-	if err := tx.Raw(q, bodyID, year).Scan(&n).Error; err != nil {
-		return 0, fmt.Errorf("next number %s: %w", key, err)
+	var row struct {
+		BodyKind string
+		Kinds    string
 	}
-	return n, nil
+	err = tx.Raw(`SELECT b.kind AS body_kind, coalesce((SELECT string_agg(DISTINCT p.kind, ',') FROM visit_proposals vp
+			JOIN proposals p ON p.id = vp.proposal_id WHERE vp.visit_id = v.id), '') AS kinds
+		FROM visits v JOIN bodies b ON b.id = v.lead_body_id WHERE v.id = ?`, v.ID).Scan(&row).Error
+	if err != nil {
+		return officialdoc.Kind{}, fmt.Errorf("kind of documents of visit %d: %w", v.ID, err)
+	}
+	return book.Pick(officialdoc.Visit{Form: string(v.Form), VisitKinds: strings.Split(row.Kinds, ","),
+		BodyKind: row.BodyKind, On: day.Time()}), nil
 }
 
 // NumberLine writes a document's number as printed: "Số: 15/QĐ-SNV".
 func NumberLine(number int, symbol string) string {
-	return officialdoc.NumberLine(strconv.Itoa(number), symbol)
+	return officialdoc.NumberLine(officialdoc.Number(number), symbol)
 }

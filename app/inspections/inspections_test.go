@@ -141,7 +141,8 @@ func statusOf(t *testing.T, db *gorm.DB, id int64) models.VisitStatus {
 
 func decisionFor(signed models.Date, lead int64, members ...int64) inspections.DecisionInput {
 	return inspections.DecisionInput{SignedOn: signed, SignerName: "Trần Văn Hùng", SignerTitle: "Giám đốc",
-		Scope: "Việc chấp hành kỷ luật, kỷ cương hành chính", LeadID: lead, MemberIDs: members}
+		Scope: "Việc chấp hành kỷ luật, kỷ cương hành chính", LeadID: lead, MemberIDs: members,
+		Grounds: "Văn bản số 123/UBND-NC ngày 02/01/2027", OrderedBy: "UBND Thành phố"}
 }
 
 func d(s string) models.Date { return models.MustParseDate(s) }
@@ -150,7 +151,9 @@ func d(s string) models.Date { return models.MustParseDate(s) }
 // are not about the workflow's dates.
 var later = time.Date(2028, time.December, 1, 9, 0, 0, 0, hcm)
 
-func TestDecisionNumbersArePerIssuingBodyAndYear(t *testing.T) {
+// The bodies of one agency (the city team and the inspectorate of Sở Nội vụ)
+// share its register of decisions, QĐ-SNV, which starts again each year.
+func TestDecisionNumbersArePerAgencyRegisterAndYear(t *testing.T) {
 	w := setup(t)
 	ctx := context.Background()
 	// Three more verification visits of the inspectorate outside any plan.
@@ -163,11 +166,11 @@ func TestDecisionNumbersArePerIssuingBodyAndYear(t *testing.T) {
 		lead   int64
 		want   string
 	}{
-		{"the city team's first decision of 2027", w.Planned, d("2027-03-01"), w.Lead.ID, "Số: 1/QĐ-SNV"},
-		{"the city team's second decision of 2027", w.District, d("2027-03-08"), w.Lead.ID, "Số: 2/QĐ-SNV"},
-		{"another body starts at 1 in the same year", w.Unannounced, d("2027-04-01"), w.Member.ID, "Số: 1/QĐ-SNV"},
-		{"another year starts at 1", x1, d("2026-12-15"), w.Outsider.ID, "Số: 1/QĐ-SNV"},
-		{"the body's 2027 count goes on after the other year", x2, d("2027-06-01"), w.Outsider.ID, "Số: 2/QĐ-SNV"},
+		{"the city team's first decision of 2027", w.Planned, d("2027-03-01"), w.Lead.ID, "Số: 01/QĐ-SNV"},
+		{"the city team's second decision of 2027", w.District, d("2027-03-08"), w.Lead.ID, "Số: 02/QĐ-SNV"},
+		{"another body of the agency goes on in the same register", w.Unannounced, d("2027-04-01"), w.Member.ID, "Số: 03/QĐ-SNV"},
+		{"another year starts at 01", x1, d("2026-12-15"), w.Outsider.ID, "Số: 01/QĐ-SNV"},
+		{"the 2027 register goes on after the other year", x2, d("2027-06-01"), w.Outsider.ID, "Số: 04/QĐ-SNV"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -227,7 +230,7 @@ func TestDecisionReplacesTheTeamAndRefusesDoubleBooking(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if doc.Leader().FullName != w.Lead.FullName || len(doc.Members()) != 1 || doc.NumberLine() != fmt.Sprintf("Số: %d/QĐ-SNV", dec.Number) {
+		if doc.Leader().FullName != w.Lead.FullName || len(doc.Members()) != 1 || doc.NumberLine() != fmt.Sprintf("Số: %02d/QĐ-SNV", dec.Number) {
 			t.Errorf("document %+v", doc)
 		}
 	})
@@ -343,7 +346,8 @@ func TestConclusionDeadlines(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := inspections.NumberLine(c.Number, c.Symbol); got != "Số: 1/KL-SNV" {
+		// A verification's result is a report (BC) in the agency's register.
+		if got := inspections.NumberLine(c.Number, c.Symbol); got != "Số: 01/BC-SNV" {
 			t.Errorf("number %s", got)
 		}
 		if recs[0].Deadline != d("2027-02-22") || recs[0].DeadlineWorkingDays == nil || *recs[0].DeadlineWorkingDays != 10 {

@@ -19,6 +19,7 @@ type UnplannedInput struct {
 	UnitID     int64       `json:"unit_id" form:"unit_id" validate:"required,min=1"`
 	Form       models.Form `json:"form" form:"form" validate:"required,oneof=unannounced verification"`
 	LeadBodyID int64       `json:"lead_body_id" form:"lead_body_id" validate:"required,min=1"`
+	Kind       string      `json:"kind" form:"kind" validate:"required,max=64"` // inspection_kinds.code: what the statistics count it as
 	StartDate  models.Date `json:"start_date" form:"start_date" validate:"required" label:"field.start_date"`
 	EndDate    models.Date `json:"end_date" form:"end_date" validate:"required,gtefield=StartDate"`
 	LeadID     int64       `json:"lead_id" form:"lead_id" validate:"required,min=1"`
@@ -29,7 +30,7 @@ type UnplannedInput struct {
 // CreateUnplanned creates an unannounced or verification visit outside any
 // plan (plan_version_id NULL) with its team, and records why in its history.
 func (s *Service) CreateUnplanned(ctx context.Context, a authz.Actor, in UnplannedInput) (models.Visit, error) {
-	in.Reason = strings.TrimSpace(in.Reason)
+	in.Reason, in.Kind = strings.TrimSpace(in.Reason), strings.TrimSpace(in.Kind)
 	var v models.Visit
 	if err := authz.Require(a, authz.ManagePlans); err != nil {
 		return v, err
@@ -51,6 +52,12 @@ func (s *Service) CreateUnplanned(ctx context.Context, a authz.Actor, in Unplann
 		if n == 0 {
 			return apperr.Field("lead_body_id", "exists", "inspections.check.no_lead_body")
 		}
+		if err := tx.Model(&models.InspectionKind{}).Where("code = ?", in.Kind).Count(&n).Error; err != nil {
+			return fmt.Errorf("kind %q: %w", in.Kind, err)
+		}
+		if n == 0 {
+			return apperr.Field("kind", "exists", "inspections.check.no_kind")
+		}
 		team, err := loadTeam(tx, DecisionInput{LeadID: in.LeadID, MemberIDs: in.MemberIDs})
 		if err != nil {
 			return err
@@ -63,7 +70,7 @@ func (s *Service) CreateUnplanned(ctx context.Context, a authz.Actor, in Unplann
 			return fmt.Errorf("transaction id: %w", err)
 		}
 		v = models.Visit{Code: fmt.Sprintf("dx-new-%d", txid), Year: start.Year,
-			UnitID: in.UnitID, Form: in.Form, LeadBodyID: in.LeadBodyID, StartDate: &start, EndDate: &end,
+			UnitID: in.UnitID, Form: in.Form, LeadBodyID: in.LeadBodyID, Kind: &in.Kind, StartDate: &start, EndDate: &end,
 			Days: start.DaysUntil(end) + 1, TeamSize: len(team), Priority: 1, Status: models.VisitPlanned,
 			Why: models.JSON(`[]`)}
 		if err := tx.Create(&v).Error; err != nil {
@@ -92,11 +99,13 @@ func (s *Service) CreateUnplanned(ctx context.Context, a authz.Actor, in Unplann
 type Choices struct {
 	Units      []Option
 	Bodies     []Option
+	Kinds      []Option // kinds of inspection in force
 	Inspectors []InspectorOption
 }
 
-// UnplannedChoices lists the units (without the city itself), active bodies
-// and active inspectors for the form.
+// UnplannedChoices lists the units in force (without the city itself), the
+// active bodies still at work (a departmental inspectorate that ended on 30
+// June 2025 is not offered) and active inspectors for the form.
 func (s *Service) UnplannedChoices(ctx context.Context, a authz.Actor) (Choices, error) {
 	var ch Choices
 	if err := authz.Require(a, authz.ManagePlans); err != nil {
@@ -107,8 +116,11 @@ func (s *Service) UnplannedChoices(ctx context.Context, a authz.Actor) (Choices,
 		ORDER BY path LIMIT 2000`).Scan(&ch.Units).Error; err != nil {
 		return ch, fmt.Errorf("units: %w", err)
 	}
-	if err := db.Raw(`SELECT id, code, name AS label FROM bodies WHERE active ORDER BY precedence, name`).Scan(&ch.Bodies).Error; err != nil {
+	if err := db.Raw(`SELECT id, code, name AS label FROM bodies WHERE active AND valid_to IS NULL ORDER BY precedence, name`).Scan(&ch.Bodies).Error; err != nil {
 		return ch, fmt.Errorf("bodies: %w", err)
+	}
+	if err := db.Raw(`SELECT id, code, name_vi AS label FROM inspection_kinds WHERE valid_to IS NULL ORDER BY id`).Scan(&ch.Kinds).Error; err != nil {
+		return ch, fmt.Errorf("kinds: %w", err)
 	}
 	var rows []models.Inspector
 	if err := db.Where("active").Order("full_name, code").Limit(1000).Find(&rows).Error; err != nil {

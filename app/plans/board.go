@@ -10,6 +10,7 @@ import (
 
 	"khung/app/authz"
 	"khung/app/planning"
+	"khung/app/viewcache"
 	"khung/models"
 )
 
@@ -103,15 +104,80 @@ type Component struct {
 // Option is a choice of a filter.
 type Option struct{ Code, Name string }
 
-// Board returns the board of version id as a may see it.
+// BoardCacheBytes bounds the boards the service keeps (see Board).
+const BoardCacheBytes = 256 << 20
+
+// Board returns the board of version id as a may see it (on a.Today). Boards
+// are kept per visibility class, day, version and filter until a table they
+// show changes (app/viewcache: one query checks it): a national board takes
+// seconds to read and score. The Board returned is shared: read it, never
+// change it.
 func (s *Service) Board(ctx context.Context, a authz.Actor, id int64, f BoardFilter) (Board, error) {
 	f.normalise()
+	view, err := s.boards.View(ctx, a, a.Today)
+	if err != nil {
+		return Board{}, err
+	}
+	return viewcache.Remember(ctx, view, fmt.Sprintf("board|%d|%q", id, []string{f.View, f.Group, f.Body, f.Form, f.Area, f.Status, f.Q}),
+		func(ctx context.Context, a authz.Actor, today models.Date) (Board, int, error) {
+			a.Today = today
+			b, err := s.board(ctx, a, id, f)
+			return b, b.bytes(), err
+		})
+}
+
+// BoardCacheStats reports what the service keeps of boards.
+func (s *Service) BoardCacheStats() viewcache.Stats { return s.boards.Stats() }
+
+// bytes estimates the memory b holds, for the cache's bound.
+func (b Board) bytes() int {
+	n := 4096
+	for _, vs := range [][]Visit{b.Unscheduled, b.Penalised} {
+		for i := range vs {
+			n += vs[i].bytes()
+		}
+	}
+	seen := map[*Visit]bool{} // the rows point at the visits: count each once
+	for _, r := range b.Rows {
+		n += 256 + len(r.Cells)*24
+		for _, cell := range r.Cells {
+			for _, chip := range cell {
+				n += 16
+				if !seen[chip.V] {
+					seen[chip.V] = true
+					n += chip.V.bytes()
+				}
+			}
+		}
+	}
+	return n
+}
+
+// bytes estimates the memory v holds.
+func (v *Visit) bytes() int {
+	n := 640 + len(v.UnitName) + len(v.AreaName) + len(v.LeadBodyName)
+	for _, w := range [][]string{v.Why, v.WhyVi} {
+		for _, s := range w {
+			n += 16 + len(s)
+		}
+	}
+	n += len(v.Proposals)*320 + len(v.Team)*160 + len(v.WhyMsgs)*128 + len(v.Soft.Windows)*96
+	return n
+}
+
+// board reads and scores the board of version id as a may see it.
+func (s *Service) board(ctx context.Context, a authz.Actor, id int64, f BoardFilter) (Board, error) {
 	tx := s.db.WithContext(ctx)
 	v, err := loadVersion(tx, a, id)
 	if err != nil {
 		return Board{}, err
 	}
-	q := visitQuery(tx, a, id)
+	// The board shows no explanation (the visit's page does): leave out the
+	// planner's sentences, the largest columns of a visit.
+	q := visitQuery(tx, a, id).Select(`v.id, v.code, v.unit_id, u.code AS unit_code, u.name AS unit_name, u.area_code,
+		coalesce(ar.name, '') AS area_name, v.form, b.code AS lead_body_code, b.name AS lead_body_name,
+		v.start_date, v.end_date, v.days, v.team_size, v.priority, v.unscheduled_reason, v.status,
+		v.unscheduled_reason_vi, v.unscheduled_msg`)
 	if f.Body != "" {
 		q = q.Where(`EXISTS (SELECT 1 FROM visit_proposals vp JOIN proposals p ON p.id = vp.proposal_id
 			JOIN bodies pb ON pb.id = p.body_id WHERE vp.visit_id = v.id AND pb.code = ?)`, f.Body)
@@ -136,13 +202,11 @@ func (s *Service) Board(ctx context.Context, a authz.Actor, id int64, f BoardFil
 	if err != nil {
 		return Board{}, err
 	}
-	inst, err := instanceOf(tx, id)
+	soft, err := s.softOf(tx, id)
 	if err != nil {
 		return Board{}, err
 	}
-	if err := withSoft(inst, visits); err != nil {
-		return Board{}, err
-	}
+	withSoft(soft, visits)
 	b := Board{Version: v, Filter: f, Unscheduled: []Visit{}, Penalised: []Visit{}}
 	if len(v.Metrics) > 0 {
 		if err := v.Metrics.Unmarshal(&b.Metrics); err != nil {

@@ -87,6 +87,29 @@ func loadCalendar(tx *gorm.DB, inst *planning.Instance, first, last models.Date)
 	return nil
 }
 
+// proposalUnitsSQL maps each proposal of the year to the unit the engine
+// plans it on: its own unit, or, when that unit ended before the year began
+// (merged, renamed) and exactly one unit in force on the year's first day took
+// it over (through unit_successions, across several reforms), that successor.
+// So a proposal left on Phường Phúc Xá and one on Phường Hồng Hà, which took
+// it over on 01/07/2025, merge into one planned visit of Hồng Hà: "at most one
+// planned visit a year" counts the unit's predecessors. A unit split between
+// several successors keeps its proposals (the planner moves them).
+// Arguments: the year's first day three times, the year, the statuses.
+const proposalUnitsSQL = `
+	SELECT p.id AS proposal_id,
+	       CASE WHEN u.valid_to < ? AND heir.n = 1 THEN heir.id ELSE u.id END AS unit_id
+	  FROM proposals p
+	  JOIN units u ON u.id = p.unit_id
+	  LEFT JOIN LATERAL (
+	      WITH RECURSIVE after(id) AS (
+	          SELECT s.successor_id FROM unit_successions s WHERE s.predecessor_id = u.id
+	          UNION SELECT s.successor_id FROM unit_successions s JOIN after a ON s.predecessor_id = a.id)
+	      SELECT min(x.id) AS id, count(DISTINCT x.id) AS n
+	        FROM after a JOIN units x ON x.id = a.id
+	       WHERE (x.valid_from IS NULL OR x.valid_from <= ?) AND (x.valid_to IS NULL OR x.valid_to >= ?)) heir ON true
+	 WHERE p.year = ? AND p.status IN ?`
+
 func loadProposals(tx *gorm.DB, inst *planning.Instance, first, _ models.Date) error {
 	var rows []struct {
 		ID                   int64
@@ -102,9 +125,9 @@ func loadProposals(tx *gorm.DB, inst *planning.Instance, first, _ models.Date) e
 		       p.window_from, p.window_to, p.days, p.team_size, p.priority
 		  FROM proposals p
 		  JOIN bodies b ON b.id = p.body_id
-		  JOIN units u ON u.id = p.unit_id
-		 WHERE p.year = ? AND p.status IN ?
-		 ORDER BY p.id`, first.Year, buildStatuses).Scan(&rows).Error
+		  JOIN (`+proposalUnitsSQL+`) pu ON pu.proposal_id = p.id
+		  JOIN units u ON u.id = pu.unit_id
+		 ORDER BY p.id`, first, first, first, first.Year, buildStatuses).Scan(&rows).Error
 	if err != nil {
 		return err
 	}
@@ -125,8 +148,8 @@ func loadProposals(tx *gorm.DB, inst *planning.Instance, first, _ models.Date) e
 // root, so the ancestors are read off the paths without a recursive query.
 func loadUnits(tx *gorm.DB, inst *planning.Instance, first, last models.Date) error {
 	var paths []string
-	err := tx.Raw(`SELECT DISTINCT u.path FROM proposals p JOIN units u ON u.id = p.unit_id
-		WHERE p.year = ? AND p.status IN ?`, first.Year, buildStatuses).Scan(&paths).Error
+	err := tx.Raw(`SELECT DISTINCT u.path FROM (`+proposalUnitsSQL+`) pu JOIN units u ON u.id = pu.unit_id`,
+		first, first, first, first.Year, buildStatuses).Scan(&paths).Error
 	if err != nil {
 		return err
 	}
@@ -274,17 +297,26 @@ func loadHistory(tx *gorm.DB, inst *planning.Instance, first, _ models.Date) err
 	if len(rotate) == 1 && string(rotate[0]) == "false" {
 		return nil
 	}
+	// History follows the unit: a lead of a visit to Phường Phúc Xá in 2025
+	// led "this unit" for Phường Hồng Hà, which took Phúc Xá over, whole or in
+	// part; so each visit's row is repeated for every later unit of its unit
+	// (heirs, across several reforms), and the engine's rotation rule sees it.
 	var rows []planning.HistoryRow
 	err := tx.Raw(`
-		SELECT u.code AS unit, p.year, i.code AS lead_inspector
-		  FROM visits v
-		  JOIN plan_versions pv ON pv.id = v.plan_version_id AND pv.status = 'published'
-		  JOIN plans p ON p.id = pv.plan_id
-		  JOIN units u ON u.id = v.unit_id
-		  JOIN visit_members m ON m.visit_id = v.id AND m.role = 'lead'
-		  JOIN inspectors i ON i.id = m.inspector_id
-		 WHERE p.year < ? AND v.form = 'planned' AND v.start_date IS NOT NULL AND v.status <> 'cancelled'
-		 ORDER BY u.code, p.year`, first.Year).Scan(&rows).Error
+		WITH RECURSIVE led AS (
+		    SELECT v.unit_id, p.year, i.code AS lead_inspector
+		      FROM visits v
+		      JOIN plan_versions pv ON pv.id = v.plan_version_id AND pv.status = 'published'
+		      JOIN plans p ON p.id = pv.plan_id
+		      JOIN visit_members m ON m.visit_id = v.id AND m.role = 'lead'
+		      JOIN inspectors i ON i.id = m.inspector_id
+		     WHERE p.year < ? AND v.form = 'planned' AND v.start_date IS NOT NULL AND v.status <> 'cancelled'),
+		heirs(visited, unit_id) AS (
+		    SELECT DISTINCT unit_id, unit_id FROM led
+		    UNION SELECT h.visited, s.successor_id FROM unit_successions s JOIN heirs h ON s.predecessor_id = h.unit_id)
+		SELECT DISTINCT u.code AS unit, l.year, l.lead_inspector
+		  FROM led l JOIN heirs h ON h.visited = l.unit_id JOIN units u ON u.id = h.unit_id
+		 ORDER BY u.code, l.year, l.lead_inspector`, first.Year).Scan(&rows).Error
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -18,6 +19,7 @@ import (
 	"khung/app/authz"
 	"khung/app/planning"
 	"khung/app/planning/plantext"
+	"khung/app/viewcache"
 	"khung/models"
 	"khung/views"
 )
@@ -30,6 +32,12 @@ type Service struct {
 	// published runs in the transaction that publishes a version replacing
 	// another (the notices of moved visits); nil does nothing.
 	published PublishHook
+	// The soft rules of the versions read last (see softOf), and the boards
+	// (see Board).
+	softMu    sync.Mutex
+	soft      map[int64]*softRules
+	softOrder []int64
+	boards    *viewcache.Cache
 }
 
 // PublishHook runs in the transaction that publishes version id in place of
@@ -46,7 +54,7 @@ func New(db *gorm.DB, loc *time.Location, locales *views.Locales) *Service {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{db: db, loc: loc, locales: locales}
+	return &Service{db: db, loc: loc, locales: locales, soft: map[int64]*softRules{}, boards: viewcache.New(db, BoardCacheBytes)}
 }
 
 // renderers write the engine's messages in English and Vietnamese, for the

@@ -37,10 +37,17 @@ func (s Soft) Any() bool { return s.WindowDays > 0 || s.Rotation || len(s.Missin
 // softRules computes Soft for the visits of one instance.
 type softRules struct {
 	cal       *calendar.Year
-	proposals map[string]planning.Proposal
+	proposals map[string]softProposal
 	lastLeads map[string]map[string]bool // unit → leads of its most recent year in history
 	bodyOf    map[string]string          // inspector → body
 	weights   planning.Weights
+}
+
+// softProposal is what the soft rules read of a proposal: the rules of a
+// version are kept in memory (Service.softOf), so they keep no more.
+type softProposal struct {
+	Body   string
+	Window *planning.Interval
 }
 
 func newSoftRules(inst *planning.Instance) (*softRules, error) {
@@ -63,11 +70,11 @@ func newSoftRules(inst *planning.Instance) (*softRules, error) {
 	if err != nil {
 		return nil, fmt.Errorf("calendar %d: %w", inst.Year, err)
 	}
-	r := &softRules{cal: cal, proposals: make(map[string]planning.Proposal, len(inst.Proposals)),
+	r := &softRules{cal: cal, proposals: make(map[string]softProposal, len(inst.Proposals)),
 		lastLeads: map[string]map[string]bool{}, bodyOf: make(map[string]string, len(inst.Inspectors)),
 		weights: planning.EffectiveRules(inst.Rules).Weights}
 	for _, p := range inst.Proposals {
-		r.proposals[p.ID] = p
+		r.proposals[p.ID] = softProposal{Body: p.Body, Window: p.Window}
 	}
 	for _, in := range inst.Inspectors {
 		r.bodyOf[in.ID] = in.Body

@@ -378,18 +378,48 @@ func instanceOf(tx *gorm.DB, id int64) (*planning.Instance, error) {
 	return &inst, nil
 }
 
-// withSoft fills the soft penalties of visits from the version's instance.
-func withSoft(inst *planning.Instance, visits []Visit) error {
-	r, err := newSoftRules(inst)
-	if err != nil {
-		return err
-	}
+// withSoft fills the soft penalties of visits from their version's rules.
+func withSoft(r *softRules, visits []Visit) {
 	for i := range visits {
 		if visits[i].Scheduled() {
 			visits[i].Soft = r.of(engineVisit(&visits[i]))
 		}
 	}
-	return nil
+}
+
+// softVersions is how many versions' soft rules the service keeps decoded
+// (a national instance is 27 MB of JSON; its rules a few MB in memory).
+const softVersions = 4
+
+// softOf returns the soft rules of version id. The instance a version was
+// built from never changes once stored, so they are decoded once per version
+// and kept (the few most recently decoded), instead of on every board, visit
+// page and API read: decoding a national instance takes seconds.
+func (s *Service) softOf(tx *gorm.DB, id int64) (*softRules, error) {
+	s.softMu.Lock()
+	r, ok := s.soft[id]
+	s.softMu.Unlock()
+	if ok {
+		return r, nil
+	}
+	inst, err := instanceOf(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r, err = newSoftRules(inst); err != nil {
+		return nil, err
+	}
+	s.softMu.Lock()
+	defer s.softMu.Unlock()
+	if _, ok := s.soft[id]; !ok {
+		s.softOrder = append(s.softOrder, id)
+		if len(s.softOrder) > softVersions {
+			delete(s.soft, s.softOrder[0])
+			s.softOrder = s.softOrder[1:]
+		}
+	}
+	s.soft[id] = r
+	return r, nil
 }
 
 // VersionDetail is a version with all its visits, as the API returns it.
@@ -410,10 +440,8 @@ func (s *Service) Detail(ctx context.Context, a authz.Actor, id int64) (VersionD
 	if err != nil {
 		return VersionDetail{}, err
 	}
-	if inst, err := instanceOf(tx, id); err == nil {
-		if err := withSoft(inst, visits); err != nil {
-			return VersionDetail{}, err
-		}
+	if r, err := s.softOf(tx, id); err == nil {
+		withSoft(r, visits)
 	}
 	out := VersionDetail{Version: v, Visits: []Visit{}, Unscheduled: []Visit{}}
 	for _, vis := range visits {
@@ -444,11 +472,9 @@ func (s *Service) Visit(ctx context.Context, a authz.Actor, id int64, code strin
 	if err != nil {
 		return VisitPage{}, err
 	}
-	if inst, err := instanceOf(tx, id); err == nil {
+	if r, err := s.softOf(tx, id); err == nil {
 		vs := []Visit{visit}
-		if err := withSoft(inst, vs); err != nil {
-			return VisitPage{}, err
-		}
+		withSoft(r, vs)
 		visit = vs[0]
 	}
 	topics, err := topicNames(tx)

@@ -38,6 +38,7 @@ func (v validity) covers(year int) bool {
 type bodyRef struct {
 	ID     int64
 	Active bool
+	validity
 }
 
 type unitRef struct {
@@ -69,11 +70,11 @@ func loadRefs(tx *gorm.DB, year int, inputs []Input) (*refs, error) {
 	r := &refs{year: year, bodies: map[string]bodyRef{}, units: map[string]unitRef{}, kinds: map[string]validity{},
 		topics: map[string]topicRef{}, skills: map[string]validity{}}
 	var bodies []models.Body
-	if err := tx.Select("id", "code", "active").Find(&bodies).Error; err != nil {
+	if err := tx.Select("id", "code", "active", "valid_from", "valid_to").Find(&bodies).Error; err != nil {
 		return nil, fmt.Errorf("read bodies: %w", err)
 	}
 	for _, b := range bodies {
-		r.bodies[b.Code] = bodyRef{ID: b.ID, Active: b.Active}
+		r.bodies[b.Code] = bodyRef{ID: b.ID, Active: b.Active, validity: validity{b.ValidFrom, b.ValidTo}}
 	}
 
 	var codes []string
@@ -171,6 +172,8 @@ func (r *refs) check(in Input) []problem {
 		add(colBody, "exists", "proposals.check.no_body", "Code", in.Body)
 	case !b.Active:
 		add(colBody, "active", "proposals.check.body_inactive", "Code", in.Body)
+	case !b.covers(y):
+		add(colBody, "valid", "proposals.check.body_not_in_year", "Code", in.Body, "Year", y)
 	}
 	switch u, ok := r.units[in.Unit]; {
 	case in.Unit == "":

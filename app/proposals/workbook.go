@@ -45,7 +45,9 @@ func loadGuide(db *gorm.DB, year int) (Reference, error) {
 	inYear := func(db *gorm.DB) *gorm.DB {
 		return db.Where("valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)", end, start)
 	}
-	if err := db.Where("active").Order("precedence, code").Find(&g.Bodies).Error; err != nil {
+	// The bodies at work during the year (a departmental inspectorate ended on 30 June 2025).
+	if err := db.Where("active AND (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?)", end, start).
+		Order("precedence, code").Find(&g.Bodies).Error; err != nil {
 		return g, fmt.Errorf("read bodies: %w", err)
 	}
 	if err := db.Scopes(inYear).Order("code").Find(&g.Kinds).Error; err != nil {

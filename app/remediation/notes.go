@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/notify"
+	"khung/app/officialdoc"
 	"khung/models"
 	"khung/views"
 )
@@ -82,7 +83,7 @@ func loadRef(tx *gorm.DB, rec models.Recommendation) (recRef, error) {
 	if err != nil {
 		return r, fmt.Errorf("read conclusion of recommendation %d: %w", rec.ID, err)
 	}
-	r.Conclusion, r.UnitName = fmt.Sprintf("%d/%s", row.Number, row.Symbol), row.UnitName
+	r.Conclusion, r.UnitName = officialdoc.Number(row.Number)+"/"+row.Symbol, row.UnitName
 	return r, nil
 }
 
@@ -128,7 +129,9 @@ func (s *Service) notifyDecided(ctx context.Context, tx *gorm.DB, rep models.Rem
 	if err != nil {
 		return err
 	}
-	to, err := recipients(tx, "role = ? AND unit_id = ?", models.RoleUnit, rec.OwnerUnitID)
+	// The owner's users, and the one who sent the report: the office of a
+	// unit that took the owner over whole (the owner has no users left).
+	to, err := recipients(tx, "role = ? AND (unit_id = ? OR id = ?)", models.RoleUnit, rec.OwnerUnitID, rep.SubmittedBy)
 	if err != nil {
 		return err
 	}

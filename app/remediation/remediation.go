@@ -24,6 +24,7 @@ import (
 	"khung/app/authz"
 	"khung/app/holidays"
 	"khung/app/notify"
+	"khung/app/officialdoc"
 	"khung/models"
 )
 
@@ -63,6 +64,17 @@ type Item struct {
 	Severity            models.Severity             `json:"severity"`
 	Status              models.RecommendationStatus `json:"status"`
 	ClosedAt            *time.Time                  `json:"closed_at"`
+	// OwnerEnded is the owner's last day when it no longer exists (merged,
+	// split): a planner re-assigns the recommendation to a successor.
+	OwnerEnded *models.Date `json:"owner_ended,omitempty"`
+	// Held says, for a unit user, how its unit holds the owner: "own", "whole"
+	// (a unit merged whole into it: it carries the recommendation out) or
+	// "part" (a unit split between several: it reads, a planner re-assigns);
+	// "" for the other roles (authz.HeldAs).
+	Held string `json:"held,omitempty"`
+	// ReassignedFrom names the earlier owner of a re-assigned recommendation.
+	ReassignedFrom   string `json:"reassigned_from,omitempty"`
+	ReassignedReason string `json:"reassigned_reason,omitempty"`
 	// Computed as of today.
 	Overdue            bool `json:"overdue"`              // past the deadline and neither done nor cancelled
 	WorkingDaysLeft    int  `json:"working_days_left"`    // working days after today up to the deadline
@@ -71,7 +83,7 @@ type Item struct {
 
 // Reference is the conclusion's number and symbol as printed: "Số: 12/KL-SNV".
 func (i Item) Reference() string {
-	return fmt.Sprintf("Số: %d/%s", i.ConclusionNumber, i.ConclusionSymbol)
+	return officialdoc.NumberLine(officialdoc.Number(i.ConclusionNumber), i.ConclusionSymbol)
 }
 
 // Open tells whether the recommendation still waits for something.
@@ -100,13 +112,16 @@ const ListLimit = 500
 const itemColumns = `recommendations.id, recommendations.conclusion_id, c.visit_id,
 	c.number AS conclusion_number, c.symbol AS conclusion_symbol, c.signed_on AS conclusion_signed_on,
 	recommendations.owner_unit_id, u.name AS owner_unit_name, recommendations.action, recommendations.deadline,
-	recommendations.deadline_working_days, recommendations.severity, recommendations.status, recommendations.closed_at`
+	recommendations.deadline_working_days, recommendations.severity, recommendations.status, recommendations.closed_at,
+	u.valid_to AS owner_ended, coalesce(ru.name, '') AS reassigned_from, recommendations.reassigned_reason`
 
 func (s *Service) itemQuery(ctx context.Context, db *gorm.DB, a authz.Actor) *gorm.DB {
+	held, args := authz.HeldAs(a, "recommendations.owner_unit_id")
 	return db.WithContext(ctx).Table("recommendations").
-		Select(itemColumns).
+		Select(itemColumns+", "+held+" AS held", args...).
 		Joins("JOIN conclusions c ON c.id = recommendations.conclusion_id").
 		Joins("JOIN units u ON u.id = recommendations.owner_unit_id").
+		Joins("LEFT JOIN units ru ON ru.id = recommendations.reassigned_from_unit_id").
 		Scopes(authz.RecommendationScope(a))
 }
 
@@ -185,6 +200,9 @@ type Detail struct {
 	Pending           *Report  // the report waiting for a verdict, if any
 	CanReport         bool     // a may send a report now
 	CanVerify         bool     // a may accept or return the pending report
+	// CanReassign: a is a planner and the owner no longer exists, the
+	// recommendation open or returned: it may go to a successor (reassign.go).
+	CanReassign bool
 }
 
 // Get returns the recommendation id if a may read it (else ErrNotFound).
@@ -219,7 +237,9 @@ func (s *Service) Get(ctx context.Context, a authz.Actor, id int64, today models
 			d.Pending = &d.Reports[i]
 		}
 	}
-	d.CanReport = authz.Can(a, authz.ReportRemediation) &&
+	d.CanReport = authz.Can(a, authz.ReportRemediation) && d.Held != "part" &&
+		(d.Status == models.RecommendationOpen || d.Status == models.RecommendationReturned)
+	d.CanReassign = authz.Can(a, authz.ManagePlans) && d.OwnerEnded != nil && d.OwnerEnded.Before(today) &&
 		(d.Status == models.RecommendationOpen || d.Status == models.RecommendationReturned)
 	if d.Pending != nil && authz.Can(a, authz.VerifyRemediation) {
 		ok, err := s.onTeam(s.db.WithContext(ctx), a, d.ConclusionID)
@@ -318,7 +338,9 @@ type ReportInput struct {
 // Submit records a remediation report on recommendation recID with its
 // evidence files, sets the recommendation to reported, and tells the visit's
 // team leader. The recommendation must be one of a's units (else
-// ErrNotFound), open or returned, with no report pending.
+// ErrNotFound) — its own, one below it or one it took over whole; that of a
+// unit it received part of is ErrForbidden until a planner re-assigns it —
+// open or returned, with no report pending.
 func (s *Service) Submit(ctx context.Context, a authz.Actor, recID int64, in ReportInput, now time.Time) (models.RemediationReport, error) {
 	var rep models.RemediationReport
 	if err := authz.Require(a, authz.ReportRemediation); err != nil {
@@ -348,6 +370,14 @@ func (s *Service) Submit(ctx context.Context, a authz.Actor, recID int64, in Rep
 		}
 		if err != nil {
 			return fmt.Errorf("read recommendation %d: %w", recID, err)
+		}
+		var mine int64
+		if err := tx.Model(&models.Recommendation{}).Scopes(authz.RecommendationReportScope(a)).
+			Where("recommendations.id = ?", rec.ID).Count(&mine).Error; err != nil {
+			return fmt.Errorf("check the owner of recommendation %d: %w", recID, err)
+		}
+		if mine == 0 {
+			return apperr.Fail(apperr.ErrForbidden, "remediation.err.part_not_reassigned")
 		}
 		switch rec.Status {
 		case models.RecommendationReported:

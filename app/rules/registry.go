@@ -25,8 +25,16 @@ var (
 	since2017 = models.NewDate(2017, 5, 17) // Directive 20/CT-TTg
 	since2023 = models.NewDate(2023, 7, 1)  // Law 11/2022/QH15 in force
 	since2025 = models.NewDate(2025, 1, 1)
-	july2025  = models.NewDate(2025, 7, 1) // Law 84/2025/QH15 in force
+	july2025  = models.NewDate(2025, 7, 1)  // Law 84/2025/QH15 in force
+	june2025  = models.NewDate(2025, 6, 30) // the last day of Law 11/2022/QH15
 )
+
+// under2022 is the basis a rule had under the 2022 Law on Inspection, from
+// its entry into force (01/07/2023) to its last day (30/06/2025).
+func under2022(article string) []Basis {
+	end := june2025
+	return []Basis{{LegalBasis: lawInspection2022 + ", " + article, From: since2023, To: &end}}
+}
 
 // The notification policy (followup.Policy); defaults from followup.DefaultPolicy.
 var (
@@ -65,6 +73,7 @@ var (
 			WorkingDays: followup.DefaultPolicy().DirectiveInWorkingDays},
 		Check:      checkDeadline,
 		LegalBasis: lawInspection2025 + ", Điều 53", Since: july2025,
+		Earlier: under2022("cần đối chiếu điều khoản cụ thể"),
 	}
 )
 
@@ -76,6 +85,7 @@ var (
 		Default:    Deadline{Days: 15},
 		Check:      checkDeadline,
 		LegalBasis: lawInspection2025 + ", Điều 36", Since: july2025,
+		Earlier: under2022("cần đối chiếu điều khoản cụ thể"),
 	}
 	ImplementationCheckDays = Def[int]{
 		Key:     "followup.implementation_check_max_working_days",
@@ -100,7 +110,9 @@ var (
 		Key:        "planning.plan_issue_deadline",
 		Default:    MonthDay{Month: 12, Day: 20},
 		Check:      checkMonthDay,
-		LegalBasis: lawInspection2022 + ", Điều 45", Since: since2023,
+		LegalBasis: lawInspection2025 + " — kế hoạch thanh tra, kiểm tra hằng năm; cần đối chiếu điều khoản cụ thể",
+		Since:      july2025,
+		Earlier:    under2022("Điều 45"),
 	}
 	MaxVisitDays = Def[int]{
 		Key:        "planning.max_visit_days",

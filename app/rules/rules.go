@@ -30,6 +30,23 @@ type Def[T any] struct {
 	Check      func(T) []msg.Message // what is wrong with a value that decodes; nil: nothing can be
 	LegalBasis string
 	Since      models.Date // the day the default and its legal basis take effect
+	// Earlier are the bases the rule rested on before Since, oldest first,
+	// each with its own first and last day (a rule of the 2022 Law on
+	// Inspection ends on 30/06/2025; its counterpart under Law 84/2025/QH15
+	// starts on 01/07/2025).
+	Earlier []Basis
+}
+
+// Basis is a legal basis of a rule over a period (To nil: still in force).
+type Basis struct {
+	LegalBasis string       `json:"legal_basis"`
+	From       models.Date  `json:"from"`
+	To         *models.Date `json:"to"`
+}
+
+// InForce tells whether the basis applies on day.
+func (b Basis) InForce(day models.Date) bool {
+	return !day.Before(b.From) && (b.To == nil || !day.After(*b.To))
 }
 
 // Problem is one reason a value is refused: Rule is "format" for a value
@@ -82,7 +99,8 @@ func (d Def[T]) Info() Info {
 	if err != nil {
 		panic(fmt.Sprintf("rule %s: default does not encode: %v", d.Key, err)) // a programming error the tests catch
 	}
-	return Info{Key: d.Key, Default: models.JSON(raw), LegalBasis: d.LegalBasis, Since: d.Since,
+	bases := append(append([]Basis(nil), d.Earlier...), Basis{LegalBasis: d.LegalBasis, From: d.Since})
+	return Info{Key: d.Key, Default: models.JSON(raw), LegalBasis: d.LegalBasis, Since: d.Since, Bases: bases,
 		AboutID: d.AboutID(), FormatID: d.FormatID()}
 }
 
@@ -96,10 +114,22 @@ func (d Def[T]) Problems(raw []byte) []Problem {
 type Info struct {
 	Key        string
 	Default    models.JSON
-	LegalBasis string
+	LegalBasis string // the current basis, in force from Since
 	Since      models.Date
+	Bases      []Basis // every basis over time, oldest first, the current last
 	AboutID    string
 	FormatID   string
+}
+
+// BasisOn returns the legal basis of the rule in force on day, and false
+// before the rule's first basis.
+func (i Info) BasisOn(day models.Date) (Basis, bool) {
+	for _, b := range i.Bases {
+		if b.InForce(day) {
+			return b, true
+		}
+	}
+	return Basis{}, false
 }
 
 // Entry is a declared rule of any value type.
@@ -164,7 +194,11 @@ func Get[T any](s *Set, d Def[T]) (T, error) {
 	if !ok {
 		// Decoding the default's encoding gives the caller its own copy of
 		// slices and maps, never the registry's.
-		r = models.Rule{Value: d.Info().Default, ValidFrom: d.Since}
+		info := d.Info()
+		r = models.Rule{Value: info.Default, ValidFrom: d.Since}
+		if b, ok := info.BasisOn(s.Day); ok {
+			r.ValidFrom, r.LegalBasis = b.From, b.LegalBasis
+		}
 	}
 	v, problems := d.Decode(r.Value)
 	if len(problems) > 0 {

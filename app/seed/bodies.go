@@ -20,6 +20,9 @@ type bodySpec struct {
 	Unit              string
 	Skill             string
 	Inspectors        int // how many demo inspectors it gets
+	LegalBasis        string
+	ValidFrom         *models.Date // first day in force; nil: since always
+	ValidTo           *models.Date // last day in force; nil: still in force
 }
 
 // homeAffairs is the code of Sở Nội vụ in the embedded list of departments.
@@ -39,6 +42,7 @@ func (d *demoData) demoBodies(hanoi adminunits.Province) []bodySpec {
 		bodies = append(bodies, bodySpec{
 			Code: "pnv-" + dist.Code, Name: d.office.NamePrefix + dist.Name, Short: d.office.ShortPrefix + d.districtShortName(dist.Name),
 			Kind: models.BodyDistrictInternal, Precedence: 10, Unit: districtOfficeCode(dist.Code), Skill: "chinh_quyen_dia_phuong", Inspectors: n,
+			LegalBasis: d.office.LegalBasis, ValidTo: d.office.ValidTo,
 		})
 	}
 	return bodies
@@ -73,7 +77,10 @@ func (d *demoData) districtShortName(name string) string {
 	return name
 }
 
-// insertBodies adds the missing bodies and returns the id of every demo body by code.
+// insertBodies adds the missing bodies and returns the id of every demo body
+// by code. A body loaded before bodies had life spans (no dates, no legal
+// basis) gets those of the data; a body whose dates or basis an administrator
+// set is left alone.
 func insertBodies(tx *gorm.DB, specs []bodySpec, unitIDs map[string]int64, rep *demoReport) (map[string]int64, error) {
 	rows := make([]models.Body, len(specs))
 	codes := make([]string, len(specs))
@@ -83,7 +90,7 @@ func insertBodies(tx *gorm.DB, specs []bodySpec, unitIDs map[string]int64, rep *
 			return nil, fmt.Errorf("seed bodies: unit %s of body %s is missing", s.Unit, s.Code)
 		}
 		rows[i] = models.Body{Code: s.Code, Name: s.Name, ShortName: s.Short, Kind: s.Kind,
-			Precedence: s.Precedence, UnitID: &id, Active: true}
+			Precedence: s.Precedence, UnitID: &id, Active: true, ValidFrom: s.ValidFrom, ValidTo: s.ValidTo, LegalBasis: s.LegalBasis}
 		codes[i] = s.Code
 	}
 	n, err := insertMissing(tx, rows)
@@ -91,6 +98,19 @@ func insertBodies(tx *gorm.DB, specs []bodySpec, unitIDs map[string]int64, rep *
 		return nil, fmt.Errorf("seed bodies: %w", err)
 	}
 	rep.add("bodies", n)
+	var dated int64
+	for _, s := range specs {
+		res := tx.Model(&models.Body{}).
+			Where("code = ? AND legal_basis = '' AND valid_from IS NULL AND valid_to IS NULL", s.Code).
+			Updates(map[string]any{"valid_from": s.ValidFrom, "valid_to": s.ValidTo, "legal_basis": s.LegalBasis})
+		if res.Error != nil {
+			return nil, fmt.Errorf("seed bodies: date %s: %w", s.Code, res.Error)
+		}
+		dated += res.RowsAffected
+	}
+	if dated > 0 {
+		rep.add("bodies dated", dated)
+	}
 	return idsByCode(tx, &models.Body{}, codes)
 }
 

@@ -11,13 +11,21 @@ import (
 )
 
 // demoRules is the default set of rules: each rule's default value, legal
-// basis and date of effect come from its declaration in app/rules.
+// bases and their periods come from its declaration in app/rules, one row per
+// basis (a rule of the 2022 Law on Inspection until 30/06/2025, its 2025
+// counterpart from 01/07/2025).
 func demoRules() []models.Rule {
-	r := func(def rules.Entry, vi, en string) models.Rule {
+	var out []models.Rule
+	r := func(def rules.Entry, vi, en string) []models.Rule {
 		info := def.Info()
-		return models.Rule{Key: info.Key, Value: info.Default, DescriptionVI: vi, DescriptionEN: en, LegalBasis: info.LegalBasis, ValidFrom: info.Since}
+		rows := make([]models.Rule, len(info.Bases))
+		for i, b := range info.Bases {
+			rows[i] = models.Rule{Key: info.Key, Value: info.Default, DescriptionVI: vi, DescriptionEN: en,
+				LegalBasis: b.LegalBasis, ValidFrom: b.From, ValidTo: b.To}
+		}
+		return rows
 	}
-	return []models.Rule{
+	for _, rows := range [][]models.Rule{
 		r(rules.MaxPlannedVisitsPerUnit,
 			"Mỗi đơn vị được kiểm tra theo kế hoạch không quá 01 lần/năm", "At most one planned visit per unit per year"),
 		r(rules.PlanIssueDeadline,
@@ -46,7 +54,10 @@ func demoRules() []models.Rule {
 		r(rules.CatchUpDays,
 			"Sau khi hệ thống gián đoạn, gửi bù các nhắc việc bị lỡ trong tối đa 7 ngày",
 			"After downtime, send missed reminders that fell due in the last 7 days at most"),
+	} {
+		out = append(out, rows...)
 	}
+	return out
 }
 
 // insertCatalogs adds the kinds, skills and topics of d and the rules that are

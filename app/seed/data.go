@@ -22,6 +22,7 @@ type demoData struct {
 	office     districtOffice
 	bodies     []bodySpec
 	users      []demoUser
+	todayUsers []demoUser // logins of today's city (users_today.toml), loaded by Today
 	kinds      []models.InspectionKind
 	skills     []models.Skill
 	topics     []models.Topic
@@ -40,12 +41,15 @@ type nameLists struct {
 	FemaleGiven  []string `toml:"female_given"`
 }
 
-// districtOffice says how a district's Phòng Nội vụ is named.
+// districtOffice says how a district's Phòng Nội vụ is named, and when its
+// body ended (with the districts).
 type districtOffice struct {
-	NamePrefix    string   `toml:"name_prefix"`
-	ShortPrefix   string   `toml:"short_prefix"`
-	TypeLabel     string   `toml:"type_label"`
-	DistrictTypes []string `toml:"district_types"`
+	NamePrefix    string       `toml:"name_prefix"`
+	ShortPrefix   string       `toml:"short_prefix"`
+	TypeLabel     string       `toml:"type_label"`
+	DistrictTypes []string     `toml:"district_types"`
+	ValidTo       *models.Date `toml:"valid_to"`
+	LegalBasis    string       `toml:"legal_basis"`
 }
 
 // inspectorTexts are the demo inspectors' titles, leave reasons and notes.
@@ -89,9 +93,12 @@ func loadDemoData(fsys fs.FS) (*demoData, error) {
 			Unit       string          `toml:"unit"`
 			Skill      string          `toml:"skill"`
 			Inspectors int             `toml:"inspectors"`
+			LegalBasis string          `toml:"legal_basis"`
+			ValidFrom  *models.Date    `toml:"valid_from"`
+			ValidTo    *models.Date    `toml:"valid_to"`
 		} `toml:"body"`
 	}
-	var users struct {
+	var users, todayUsers struct {
 		User []struct {
 			Email     string              `toml:"email"`
 			FullName  string              `toml:"full_name"`
@@ -114,6 +121,7 @@ func loadDemoData(fsys fs.FS) (*demoData, error) {
 		{"data/names.toml", &d.names},
 		{"data/bodies.toml", &bodies},
 		{"data/users.toml", &users},
+		{"data/users_today.toml", &todayUsers},
 		{"data/catalogs.toml", &catalogs},
 		{"data/inspectors.toml", &d.inspectors},
 	} {
@@ -125,11 +133,16 @@ func loadDemoData(fsys fs.FS) (*demoData, error) {
 	d.office = bodies.Office
 	for _, b := range bodies.Body {
 		d.bodies = append(d.bodies, bodySpec{Code: b.Code, Name: b.Name, Short: b.Short, Kind: b.Kind,
-			Precedence: b.Precedence, Unit: b.Unit, Skill: b.Skill, Inspectors: b.Inspectors})
+			Precedence: b.Precedence, Unit: b.Unit, Skill: b.Skill, Inspectors: b.Inspectors,
+			LegalBasis: b.LegalBasis, ValidFrom: b.ValidFrom, ValidTo: b.ValidTo})
 	}
 	for _, u := range users.User {
 		d.users = append(d.users, demoUser{Email: u.Email, FullName: u.FullName, Role: u.Role, Unit: u.Unit,
 			Position: u.Position, Inspector: u.Inspector, What: u.What})
+	}
+	for _, u := range todayUsers.User {
+		d.todayUsers = append(d.todayUsers, demoUser{Email: u.Email, FullName: u.FullName, Role: u.Role, Unit: u.Unit,
+			Position: u.Position, What: u.What})
 	}
 	for _, k := range catalogs.Kind {
 		d.kinds = append(d.kinds, models.InspectionKind{Code: k.Code, NameVI: k.NameVI, NameEN: k.NameEN,
@@ -174,7 +187,7 @@ func (d *demoData) check() error {
 	switch {
 	case len(n.Family) == 0 || len(n.MaleMiddle) == 0 || len(n.FemaleMiddle) == 0 || len(n.MaleGiven) == 0 || len(n.FemaleGiven) == 0:
 		return fmt.Errorf("names.toml: a list of names is empty")
-	case d.office.NamePrefix == "" || d.office.ShortPrefix == "" || d.office.TypeLabel == "":
+	case d.office.NamePrefix == "" || d.office.ShortPrefix == "" || d.office.TypeLabel == "" || d.office.LegalBasis == "":
 		return fmt.Errorf("bodies.toml: district_office lacks a prefix or type label")
 	case len(d.bodies) == 0 || len(d.users) == 0 || len(d.kinds) == 0 || len(d.skills) == 0 || len(d.topics) == 0:
 		return fmt.Errorf("bodies, users or catalogs are empty")
@@ -192,7 +205,7 @@ func (d *demoData) check() error {
 		}
 	}
 	for _, b := range d.bodies {
-		if b.Code == "" || b.Name == "" || b.Short == "" || b.Kind == "" || b.Unit == "" || b.Skill == "" || b.Inspectors < 1 {
+		if b.Code == "" || b.Name == "" || b.Short == "" || b.Kind == "" || b.Unit == "" || b.Skill == "" || b.Inspectors < 1 || b.LegalBasis == "" {
 			return fmt.Errorf("bodies.toml: body %q lacks a value", b.Code)
 		}
 	}

@@ -50,7 +50,7 @@ func TestBadDemoDataIsRefusedWithItsFile(t *testing.T) {
 			"unknown keys"},
 		{"a TOML syntax error", "data/names.toml", "family = [", "data/names.toml"},
 		{"a body without its skill", "data/bodies.toml",
-			"[district_office]\nname_prefix = \"P \"\nshort_prefix = \"P \"\ntype_label = \"P\"\n[[body]]\ncode = \"b\"\nname = \"B\"\nshort = \"B\"\nkind = \"division\"\nunit = \"01-SNV\"\ninspectors = 1\n",
+			"[district_office]\nname_prefix = \"P \"\nshort_prefix = \"P \"\ntype_label = \"P\"\nlegal_basis = \"L\"\n[[body]]\ncode = \"b\"\nname = \"B\"\nshort = \"B\"\nkind = \"division\"\nunit = \"01-SNV\"\ninspectors = 1\n",
 			`body "b" lacks a value`},
 		{"no login linked to the demo inspector", "data/users.toml",
 			strings.NewReplacer(`inspector = "i001"`, `inspector = ""`, `full_name = ""`, `full_name = "X"`).Replace(string(users)),

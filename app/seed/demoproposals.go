@@ -287,6 +287,13 @@ func (gen *demoGen) topicsFor(b *demoBody) []string {
 			list = proposalTopics["dept-inspectorate"]
 		case models.BodyDistrictInternal:
 			list = districtTopics
+		case models.BodyDepartment: // a department's specialised checks
+			for code, t := range gen.topics {
+				if t.KindCode != nil && *t.KindCode == "specialised" {
+					list = append(list, code)
+				}
+			}
+			slices.Sort(list)
 		default:
 			for code, t := range gen.topics {
 				if t.KindCode != nil && *t.KindCode == "professional" {
@@ -320,8 +327,8 @@ func (gen *demoGen) weight(b *demoBody, u *demoUnit) float64 {
 		}
 		return 0
 	}
-	if b.Kind == models.BodyUnitInternal || u.Code == b.unitCode {
-		return 0
+	if b.Kind == models.BodyUnitInternal || b.Kind == models.BodyCommune || u.Code == b.unitCode {
+		return 0 // a unit's or commune's own checks of its offices are not in the city's plan
 	}
 	w, ok := demoWeights[b.Code]
 	if !ok {
@@ -330,6 +337,8 @@ func (gen *demoGen) weight(b *demoBody, u *demoUnit) float64 {
 			w = demoWeights["city-team"]
 		case models.BodyInspectorate:
 			w = demoWeights["dept-inspectorate"]
+		case models.BodyDepartment: // its own sector's units: departments and communes
+			w = [3]float64{0.5, 0.5, 0.5}
 		default:
 			w = [3]float64{1, 1, 1}
 		}
@@ -445,7 +454,14 @@ func (gen *demoGen) cityTeamVisits() []*demoUnit {
 // last year, get no visit.
 func (gen *demoGen) otherVisits() []*demoUnit {
 	var planned []*demoUnit
-	for _, i := range gen.rng.Perm(len(gen.units)) {
+	order := gen.rng.Perm(len(gen.units))
+	// The showcase commune comes first, while every body still has room to lead.
+	for k, i := range order {
+		if gen.units[i] == gen.showcase {
+			order[0], order[k] = order[k], order[0]
+		}
+	}
+	for _, i := range order {
 		u := gen.units[i]
 		skip := u.Kind == models.UnitCommune && gen.rng.Float64() < 0.04
 		if len(u.bodies) > 0 || skip && u != gen.showcase {
@@ -473,11 +489,13 @@ func (gen *demoGen) otherVisits() []*demoUnit {
 
 // districtChecks adds the second and third checks a district's Phòng Nội vụ
 // often proposes for one commune (public service, local government…): the
-// same visit and the same body, so no extra day.
+// same visit and the same body, so no extra day. In a year without districts
+// (since 1 July 2025) the body leading a commune's visit does so.
 func (gen *demoGen) districtChecks(planned []*demoUnit) {
+	districts := slices.ContainsFunc(gen.bodies, func(b *demoBody) bool { return b.Kind == models.BodyDistrictInternal })
 	for _, u := range planned {
 		lead := u.bodies[0]
-		if lead.Kind != models.BodyDistrictInternal {
+		if lead.Kind != models.BodyDistrictInternal && (districts || u.Kind != models.UnitCommune || isCityTeam(lead)) {
 			continue
 		}
 		extra := 0
@@ -691,14 +709,17 @@ func (gen *demoGen) unplanned(n int) []proposals.FileRow {
 		rows = append(rows, proposals.FileRow{Input: in, UnitName: u.Name})
 		b.used += float64(days)
 	}
-	// The showcase commune also gets an unannounced check by its district,
-	// which its own office must not see before the team arrives.
+	// The showcase commune also gets an unannounced check by its district
+	// (by the inspectorate in a year without districts), which its own office
+	// must not see before the team arrives.
 	if u := gen.showcase; u != nil {
+		by := inspectorate
 		for _, b := range districts {
 			if b.district == u.parentCode {
-				add(b, u, models.FormUnannounced)
+				by = b
 			}
 		}
+		add(by, u, models.FormUnannounced)
 	}
 	for range demoCityUnannounced {
 		add(city, nil, models.FormUnannounced)
@@ -709,6 +730,9 @@ func (gen *demoGen) unplanned(n int) []proposals.FileRow {
 	for i := 0; len(rows) < n && i < 4*n; i++ {
 		b := inspectorate
 		form := models.FormVerification
+		if len(districts) == 0 && gen.rng.IntN(3) > 0 {
+			form = models.FormUnannounced
+		}
 		if len(districts) > 0 && (b == nil || gen.rng.IntN(4) > 0) {
 			b = districts[gen.rng.IntN(len(districts))]
 			form = models.FormUnannounced

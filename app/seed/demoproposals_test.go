@@ -88,7 +88,8 @@ func TestTheDemoFileHoldsAboutSixteenHundredProposalsForAboutSixHundredVisits(t 
 		return one(`SELECT count(*) FROM proposals p JOIN bodies b ON b.id = p.body_id
 			WHERE b.code = 'city-team' AND p.form = ?`, form)
 	}
-	inspectorate := one(`SELECT count(*) FROM proposals p JOIN bodies b ON b.id = p.body_id WHERE b.code = 'dept-inspectorate'`)
+	// The inspectorate of the year: Thanh tra Thành phố since the departmental inspectorates ended (30/06/2025).
+	inspectorate := one(`SELECT count(*) FROM proposals p JOIN bodies b ON b.id = p.body_id WHERE b.kind = 'inspectorate'`)
 	strayDistricts := one(`SELECT count(*) FROM proposals p JOIN bodies b ON b.id = p.body_id JOIN units u ON u.id = p.unit_id
 		JOIN units office ON office.id = b.unit_id
 		WHERE b.kind = 'district_internal' AND (u.kind <> 'commune' OR u.parent_id <> office.parent_id)`)

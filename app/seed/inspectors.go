@@ -101,20 +101,17 @@ func (d *demoData) demoInspectors(hanoi adminunits.Province, bodies []bodySpec, 
 				FullName: name.String(),
 				Email:    fmt.Sprintf("%s.%s@khung.vn", emailLocal(name), code),
 				Body:     b.Code,
-				HomeUnit: homeAffairs,
+				HomeUnit: b.Unit, // Sở Nội vụ for its own bodies, the department for the others
 				// Each body's first inspector can lead, and about one in seven of the others.
 				CanLead: k == 0 || rng.IntN(7) == 0,
 				MaxDays: []int{0, 60, 80, 100, 120, 120, 150}[rng.IntN(7)],
 			}
 			s.Title = d.title(b.Kind, s.CanLead, rng)
 
-			// Home unit: the district's Phòng Nội vụ for its own staff; for the city team, half
-			// its members come from other departments.
+			// Home unit: the body's own (the district's Phòng Nội vụ for its
+			// staff); for the city team, half its members come from other departments.
 			local := wardsOf[strings.TrimSuffix(b.Unit, "-PNV")] // communes of the body's district (none for city bodies)
-			switch {
-			case b.Kind == models.BodyDistrictInternal:
-				s.HomeUnit = b.Unit
-			case b.Kind == models.BodyCityTeam && rng.IntN(2) == 0:
+			if b.Kind == models.BodyCityTeam && rng.IntN(2) == 0 {
 				s.HomeUnit = pick(departments)
 			}
 

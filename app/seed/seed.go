@@ -1,7 +1,10 @@
 // Package seed imports the official units of a province and loads the demo
-// city: Hanoi's units, the catalogs and rules with their legal basis, the
-// inspecting bodies, about 200 inspectors, the public holidays and one login
-// per role. Every load is idempotent: it adds what is missing by natural key and
+// city: Hanoi's units (Demo: before 1 July 2025 and the departments after the
+// reorganisation of 1 March 2025; Today: both generations, linked), the
+// catalogs and rules with their legal basis, the inspecting bodies with their
+// life spans, about 300 inspectors, the public holidays and one login per
+// role. The demo's history (plans, visits, conclusions, follow-up) is built
+// through the app's services by package live. Every load is idempotent: it adds what is missing by natural key and
 // leaves existing rows (perhaps edited by an administrator) alone.
 package seed
 
@@ -44,6 +47,10 @@ func Demo(ctx context.Context, db *gorm.DB, opt Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	deps, err := loadDepartments(dataFiles)
+	if err != nil {
+		return "", err
+	}
 	ps, err := adminunits.Official()
 	if err != nil {
 		return "", fmt.Errorf("seed: %w", err)
@@ -57,7 +64,8 @@ func Demo(ctx context.Context, db *gorm.DB, opt Options) (string, error) {
 		return "", err
 	}
 	rows = append(rows, data.districtOffices(hanoi)...)
-	bodies := data.demoBodies(hanoi)
+	// The bodies of Sở Nội vụ and the districts first: the inspectors' codes follow this order.
+	bodies := append(data.demoBodies(hanoi), deps.departmentBodies()...)
 	inspectors := data.demoInspectors(hanoi, bodies, opt.Now.Year())
 	users := data.demoUsers(inspectors[0].FullName)
 
@@ -68,9 +76,15 @@ func Demo(ctx context.Context, db *gorm.DB, opt Options) (string, error) {
 			return err
 		}
 		rep.add("units", int64(units.Added))
-		unitCodes := make([]string, len(rows))
+		if err := deps.reorganise(tx, rep); err != nil {
+			return err
+		}
+		unitCodes := make([]string, len(rows), len(rows)+len(deps.Department))
 		for i, r := range rows {
 			unitCodes[i] = r.Code
+		}
+		for _, dep := range deps.Department {
+			unitCodes = append(unitCodes, dep.Code)
 		}
 		unitIDs, err := idsByCode(tx, &models.Unit{}, unitCodes)
 		if err != nil {

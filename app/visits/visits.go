@@ -17,16 +17,18 @@ import (
 	"khung/app/apperr"
 	"khung/app/authz"
 	"khung/app/paging"
+	"khung/app/viewcache"
 	"khung/models"
 )
 
 // Service reads visits through Visible.
 type Service struct {
-	db *gorm.DB
+	db    *gorm.DB
+	cache *viewcache.Cache // answers per visibility class (see View)
 }
 
-// New returns the service on db.
-func New(db *gorm.DB) *Service { return &Service{db: db} }
+// New returns the service on db, with a cache of DefaultCacheBytes.
+func New(db *gorm.DB) *Service { return &Service{db: db, cache: viewcache.New(db, DefaultCacheBytes)} }
 
 // Visit is a visit as a reader sees it, with what the calendar shows: dates,
 // the unit and its place in the unit tree, the lead and joint bodies, topics,

@@ -1,0 +1,202 @@
+// Package viewcache keeps answers that are the same for everybody of one
+// visibility class on one day until the data they show changes: the
+// calendar's (app/visits) and the plan board's (app/plans).
+package viewcache
+
+import (
+	"container/list"
+	"context"
+	"fmt"
+	"sync"
+
+	"gorm.io/gorm"
+
+	"khung/app/authz"
+	"khung/models"
+)
+
+// What a calendar or a board shows is the same for everybody of one
+// visibility class (the unit users of one unit, every planner, one
+// inspector…) on one day, as long as no table it shows has changed. A Cache
+// keeps such answers, bounded in bytes, and every request checks ONE number
+// first: the generation that the triggers of migration 00015 move whenever a
+// committed transaction changes a visit, its team, proposals, plan version,
+// unit, bodies, inspectors, catalogs, conclusions or recommendations. An
+// answer is served only to a request of the same class, the same day, the
+// same query and the same generation: never across a visibility boundary,
+// never after a change.
+
+// Cache holds answers per visibility class, day, query and generation.
+type Cache struct {
+	db  *gorm.DB
+	lru *lru
+}
+
+// New returns an empty cache of at most maxBytes (as its users estimate them).
+func New(db *gorm.DB, maxBytes int64) *Cache { return &Cache{db: db, lru: newLRU(maxBytes)} }
+
+// foldAt is how many change rows the generation query lets pile up before it
+// folds them into the counter (a count over a few rows stays cheap).
+const foldAt = 64
+
+// A View is what one request may see of the calendar: its actor's visibility
+// class on its day, at the data's generation read once for the request.
+type View struct {
+	c     *Cache
+	actor authz.Actor
+	today models.Date
+	class string
+	gen   int64
+}
+
+// View reads the generation (one query) and returns the request's View.
+func (c *Cache) View(ctx context.Context, a authz.Actor, today models.Date) (View, error) {
+	gen, err := c.generation(ctx)
+	if err != nil {
+		return View{}, err
+	}
+	return View{c: c, actor: a, today: today, class: Class(a, today), gen: gen}, nil
+}
+
+// Generation is the data's generation the view was made at.
+func (v View) Generation() int64 { return v.gen }
+
+// Today is the day the view was made for.
+func (v View) Today() models.Date { return v.today }
+
+// Class is the visibility class of a on today: two actors of one class see
+// exactly the same calendar. It holds the visit rule itself as authz writes
+// it for a (its SQL and arguments, so whatever the rule comes to depend on is
+// in the class), the role and unit path (the unit filter's choices), the
+// inspector (the team's pending versions) and the day (a secret visit appears
+// on its start date).
+func Class(a authz.Actor, today models.Date) string {
+	a.Today = today
+	cond, args := authz.VisitCondition(a, "visits")
+	return fmt.Sprintf("%s|%d|%q|%d|%d|%s|%q|%v", today, boolInt(a.LoggedIn()), a.Role, a.UnitID, a.InspectorID, a.UnitPath, cond, args)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// generation returns the number that moves with every committed change of
+// the calendar's tables (migration 00015), folding the change rows into the
+// counter when they pile up.
+func (c *Cache) generation(ctx context.Context) (int64, error) {
+	var gen, pending int64
+	err := c.db.WithContext(ctx).
+		Raw(`SELECT g.n + c.pending, c.pending FROM calendar_generation g, (SELECT count(*) AS pending FROM calendar_changes) c`).
+		Row().Scan(&gen, &pending)
+	if err != nil {
+		return 0, fmt.Errorf("calendar generation: %w", err)
+	}
+	if pending >= foldAt {
+		// One statement: the rows deleted and the counter raised by as many, so
+		// the sum readers see is the same before and after.
+		err := c.db.WithContext(ctx).Exec(`WITH gone AS (DELETE FROM calendar_changes RETURNING 1)
+			UPDATE calendar_generation SET n = n + (SELECT count(*) FROM gone)`).Error
+		if err != nil {
+			return 0, fmt.Errorf("calendar generation: fold: %w", err)
+		}
+	}
+	return gen, nil
+}
+
+// Remember returns build's answer to query for v's class, from the cache when
+// the same class asked the same query at the same generation. build gets the
+// view's context, actor and day (the ones the class was made of) and returns
+// the answer and about how many bytes it holds. A cached answer is shared:
+// neither build's caller nor the readers may change it.
+func Remember[T any](ctx context.Context, v View, query string, build func(ctx context.Context, a authz.Actor, today models.Date) (T, int, error)) (T, error) {
+	key := v.class + "\x00" + query
+	if got, ok := v.c.lru.get(key, v.gen); ok {
+		return got.(T), nil
+	}
+	val, size, err := build(ctx, v.actor, v.today)
+	if err != nil {
+		return val, err
+	}
+	v.c.lru.put(key, v.gen, val, int64(size+len(key)))
+	return val, nil
+}
+
+// lru is a cache of answers bounded in bytes, least recently used out first.
+// It holds one generation at a time: a newer one empties it.
+type lru struct {
+	mu    sync.Mutex
+	max   int64
+	size  int64
+	gen   int64
+	order *list.List // of *entry, most recent first
+	items map[string]*list.Element
+	hits  int64
+}
+
+type entry struct {
+	key  string
+	val  any
+	size int64
+}
+
+func newLRU(maxBytes int64) *lru {
+	return &lru{max: maxBytes, order: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *lru) get(key string, gen int64) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return nil, false
+	}
+	el, ok := c.items[key]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	c.hits++
+	return el.Value.(*entry).val, true
+}
+
+func (c *lru) put(key string, gen int64, val any, size int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case gen < c.gen || size > c.max/4:
+		return // read before a newer change, or too big to be worth a quarter of the cache
+	case gen > c.gen:
+		c.order.Init()
+		clear(c.items)
+		c.size, c.gen = 0, gen
+	}
+	if el, ok := c.items[key]; ok {
+		c.size -= el.Value.(*entry).size
+		c.order.Remove(el)
+	}
+	c.items[key] = c.order.PushFront(&entry{key: key, val: val, size: size})
+	c.size += size
+	for c.size > c.max {
+		last := c.order.Back()
+		e := last.Value.(*entry)
+		c.order.Remove(last)
+		delete(c.items, e.key)
+		c.size -= e.size
+	}
+}
+
+// Stats is what a cache holds: entries, bytes, hits since it was made.
+type Stats struct {
+	Entries int
+	Bytes   int64
+	Hits    int64
+}
+
+// Stats reports the cache's size (for tests and diagnostics).
+func (c *Cache) Stats() Stats {
+	c.lru.mu.Lock()
+	defer c.lru.mu.Unlock()
+	return Stats{Entries: len(c.lru.items), Bytes: c.lru.size, Hits: c.lru.hits}
+}

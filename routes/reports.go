@@ -1,0 +1,173 @@
+package routes
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"khung/app/reports"
+	"khung/models"
+)
+
+// reportsUI serves the periodic report (page, JSON, Excel) and the lists
+// behind its figures.
+type reportsUI struct {
+	*Handlers
+	svc *reports.Service
+}
+
+// filterOf reads the report's filter from the query; an empty period is the
+// current year up to today.
+func (r *reportsUI) filterOf(c *fiber.Ctx, defaults bool) (reports.Filter, error) {
+	get := c.Query
+	if defaults && c.Query("from") == "" && c.Query("to") == "" {
+		today := r.today()
+		get = func(k string, _ ...string) string {
+			switch k {
+			case "from":
+				return models.NewDate(today.Year, 1, 1).String()
+			case "to":
+				return today.String()
+			}
+			return c.Query(k)
+		}
+	}
+	return reports.ParseFilter(func(k string) string { return get(k) })
+}
+
+// apiPeriodic: GET /api/v1/reports/periodic?from=&to=[&body=&area=&kind=].
+func (r *reportsUI) apiPeriodic(c *fiber.Ctx) error {
+	f, err := r.filterOf(c, false)
+	if err != nil {
+		return err
+	}
+	rep, err := r.svc.Periodic(ctxOf(c), actorOf(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rep)
+}
+
+// periodicXLSX: GET /api/v1/reports/periodic.xlsx and /reports/periodic.xlsx.
+func (r *reportsUI) periodicXLSX(c *fiber.Ctx) error {
+	f, err := r.filterOf(c, false)
+	if err != nil {
+		return err
+	}
+	rep, err := r.svc.Periodic(ctxOf(c), actorOf(c), f)
+	if err != nil {
+		return err
+	}
+	data, err := rep.XLSX()
+	if err != nil {
+		return err
+	}
+	return sendXLSX(c, fmt.Sprintf("bao-cao-kiem-tra-%s-%s.xlsx", f.From, f.To), data)
+}
+
+// figure is a line of a table on the page: a name, a number and the list behind it.
+type figure struct {
+	Name  string
+	Count string
+	N     int
+	Link  string
+}
+
+// listLink is the address of the list behind a figure of f, narrowed by extra.
+func listLink(f reports.Filter, extra ...string) string {
+	q := url.Values{"from": {f.From.String()}, "to": {f.To.String()}}
+	if f.Body != "" {
+		q.Set("body", f.Body)
+	}
+	if f.Area > 0 {
+		q.Set("area", strconv.FormatInt(f.Area, 10))
+	}
+	if f.Kind != "" {
+		q.Set("kind", f.Kind)
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		q.Set(extra[i], extra[i+1])
+	}
+	return "/reports/list?" + q.Encode()
+}
+
+// figures turns counts into the page's lines, each linked to its list (key
+// names the filter the line adds: level, kind, form, body; "" no link).
+func figures(c *fiber.Ctx, f reports.Filter, cs []reports.Count, key string) []figure {
+	tr := trOf(c)
+	out := make([]figure, len(cs))
+	for i, x := range cs {
+		out[i] = figure{Name: tr.Pick(x.NameVI, x.NameEN), N: x.Count, Count: groupDigits(int64(x.Count), tr.Lang)}
+		if key != "" && !(key == "kind" && x.Key == "") {
+			out[i].Link = listLink(f, key, x.Key)
+		}
+	}
+	return out
+}
+
+// page: GET /reports — the periodic report with its filters.
+func (r *reportsUI) page(c *fiber.Ctx) error {
+	tr := trOf(c)
+	data := fiber.Map{"Title": tr.T("reports.title")}
+	f, err := r.filterOf(c, true)
+	data["Form"] = map[string]string{"from": c.Query("from", f.From.String()), "to": c.Query("to", f.To.String()),
+		"body": f.Body, "kind": f.Kind, "area": c.Query("area")}
+	if err != nil {
+		return r.renderForm422(c, "reports/index", data, err)
+	}
+	rep, err := r.svc.Periodic(ctxOf(c), actorOf(c), f)
+	if err != nil {
+		return err
+	}
+	q := c.Context().QueryArgs().String()
+	if q == "" {
+		q = "from=" + f.From.String() + "&to=" + f.To.String()
+	}
+	data["Query"] = q
+	data["R"] = rep
+	data["Total"] = groupDigits(int64(rep.Totals.Inspections), tr.Lang)
+	data["AllLink"] = listLink(f)
+	data["Levels"] = figures(c, f, rep.ByLevel, "level")
+	data["Kinds"] = figures(c, f, rep.ByKind, "kind")
+	data["Forms"] = figures(c, f, rep.ByForm, "form")
+	data["Bodies"] = figures(c, f, rep.ByBody, "body")
+	data["Topics"] = figures(c, f, rep.ByTopic, "")
+	data["RecLink"] = func(state string, owner int64) string {
+		extra := []string{"what", "recommendations", "state", state}
+		if owner != 0 {
+			extra = append(extra, "owner", strconv.FormatInt(owner, 10))
+		}
+		return listLink(f, extra...)
+	}
+	data["Percent"] = func(x float64) string { return strconv.FormatFloat(x*100, 'f', 1, 64) + "%" }
+	return r.render(c, "reports/index", data)
+}
+
+// listPage: GET /reports/list — the inspections (or, with what=recommendations,
+// the visits holding the recommendations) behind a figure.
+func (r *reportsUI) listPage(c *fiber.Ctx) error {
+	tr := trOf(c)
+	f, err := r.filterOf(c, false)
+	if err != nil {
+		return err
+	}
+	data := fiber.Map{"Title": tr.T("reports.list.title"), "Back": "/reports?" + url.Values{"from": {f.From.String()}, "to": {f.To.String()}}.Encode()}
+	if c.Query("what") == "recommendations" {
+		owner, _ := strconv.ParseInt(c.Query("owner"), 10, 64)
+		state := c.Query("state", "issued")
+		rows, total, err := r.svc.RecommendationVisits(ctxOf(c), actorOf(c), f, state, owner)
+		if err != nil {
+			return err
+		}
+		data["RecVisits"], data["Total"] = rows, total
+		return r.render(c, "reports/list", data)
+	}
+	rows, total, err := r.svc.Inspections(ctxOf(c), actorOf(c), f)
+	if err != nil {
+		return err
+	}
+	data["Rows"], data["Total"], data["Capped"] = rows, total, total > len(rows)
+	return r.render(c, "reports/list", data)
+}
