@@ -94,7 +94,9 @@ func BenchmarkBuildCity1600(b *testing.B) {
 }
 
 // generatedProposals stores n proposals of gen.Generate's Hanoi as submitted
-// proposals of year, mapping the generator's ids onto the demo's codes and
+// proposals of year, mapping the generator's ids onto the codes of the demo
+// city of seed.Demo (the units and bodies of before 1 July 2025: this
+// package's fixture does not run seed.Today) and
 // returns how many it stored. Units: a commune "01.00004" and the units under it
 // ("01.00004-HCC") go to the demo's unit of that commune (its code of 1 July
 // 2025, seed.ReformedCode, when the demo has it, else the ward whose code it
@@ -170,7 +172,7 @@ func (d *demo) generatedProposals(n int) int {
 		}
 		unit := unitOf(p.Unit)
 		if bodyID[body] == 0 || unitID[unit] == 0 {
-			d.t.Fatalf("proposal %s: no body %q or unit %q in the demo", p.ID, body, unit)
+			d.t.Fatalf("proposal %s: body %q (id %d) or unit %q (id %d) is not in the demo", p.ID, body, bodyID[body], unit, unitID[unit])
 		}
 		ref := "gen-" + p.ID
 		kind := p.Kind
