@@ -91,6 +91,9 @@ func (cal *calendar) monthPage(c *fiber.Ctx) error {
 	data["Title"] = tr.T("visits.calendar.title")
 	data["Section"] = "month"
 	data["Weeks"] = month.Weeks
+	if data["Closed"], data["Agenda"], err = cal.workingMonth(c, month.Weeks); err != nil {
+		return err
+	}
 	data["MonthName"] = tr.T("visits.calendar.month_name", "Month", tr.T(fmt.Sprintf("visits.month.m%d", f.Month)), "Year", f.Year)
 	data["MonthCount"] = month.Count
 	data["PrevURL"] = cal.monthURL(c, prev.Year, int(prev.Month))
