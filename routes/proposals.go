@@ -182,9 +182,9 @@ func groupDigits(n int64, lang string) string {
 // listPager is the page navigation of a list: previous, next, first and
 // last, and the query to keep when jumping to a page by its number.
 type listPager struct {
-	Page, Pages                          int
+	Page, Pages                         int
 	PrevURL, NextURL, FirstURL, LastURL string
-	Keep                                 url.Values // the other parameters, for the page-jump form
+	Keep                                url.Values // the other parameters, for the page-jump form
 }
 
 func proposalPager[T any](res paging.Result[T], path string, q url.Values) listPager {
