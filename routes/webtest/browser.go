@@ -252,7 +252,8 @@ func (p *Page) LoginAs(u User) {
 }
 
 // AxeViolations runs axe-core (tools/node, installed by `make test`) on the
-// page and returns one line per WCAG A/AA violation: "rule: help (n nodes: …)".
+// page and returns one line per WCAG A/AA violation: "impact rule: help (n
+// nodes: …)", impact being minor, moderate, serious or critical.
 func (p *Page) AxeViolations() []string {
 	p.t.Helper()
 	src, err := os.ReadFile(filepath.Join(moduleRoot(p.t), "tools/node/node_modules/axe-core/axe.min.js"))
@@ -265,7 +266,7 @@ func (p *Page) AxeViolations() []string {
 	}
 	res, err := pg.Eval(`async () => {
 		const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
-		return r.violations.map(v => v.id + ": " + v.help + " (" + v.nodes.length + " nodes: " +
+		return r.violations.map(v => v.impact + " " + v.id + ": " + v.help + " (" + v.nodes.length + " nodes: " +
 			v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ") + ")");
 	}`)
 	if err != nil {

@@ -49,3 +49,6 @@ func (p *Page) Overflows() int {
 	}
 	return v.Value.Int()
 }
+
+// Base is the server's address the page opens paths on ("http://127.0.0.1:port").
+func (p *Page) Base() string { return p.base }
