@@ -17,8 +17,11 @@ import (
 // ChromiumPath is where Debian installs Chromium (`make test` installs it).
 const ChromiumPath = "/usr/bin/chromium"
 
-// pageTimeout bounds every wait of a page action.
-const pageTimeout = 15 * time.Second
+// pageTimeout bounds every wait of a page action; axeTimeout one run of axe-core.
+const (
+	pageTimeout = 15 * time.Second
+	axeTimeout  = 90 * time.Second
+)
 
 // Browser is one headless Chromium shared by the tests of a binary. It starts
 // on first use, so a run of non-browser tests does not pay for it. Create it
@@ -260,7 +263,9 @@ func (p *Page) AxeViolations() []string {
 	if err != nil {
 		p.t.Fatalf("axe-core is missing (run `make test`, which installs tools/node): %v", err)
 	}
-	pg := p.Rod()
+	// axe reads every node of the page: a long admin list on a loaded machine
+	// takes longer than a click, so it has its own, longer bound.
+	pg := p.page.Timeout(axeTimeout)
 	if _, err := pg.Eval(`(src) => { (0, eval)(src); return true }`, string(src)); err != nil {
 		p.t.Fatalf("load axe-core: %v", err)
 	}
