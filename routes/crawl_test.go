@@ -3,7 +3,9 @@ package routes
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"regexp"
 	"slices"
@@ -15,6 +17,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/net/html"
 
+	"khung/app"
 	"khung/app/plans"
 	"khung/app/seed"
 	"khung/routes/webtest"
@@ -318,8 +321,8 @@ func TestArtefactRulesFindWhatAPersonMustNotRead(t *testing.T) {
 
 // newIssuedDemo is the demo city with its demo proposals (about 1,600) and a
 // 2027 plan built from them, submitted, approved and published as version 1
-// (document 125/KH-SNV), then amended: version 2 is a draft. It returns the
-// draft.
+// (document 125/KH-SNV) through the app's service (its notices written),
+// then amended: version 2 is a draft. It returns the draft.
 func newIssuedDemo(t *testing.T) (*plansDemo, plans.Version) {
 	t.Helper()
 	d := newPlansDemo(t)
@@ -330,22 +333,28 @@ func newIssuedDemo(t *testing.T) (*plansDemo, plans.Version) {
 	}
 	planner, approver := d.actor(t, "planner@khung.vn"), d.actor(t, "approver@khung.vn")
 	now := d.srv.Clock.Now()
-	v, err := d.svc.Build(ctx, planner, plansYear, plans.BuildInput{})
+	// The app's own service, so that the workflow's notices are written.
+	a, err := app.New(app.Deps{Config: d.srv.Config, DB: d.srv.DB, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: d.srv.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := a.Plans
+	v, err := svc.Build(ctx, planner, plansYear, plans.BuildInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	steps := []func(plans.Version) (plans.Version, error){
 		func(v plans.Version) (plans.Version, error) {
-			return d.svc.Submit(ctx, planner, v.ID, plans.StepInput{LockVersion: v.LockVersion}, now)
+			return svc.Submit(ctx, planner, v.ID, plans.StepInput{LockVersion: v.LockVersion}, now)
 		},
 		func(v plans.Version) (plans.Version, error) {
-			return d.svc.Approve(ctx, approver, v.ID, plans.StepInput{LockVersion: v.LockVersion, DocumentNumber: "125"}, now)
+			return svc.Approve(ctx, approver, v.ID, plans.StepInput{LockVersion: v.LockVersion, DocumentNumber: "125"}, now)
 		},
 		func(v plans.Version) (plans.Version, error) {
-			return d.svc.Publish(ctx, approver, v.ID, plans.StepInput{LockVersion: v.LockVersion}, now)
+			return svc.Publish(ctx, approver, v.ID, plans.StepInput{LockVersion: v.LockVersion}, now)
 		},
 		func(v plans.Version) (plans.Version, error) {
-			return d.svc.Amend(ctx, planner, v.ID, plans.StepInput{LockVersion: v.LockVersion, Reason: "Điều chỉnh lịch"})
+			return svc.Amend(ctx, planner, v.ID, plans.StepInput{LockVersion: v.LockVersion, Reason: "Điều chỉnh lịch"})
 		},
 	}
 	for _, step := range steps {

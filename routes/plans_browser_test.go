@@ -138,6 +138,9 @@ func TestBrowserPlansBuildAdjustSubmitApprovePublish(t *testing.T) {
 	if got := a.Text("[data-test=unscheduled-warning]"); !strings.Contains(got, "Phường Cống Vị") {
 		t.Errorf("the publish confirmation does not list the unscheduled visit: %q", got)
 	}
+	for _, v := range a.AxeViolations() {
+		t.Errorf("publish confirmation: %s", v)
+	}
 	a.ClickAndWait("[data-test=confirm]")
 	if got := a.Text("[data-test=status]"); got != "Đã công bố" {
 		t.Fatalf("after publishing: %q", got)
@@ -171,6 +174,7 @@ func TestBrowserPlansBuildAdjustSubmitApprovePublish(t *testing.T) {
 
 	// Accessibility of the plan's pages (the board filtered to one area, to keep axe quick).
 	for _, path := range []string{fmt.Sprintf("/plans/versions/%d", id), fmt.Sprintf("/plans/versions/%d/board?area=001", id),
+		fmt.Sprintf("/plans/versions/%d/board?area=001&view=week&quarter=3", id),
 		fmt.Sprintf("/plans/versions/%d/visits/%s", id, code)} {
 		a.Open(path)
 		for _, v := range a.AxeViolations() {

@@ -39,6 +39,7 @@ func TestScreensOfEachRole(t *testing.T) {
 		{"planner-submit-confirm", "planner", v("/plans/versions/%d/submit", draft.ID), "[data-test=confirm-page]", 1440, 900},
 		{"viewer-plan", "viewer", v("/plans/versions/%d", published), "[data-test=fit]", 1440, 900},
 		{"unit-home", "unit", "/", "main", 1440, 900},
+		{"unit-notifications", "phucxa", "/notifications", "main", 1440, 900},
 		{"inspector-home", "inspector", "/my-visits", "main", 1440, 900},
 		{"admin-home", "admin", "/", "main", 1440, 900},
 		{"phone-unit-home", "phucxa", "/", "main", 390, 844},
