@@ -51,7 +51,7 @@ func TestBrowserPlansBuildAdjustSubmitApprovePublish(t *testing.T) {
 	if got := p.Text("[data-test=status]"); got != "Dự thảo" {
 		t.Fatalf("after building: status %q; page: %.500s", got, p.BodyText())
 	}
-	if got := p.Text("[data-test=proposals]"); got != fmt.Sprint(n+1) {
+	if got := p.Text("[data-test=proposals]"); got != points(float64(n+1), "vi") {
 		t.Errorf("the version counts %s proposals, want %d", got, n+1)
 	}
 	if !p.Has("[data-test=merged] table.merged tbody tr") {

@@ -154,7 +154,7 @@ func TestBuildAdjustAndPublishThroughPagesAndAPI(t *testing.T) {
 	// The version page shows the draft and what was merged: the joint visit with both bodies.
 	page := plansPage(t, planner, fmt.Sprintf("/plans/versions/%d", id))
 	for _, want := range []string{"Dự thảo", "Phường Phúc Xá", "Đoàn kiểm tra công vụ Thành phố", "Thanh tra Sở Nội vụ",
-		"Gộp các đề xuất p", "Đã lập dự thảo kế hoạch."} {
+		"Gộp các đề xuất số ", "Đã lập dự thảo kế hoạch."} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("version page lacks %q", want)
 		}

@@ -148,6 +148,7 @@ func (p *plansUI) renderVersion(c *fiber.Ctx, id int64, failed string, err error
 		"V":            v,
 		"M":            m,
 		"Fit":          fit,
+		"Num":          func(n int) string { return points(float64(n), tr.Lang) },
 		"Penalty":      penaltyRows(m.PenaltyBy, tr.Lang),
 		"Total":        points(m.Penalty, tr.Lang),
 		"SolveSeconds": points(float64(m.SolveMS)/1000, tr.Lang),
