@@ -21,6 +21,7 @@ import (
 
 	"khung/app/auditlog"
 	"khung/app/auth"
+	"khung/app/authz"
 	"khung/app/bodies"
 	"khung/app/catalogs"
 	"khung/app/holidays"
@@ -138,6 +139,11 @@ func New(d Deps) (*App, error) {
 	// A published amendment tells the units whose visits it moved.
 	a.Plans.OnPublish(func(ctx context.Context, tx *gorm.DB, now time.Time, id, previous int64) error {
 		_, err := a.Notices.MovedVisits(ctx, tx, now, id, previous)
+		return err
+	})
+	// Each workflow step tells who must act next; a publication tells the units.
+	a.Plans.OnStep(func(ctx context.Context, tx *gorm.DB, now time.Time, who authz.Actor, id int64, step string, previous int64) error {
+		_, err := a.Notices.PlanStep(ctx, tx, now, who, id, step, previous)
 		return err
 	})
 	return a, nil

@@ -332,10 +332,10 @@ func (s *Service) RepairChoices(ctx context.Context, a authz.Actor, id int64) (R
 	}
 	out := RepairChoices{Version: v}
 	for _, in := range inst.Inspectors {
-		out.Inspectors = append(out.Inspectors, Choice{Value: in.ID, Label: names.inspector(in.ID) + " (" + in.ID + ")"})
+		out.Inspectors = append(out.Inspectors, Choice{Value: in.ID, Label: names.inspector(in.ID) + " (" + names.bodies[in.Body] + ")"})
 	}
 	for _, vis := range visits {
-		label := vis.UnitName + " · " + vis.Code
+		label := vis.UnitName
 		if vis.Scheduled() {
 			label += " · " + vis.StartDate.Time().Format("02/01/2006") + " – " + vis.EndDate.Time().Format("02/01/2006")
 		}

@@ -153,6 +153,15 @@ func (s *Service) take(ctx context.Context, a authz.Actor, id int64, in StepInpu
 				return fmt.Errorf("publish version %d over %d: %w", id, previous[0], err)
 			}
 		}
+		if s.stepped != nil {
+			var was int64
+			if len(previous) > 0 {
+				was = previous[0]
+			}
+			if err := s.stepped(ctx, tx, now, a, id, st.action, was); err != nil {
+				return fmt.Errorf("%s version %d: %w", st.action, id, err)
+			}
+		}
 		after := map[string]any{"status": st.to, "lock_version": in.LockVersion + 1}
 		if st.reason {
 			after["return_reason"] = in.Reason
