@@ -30,6 +30,7 @@ import (
 	"khung/app/notices"
 	"khung/app/notify"
 	"khung/app/plans"
+	"khung/app/printpdf"
 	"khung/app/proposals"
 	"khung/app/remediation"
 	"khung/app/reports"
@@ -76,6 +77,8 @@ type App struct {
 	Notices       *notices.Service // what the follow-up jobs find due, and who receives it
 	Outbox        *notify.Outbox   // the mail outbox as the administrator sees it: failed mail and its retry
 	Reports       *reports.Service // statistics: the periodic report, its exports, units' own inspections
+
+	Printer *printpdf.Printer // HTML to PDF through headless Chromium (the report's PDF)
 
 	db  *gorm.DB
 	now func() time.Time
@@ -127,6 +130,7 @@ func New(d Deps) (*App, error) {
 	a.Notices = notices.New(db, loc, site)
 	a.Outbox = notify.NewOutbox(db)
 	a.Reports = reports.New(db, loc, locales)
+	a.Printer = printpdf.New(printpdf.DefaultChromium)
 	// A published amendment tells the units whose visits it moved.
 	a.Plans.OnPublish(func(ctx context.Context, tx *gorm.DB, now time.Time, id, previous int64) error {
 		_, err := a.Notices.MovedVisits(ctx, tx, now, id, previous)

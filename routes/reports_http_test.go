@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -158,6 +161,37 @@ func TestThePeriodicReportAndUnitsOwnInspectionsOverHTTP(t *testing.T) {
 		}
 	})
 
+	t.Run("the PDF is the official report: heading, national motto, title, period and the figures", func(t *testing.T) {
+		r := planner.Get("/api/v1/reports/periodic.pdf?period=2027")
+		if r.Status != 200 || !strings.HasPrefix(r.Body, "%PDF-") {
+			t.Fatalf("%d %.100q", r.Status, r.Body)
+		}
+		var rep struct {
+			Totals struct{ Inspections, Visits int } `json:"totals"`
+		}
+		jsonInto(t, planner, "/api/v1/reports/periodic?period=2027", &rep)
+		text := pdfText(t, []byte(r.Body))
+		if dir := os.Getenv("KHUNG_SHOTS"); dir != "" { // for a person to look at
+			_ = os.WriteFile(filepath.Join(dir, "report.pdf"), []byte(r.Body), 0o600)
+		}
+		for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO",
+			"từ ngày 01/01/2027 đến ngày 31/12/2027", "ngày 31 tháng 12 năm 2027", "Đoàn kiểm tra công vụ Thành phố",
+			fmt.Sprintf("tổng số %d cuộc kiểm tra", rep.Totals.Inspections), fmt.Sprintf("%d cuộc làm việc", rep.Totals.Visits),
+			"Đột xuất", "Tổng cộng"} {
+			if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
+				t.Errorf("the PDF does not say %q:\n%s", want, text)
+			}
+		}
+		if r := district.Get("/reports/periodic.pdf?period=2027-h3"); r.Status != 422 || !strings.Contains(r.Body, "period") {
+			t.Errorf("a bad period: %d %.300s", r.Status, r.Body)
+		}
+		inspector := srv.NewClient(t)
+		inspector.Login(srv.CreateUser(t, models.RoleInspector))
+		if got := inspector.Get("/reports/periodic.pdf?period=2027"); got.Status != http.StatusForbidden {
+			t.Errorf("an inspector reads the PDF: %d", got.Status)
+		}
+	})
+
 	t.Run("the page shows the figures, each linked to its list", func(t *testing.T) {
 		c := srv.NewClient(t)
 		c.Login(srv.CreateUser(t, models.RoleViewer))
@@ -196,4 +230,18 @@ func TestTheViewerOpensTheReportAndFollowsAFigureToItsList(t *testing.T) {
 	if v := p.AxeViolations(); len(v) > 0 {
 		t.Errorf("axe: %v", v)
 	}
+}
+
+// pdfText reads a PDF's text back with poppler's pdftotext.
+func pdfText(t *testing.T, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
 }

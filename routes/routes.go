@@ -285,6 +285,7 @@ func New(a *app.App) *fiber.App {
 	// figures (a unit reads its own subtree's).
 	f.Get("/reports", readStatistics, rep.page)
 	f.Get("/reports/periodic.xlsx", readStatistics, rep.periodicXLSX)
+	f.Get("/reports/periodic.pdf", readStatistics, rep.periodicPDF)
 	f.Get("/reports/list", readStatistics, rep.listPage)
 
 	// ---- JSON API (/api/v1, described by openapi.yaml) ----
@@ -390,6 +391,7 @@ func New(a *app.App) *fiber.App {
 	// Statistics.
 	api.Get("/reports/periodic", readStatistics, rep.apiPeriodic)
 	api.Get("/reports/periodic.xlsx", readStatistics, rep.periodicXLSX)
+	api.Get("/reports/periodic.pdf", readStatistics, rep.periodicPDF)
 	api.Get("/own-inspections", readStatistics, rep.apiOwnList)
 	api.Post("/own-inspections", recordOwn, rep.apiRecordOwn)
 	api.Get("/own-inspections/template", recordOwn, rep.ownTemplate)
