@@ -3,7 +3,6 @@ package routes
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -54,7 +53,7 @@ func (r *reportsUI) periodicPDF(c *fiber.Ctx) error {
 		"PeriodLine": vi.T("reports.pdf.period", "From", vnDate(f.From), "To", vnDate(f.To)),
 		"Narrowed":   strings.Join(narrowing, "; "),
 		"N":          func(n int) string { return groupDigits(int64(n), "vi") },
-		"Percent":    func(x float64) string { return strings.Replace(strconv.FormatFloat(x*100, 'f', 1, 64), ".", ",", 1) + "%" },
+		"Percent":    func(x float64) string { return percent(x, "vi") },
 		"Tables": []pdfTable{
 			table("reports.by_level", rep.ByLevel, true), table("reports.by_form", rep.ByForm, true),
 			table("reports.by_kind", rep.ByKind, true), table("reports.by_body", rep.ByBody, true),

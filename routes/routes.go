@@ -287,6 +287,8 @@ func New(a *app.App) *fiber.App {
 	f.Get("/reports/periodic.xlsx", readStatistics, rep.periodicXLSX)
 	f.Get("/reports/periodic.pdf", readStatistics, rep.periodicPDF)
 	f.Get("/reports/list", readStatistics, rep.listPage)
+	f.Get("/reports/assets/reports.css", rep.stylesheet)
+	f.Get("/dashboard", readStatistics, rep.dashboard)
 
 	// ---- JSON API (/api/v1, described by openapi.yaml) ----
 	f.Get("/api/openapi.yaml", adm.openAPI)
