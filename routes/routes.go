@@ -289,6 +289,15 @@ func New(a *app.App) *fiber.App {
 	f.Get("/reports/list", readStatistics, rep.listPage)
 	f.Get("/reports/assets/reports.css", rep.stylesheet)
 	f.Get("/dashboard", readStatistics, rep.dashboard)
+	// A department's or commune's office: the inspections it ran itself.
+	f.Get("/own-inspections", recordOwn, rep.ownListPage)
+	f.Get("/own-inspections/new", recordOwn, rep.ownNewPage)
+	f.Post("/own-inspections", recordOwn, rep.ownCreate)
+	f.Get("/own-inspections/template.xlsx", recordOwn, rep.ownTemplate)
+	f.Get("/own-inspections/import", recordOwn, rep.ownImportPage)
+	f.Post("/own-inspections/import", recordOwn, rep.ownImport)
+	f.Get("/own-inspections/:id<int>/conclusion", recordOwn, rep.ownConcludePage)
+	f.Post("/own-inspections/:id<int>/conclusion", recordOwn, rep.ownConclude)
 
 	// ---- JSON API (/api/v1, described by openapi.yaml) ----
 	f.Get("/api/openapi.yaml", adm.openAPI)
