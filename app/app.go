@@ -35,6 +35,7 @@ import (
 	"khung/app/remediation"
 	"khung/app/reports"
 	"khung/app/seed"
+	"khung/app/surveys"
 	"khung/app/units"
 	"khung/app/users"
 	"khung/app/visits"
@@ -79,6 +80,7 @@ type App struct {
 	Reports       *reports.Service // statistics: the periodic report, its exports, units' own inspections
 
 	Printer *printpdf.Printer // HTML to PDF through headless Chromium (the report's PDF)
+	Surveys *surveys.Service  // the inspected units' survey on the teams' conduct
 
 	db  *gorm.DB
 	now func() time.Time
@@ -131,6 +133,7 @@ func New(d Deps) (*App, error) {
 	a.Outbox = notify.NewOutbox(db)
 	a.Reports = reports.New(db, loc, locales)
 	a.Printer = printpdf.New(printpdf.DefaultChromium)
+	a.Surveys = surveys.New(db)
 	// A published amendment tells the units whose visits it moved.
 	a.Plans.OnPublish(func(ctx context.Context, tx *gorm.DB, now time.Time, id, previous int64) error {
 		_, err := a.Notices.MovedVisits(ctx, tx, now, id, previous)

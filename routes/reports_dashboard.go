@@ -224,14 +224,17 @@ func earlierOf(a, b models.Date) models.Date {
 	return a
 }
 
-// percent writes a rate as a percentage with one decimal, a decimal comma in Vietnamese.
-func percent(x float64, lang string) string {
-	s := strconv.FormatFloat(x*100, 'f', 1, 64)
+// decimal writes x with one decimal, a decimal comma in Vietnamese.
+func decimal(x float64, lang string) string {
+	s := strconv.FormatFloat(x, 'f', 1, 64)
 	if lang == "vi" {
 		s = strings.Replace(s, ".", ",", 1)
 	}
-	return s + "%"
+	return s
 }
+
+// percent writes a rate as a percentage with one decimal.
+func percent(x float64, lang string) string { return decimal(x*100, lang) + "%" }
 
 // dashboard: GET /dashboard — the report's figures as charts, with the same
 // filters, and the trend of the same days of the years before.

@@ -109,6 +109,7 @@ func New(a *app.App) *fiber.App {
 	rem := &remediationPages{Handlers: h, svc: a.Remediation, inbox: a.Inbox}
 	box := &outboxAdmin{admin: adm, outbox: a.Outbox}
 	rep := &reportsUI{Handlers: h, svc: a.Reports}
+	svy := &surveysUI{Handlers: h, svc: a.Surveys, reports: a.Reports}
 
 	// Who may pass.
 	login := h.RequireLogin
@@ -298,6 +299,11 @@ func New(a *app.App) *fiber.App {
 	f.Post("/own-inspections/import", recordOwn, rep.ownImport)
 	f.Get("/own-inspections/:id<int>/conclusion", recordOwn, rep.ownConcludePage)
 	f.Post("/own-inspections/:id<int>/conclusion", recordOwn, rep.ownConclude)
+	// The inspected unit's survey on the team's conduct; results for leadership only.
+	f.Get("/surveys", recordOwn, svy.openPage)
+	f.Get("/surveys/visits/:id<int>", recordOwn, svy.answerPage)
+	f.Post("/surveys/visits/:id<int>", recordOwn, svy.answer)
+	f.Get("/surveys/results", h.RequireRole(models.RoleApprover, models.RoleViewer), svy.resultsPage)
 
 	// ---- JSON API (/api/v1, described by openapi.yaml) ----
 	f.Get("/api/openapi.yaml", adm.openAPI)

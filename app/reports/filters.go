@@ -60,6 +60,19 @@ func PresetOf(from, to models.Date) string {
 	return ""
 }
 
+// Periods are the preset periods (each year, its first and last six months)
+// of the years years up to today's, newest first.
+func (s *Service) Periods(today models.Date, years int) []FilterOption {
+	vi, en := s.locales.For("vi"), s.locales.For("en")
+	var out []FilterOption
+	for y := today.Year; y > today.Year-years; y-- {
+		for _, k := range []struct{ key, id string }{{"%d", "reports.period.year"}, {"%d-h1", "reports.period.h1"}, {"%d-h2", "reports.period.h2"}} {
+			out = append(out, FilterOption{Value: fmt.Sprintf(k.key, y), NameVI: vi.T(k.id, "Year", y), NameEN: en.T(k.id, "Year", y)})
+		}
+	}
+	return out
+}
+
 // FilterOptions lists the choices a may filter by: the periods (years and
 // half-years, newest first), the bodies and the units that ran their own
 // inspections, the areas (for leadership the city's units one level down; for
@@ -69,12 +82,7 @@ func (s *Service) FilterOptions(ctx context.Context, a authz.Actor) (Options, er
 	if err := requireReader(a); err != nil {
 		return o, err
 	}
-	vi, en := s.locales.For("vi"), s.locales.For("en")
-	for y := a.Today.Year; y > a.Today.Year-presetYears; y-- {
-		for _, k := range []struct{ key, id string }{{"%d", "reports.period.year"}, {"%d-h1", "reports.period.h1"}, {"%d-h2", "reports.period.h2"}} {
-			o.Periods = append(o.Periods, FilterOption{Value: fmt.Sprintf(k.key, y), NameVI: vi.T(k.id, "Year", y), NameEN: en.T(k.id, "Year", y)})
-		}
-	}
+	o.Periods = s.Periods(a.Today, presetYears)
 	db := s.db.WithContext(ctx)
 	if err := db.Raw(`SELECT 'b' || id AS value, name AS name_vi, name AS name_en, 'body' AS "group"
 		FROM bodies WHERE active ORDER BY precedence, name`).Scan(&o.Bodies).Error; err != nil {
