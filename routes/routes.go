@@ -304,6 +304,14 @@ func New(a *app.App) *fiber.App {
 	f.Get("/surveys/visits/:id<int>", recordOwn, svy.answerPage)
 	f.Post("/surveys/visits/:id<int>", recordOwn, svy.answer)
 	f.Get("/surveys/results", h.RequireRole(models.RoleApprover, models.RoleViewer), svy.resultsPage)
+	// A unit's report of misconduct goes to the department's leadership (approvers), never to the team.
+	f.Get("/misconduct", recordOwn, svy.misconductPage)
+	f.Post("/misconduct", recordOwn, svy.reportMisconduct)
+	f.Get("/misconduct/inbox", h.RequireRole(models.RoleApprover), svy.misconductInbox)
+	f.Post("/misconduct/:id<int>/answer", h.RequireRole(models.RoleApprover), svy.answerMisconduct)
+	f.Get("/admin/survey-questions", onlyAdmin, svy.questionsPage)
+	f.Post("/admin/survey-questions", onlyAdmin, svy.saveQuestion)
+	f.Post("/admin/survey-questions/:id<int>", onlyAdmin, svy.saveQuestion)
 
 	// ---- JSON API (/api/v1, described by openapi.yaml) ----
 	f.Get("/api/openapi.yaml", adm.openAPI)

@@ -37,7 +37,28 @@ CREATE TABLE survey_answers (
     PRIMARY KEY (response_id, question_id)
 );
 
+-- A unit's report of misconduct during an inspection, to the department's
+-- leadership (approvers) only: never routed to the team concerned. It is
+-- tracked until leadership answers it.
+CREATE TABLE misconduct_reports (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    unit_id       bigint NOT NULL REFERENCES units (id),
+    visit_id      bigint REFERENCES visits (id) ON DELETE SET NULL,
+    body          text NOT NULL CHECK (btrim(body) <> '' AND length(body) <= 5000),
+    submitted_by  bigint REFERENCES users (id) ON DELETE SET NULL,
+    submitted_at  timestamptz NOT NULL DEFAULT now(),
+    status        text NOT NULL DEFAULT 'received' CHECK (status IN ('received', 'answered')),
+    answer        text NOT NULL DEFAULT '',
+    answered_by   bigint REFERENCES users (id) ON DELETE SET NULL,
+    answered_at   timestamptz,
+    CONSTRAINT misconduct_reports_answered CHECK ((status = 'answered') = (answered_at IS NOT NULL)),
+    CONSTRAINT misconduct_reports_answer_text CHECK (status <> 'answered' OR btrim(answer) <> '')
+);
+CREATE INDEX misconduct_reports_unit_idx ON misconduct_reports (unit_id, submitted_at DESC);
+CREATE INDEX misconduct_reports_open_idx ON misconduct_reports (submitted_at) WHERE status = 'received';
+
 -- +goose Down
+DROP TABLE misconduct_reports;
 DROP TABLE survey_answers;
 DROP TABLE survey_responses;
 DROP TABLE survey_questions;
