@@ -363,6 +363,14 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 						strings.Contains(listed, fmt.Sprintf("/calendar/visits/%d", objs[hidden].visit.ID)), knows[hidden])
 					page := c.Get("/reports?" + period).Body
 					m.expect("statistics: page", hidden, strings.Contains(page, "form=unannounced"), knows[hidden])
+					dash := c.Get("/dashboard?" + period).Body
+					m.expect("statistics: dashboard", hidden, strings.Contains(dash, "form=unannounced"), knows[hidden])
+					pdf := c.Get("/reports/periodic.pdf?" + period)
+					if pdf.Status != http.StatusOK {
+						t.Fatalf("%s: the report's PDF answers %d", d, pdf.Status)
+					}
+					m.expect("statistics: PDF", hidden, strings.Contains(strings.Join(strings.Fields(pdfText(t, []byte(pdf.Body))), " "),
+						"Đột xuất 1"), knows[hidden])
 					all := c.Get("/reports/list?" + period).Body
 					if r.role != models.RoleUnit {
 						for _, o := range leakObjects {
