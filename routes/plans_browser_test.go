@@ -154,7 +154,8 @@ func TestBrowserPlansBuildAdjustSubmitApprovePublish(t *testing.T) {
 	if got := a.Text("[data-test=doc-number]"); got != "Số: 125/KH-SNV" {
 		t.Errorf("printed number %q", got)
 	}
-	pdf, err := a.Rod().PDF(&proto.PagePrintToPDF{PreferCSSPageSize: true, PrintBackground: true})
+	// Printing a long plan may take a while on a loaded machine: its own limit.
+	pdf, err := a.Rod().Timeout(90 * time.Second).PDF(&proto.PagePrintToPDF{PreferCSSPageSize: true, PrintBackground: true})
 	if err != nil {
 		t.Fatalf("print to PDF: %v", err)
 	}

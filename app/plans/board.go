@@ -127,7 +127,8 @@ func (s *Service) Board(ctx context.Context, a authz.Actor, id int64, f BoardFil
 	if err != nil {
 		return Board{}, err
 	}
-	return viewcache.Remember(ctx, view, fmt.Sprintf("board|%d|%q", id, []string{f.View, f.Group, f.Body, f.Form, f.Area, f.Status, f.Q}),
+	// The key holds every field of the filter (%#v), so a field added later is never forgotten.
+	return viewcache.Remember(ctx, view, fmt.Sprintf("board|%d|%#v", id, f),
 		func(ctx context.Context, a authz.Actor, today models.Date) (Board, int, error) {
 			a.Today = today
 			b, err := s.board(ctx, a, id, f)
