@@ -75,7 +75,8 @@ type ReassignInput struct {
 // longer exists to unitID, a successor of that unit in force on today, and
 // keeps the reason, the earlier owner, who and when on the recommendation and
 // in the audit log. From then on the successor owns it fully (it reports on
-// it, it is reminded of it). Only a planner may; a unit that is not a
+// it, it is reminded of it) and its users are told, in-app and by mail.
+// Only a planner may; a unit that is not a
 // successor in force is a field error on unit_id (422); a recommendation
 // whose owner still exists, with a report pending, or closed, is a conflict.
 func (s *Service) Reassign(ctx context.Context, a authz.Actor, recID int64, in ReassignInput, now time.Time, today models.Date) (models.Recommendation, error) {
@@ -137,7 +138,10 @@ func (s *Service) Reassign(ctx context.Context, a authz.Actor, recID int64, in R
 			"reassigned_at", "reassigned_by", "updated_at").Updates(&rec).Error; err != nil {
 			return fmt.Errorf("re-assign recommendation %d: %w", rec.ID, err)
 		}
-		return audit.Record(tx, a, "recommendation.reassign", "recommendation", rec.ID, before, rec)
+		if err := audit.Record(tx, a, "recommendation.reassign", "recommendation", rec.ID, before, rec); err != nil {
+			return err
+		}
+		return s.notifyReassigned(ctx, tx, rec, owner.Name, now)
 	})
 	if err != nil {
 		return models.Recommendation{}, err
