@@ -287,6 +287,7 @@ func New(a *app.App) *fiber.App {
 	// A unit's page: where it came from, the visits to it and to the units it
 	// was formed from, the open recommendations it carries or inherited.
 	f.Get("/units/mine", login, hist.myUnit)
+	f.Get("/units/pick", readReference, hist.pickUnits) // the forms' unit picker (partials/unit_picker)
 	f.Get("/units/:id<int>", readReference, hist.unitPage)
 
 	// Recommendations and their remediation reports, attachments, notifications.
