@@ -110,6 +110,7 @@ func New(a *app.App) *fiber.App {
 	box := &outboxAdmin{admin: adm, outbox: a.Outbox}
 	rep := &reportsUI{Handlers: h, svc: a.Reports}
 	hist := &unitHistory{Handlers: h, units: a.Units, recs: a.Remediation}
+	stranded := &strandedUI{Handlers: h, proposals: a.Proposals}
 	docs := &documentsUI{Handlers: h, insp: a.Inspections, plans: a.Plans, signing: a.Signing}
 
 	// Who may pass.
@@ -223,6 +224,9 @@ func New(a *app.App) *fiber.App {
 	f.Get("/proposals/:id<int>", readProposals, prop.showPage)
 	f.Post("/proposals/:id<int>/withdraw", manageProposals, prop.withdraw)
 	f.Post("/proposals/:id<int>/reject", manageProposals, prop.reject)
+	// Proposals left on a unit split between several successors go to one.
+	f.Get("/plans/:year<int>/stranded", manageProposals, stranded.page)
+	f.Post("/proposals/:id<int>/successor", manageProposals, stranded.move)
 
 	// The framework plan: build, versions and their steps, the board, hand
 	// adjustment, diff, print and Excel.
@@ -377,6 +381,8 @@ func New(a *app.App) *fiber.App {
 	api.Get("/proposals/:id<int>", readProposals, prop.apiGet)
 	api.Post("/proposals/:id<int>/withdraw", manageProposals, prop.apiWithdraw)
 	api.Post("/proposals/:id<int>/reject", manageProposals, prop.apiReject)
+	api.Get("/plans/:year<int>/stranded-proposals", manageProposals, stranded.apiList)
+	api.Post("/proposals/:id<int>/successor", manageProposals, stranded.apiMove)
 
 	// Plans and their versions.
 	api.Post("/plans/:year<int>/build", managePlans, plan.apiBuild)
