@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -52,5 +53,36 @@ func TestBrowserTheUnitPickerFindsTheWardInForceByItsOldNameAsOneTypes(t *testin
 	p.Shot("unit-pick-page-phone")
 	if v := p.AxeViolations(); len(v) > 0 {
 		t.Errorf("axe on the search page: %v", v)
+	}
+}
+
+func TestBrowserThePlannerMovesAProposalLeftOnASplitWard(t *testing.T) {
+	x := newReformedCity(t)
+	id := strandedProposal(t, x)
+	p := browser.Page(t, x.srv)
+	p.LoginAs(x.srv.CreateUser(t, models.RolePlanner))
+	for _, size := range []struct {
+		name          string
+		width, height int
+	}{{"desktop", 1440, 900}, {"phone", 390, 844}} {
+		p.Rod().MustSetViewport(size.width, size.height, 1, size.width < 800)
+		p.Open("/plans/2027")
+		if got := p.Text(`[data-test="stranded-warning"]`); !strings.Contains(got, "1 đề xuất còn ở đơn vị đã chia tách") {
+			t.Fatalf("%s: warning %q", size.name, got)
+		}
+		p.Shot("stranded-warning-" + size.name)
+		p.ClickAndWait(`[data-test="stranded-warning"] a`)
+		if w := p.Rod().MustEval(`() => document.documentElement.scrollWidth`).Int(); w > size.width {
+			t.Errorf("%s: the page is %d px wide", size.name, w)
+		}
+		p.Shot("stranded-" + size.name)
+	}
+	if v := p.AxeViolations(); len(v) > 0 {
+		t.Errorf("axe: %v", v)
+	}
+	p.Rod().MustElement(fmt.Sprintf(`input[name="unit_id"][value="%d"]`, x.hongHa.ID)).MustClick()
+	p.ClickAndWait(fmt.Sprintf(`[data-test="move-%d"]`, id))
+	if got := p.BodyText(); !strings.Contains(got, "Đã chuyển đề xuất cho đơn vị kế thừa.") {
+		t.Errorf("after the move: %.300s", got)
 	}
 }

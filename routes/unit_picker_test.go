@@ -62,6 +62,14 @@ func TestTheUnitPickerOffersOnlyUnitsInForceOnTheDay(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a unit office is offered its own unit only", func(t *testing.T) {
+		uc := x.srv.NewClient(t)
+		uc.Login(x.srv.CreateUser(t, models.RoleUnit, webtest.InUnit(x.hongHa.ID)))
+		own := uc.Do(http.MethodGet, "/units/pick?field=q&q=ph%C6%B0%E1%BB%9Dng", nil, htmx)
+		if !strings.Contains(own.Body, `value="00097-2025"`) || strings.Contains(own.Body, `value="00004-2025"`) {
+			t.Errorf("the office of Hồng Hà was offered: %.500s", own.Body)
+		}
+	})
 	t.Run("nobody logged in reads nothing", func(t *testing.T) {
 		if r := x.srv.NewClient(t).Do(http.MethodGet, "/units/pick?field=q&q=phuc", nil, htmx); strings.Contains(r.Body, "Hồng Hà") {
 			t.Errorf("an anonymous request was answered: %d", r.Status)
