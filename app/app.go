@@ -21,6 +21,7 @@ import (
 
 	"khung/app/auditlog"
 	"khung/app/auth"
+	"khung/app/authz"
 	"khung/app/bodies"
 	"khung/app/catalogs"
 	"khung/app/holidays"
@@ -36,6 +37,7 @@ import (
 	"khung/app/reports"
 	"khung/app/seed"
 	"khung/app/signing"
+	"khung/app/surveys"
 	"khung/app/units"
 	"khung/app/users"
 	"khung/app/visits"
@@ -80,6 +82,7 @@ type App struct {
 	Reports       *reports.Service     // statistics: the periodic report, its exports, units' own inspections
 	Printer       *officialdoc.Printer // documents' HTML to A4 PDF (Chromium)
 	Signing       *signing.Store       // signed originals: sign with the agency's certificate, verify uploads
+	Surveys       *surveys.Service     // the inspected units' survey on the teams' conduct
 
 	db  *gorm.DB
 	now func() time.Time
@@ -135,9 +138,15 @@ func New(d Deps) (*App, error) {
 	if a.Signing, err = signing.Open(db, d.Config.SigningPKCS12, d.Config.SigningPassword, d.Config.SigningRoots); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	a.Surveys = surveys.New(db)
 	// A published amendment tells the units whose visits it moved.
 	a.Plans.OnPublish(func(ctx context.Context, tx *gorm.DB, now time.Time, id, previous int64) error {
 		_, err := a.Notices.MovedVisits(ctx, tx, now, id, previous)
+		return err
+	})
+	// Each workflow step tells who must act next; a publication tells the units.
+	a.Plans.OnStep(func(ctx context.Context, tx *gorm.DB, now time.Time, who authz.Actor, id int64, step string, previous int64) error {
+		_, err := a.Notices.PlanStep(ctx, tx, now, who, id, step, previous)
 		return err
 	})
 	return a, nil

@@ -19,6 +19,7 @@ import (
 	"khung/app/notify/mailtest"
 	"khung/app/paging"
 	"khung/app/proposals"
+	"khung/app/seed"
 	"khung/app/visits/visitstest"
 	"khung/jobs"
 	"khung/models"
@@ -362,6 +363,14 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 						strings.Contains(listed, fmt.Sprintf("/calendar/visits/%d", objs[hidden].visit.ID)), knows[hidden])
 					page := c.Get("/reports?" + period).Body
 					m.expect("statistics: page", hidden, strings.Contains(page, "form=unannounced"), knows[hidden])
+					dash := c.Get("/dashboard?" + period).Body
+					m.expect("statistics: dashboard", hidden, strings.Contains(dash, "form=unannounced"), knows[hidden])
+					pdf := c.Get("/reports/periodic.pdf?" + period)
+					if pdf.Status != http.StatusOK {
+						t.Fatalf("%s: the report's PDF answers %d", d, pdf.Status)
+					}
+					m.expect("statistics: PDF", hidden, strings.Contains(strings.Join(strings.Fields(pdfText(t, []byte(pdf.Body))), " "),
+						"Đột xuất 1"), knows[hidden])
 					all := c.Get("/reports/list?" + period).Body
 					if r.role != models.RoleUnit {
 						for _, o := range leakObjects {
@@ -678,4 +687,88 @@ func mailedAbout(msgs []mailtest.Message, to, text string) bool {
 	return slices.ContainsFunc(msgs, func(m mailtest.Message) bool {
 		return slices.Contains(m.To, to) && strings.Contains(m.Subject+"\n"+m.Body, text)
 	})
+}
+
+// The plan workflow's channel (issue 10): each waiting step tells the person
+// who must act, in-app and by mail, and publishing tells each unit of its
+// planned visits. The unannounced visit to Quận Ba Đình is never announced:
+// neither its unit's office nor its head hears of it, in the app or by mail,
+// while the commune with a planned visit does (the positive control).
+func TestPlanStepsNotifyWhoMustActAndNeverAnnounceAnUnannouncedVisit(t *testing.T) {
+	t.Parallel()
+	d := newPlansDemo(t)
+	mail := mailtest.Start(t)
+	cfg := d.srv.Config
+	cfg.SMTPURL, _ = url.Parse(fmt.Sprintf("smtp://%s?tls=none", mail.Addr()))
+	cfg.MailFrom = "khung@sonoivu.test"
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(app.Deps{Config: cfg, DB: d.srv.DB, Log: quiet, Now: d.srv.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner, err := jobs.New(a, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	planner, approver := d.client(t, d.planner), d.client(t, d.approver)
+	id := d.buildFromPage(t, planner)
+	inbox := func(c *webtest.Client) []models.Notification {
+		var in struct{ Items []models.Notification }
+		jsonInto(t, c, "/api/v1/notifications", &in)
+		return in.Items
+	}
+	step := func(c *webtest.Client, path string, lock int) {
+		t.Helper()
+		r := c.PostForm(fmt.Sprintf("/plans/versions/%d/%s", id, path), url.Values{"lock_version": {fmt.Sprint(lock)}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("%s: %d %.500s", path, r.Status, r.Body)
+		}
+		if err := runner.RunOnce(t.Context(), "outbox", d.srv.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mentions := func(items []models.Notification, text string) bool {
+		return slices.ContainsFunc(items, func(n models.Notification) bool {
+			return strings.Contains(n.Subject+n.Body, text)
+		})
+	}
+
+	step(planner, "submit", 0)
+	if items := inbox(approver); !mentions(items, "chờ phê duyệt") || !mailedAbout(mail.Messages(), "approver@khung.vn", "chờ phê duyệt") {
+		t.Errorf("the approver was not told that the plan awaits approval: %+v", items)
+	}
+	if mentions(inbox(planner), "chờ phê duyệt") {
+		t.Error("the planner who submitted is told of their own step")
+	}
+	r := approver.PostForm(fmt.Sprintf("/plans/versions/%d/return", id), url.Values{"lock_version": {"1"}, "reason": {"Bổ sung đoàn"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("return: %d", r.Status)
+	}
+	if !mentions(inbox(planner), "bị trả lại") {
+		t.Error("the planner was not told that the plan was sent back")
+	}
+	step(planner, "submit", 2)
+	if n := len(inbox(approver)); n != 2 {
+		t.Errorf("a second submission after a return: the approver has %d notices, want 2", n)
+	}
+	step(approver, "approve", 3)
+	step(approver, "publish", 4)
+
+	unit, head, commune := d.client(t, webtest.User{Email: "unit@khung.vn", Password: seed.DemoPassword}),
+		d.client(t, webtest.User{Email: "unit.head@khung.vn", Password: seed.DemoPassword}), d.client(t, d.unitUsr)
+	if items := inbox(commune); !mentions(items, "Phường Phúc Xá") || !mailedAbout(mail.Messages(), "phucxa@khung.vn", "Phường Phúc Xá") {
+		t.Errorf("the commune was not told of its planned visit (in-app %+v)", items)
+	}
+	for who, c := range map[string]*webtest.Client{"unit@khung.vn": unit, "unit.head@khung.vn": head} {
+		if items := inbox(c); mentions(items, "Quận Ba Đình") || mailedAbout(mail.Messages(), who, "Quận Ba Đình") {
+			t.Errorf("%s heard of the unannounced visit to Quận Ba Đình: %+v", who, items)
+		}
+	}
+	var published int64
+	d.srv.DB.Table("notifications").Where("kind = 'plan_published'").Count(&published)
+	var outbox int64
+	d.srv.DB.Table("mail_outbox").Where("subject LIKE ?", "%Quận Ba Đình%").Count(&outbox)
+	if published == 0 || outbox != 0 {
+		t.Errorf("%d publication notices, %d mails of Quận Ba Đình in the outbox (want some, and none)", published, outbox)
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/apperr"
-	"khung/app/planning/plantext"
 	"khung/app/plans"
 	"khung/views"
 )
@@ -33,6 +32,10 @@ func (p *plansUI) boardPage(c *fiber.Ctx) error {
 	}
 	tr := trOf(c)
 	link := func(key, value string) string { return boardURL(id, b.Filter, key, value) }
+	quarters := make([]boardQuarter, 4)
+	for i := range quarters {
+		quarters[i] = boardQuarter{N: i + 1, URL: boardURL(id, b.Filter, "quarter", fmt.Sprint(i+1)), Current: b.Filter.Quarter == i+1}
+	}
 	return p.render(c, "plans/board", fiber.Map{
 		"Title":        tr.T("plans.board.title", "Year", b.Version.Year, "Number", b.Version.Number),
 		"B":            b,
@@ -45,6 +48,8 @@ func (p *plansUI) boardPage(c *fiber.Ctx) error {
 		"AreaURL":      link("group", "area"),
 		"InspectorURL": link("group", "inspector"),
 		"SoftURL":      link("status", plans.StatusSoft),
+		"Quarters":     quarters,
+		"Name":         func(param, id string) string { return b.Names.Of(tr, param, id) },
 		"Forms":        []string{"planned", "unannounced", "verification"},
 		"Statuses":     []string{plans.StatusScheduled, plans.StatusUnscheduled, plans.StatusSoft},
 		"Crumb":        crumb(b.Version),
@@ -55,13 +60,20 @@ func (p *plansUI) boardPage(c *fiber.Ctx) error {
 func boardURL(id int64, f plans.BoardFilter, key, value string) string {
 	q := url.Values{}
 	for k, v := range map[string]string{"view": f.View, "group": f.Group, "body": f.Body, "form": f.Form,
-		"area": f.Area, "status": f.Status, "q": f.Q} {
+		"area": f.Area, "status": f.Status, "q": f.Q, "quarter": fmt.Sprint(f.Quarter)} {
 		if v != "" {
 			q.Set(k, v)
 		}
 	}
 	q.Set(key, value)
 	return fmt.Sprintf("/plans/versions/%d/board?%s", id, q.Encode())
+}
+
+// boardQuarter is a quarter of the week view's switch.
+type boardQuarter struct {
+	N       int
+	URL     string
+	Current bool
 }
 
 // visitPage: GET /plans/versions/:id/visits/:code — the visit's proposals,
@@ -102,6 +114,8 @@ func (p *plansUI) renderVisit(c *fiber.Ctx, id int64, code string, res *plans.Ch
 		"Pts":   func(x float64) string { return points(x, tr.Lang) },
 		"Form":  map[string]string{},
 		"Crumb": crumb(page.Version),
+		"Name":  func(param, id string) string { return page.Names.Of(tr, param, id) },
+		"Day":   isoDay,
 	}
 	if page.Visit.StartDate != nil {
 		data["Form"] = map[string]string{"start": page.Visit.StartDate.String()}
@@ -129,11 +143,11 @@ func (p *plansUI) renderVisit(c *fiber.Ctx, id int64, code string, res *plans.Ch
 		data["StartCount"] = len(opts.Starts)
 	}
 	if res != nil && res.Change.Visit != "" {
-		data["Check"] = p.newCheckView(*res, nil, tr)
+		data["Check"] = p.newCheckView(*res, nil, tr, page.Names)
 	}
 	if err != nil {
 		if res == nil || res.Change.Visit == "" {
-			data["Check"] = p.newCheckView(plans.CheckResult{}, err, tr)
+			data["Check"] = p.newCheckView(plans.CheckResult{}, err, tr, page.Names)
 		}
 		data["Form"] = postedValues(c)
 		return p.renderForm422(c, "plans/visit", data, err)
@@ -150,7 +164,7 @@ func candidateViews(cs []plans.Candidate, lang string) []candidateView {
 	out := make([]candidateView, len(cs))
 	for i, c := range cs {
 		out[i] = candidateView{Code: c.Code,
-			Label: fmt.Sprintf("%s — %s (%s) · %s", c.Code, c.Name, c.BodyName, signedPoints(c.PenaltyChange, lang))}
+			Label: fmt.Sprintf("%s (%s) · %s", c.Name, c.BodyName, signedPoints(c.PenaltyChange, lang))}
 	}
 	return out
 }
@@ -191,7 +205,7 @@ type checkView struct {
 	FieldErrors []string // the input's field messages
 }
 
-func (p *plansUI) newCheckView(res plans.CheckResult, err error, tr *views.Translator) checkView {
+func (p *plansUI) newCheckView(res plans.CheckResult, err error, tr *views.Translator, names *plans.Names) checkView {
 	lang, pick := tr.Lang, tr.Pick
 	if err != nil {
 		v := checkView{Shown: true}
@@ -213,7 +227,7 @@ func (p *plansUI) newCheckView(res plans.CheckResult, err error, tr *views.Trans
 		Before: points(d.PenaltyBefore, lang), After: points(d.PenaltyAfter, lang),
 		Change: signedPoints(res.Diff(), lang), Worse: res.Diff() > 0, Better: res.Diff() < 0}
 	for _, x := range d.Violations {
-		v.Violations = append(v.Violations, x.Rule+": "+plantext.Of(tr, x.Msg))
+		v.Violations = append(v.Violations, tr.T("plansux.rule."+x.Rule)+": "+names.Text(tr, x.Msg))
 	}
 	for _, name := range plans.Components() {
 		if x := d.PenaltyBy[name]; x != 0 {
@@ -239,8 +253,12 @@ func (p *plansUI) check(c *fiber.Ctx) error {
 	}
 	if c.Get("HX-Request") == "true" {
 		tr := trOf(c)
+		names, nerr := p.plans.Names(ctxOf(c), actorOf(c), id)
+		if nerr != nil {
+			return nerr
+		}
 		return c.Render("plans/check", fiber.Map{"T": tr, "Lang": tr.Lang,
-			"Check": p.newCheckView(res, err, tr)})
+			"Check": p.newCheckView(res, err, tr, names)})
 	}
 	if err != nil {
 		return p.renderVisit(c, id, code, nil, err)
@@ -267,6 +285,15 @@ func (p *plansUI) adjust(c *fiber.Ctx) error {
 	}
 	p.setFlash(c, "plans.flash.adjusted")
 	return c.Redirect(fmt.Sprintf("/plans/versions/%d/visits/%s", id, url.PathEscape(code)), fiber.StatusSeeOther)
+}
+
+// isoDay writes an ISO date (YYYY-MM-DD) as dd/mm/yyyy; anything else as given.
+func isoDay(s string) string {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return d.Format("02/01/2006")
 }
 
 // crumb is the way back from a version's sub-page: its year and the version.

@@ -51,7 +51,7 @@ func TestBrowserPlansBuildAdjustSubmitApprovePublish(t *testing.T) {
 	if got := p.Text("[data-test=status]"); got != "Dự thảo" {
 		t.Fatalf("after building: status %q; page: %.500s", got, p.BodyText())
 	}
-	if got := p.Text("[data-test=proposals]"); got != fmt.Sprint(n+1) {
+	if got := p.Text("[data-test=proposals]"); got != points(float64(n+1), "vi") {
 		t.Errorf("the version counts %s proposals, want %d", got, n+1)
 	}
 	if !p.Has("[data-test=merged] table.merged tbody tr") {
@@ -100,13 +100,28 @@ func TestBrowserPlansBuildAdjustSubmitApprovePublish(t *testing.T) {
 		t.Errorf("dates after saving: %q, want a start on %s", got, start)
 	}
 
+	// The version speaks of fit; the points are a click away.
 	p.Open(fmt.Sprintf("/plans/versions/%d", id))
+	if got := p.Text("[data-test=fit]"); !strings.Contains(got, "được xếp đúng mọi mong muốn") {
+		t.Errorf("the version's fit reads %q", got)
+	}
+	if err := p.Rod().MustElement(".fit-details summary").Click(proto.InputMouseButtonLeft, 1); err != nil {
+		t.Fatal(err)
+	}
 	if got := p.Text("[data-test=penalty]"); got != points(after, "vi") {
 		t.Errorf("version penalty %q, want %q", got, points(after, "vi"))
 	}
+	// Submitting asks first, and says what happens; then the page says it waits.
 	p.ClickAndWait("[data-test=submit]")
+	if got := p.Text("[data-test=confirm-page]"); !strings.Contains(got, "Lãnh đạo Sở") || p.Has("[data-test=status]") {
+		t.Fatalf("submit did not ask for confirmation: %q", got)
+	}
+	p.ClickAndWait("[data-test=confirm]")
 	if got := p.Text("[data-test=status]"); got != "Đã trình duyệt" {
 		t.Fatalf("after submitting: %q", got)
+	}
+	if got := p.Text("[data-test=waiting]"); !strings.Contains(got, "chờ Lãnh đạo Sở phê duyệt") {
+		t.Errorf("after submitting the page says %q", got)
 	}
 
 	a := browser.Page(t, d.srv)
@@ -114,10 +129,19 @@ func TestBrowserPlansBuildAdjustSubmitApprovePublish(t *testing.T) {
 	a.Open(fmt.Sprintf("/plans/versions/%d", id))
 	a.Fill("#approve-number", "125")
 	a.ClickAndWait("[data-test=approve]")
+	a.ClickAndWait("[data-test=confirm]")
 	if got := a.Text("[data-test=status]"); got != "Đã phê duyệt" {
 		t.Fatalf("after approving: %q; page: %.500s", got, a.BodyText())
 	}
 	a.ClickAndWait("[data-test=publish]")
+	// Publishing with an unscheduled visit warns and names it.
+	if got := a.Text("[data-test=unscheduled-warning]"); !strings.Contains(got, "Phường Cống Vị") {
+		t.Errorf("the publish confirmation does not list the unscheduled visit: %q", got)
+	}
+	for _, v := range a.AxeViolations() {
+		t.Errorf("publish confirmation: %s", v)
+	}
+	a.ClickAndWait("[data-test=confirm]")
 	if got := a.Text("[data-test=status]"); got != "Đã công bố" {
 		t.Fatalf("after publishing: %q", got)
 	}
@@ -150,6 +174,7 @@ func TestBrowserPlansBuildAdjustSubmitApprovePublish(t *testing.T) {
 
 	// Accessibility of the plan's pages (the board filtered to one area, to keep axe quick).
 	for _, path := range []string{fmt.Sprintf("/plans/versions/%d", id), fmt.Sprintf("/plans/versions/%d/board?area=001", id),
+		fmt.Sprintf("/plans/versions/%d/board?area=001&view=week&quarter=3", id),
 		fmt.Sprintf("/plans/versions/%d/visits/%s", id, code)} {
 		a.Open(path)
 		for _, v := range a.AxeViolations() {

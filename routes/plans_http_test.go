@@ -154,7 +154,7 @@ func TestBuildAdjustAndPublishThroughPagesAndAPI(t *testing.T) {
 	// The version page shows the draft and what was merged: the joint visit with both bodies.
 	page := plansPage(t, planner, fmt.Sprintf("/plans/versions/%d", id))
 	for _, want := range []string{"Dự thảo", "Phường Phúc Xá", "Đoàn kiểm tra công vụ Thành phố", "Thanh tra Sở Nội vụ",
-		"Gộp các đề xuất p", "Đã lập dự thảo kế hoạch."} {
+		"Gộp các đề xuất số ", "Đã lập dự thảo kế hoạch."} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("version page lacks %q", want)
 		}
@@ -197,7 +197,7 @@ func TestBuildAdjustAndPublishThroughPagesAndAPI(t *testing.T) {
 	r = planner.PostForm(fmt.Sprintf("/plans/versions/%d/visits/v-00004/adjust", id),
 		url.Values{"start": {"2027-01-01"}, "lock_version": {fmt.Sprint(lock)}})
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `data-test="violations"`) ||
-		!strings.Contains(r.Body, "H1: ngày bắt đầu phải là ngày làm việc") || !strings.Contains(r.Body, `value="2027-01-01"`) {
+		!strings.Contains(r.Body, "Ngày làm việc trong năm: ngày bắt đầu phải là ngày làm việc") || !strings.Contains(r.Body, `value="2027-01-01"`) {
 		t.Errorf("adjust onto New Year's Day from the page: %d\n%.3000s", r.Status, r.Body)
 	}
 	// A valid move saves; the same lock version a second time is a conflict.
@@ -353,13 +353,13 @@ func TestPlanPagesSpeakEnglishToo(t *testing.T) {
 	planner := d.client(t, d.planner)
 	id := d.buildFromPage(t, planner)
 	r := plansPage(t, planner, fmt.Sprintf("/plans/versions/%d/board?lang=en", id))
-	for _, want := range []string{"Plan board 2027", "By month", "Conflicts and penalties", "Not scheduled"} {
+	for _, want := range []string{"Plan board 2027", "By month", "Conflicts and fit", "Not scheduled"} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("English board lacks %q", want)
 		}
 	}
 	r = plansPage(t, planner, fmt.Sprintf("/plans/versions/%d/visits/v-00001", id))
-	for _, want := range []string{"Adjust by hand", "Team leader", "Check", "Save", "merged p"} {
+	for _, want := range []string{"Adjust by hand", "Team leader", "Check", "Save", "merged no. "} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("English visit page lacks %q", want)
 		}
@@ -369,7 +369,7 @@ func TestPlanPagesSpeakEnglishToo(t *testing.T) {
 	}
 	// Back in Vietnamese, the planner's sentences are Vietnamese and not marked as English.
 	r = plansPage(t, planner, fmt.Sprintf("/plans/versions/%d/visits/v-00001?lang=vi", id))
-	if !strings.Contains(r.Body, "Gộp các đề xuất p") || strings.Contains(r.Body, "merged p") || !strings.Contains(r.Body, `<ul class="why" data-test="why">`) {
+	if !strings.Contains(r.Body, "Gộp các đề xuất số ") || strings.Contains(r.Body, "merged no. ") || !strings.Contains(r.Body, `<ul class="why" data-test="why">`) {
 		t.Errorf("the Vietnamese visit page does not explain in Vietnamese: %.3000s", r.Body)
 	}
 	var body map[string]any

@@ -147,10 +147,16 @@ func (p *plansUI) renderVersion(c *fiber.Ctx, id int64, failed string, err error
 	if len(v.Metrics) > 0 {
 		_ = v.Metrics.Unmarshal(&m)
 	}
+	fit, derr := p.plans.Fit(ctx, a, id)
+	if derr != nil {
+		return derr
+	}
 	data := fiber.Map{
 		"Title":        tr.T("plans.version.title", "Year", v.Year, "Number", v.Number),
 		"V":            v,
 		"M":            m,
+		"Fit":          fit,
+		"Num":          func(n int) string { return points(float64(n), tr.Lang) },
 		"Penalty":      penaltyRows(m.PenaltyBy, tr.Lang),
 		"Total":        points(m.Penalty, tr.Lang),
 		"SolveSeconds": points(float64(m.SolveMS)/1000, tr.Lang),
@@ -181,6 +187,49 @@ func penaltyRows(by map[string]float64, lang string) []penaltyRow {
 		out = append(out, penaltyRow{Name: name, Value: points(by[name], lang), Zero: by[name] == 0})
 	}
 	return out
+}
+
+// confirmPage: GET /plans/versions/:id/{submit,approve,publish} — what the
+// step will do, the visits it leaves unscheduled, and the button that takes
+// it (a page, so that it asks before acting with or without JavaScript).
+func (p *plansUI) confirmPage(k stepKind) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		ctx, a, tr := ctxOf(c), actorOf(c), trOf(c)
+		sum, err := p.plans.Summary(ctx, a, id)
+		if err != nil {
+			return err
+		}
+		v := sum.Version
+		if !stepFrom(k, v.Status) {
+			return c.Redirect(fmt.Sprintf("/plans/versions/%d", id), fiber.StatusSeeOther)
+		}
+		return p.render(c, "plans/confirm", fiber.Map{
+			"Title":          tr.T("plansux.confirm."+string(k)+".title", "Year", v.Year, "Number", v.Number),
+			"Step":           string(k),
+			"V":              v,
+			"Unscheduled":    sum.Unscheduled,
+			"DocumentNumber": strings.TrimSpace(c.Query("document_number", v.DocumentNumber)),
+			"Crumb":          crumb(v),
+		})
+	}
+}
+
+// stepFrom tells whether step k starts from status st (else the confirmation
+// page sends the reader back to the version).
+func stepFrom(k stepKind, st models.PlanVersionStatus) bool {
+	switch k {
+	case stepSubmit:
+		return st == models.VersionDraft
+	case stepApprove:
+		return st == models.VersionSubmitted
+	case stepPublish:
+		return st == models.VersionApproved
+	}
+	return false
 }
 
 // stepHandler: POST /plans/versions/:id/{submit,approve,publish,return}.

@@ -257,12 +257,15 @@ func TestBrowserReplanAfterALeadGoesOnLeave(t *testing.T) {
 		t.Fatalf("the amendment %d is %q", am, got)
 	}
 	p.ClickAndWait("[data-test=submit]")
+	p.ClickAndWait("[data-test=confirm]") // each step asks first (issue 10)
 
 	a := browser.Page(t, d.srv)
 	a.LoginAs(d.approver)
 	a.Open(fmt.Sprintf("/plans/versions/%d", am))
 	a.ClickAndWait("[data-test=approve]")
+	a.ClickAndWait("[data-test=confirm]")
 	a.ClickAndWait("[data-test=publish]")
+	a.ClickAndWait("[data-test=confirm]")
 	if got := a.Text("[data-test=status]"); got != "Đã công bố" {
 		t.Fatalf("after publishing: %q; page %.600s", got, a.BodyText())
 	}

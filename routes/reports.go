@@ -107,13 +107,30 @@ func figures(c *fiber.Ctx, f reports.Filter, cs []reports.Count, key string) []f
 	return out
 }
 
+// filterForm puts the filter's values and choices into data for the partial
+// "reports/filters" (action: the page the form shows again).
+func (r *reportsUI) filterForm(c *fiber.Ctx, data fiber.Map, f reports.Filter, action string) error {
+	period := c.Query("period", f.Period) // dates that make a preset show as the preset
+	form := map[string]string{"period": period, "from": c.Query("from", f.From.String()), "to": c.Query("to", f.To.String()),
+		"body": c.Query("body"), "kind": c.Query("kind"), "area": c.Query("area")}
+	if c.Query("period") != "" && !f.From.IsZero() {
+		form["from"], form["to"] = f.From.String(), f.To.String()
+	}
+	data["Form"] = form
+	data["FilterAction"] = action
+	opts, err := r.svc.FilterOptions(ctxOf(c), actorOf(c))
+	data["Options"] = opts
+	return err
+}
+
 // page: GET /reports — the periodic report with its filters.
 func (r *reportsUI) page(c *fiber.Ctx) error {
 	tr := trOf(c)
 	data := fiber.Map{"Title": tr.T("reports.title")}
 	f, err := r.filterOf(c, true)
-	data["Form"] = map[string]string{"from": c.Query("from", f.From.String()), "to": c.Query("to", f.To.String()),
-		"body": f.Body, "kind": f.Kind, "area": c.Query("area")}
+	if ferr := r.filterForm(c, data, f, "/reports"); ferr != nil {
+		return ferr
+	}
 	if err != nil {
 		return r.renderForm422(c, "reports/index", data, err)
 	}
@@ -121,11 +138,7 @@ func (r *reportsUI) page(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := c.Context().QueryArgs().String()
-	if q == "" {
-		q = "from=" + f.From.String() + "&to=" + f.To.String()
-	}
-	data["Query"] = q
+	data["Links"] = reportLinks(f)
 	data["R"] = rep
 	data["Total"] = groupDigits(int64(rep.Totals.Inspections), tr.Lang)
 	data["AllLink"] = listLink(f)
@@ -134,15 +147,44 @@ func (r *reportsUI) page(c *fiber.Ctx) error {
 	data["Forms"] = figures(c, f, rep.ByForm, "form")
 	data["Bodies"] = figures(c, f, rep.ByBody, "body")
 	data["Topics"] = figures(c, f, rep.ByTopic, "")
-	data["RecLink"] = func(state string, owner int64) string {
+	data["RecLink"] = recLink(f)
+	data["Percent"] = func(x float64) string { return percent(x, tr.Lang) }
+	return r.render(c, "reports/index", data)
+}
+
+// reportLinks are the addresses of f's report, dashboard and downloads.
+func reportLinks(f reports.Filter) map[string]string {
+	q := "?" + reportQuery(f)
+	return map[string]string{"report": "/reports" + q, "dashboard": "/dashboard" + q,
+		"xlsx": "/reports/periodic.xlsx" + q, "pdf": "/reports/periodic.pdf" + q}
+}
+
+// reportQuery is the query of f's report (period, body, area, kind), for the
+// downloads and the links between the report and the dashboard.
+func reportQuery(f reports.Filter) string {
+	q := url.Values{"from": {f.From.String()}, "to": {f.To.String()}}
+	if f.Body != "" {
+		q.Set("body", f.Body)
+	}
+	if f.Area > 0 {
+		q.Set("area", strconv.FormatInt(f.Area, 10))
+	}
+	if f.Kind != "" {
+		q.Set("kind", f.Kind)
+	}
+	return q.Encode()
+}
+
+// recLink is the template function giving the list behind a recommendations
+// figure of f: a state, for one owner unit (0: every owner).
+func recLink(f reports.Filter) func(state string, owner int64) string {
+	return func(state string, owner int64) string {
 		extra := []string{"what", "recommendations", "state", state}
 		if owner != 0 {
 			extra = append(extra, "owner", strconv.FormatInt(owner, 10))
 		}
 		return listLink(f, extra...)
 	}
-	data["Percent"] = func(x float64) string { return strconv.FormatFloat(x*100, 'f', 1, 64) + "%" }
-	return r.render(c, "reports/index", data)
 }
 
 // listPage: GET /reports/list — the inspections (or, with what=recommendations,
@@ -153,7 +195,11 @@ func (r *reportsUI) listPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := fiber.Map{"Title": tr.T("reports.list.title"), "Back": "/reports?" + url.Values{"from": {f.From.String()}, "to": {f.To.String()}}.Encode()}
+	back := "/reports?"
+	if c.Query("back") == "dashboard" {
+		back = "/dashboard?"
+	}
+	data := fiber.Map{"Title": tr.T("reports.list.title"), "Back": back + reportQuery(f)}
 	if c.Query("what") == "recommendations" {
 		owner, _ := strconv.ParseInt(c.Query("owner"), 10, 64)
 		state := c.Query("state", "issued")

@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/go-rod/rod/lib/proto"
 	"github.com/xuri/excelize/v2"
 
 	"khung/app/visits/visitstest"
@@ -158,6 +162,37 @@ func TestThePeriodicReportAndUnitsOwnInspectionsOverHTTP(t *testing.T) {
 		}
 	})
 
+	t.Run("the PDF is the official report: heading, national motto, title, period and the figures", func(t *testing.T) {
+		r := planner.Get("/api/v1/reports/periodic.pdf?period=2027")
+		if r.Status != 200 || !strings.HasPrefix(r.Body, "%PDF-") {
+			t.Fatalf("%d %.100q", r.Status, r.Body)
+		}
+		var rep struct {
+			Totals struct{ Inspections, Visits int } `json:"totals"`
+		}
+		jsonInto(t, planner, "/api/v1/reports/periodic?period=2027", &rep)
+		text := pdfText(t, []byte(r.Body))
+		if dir := os.Getenv("KHUNG_SHOTS"); dir != "" { // for a person to look at
+			_ = os.WriteFile(filepath.Join(dir, "report.pdf"), []byte(r.Body), 0o600)
+		}
+		for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO",
+			"từ ngày 01/01/2027 đến ngày 31/12/2027", "ngày 31 tháng 12 năm 2027", "Đoàn kiểm tra công vụ Thành phố",
+			fmt.Sprintf("tổng số %d cuộc kiểm tra", rep.Totals.Inspections), fmt.Sprintf("%d cuộc làm việc", rep.Totals.Visits),
+			"Đột xuất", "Tổng cộng"} {
+			if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
+				t.Errorf("the PDF does not say %q:\n%s", want, text)
+			}
+		}
+		if r := district.Get("/reports/periodic.pdf?period=2027-h3"); r.Status != 422 || !strings.Contains(r.Body, "period") {
+			t.Errorf("a bad period: %d %.300s", r.Status, r.Body)
+		}
+		inspector := srv.NewClient(t)
+		inspector.Login(srv.CreateUser(t, models.RoleInspector))
+		if got := inspector.Get("/reports/periodic.pdf?period=2027"); got.Status != http.StatusForbidden {
+			t.Errorf("an inspector reads the PDF: %d", got.Status)
+		}
+	})
+
 	t.Run("the page shows the figures, each linked to its list", func(t *testing.T) {
 		c := srv.NewClient(t)
 		c.Login(srv.CreateUser(t, models.RoleViewer))
@@ -195,5 +230,111 @@ func TestTheViewerOpensTheReportAndFollowsAFigureToItsList(t *testing.T) {
 	}
 	if v := p.AxeViolations(); len(v) > 0 {
 		t.Errorf("axe: %v", v)
+	}
+}
+
+// pdfText reads a PDF's text back with poppler's pdftotext.
+func pdfText(t *testing.T, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+func TestTheViewerOpensTheDashboardFollowsAFigureAndDownloadsTheReport(t *testing.T) {
+	srv := startServer(t)
+	visitstest.Build(t, srv.DB)
+	setDay(t, srv, models.NewDate(2027, 12, 31))
+	p := browser.Page(t, srv)
+	p.LoginAs(srv.CreateUser(t, models.RoleViewer))
+	p.Open("/")
+	p.ClickAndWait("[data-test=home-dashboard]")
+	if !strings.HasPrefix(p.URL(), srv.URL+"/dashboard") {
+		t.Fatalf("the home's dashboard link leads to %s", p.URL())
+	}
+	p.Open("/dashboard?period=2027")
+	for _, size := range []struct {
+		name string
+		w, h int
+	}{{"1440", 1440, 900}, {"390", 390, 844}} {
+		if err := p.Rod().SetViewport(&proto.EmulationSetDeviceMetricsOverride{Width: size.w, Height: size.h, DeviceScaleFactor: 1}); err != nil {
+			t.Fatal(err)
+		}
+		p.Shot("dashboard-" + size.name)
+		for _, sel := range []string{"[data-test=chart-level]", "[data-test=chart-trend]"} {
+			viewShot(t, p, sel, "dashboard-"+size.name+"-"+strings.Trim(sel, "[]=-"))
+		}
+	}
+	if err := p.Rod().SetViewport(&proto.EmulationSetDeviceMetricsOverride{Width: 1440, Height: 900, DeviceScaleFactor: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// The dashboard's total is the report's.
+	var rep struct {
+		Totals struct{ Inspections int } `json:"totals"`
+	}
+	api := srv.NewClient(t)
+	api.Token = srv.CreateToken(t, srv.CreateUser(t, models.RoleViewer))
+	jsonInto(t, api, "/api/v1/reports/periodic?period=2027", &rep)
+	total := p.Text("[data-test=headline] li:first-child .headline-count")
+	if total != fmt.Sprint(rep.Totals.Inspections) || rep.Totals.Inspections == 0 {
+		t.Fatalf("the dashboard's total %q, the report's %d", total, rep.Totals.Inspections)
+	}
+	// A bar's number leads to its list: the city team's inspections.
+	p.ClickAndWait(`[data-test=chart-level] a[href*="level=city_team"]`)
+	p.Shot("dashboard-list")
+	if got := p.Text("[data-test=list-total]"); !strings.Contains(got, "2") {
+		t.Errorf("the list behind the city team's bar says %q", got)
+	}
+	if !p.Has(`a[href^="/dashboard?"]`) {
+		t.Error("the list has no way back to the dashboard")
+	}
+	p.Open("/dashboard?period=2027")
+	if v := p.AxeViolations(); len(v) > 0 {
+		t.Errorf("axe: %v", v)
+	}
+	// The downloads, fetched by the browser with the viewer's session.
+	for _, d := range []struct{ sel, typ, magic string }{
+		{"[data-test=dash-xlsx]", "spreadsheetml", "PK"},
+		{"[data-test=dash-pdf]", "application/pdf", "%PDF-"},
+	} {
+		href, err := p.Rod().MustElement(d.sel).Attribute("href")
+		if err != nil || href == nil {
+			t.Fatalf("%s: no link", d.sel)
+		}
+		res, err := p.Rod().Eval(`(href) => fetch(href).then(async r => ({status: r.status, type: r.headers.get("content-type"),
+			head: String.fromCharCode(...new Uint8Array(await r.arrayBuffer()).slice(0, 5))}))`, *href)
+		if err != nil {
+			t.Fatalf("%s: %v", d.sel, err)
+		}
+		v := res.Value
+		if v.Get("status").Int() != 200 || !strings.Contains(v.Get("type").Str(), d.typ) || !strings.HasPrefix(v.Get("head").Str(), d.magic) {
+			t.Errorf("%s (%s): %v", d.sel, *href, v)
+		}
+	}
+}
+
+// viewShot saves what a person sees at the current size with the element sel
+// scrolled to the top, as KHUNG_SHOTS/name.png (when KHUNG_SHOTS is set).
+func viewShot(t *testing.T, p *webtest.Page, sel, name string) {
+	t.Helper()
+	dir := os.Getenv("KHUNG_SHOTS")
+	if dir == "" {
+		return
+	}
+	if _, err := p.Rod().Eval(`(s) => document.querySelector(s).scrollIntoView()`, sel); err != nil {
+		t.Fatalf("scroll to %s: %v", sel, err)
+	}
+	img, err := p.Rod().Screenshot(false, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, name+".png"), img, 0o644)
+	}
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
 	}
 }

@@ -112,6 +112,7 @@ func New(a *app.App) *fiber.App {
 	hist := &unitHistory{Handlers: h, units: a.Units, recs: a.Remediation}
 	stranded := &strandedUI{Handlers: h, proposals: a.Proposals}
 	docs := &documentsUI{Handlers: h, insp: a.Inspections, plans: a.Plans, signing: a.Signing}
+	svy := &surveysUI{Handlers: h, svc: a.Surveys, reports: a.Reports}
 
 	// Who may pass.
 	login := h.RequireLogin
@@ -235,9 +236,12 @@ func New(a *app.App) *fiber.App {
 	f.Get("/plans/:year<int>", readPlans, plan.yearPage)
 	f.Post("/plans/:year<int>/build", managePlans, plan.build)
 	f.Get("/plans/versions/:id<int>", readPlans, plan.versionPage)
+	f.Get("/plans/versions/:id<int>/submit", managePlans, plan.confirmPage(stepSubmit))
 	f.Post("/plans/versions/:id<int>/submit", managePlans, plan.stepHandler(stepSubmit))
 	f.Post("/plans/versions/:id<int>/amend", managePlans, plan.amend)
+	f.Get("/plans/versions/:id<int>/approve", approvePlans, plan.confirmPage(stepApprove))
 	f.Post("/plans/versions/:id<int>/approve", approvePlans, plan.stepHandler(stepApprove))
+	f.Get("/plans/versions/:id<int>/publish", approvePlans, plan.confirmPage(stepPublish))
 	f.Post("/plans/versions/:id<int>/publish", approvePlans, plan.stepHandler(stepPublish))
 	f.Post("/plans/versions/:id<int>/return", approvePlans, plan.stepHandler(stepReturn))
 	f.Get("/plans/versions/:id<int>/board", readPlans, plan.boardPage)
@@ -314,7 +318,32 @@ func New(a *app.App) *fiber.App {
 	// figures (a unit reads its own subtree's).
 	f.Get("/reports", readStatistics, rep.page)
 	f.Get("/reports/periodic.xlsx", readStatistics, rep.periodicXLSX)
+	f.Get("/reports/periodic.pdf", readStatistics, rep.periodicPDF)
 	f.Get("/reports/list", readStatistics, rep.listPage)
+	f.Get("/reports/assets/reports.css", rep.stylesheet)
+	f.Get("/dashboard", readStatistics, rep.dashboard)
+	// A department's or commune's office: the inspections it ran itself.
+	f.Get("/own-inspections", recordOwn, rep.ownListPage)
+	f.Get("/own-inspections/new", recordOwn, rep.ownNewPage)
+	f.Post("/own-inspections", recordOwn, rep.ownCreate)
+	f.Get("/own-inspections/template.xlsx", recordOwn, rep.ownTemplate)
+	f.Get("/own-inspections/import", recordOwn, rep.ownImportPage)
+	f.Post("/own-inspections/import", recordOwn, rep.ownImport)
+	f.Get("/own-inspections/:id<int>/conclusion", recordOwn, rep.ownConcludePage)
+	f.Post("/own-inspections/:id<int>/conclusion", recordOwn, rep.ownConclude)
+	// The inspected unit's survey on the team's conduct; results for leadership only.
+	f.Get("/surveys", recordOwn, svy.openPage)
+	f.Get("/surveys/visits/:id<int>", recordOwn, svy.answerPage)
+	f.Post("/surveys/visits/:id<int>", recordOwn, svy.answer)
+	f.Get("/surveys/results", h.RequireRole(models.RoleApprover, models.RoleViewer), svy.resultsPage)
+	// A unit's report of misconduct goes to the department's leadership (approvers), never to the team.
+	f.Get("/misconduct", recordOwn, svy.misconductPage)
+	f.Post("/misconduct", recordOwn, svy.reportMisconduct)
+	f.Get("/misconduct/inbox", h.RequireRole(models.RoleApprover), svy.misconductInbox)
+	f.Post("/misconduct/:id<int>/answer", h.RequireRole(models.RoleApprover), svy.answerMisconduct)
+	f.Get("/admin/survey-questions", onlyAdmin, svy.questionsPage)
+	f.Post("/admin/survey-questions", onlyAdmin, svy.saveQuestion)
+	f.Post("/admin/survey-questions/:id<int>", onlyAdmin, svy.saveQuestion)
 
 	// ---- JSON API (/api/v1, described by openapi.yaml) ----
 	f.Get("/api/openapi.yaml", adm.openAPI)
@@ -422,6 +451,7 @@ func New(a *app.App) *fiber.App {
 	// Statistics.
 	api.Get("/reports/periodic", readStatistics, rep.apiPeriodic)
 	api.Get("/reports/periodic.xlsx", readStatistics, rep.periodicXLSX)
+	api.Get("/reports/periodic.pdf", readStatistics, rep.periodicPDF)
 	api.Get("/own-inspections", readStatistics, rep.apiOwnList)
 	api.Post("/own-inspections", recordOwn, rep.apiRecordOwn)
 	api.Get("/own-inspections/template", recordOwn, rep.ownTemplate)

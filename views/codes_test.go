@@ -61,8 +61,11 @@ var runtimeIDs = map[string][]string{
 		"notify.escalation.office", "notify.escalation.head", "notify.escalation.leadership"),
 	"app/planning/repair.go:dateLine": {"repair.new.first_free", "repair.new.cheapest", "repair.placed.first_free",
 		"repair.placed.cheapest", "repair.moved.first_free", "repair.moved.cheapest"},
-	"app/plans/document.go:XLSX":      prefixed("plans.document.column.", "n", "unit", "content", "lead_body", "co_bodies", "dates", "days", "leader"),
-	"app/remediation/notes.go:Render": subjectAndBody("notify.remediation.returned", "notify.remediation.accepted"),
+	"app/plans/document.go:XLSX":         prefixed("plans.document.column.", "n", "unit", "content", "lead_body", "co_bodies", "dates", "days", "leader"),
+	"app/remediation/notes.go:Render":    subjectAndBody("notify.remediation.returned", "notify.remediation.accepted"),
+	"app/notices/plansteps.go:Render":    subjectAndBody("plansux.notice.submit", "plansux.notice.approve", "plansux.notice.return"),
+	"routes/plans_board.go:newCheckView": prefixed("plansux.rule.", "H1", "H2", "H3", "H4", "H5", "H6", "V"),
+	"routes/plans_pages.go:confirmPage":  prefixed("plansux.confirm.", "submit.title", "approve.title", "publish.title"),
 }
 
 // prefixed returns prefix+name for each name.

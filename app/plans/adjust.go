@@ -16,8 +16,8 @@ import (
 	"khung/app/authz"
 	"khung/app/calendar"
 	"khung/app/planning"
-	"khung/app/planning/plantext"
 	"khung/models"
+	"khung/views"
 )
 
 // ChangeInput is a planner's hand change of one scheduled visit of a draft: a
@@ -208,7 +208,11 @@ func (s *Service) Adjust(ctx context.Context, a authz.Actor, id int64, code stri
 		res.Delta = d
 		if errors.Is(err, planning.ErrHardRule) {
 			res.LockVersion = in.LockVersion // the transaction rolls back
-			return hardRules(d.Violations)
+			names, nerr := loadPageNames(tx, a, id)
+			if nerr != nil {
+				return nerr
+			}
+			return hardRules(d.Violations, names)
 		}
 		if err != nil {
 			return fmt.Errorf("apply %+v: %w", c, err)
@@ -226,13 +230,23 @@ func (s *Service) Adjust(ctx context.Context, a authz.Actor, id int64, code stri
 }
 
 // hardRules is the refusal of a change that breaks hard rules: one message per violation.
-func hardRules(vs []planning.Violation) error {
+func hardRules(vs []planning.Violation, names *Names) error {
 	ve := &apperr.ValidationError{}
 	for _, v := range vs {
-		ve.AddField("change", v.Rule, "plans.err.hard_rule", "Rule", v.Rule, "Violation", plantext.Arg(v.Msg))
+		ve.AddField("change", v.Rule, "plans.err.hard_rule", "Rule", label("plansux.rule."+v.Rule),
+			"Violation", namedMsg{names, v.Msg})
 	}
 	return ve
 }
+
+// namedMsg is an engine message as a parameter of an app message, rendered
+// with names in the reader's language.
+type namedMsg struct {
+	names *Names
+	m     planning.Message
+}
+
+func (n namedMsg) RenderIn(t *views.Translator) string { return n.names.Text(t, n.m) }
 
 // saveChange writes the session's new placement of v and the version's new
 // score. Members are rewritten (the database copies the visit's dates into
@@ -249,16 +263,23 @@ func (s *Service) saveChange(tx *gorm.DB, a authz.Actor, e *editSession, v *Visi
 	if err := errors.Join(err1, err2); err != nil {
 		return fmt.Errorf("visit %s: %w", v.Code, err)
 	}
-	// The session added the change's message; its sentences go after the
-	// stored ones (Vietnamese only while in step with English: older rows may
-	// have none).
+	// The explanation is written again for the new dates and team: what was
+	// merged stays, the planner's reasons for the old date and team go, the
+	// change and the new team are said (older rows without messages keep
+	// their sentences and get the change's).
 	why, whyVi := slices.Clone(v.Why), slices.Clone(v.WhyVi)
-	if n := len(nv.WhyMsgs); n > len(v.WhyMsgs) {
-		en, vi := s.renderers()
+	en, vi := s.renderers()
+	if n := len(nv.WhyMsgs); n > len(v.WhyMsgs) && !v.msgsCover() {
 		if len(whyVi) == len(why) {
 			whyVi = append(whyVi, vi(nv.WhyMsgs[n-1]))
 		}
 		why = append(why, en(nv.WhyMsgs[n-1]))
+	} else if n > 0 {
+		nv.WhyMsgs = afterChange(nv, e.inst, nv.WhyMsgs[n-1], v.Days)
+		why, whyVi = make([]string, len(nv.WhyMsgs)), make([]string, len(nv.WhyMsgs))
+		for k, m := range nv.WhyMsgs {
+			why[k], whyVi[k] = en(m), vi(m)
+		}
 	}
 	if err := tx.Model(&models.Visit{}).Where("id = ?", v.ID).Updates(map[string]any{
 		"start_date": start, "end_date": end, "why": models.MustJSON(nonNil(why)), "why_vi": models.MustJSON(nonNil(whyVi)),
@@ -404,4 +425,35 @@ func nameCandidates(tx *gorm.DB, cs []Candidate) error {
 		}
 	}
 	return nil
+}
+
+// afterChange is the explanation of visit nv after a hand change: the
+// planner's sentences on what was merged, the lead (a change
+// that breaks no hard rule keeps the lead free, eligible and without
+// conflict of interest on every day), the members and the change. The planner's reasons
+// for the former date and team are dropped: they no longer hold.
+func afterChange(nv planning.Visit, inst *planning.Instance, change planning.Message, days int) []planning.Message {
+	var out []planning.Message
+	for _, m := range nv.WhyMsgs {
+		switch m.ID {
+		case "planning.why.merged", "planning.why.merged_joint", "planning.why.own_visit", "planning.why.only_proposal":
+			out = append(out, m)
+		}
+	}
+	bodyOf := map[string]string{}
+	for _, in := range inst.Inspectors {
+		bodyOf[in.ID] = in.Body
+	}
+	var members []any
+	for _, tm := range nv.Team {
+		if tm.Role == string(models.MemberLead) {
+			out = append(out, planning.Msg("planning.why.lead", "Lead", tm.Inspector, "Body", bodyOf[tm.Inspector], "Count", days))
+			continue
+		}
+		members = append(members, planning.Msg("planning.member_of", "Inspector", tm.Inspector, "Body", bodyOf[tm.Inspector]))
+	}
+	if len(members) > 0 {
+		out = append(out, planning.Msg("planning.why.members", "Members", members))
+	}
+	return append(out, change)
 }

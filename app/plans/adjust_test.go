@@ -94,7 +94,10 @@ func TestAChangeThatBreaksAHardRuleIsRefusedAndWritesNothing(t *testing.T) {
 			}
 			res, err := d.svc.Adjust(ctx, d.planner, v.ID, code, tt.change)
 			ve, ok := apperr.AsValidation(err)
-			if !ok || res.Saved || !strings.Contains(ve.Fields[0].VI, tt.text) || !strings.HasPrefix(ve.Fields[0].EN, tt.rule) {
+			// The refusal names the rule, not its code.
+			rule := map[string]string{"H1": "Working days of the year", "H4": "Conflict of interest"}[tt.rule]
+			if !ok || res.Saved || !strings.Contains(ve.Fields[0].VI, tt.text) || !strings.HasPrefix(ve.Fields[0].EN, rule+": ") ||
+				strings.Contains(ve.Fields[0].VI, tt.rule) {
 				t.Fatalf("adjust: %v (saved %v), want a refusal naming %s", err, res.Saved, tt.rule)
 			}
 			if after := d.snapshot(v.ID, code); after != before {
@@ -145,6 +148,20 @@ func TestAValidMoveUpdatesTheVisitAndThePenalty(t *testing.T) {
 	}
 	if w := page.Visit.WhyVi; len(w) != len(page.Visit.Why) || !strings.HasPrefix(w[len(w)-1], "Điều chỉnh thủ công: ") {
 		t.Errorf("why_vi does not record the hand change in step with why: %q", w)
+	}
+	// The explanation is written again: the former start date is gone, the new one is said.
+	old, moved := before.start, start
+	for _, lines := range [][]string{page.Visit.Why, page.Visit.WhyVi} {
+		all := strings.Join(lines, " | ")
+		if strings.Contains(all, old) || strings.Contains(all, old[8:10]+"/"+old[5:7]+"/"+old[:4]) {
+			t.Errorf("the explanation still gives the former start %s: %q", old, all)
+		}
+		if !strings.Contains(all, moved) && !strings.Contains(all, moved[8:10]+"/"+moved[5:7]+"/"+moved[:4]) {
+			t.Errorf("the explanation does not give the new start %s: %q", moved, all)
+		}
+	}
+	if got := len(page.Visit.WhyMsgs); got != len(page.Visit.Why) {
+		t.Errorf("%d messages for %d sentences", got, len(page.Visit.Why))
 	}
 }
 

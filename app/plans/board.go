@@ -24,6 +24,9 @@ type BoardFilter struct {
 	Area   string `query:"area"`   // an area (district) code
 	Status string `query:"status"` // scheduled, unscheduled, soft (scheduled with a soft penalty)
 	Q      string `query:"q"`      // unit name or code, or visit code
+	// Quarter (1–4) is the quarter the week view shows: 13 or 14 weeks fit
+	// the screen, 53 do not.
+	Quarter int `query:"quarter"`
 }
 
 // Board statuses.
@@ -40,6 +43,9 @@ func (f *BoardFilter) normalise() {
 	}
 	if f.Group != "inspector" {
 		f.Group = "area"
+	}
+	if f.Quarter < 1 || f.Quarter > 4 {
+		f.Quarter = 1
 	}
 	switch models.Form(f.Form) {
 	case models.FormPlanned, models.FormUnannounced, models.FormVerification:
@@ -69,15 +75,18 @@ type Board struct {
 	PenaltyBy   []Component
 	Bodies      []Option
 	Areas       []Option
+	Names       *Names // names the ids of the explanations
 }
 
 // Column is a month (Key 1–12) or an ISO week (Key = week number) of the timeline.
 type Column struct {
-	Kind  string // "month" or "week"
-	Key   int
-	From  time.Time // first day (weeks: Monday)
-	To    time.Time // last day (weeks: Sunday)
-	Label string    // weeks: "W05"
+	Kind string // "month" or "week"
+	Key  int
+	From time.Time // first day (weeks: Monday)
+	To   time.Time // last day (weeks: Sunday)
+	// Year is the ISO year of a week: the plan's year, or the year before or
+	// after for the days around New Year that belong to another year's week.
+	Year int
 }
 
 // BoardRow is one area or inspector with its visits, one cell per column.
@@ -207,7 +216,14 @@ func (s *Service) board(ctx context.Context, a authz.Actor, id int64, f BoardFil
 		return Board{}, err
 	}
 	withSoft(soft, visits)
-	b := Board{Version: v, Filter: f, Unscheduled: []Visit{}, Penalised: []Visit{}}
+	names, err := loadPageNames(tx, a, id)
+	if err != nil {
+		return Board{}, err
+	}
+	for i := range visits {
+		visits[i].names = names
+	}
+	b := Board{Version: v, Filter: f, Unscheduled: []Visit{}, Penalised: []Visit{}, Names: names}
 	if len(v.Metrics) > 0 {
 		if err := v.Metrics.Unmarshal(&b.Metrics); err != nil {
 			return Board{}, fmt.Errorf("metrics of version %d: %w", id, err)
@@ -231,8 +247,18 @@ func (s *Service) board(ctx context.Context, a authz.Actor, id int64, f BoardFil
 		}
 	}
 	slices.SortStableFunc(b.Penalised, func(x, y Visit) int { return cmp.Compare(y.Soft.Points, x.Soft.Points) })
+	b.Columns = columns(v.Year, f.View, f.Quarter)
+	if f.View == "week" { // the quarter's weeks only (1–3 January count in week 1)
+		first, last := b.Columns[0].From, b.Columns[len(b.Columns)-1].To
+		if f.Quarter == 1 {
+			first = time.Date(v.Year, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		shown = slices.DeleteFunc(shown, func(x *Visit) bool {
+			t := x.StartDate.Time()
+			return t.Before(first) || t.After(last)
+		})
+	}
 	b.Shown = len(shown)
-	b.Columns = columns(v.Year, f.View)
 	b.Rows = rows(shown, b.Columns, f.Group)
 	if b.Bodies, err = s.bodyOptions(ctx, a, id); err != nil {
 		return Board{}, err
@@ -243,22 +269,35 @@ func (s *Service) board(ctx context.Context, a authz.Actor, id int64, f BoardFil
 	return b, nil
 }
 
-// columns returns the 12 months of year, or the ISO weeks from the one holding
-// 1 January to the one holding 31 December.
-func columns(year int, view string) []Column {
+// columns returns the 12 months of year, or the ISO weeks of one quarter of
+// it: the weeks whose Thursday falls in the quarter (ISO's rule). The last
+// quarter ends with the week of next year that holds 31 December when there
+// is one (29–31 December may be working days); 1–3 January outside week 1
+// are a holiday and a weekend, and count in week 1.
+func columns(year int, view string, quarter int) []Column {
 	var out []Column
 	if view != "week" {
 		for m := time.January; m <= time.December; m++ {
 			from := time.Date(year, m, 1, 0, 0, 0, 0, time.UTC)
-			out = append(out, Column{Kind: "month", Key: int(m), From: from, To: from.AddDate(0, 1, -1)})
+			out = append(out, Column{Kind: "month", Key: int(m), From: from, To: from.AddDate(0, 1, -1), Year: year})
 		}
 		return out
 	}
-	jan1 := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
-	monday := jan1.AddDate(0, 0, -((int(jan1.Weekday()) + 6) % 7))
-	for d := monday; d.Year() <= year; d = d.AddDate(0, 0, 7) {
-		_, w := d.ISOWeek()
-		out = append(out, Column{Kind: "week", Key: w, From: d, To: d.AddDate(0, 0, 6), Label: fmt.Sprintf("W%02d", w)})
+	jan4 := time.Date(year, 1, 4, 0, 0, 0, 0, time.UTC)
+	week1 := jan4.AddDate(0, 0, -((int(jan4.Weekday()) + 6) % 7))
+	dec31 := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+	week := func(monday time.Time) Column {
+		y, w := monday.AddDate(0, 0, 3).ISOWeek()
+		return Column{Kind: "week", Key: w, From: monday, To: monday.AddDate(0, 0, 6), Year: y}
+	}
+	var d time.Time
+	for d = week1; d.AddDate(0, 0, 3).Year() == year; d = d.AddDate(0, 0, 7) {
+		if int(d.AddDate(0, 0, 3).Month()-1)/3+1 == quarter {
+			out = append(out, week(d))
+		}
+	}
+	if quarter == 4 && !d.After(dec31) {
+		out = append(out, week(d))
 	}
 	return out
 }

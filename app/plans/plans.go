@@ -38,7 +38,19 @@ type Service struct {
 	soft      map[int64]*softRules
 	softOrder []int64
 	boards    *viewcache.Cache
+	// stepped runs in the transaction of every workflow step (the notices of
+	// who must act next, and of the units at publication); nil does nothing.
+	stepped StepHook
 }
+
+// StepHook runs in the transaction of workflow step ("submit", "approve",
+// "publish" or "return") taken by a on version id, after its status changed;
+// previous is the published version a publication replaces (0 if none). An
+// error rolls the step back.
+type StepHook func(ctx context.Context, tx *gorm.DB, now time.Time, a authz.Actor, id int64, step string, previous int64) error
+
+// OnStep sets what runs with every workflow step. Call it once, while the app is built.
+func (s *Service) OnStep(h StepHook) { s.stepped = h }
 
 // PublishHook runs in the transaction that publishes version id in place of
 // the previously published version previous; an error rolls the publication back.

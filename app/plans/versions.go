@@ -143,9 +143,23 @@ func (s *Service) take(ctx context.Context, a authz.Actor, id int64, in StepInpu
 		if err := bumpVersion(tx, id, in.LockVersion, st.from, fields); err != nil {
 			return err
 		}
+		if st.to == models.VersionPublished {
+			if err := applyWithdrawals(tx, a, id); err != nil {
+				return err
+			}
+		}
 		if st.to == models.VersionPublished && len(previous) > 0 && s.published != nil {
 			if err := s.published(ctx, tx, now, id, previous[0]); err != nil {
 				return fmt.Errorf("publish version %d over %d: %w", id, previous[0], err)
+			}
+		}
+		if s.stepped != nil {
+			var was int64
+			if len(previous) > 0 {
+				was = previous[0]
+			}
+			if err := s.stepped(ctx, tx, now, a, id, st.action, was); err != nil {
+				return fmt.Errorf("%s version %d: %w", st.action, id, err)
 			}
 		}
 		after := map[string]any{"status": st.to, "lock_version": in.LockVersion + 1}

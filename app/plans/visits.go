@@ -50,6 +50,9 @@ type Visit struct {
 	Proposals      []ProposalRef      `gorm:"-" json:"proposals"`
 	Team           []Member           `gorm:"-" json:"team"`
 	Soft           Soft               `gorm:"-" json:"soft"`
+	// names, when a page's service call set them, name the ids of WhyFor
+	// and ReasonFor.
+	names *Names
 }
 
 // Scheduled tells whether the visit has dates.
@@ -97,6 +100,9 @@ func (v Visit) msgsCover() bool { return len(v.WhyMsgs) > 0 && len(v.WhyMsgs) ==
 // WhyFor returns the planner's sentences in t's language, rendered from the
 // messages; older rows give their stored sentences (WhyIn).
 func (v Visit) WhyFor(t *views.Translator) []string {
+	if v.names != nil {
+		return v.names.WhyFor(t, v)
+	}
 	if !v.msgsCover() {
 		return v.WhyIn(t.Lang)
 	}
@@ -118,6 +124,9 @@ func (v Visit) WhyLangFor(t *views.Translator) string {
 // ReasonFor returns why the visit is unscheduled in t's language, rendered
 // from the message; older rows give their stored reason (ReasonIn).
 func (v Visit) ReasonFor(t *views.Translator) string {
+	if v.names != nil {
+		return v.names.ReasonFor(t, v)
+	}
 	if v.UnscheduledMsg == nil {
 		return v.ReasonIn(t.Lang)
 	}
@@ -459,6 +468,7 @@ type VisitPage struct {
 	Version Version
 	Visit   Visit
 	Topics  map[string][2]string // code → {vi, en}
+	Names   *Names
 }
 
 // Visit returns the visit code of version id as a may see it.
@@ -481,7 +491,10 @@ func (s *Service) Visit(ctx context.Context, a authz.Actor, id int64, code strin
 	if err != nil {
 		return VisitPage{}, err
 	}
-	return VisitPage{Version: v, Visit: visit, Topics: topics}, nil
+	if visit.names, err = loadPageNames(tx, a, id); err != nil {
+		return VisitPage{}, err
+	}
+	return VisitPage{Version: v, Visit: visit, Topics: topics, Names: visit.names}, nil
 }
 
 func oneVisit(tx *gorm.DB, a authz.Actor, versionID int64, code string) (Visit, error) {
@@ -514,6 +527,7 @@ type Summary struct {
 	Version     Version
 	Joint       []Visit
 	Unscheduled []Visit
+	Names       *Names
 }
 
 // Summary returns version id with its joint and unscheduled visits, without
@@ -529,8 +543,13 @@ func (s *Service) Summary(ctx context.Context, a authz.Actor, id int64) (Summary
 	if err != nil {
 		return Summary{}, err
 	}
-	out := Summary{Version: v, Joint: []Visit{}, Unscheduled: []Visit{}}
+	names, err := loadPageNames(tx, a, id)
+	if err != nil {
+		return Summary{}, err
+	}
+	out := Summary{Version: v, Joint: []Visit{}, Unscheduled: []Visit{}, Names: names}
 	for _, vis := range visits {
+		vis.names = names
 		if len(vis.Proposals) > 1 {
 			out.Joint = append(out.Joint, vis)
 		}

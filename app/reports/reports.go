@@ -40,27 +40,39 @@ const MaxDays = 3660
 // Filter narrows a report: the period (both days inclusive) and, optionally,
 // one body (key "b<id>") or one unit that ran its own inspections ("u<id>"),
 // one area (a unit: it and the units below it), one kind of inspection, and,
-// for the lists behind the figures, one level and one form.
+// for the lists behind the figures, one level and one form. Period names a
+// preset ("2027", "2027-h1", "2027-h2") when the period is one.
 type Filter struct {
-	From  models.Date `json:"from"`
-	To    models.Date `json:"to"`
-	Body  string      `json:"body,omitempty"`
-	Area  int64       `json:"area,omitempty"`
-	Kind  string      `json:"kind,omitempty"`
-	Level string      `json:"level,omitempty"`
-	Form  string      `json:"form,omitempty"`
+	Period string      `json:"period,omitempty"`
+	From   models.Date `json:"from"`
+	To     models.Date `json:"to"`
+	Body   string      `json:"body,omitempty"`
+	Area   int64       `json:"area,omitempty"`
+	Kind   string      `json:"kind,omitempty"`
+	Level  string      `json:"level,omitempty"`
+	Form   string      `json:"form,omitempty"`
 }
 
 // ParseFilter reads a filter from query values (get returns "" for a missing
-// one). A bad or missing date is a field error naming it; an unknown level or
-// form, or a malformed body or area, too.
+// one). A preset period ("2027", "2027-h1", "2027-h2") sets both dates;
+// without one, a bad or missing date is a field error naming it; an unknown
+// period, level or form, or a malformed body or area, too.
 func ParseFilter(get func(string) string) (Filter, error) {
 	var f Filter
 	ve := &apperr.ValidationError{}
-	for _, d := range []struct {
+	f.Period = strings.TrimSpace(get("period"))
+	dates := []struct {
 		name string
 		dst  *models.Date
-	}{{"from", &f.From}, {"to", &f.To}} {
+	}{{"from", &f.From}, {"to", &f.To}}
+	if f.Period != "" {
+		var ok bool
+		if f.From, f.To, ok = Preset(f.Period); !ok {
+			ve.AddField("period", "oneof", "reports.check.period", "Value", f.Period)
+		}
+		dates = nil
+	}
+	for _, d := range dates {
 		s := strings.TrimSpace(get(d.name))
 		if s == "" {
 			ve.AddField(d.name, "required", "reports.check.date_required")
@@ -72,6 +84,9 @@ func ParseFilter(get func(string) string) (Filter, error) {
 			continue
 		}
 		*d.dst = v
+	}
+	if f.Period == "" {
+		f.Period = PresetOf(f.From, f.To)
 	}
 	if len(ve.Fields) == 0 {
 		switch {

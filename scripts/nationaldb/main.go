@@ -211,48 +211,69 @@ func keep(inst *planning.Instance, codes []string) *planning.Instance {
 	return &out
 }
 
-// unitCode maps a generated unit id to the database's code: official units
-// keep their own official code ("02.035.01252" → "01252"); the departments and
-// offices the generator adds keep their suffix ("02.035-PNV" → "035-PNV",
-// "02-SNV" → "02-SNV"), as the demo city names them.
+// unitCode maps a generated unit id to the database's code, as the app codes
+// the units of 1 July 2025 (seed.ReformedCode): a commune, ward or special zone
+// "01.00004" → "00004-2025", a unit under it "01.00004-VP" → "00004-2025-VP";
+// the province ("01") and its departments ("01-SNV") keep their ids, as the demo
+// city names them.
 func unitCode(id string) string {
 	base, suffix, extra := strings.Cut(id, "-")
-	code := base[strings.LastIndex(base, ".")+1:]
+	code := base
+	if i := strings.LastIndex(base, "."); i >= 0 {
+		code = seed.ReformedCode(base[i+1:])
+	}
 	if extra {
 		code += "-" + suffix
 	}
 	return code
 }
 
-// bodyKind guesses the kind of a generated body from its id.
+// unitKind tells the kind of a generated unit from its id.
+func unitKind(u planning.Unit) models.UnitKind {
+	base, suffix, extra := strings.Cut(u.ID, "-")
+	switch {
+	case u.Parent == "":
+		return models.UnitCity
+	case !extra:
+		return models.UnitCommune
+	case !strings.Contains(base, "."):
+		return models.UnitDepartment
+	case suffix == "VP":
+		return models.UnitOther
+	}
+	return models.UnitPublicServiceUnit
+}
+
+// bodyKind tells the kind of a generated body from its id.
 func bodyKind(id string) models.BodyKind {
 	switch {
 	case strings.HasSuffix(id, "-city-team"):
 		return models.BodyCityTeam
 	case strings.HasSuffix(id, "-inspectorate"):
 		return models.BodyInspectorate
-	case strings.HasSuffix(id, "-pnv"):
-		return models.BodyDistrictInternal
+	case strings.HasSuffix(id, "-ubnd"):
+		return models.BodyCommune
+	case strings.HasSuffix(id, "-kt"):
+		return models.BodyDepartment
 	}
 	return models.BodyDivision
 }
 
-// bodyUnit is the unit code a generated body works in: a district office's
-// own unit, or the province's Department of Home Affairs.
+// bodyUnit is the unit code a generated body works in: a commune People's
+// Committee's office, a department for its specialised checks ("01-sxd-kt" →
+// "01-SXD"), or else the province's Department of Home Affairs.
 func bodyUnit(id string) string {
-	if strings.HasSuffix(id, "-pnv") {
-		return unitCode(strings.ReplaceAll(strings.TrimSuffix(id, "-pnv"), "-", ".") + "-PNV")
+	switch {
+	case strings.HasSuffix(id, "-ubnd"):
+		return unitCode(strings.TrimSuffix(id, "-ubnd") + "-VP")
+	case strings.HasSuffix(id, "-kt"):
+		return strings.ToUpper(strings.TrimSuffix(id, "-kt"))
 	}
 	return provinceOf(id) + "-SNV"
 }
 
 // load writes the instance's provinces, bodies, inspectors and proposals.
 func load(ctx context.Context, db *gorm.DB, inst *planning.Instance) error {
-	for _, code := range provinceCodes(inst) {
-		if _, err := seed.ImportProvince(ctx, db, code); err != nil {
-			return fmt.Errorf("import province %s: %w", code, err)
-		}
-	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := addUnits(tx, inst); err != nil {
 			return err
@@ -358,8 +379,10 @@ func insert[T any](tx *gorm.DB, rows []T) error {
 	return tx.Clauses(clause.OnConflict{DoNothing: true}).Omit("CreatedAt", "UpdatedAt").CreateInBatches(rows, 2000).Error
 }
 
-// addUnits adds the generated units that are not official units (the
-// departments and district offices), parents first.
+// addUnits adds the generated units the database does not have yet (the
+// demo city already has Hà Nội and some of its departments), parents first:
+// the provinces, their departments, communes and wards of 1 July 2025 (in force
+// from that day), and the offices and public-service units under each commune.
 func addUnits(tx *gorm.DB, inst *planning.Instance) error {
 	paths, err := pathsBy(tx)
 	if err != nil {
@@ -369,6 +392,7 @@ func addUnits(tx *gorm.DB, inst *planning.Instance) error {
 	if err != nil {
 		return err
 	}
+	reform := models.NewDate(2025, time.July, 1)
 	pending := slices.Clone(inst.Units)
 	for len(pending) > 0 {
 		var next []planning.Unit
@@ -378,18 +402,23 @@ func addUnits(tx *gorm.DB, inst *planning.Instance) error {
 			if _, ok := ids[code]; ok {
 				continue
 			}
-			parent := unitCode(u.Parent)
-			pid, ok := ids[parent]
-			if !ok {
-				next = append(next, u)
-				continue
+			row := models.Unit{Code: code, Name: u.Name, Kind: unitKind(u), Path: models.UnitPath("", code)}
+			if u.Parent != "" {
+				parent := unitCode(u.Parent)
+				pid, ok := ids[parent]
+				if !ok {
+					next = append(next, u)
+					continue
+				}
+				row.ParentID, row.Path = &pid, models.UnitPath(paths[parent], code)
 			}
-			area := ""
 			if u.Area != "" {
-				area = unitCode(u.Area)
+				row.AreaCode = u.Area
 			}
-			rows = append(rows, models.Unit{Code: code, Name: u.Name, Kind: models.UnitDepartment, ParentID: &pid,
-				AreaCode: area, Path: models.UnitPath(paths[parent], code)})
+			if row.Kind == models.UnitCommune {
+				row.ValidFrom = &reform
+			}
+			rows = append(rows, row)
 		}
 		if len(rows) == 0 {
 			if len(next) > 0 {

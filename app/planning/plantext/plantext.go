@@ -29,23 +29,48 @@ type message interface {
 //   - a whole number read back from JSON (float64) is an int again, so plural
 //     forms and %02d work.
 //
-// Ids are shown as the engine gives them. This is the one place that could
-// name them (inspectors, bodies, units) instead: issue 10.
+// Ids are shown as the engine gives them (the API, the CLI and the stored
+// sentences keep them); pages name them with Named.
 func Text(t *views.Translator, id string, args map[string]any) string {
-	if len(args) == 0 {
-		return t.Msg(msg.Message{ID: id})
-	}
-	data := make(map[string]any, len(args))
-	for k, v := range args {
-		data[k] = value(t, v)
-	}
-	return t.Msg(msg.Message{ID: id, Args: data})
+	return renderer{t: t}.text(id, args)
 }
 
 // Of renders any message value the engine produces (see Text).
 func Of(t *views.Translator, m message) string {
 	id, args := m.Parts()
 	return Text(t, id, args)
+}
+
+// Names gives people's names for the engine's ids. param is the name of the
+// parameter the id fills ("Unit", "Area", "Body", "Inspector", "Lead",
+// "Visit", "Others", "Skill", "Proposal"…), which tells what the id is; ok is
+// false when the id has no name (it is then shown as given).
+type Names interface {
+	Name(t *views.Translator, param, id string) (name string, ok bool)
+}
+
+// Named renders m as Of does, with every id named by n and every date written
+// dd/mm/yyyy in both languages: what a person reads on a page.
+func Named(t *views.Translator, n Names, m message) string {
+	id, args := m.Parts()
+	return renderer{t: t, names: n}.text(id, args)
+}
+
+// renderer renders messages in t's language, naming ids when names is set.
+type renderer struct {
+	t     *views.Translator
+	names Names
+}
+
+func (r renderer) text(id string, args map[string]any) string {
+	if len(args) == 0 {
+		return r.t.Msg(msg.Message{ID: id})
+	}
+	data := make(map[string]any, len(args))
+	for k, v := range args {
+		data[k] = r.value(k, v)
+	}
+	return r.t.Msg(msg.Message{ID: id, Args: data})
 }
 
 // Renderer returns a function that renders the engine's messages in t's
@@ -62,24 +87,36 @@ type arg struct{ m message }
 
 func (a arg) RenderIn(t *views.Translator) string { return Of(t, a.m) }
 
-func value(t *views.Translator, v any) any {
+// value prepares parameter key's value v.
+func (r renderer) value(key string, v any) any {
+	t := r.t
 	switch x := v.(type) {
 	case message:
-		return Of(t, x)
+		id, args := x.Parts()
+		return r.text(id, args)
 	case map[string]any:
 		if id, ok := x["id"].(string); ok {
 			args, _ := x["args"].(map[string]any)
-			return Text(t, id, args)
+			return r.text(id, args)
 		}
 	case []any:
 		items := make([]string, len(x))
 		for k, item := range x {
-			items[k] = str(value(t, item))
+			items[k] = str(r.value(key, item))
+		}
+		return list(t, items)
+	case []string:
+		items := make([]string, len(x))
+		for k, item := range x {
+			items[k] = str(r.value(key, item))
 		}
 		return list(t, items)
 	case string:
-		if t.Lang == "vi" && isDate(x) {
+		if (t.Lang == "vi" || r.names != nil) && isDate(x) {
 			return x[8:10] + "/" + x[5:7] + "/" + x[0:4]
+		}
+		if r.names != nil {
+			return r.name(key, x)
 		}
 	case float64:
 		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
@@ -87,6 +124,26 @@ func value(t *views.Translator, v any) any {
 		}
 	}
 	return v
+}
+
+// name names id, or each id of "a, b" (the engine joins some lists), or
+// leaves it as given.
+func (r renderer) name(key, id string) any {
+	if n, ok := r.names.Name(r.t, key, id); ok {
+		return n
+	}
+	parts := strings.Split(id, ", ")
+	if len(parts) < 2 {
+		return id
+	}
+	for k, p := range parts {
+		n, ok := r.names.Name(r.t, key, p)
+		if !ok {
+			return id
+		}
+		parts[k] = n
+	}
+	return list(r.t, parts)
 }
 
 func str(v any) string {

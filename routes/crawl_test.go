@@ -1,0 +1,413 @@
+package routes
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/net/html"
+
+	"khung/app"
+	"khung/app/plans"
+	"khung/app/seed"
+	"khung/routes/webtest"
+	"khung/views"
+)
+
+// artefactRules find what a person must never read on a page: a message id
+// shown instead of its text, a Go formatting artefact or a memory address, and
+// the internal codes of proposals, inspectors, visits, topics and bodies.
+type artefactRules struct {
+	checks []artefactCheck
+	// ids are the catalogs' message ids (true) and their parents of two
+	// segments or more ("plans.version", false): a token that is an id, or
+	// hangs off a parent, is a message id shown instead of its text
+	// ("visits.status.0x39ef…"); a parent alone may be a rule's key.
+	ids map[string]bool
+}
+
+// dotted finds the tokens that may be message ids.
+var dotted = regexp.MustCompile(`\b[a-z][a-z0-9_]*(?:\.[a-zA-Z0-9_]+)+`)
+
+type artefactCheck struct {
+	name string
+	re   *regexp.Regexp
+}
+
+// newArtefactRules builds the rules from the message catalogs (the first
+// segments of every message id: "plans.version.title" → "plans") and the
+// codes the demo's bodies have ("snv-tdkt").
+func newArtefactRules(t testing.TB, bodyCodes []string) artefactRules {
+	t.Helper()
+	fsys := views.LocaleFiles()
+	files, err := views.CatalogFiles(fsys, "vi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, f := range files {
+		buf, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := i18n.ParseMessageBytes(buf, toml.Unmarshal)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, m := range msgs {
+			ids[m.ID] = true
+			for parent := m.ID; strings.Count(parent, ".") > 1; {
+				parent = parent[:strings.LastIndex(parent, ".")]
+				if _, ok := ids[parent]; !ok {
+					ids[parent] = false
+				}
+			}
+		}
+	}
+	checks := []artefactCheck{
+		{"Go format artefact", regexp.MustCompile(`%!|\bMISSING\b|<nil>|map\[|\{\{`)},
+		{"memory address", regexp.MustCompile(`\b0x[0-9a-fA-F]{4,}`)},
+		{"proposal code", regexp.MustCompile(`\bp\d+\b`)},
+		{"inspector code", regexp.MustCompile(`\bi\d{3}\b`)},
+		{"visit code", regexp.MustCompile(`\bv-\d+`)},
+		{"snake_case code", regexp.MustCompile(`\b[a-z]+(?:_[a-z0-9]+)+\b`)},
+		{"H-rule code", regexp.MustCompile(`\bH\d{1,2}\s*:`)},
+		{"ISO date", regexp.MustCompile(`\b20\d\d-[01]\d-[0-3]\d\b`)},
+	}
+	var quoted []string
+	for _, c := range bodyCodes {
+		if strings.ContainsAny(c, "-_") { // codes like "city-team", "snv-tdkt"; never plain words
+			quoted = append(quoted, regexp.QuoteMeta(c))
+		}
+	}
+	if len(quoted) > 0 {
+		sort.Strings(quoted)
+		checks = append(checks, artefactCheck{"body code", regexp.MustCompile(`(?:^|[\s(,])(?:` + strings.Join(quoted, "|") + `)(?:$|[\s),.:])`)})
+	}
+	return artefactRules{checks: checks, ids: ids}
+}
+
+// codeChecks are the checks of internal codes: an administrator's registers
+// show codes on purpose (they are what the administrator edits), so only the
+// artefact checks apply to them.
+var codeChecks = map[string]bool{"proposal code": true, "inspector code": true, "visit code": true,
+	"snake_case code": true, "body code": true}
+
+// withoutCodes returns the rules without the code checks.
+func (r artefactRules) withoutCodes() artefactRules {
+	out := artefactRules{ids: r.ids}
+	for _, c := range r.checks {
+		if !codeChecks[c.name] {
+			out.checks = append(out.checks, c)
+		}
+	}
+	return out
+}
+
+// find returns each artefact of text as "kind «match» in «context»".
+func (r artefactRules) find(text string) []string {
+	var out []string
+	for _, tok := range dotted.FindAllString(text, -1) {
+		parent := tok
+		if i := strings.LastIndex(tok, "."); i > 0 {
+			parent = tok[:i]
+		}
+		_, hangs := r.ids[parent]
+		if r.ids[tok] || (strings.Contains(parent, ".") && hangs) {
+			out = append(out, fmt.Sprintf("message id «%s»", tok))
+		}
+	}
+	for _, c := range r.checks {
+		for _, loc := range c.re.FindAllStringIndex(text, 3) {
+			from, to := max(0, loc[0]-40), min(len(text), loc[1]+40)
+			for from > 0 && !utf8Start(text[from]) {
+				from--
+			}
+			for to < len(text) && !utf8Start(text[to]) {
+				to++
+			}
+			out = append(out, fmt.Sprintf("%s «%s» in «%s»", c.name, text[loc[0]:loc[1]],
+				strings.Join(strings.Fields(text[from:to]), " ")))
+		}
+	}
+	return out
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+// pageReadable is what a person reads on a page: the text outside scripts and
+// styles, the values of attributes read aloud or shown on hover (title,
+// aria-label, alt, placeholder), and the links of the page (and the actions
+// of its GET forms), in document order.
+func pageReadable(doc string) (text string, links []string) {
+	root, err := html.Parse(strings.NewReader(doc))
+	if err != nil {
+		return "", nil
+	}
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		case html.ElementNode:
+			if n.Data == "script" || n.Data == "style" || n.Data == "template" {
+				return
+			}
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "title", "aria-label", "alt", "placeholder":
+					b.WriteString(" " + a.Val + " ")
+				case "href":
+					if n.Data == "a" {
+						links = append(links, a.Val)
+					}
+				case "action": // a form that asks before acting is a page too
+					if n.Data == "form" && strings.EqualFold(attr(n, "method"), "get") {
+						links = append(links, a.Val)
+					}
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if n.Type == html.ElementNode && (n.Data == "p" || n.Data == "li" || n.Data == "td" || n.Data == "th" || n.Data == "div") {
+			b.WriteString("\n")
+		}
+	}
+	walk(root)
+	return b.String(), links
+}
+
+// attr returns n's attribute key ("" when absent).
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// crawlShape groups URLs that show the same page for another record: digits
+// and visit codes become placeholders, so /plans/versions/3/visits/v-00012 and
+// /plans/versions/3/visits/v-00013 count as one shape.
+var crawlShape = regexp.MustCompile(`v-[0-9A-Za-z-]+|\d+`)
+
+// skipCrawl are links a crawl must not follow: leaving the session, files
+// that are not pages, and actions.
+func skipCrawl(u *url.URL) bool {
+	p := u.Path
+	return p == "/logout" || strings.HasPrefix(p, "/static/") || strings.HasPrefix(p, "/api/") ||
+		strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, ".ics") || strings.HasSuffix(p, ".pdf") ||
+		strings.HasSuffix(p, ".css") || strings.HasSuffix(p, ".csv") || strings.Contains(p, "/ical/")
+}
+
+// crawlWords follows the links of c's pages from start, breadth first, reading at
+// most perShape pages of each URL shape and limit pages in all; it calls visit
+// with each HTML page's path and readable text.
+func crawlWords(t *testing.T, c *webtest.Client, start string, perShape, limit int, visit func(path, text string)) int {
+	t.Helper()
+	seen, shapes := map[string]bool{start: true}, map[string]int{}
+	queue, pages := []string{start}, 0
+	for len(queue) > 0 && pages < limit {
+		path := queue[0]
+		queue = queue[1:]
+		r := c.Get(path)
+		if r.Status >= 300 && r.Status < 400 {
+			continue
+		}
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+			continue
+		}
+		if r.Status >= 500 {
+			t.Errorf("GET %s: %d", path, r.Status)
+			continue
+		}
+		pages++
+		text, links := pageReadable(r.Body)
+		visit(path, text)
+		base, _ := url.Parse(path)
+		for _, l := range links {
+			u, err := base.Parse(l)
+			if err != nil || u.Scheme != "" || u.Host != "" || skipCrawl(u) {
+				continue
+			}
+			u.Fragment = ""
+			next := u.String()
+			if seen[next] {
+				continue
+			}
+			seen[next] = true
+			shape := crawlShape.ReplaceAllString(u.Path, "#") + "?" + crawlShape.ReplaceAllString(keysOf(u.Query()), "#")
+			if shapes[shape] >= perShape {
+				continue
+			}
+			shapes[shape]++
+			queue = append(queue, next)
+		}
+	}
+	return pages
+}
+
+// keysOf names the query's parameters (their values do not change the page's shape).
+func keysOf(q url.Values) string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return strings.Join(keys, "&")
+}
+
+// pendingElsewhere names the helper whose pages still show a finding of the
+// crawl (issue 10 split the pages between two helpers); "" when the finding
+// is on a page of the plans area, which must have none. Remove an entry when
+// its pages are fixed: the crawl then guards them too.
+func pendingElsewhere(path, finding string) string {
+	for _, p := range []struct{ prefix, kind, owner string }{
+		{"/proposals/", "body code", "h-ux-unit (proposal page: body and unit codes in brackets)"},
+		{"/visits/", "inspector code", "h-ux-unit (inspection forms: inspector picker shows codes)"},
+		{"/visits/", "visit code", "h-ux-unit (inspection page heading shows the visit code)"},
+		{"/calendar/visits/", "visit code", "h-ux-unit (calendar visit page: «Mã cuộc kiểm tra»)"},
+	} {
+		if strings.HasPrefix(path, p.prefix) && strings.HasPrefix(finding, p.kind+" ") {
+			return p.owner
+		}
+	}
+	return ""
+}
+
+// TestArtefactRulesFindWhatAPersonMustNotRead is the crawl's positive control:
+// each fault the issue saw is found, and plain Vietnamese is not.
+func TestArtefactRulesFindWhatAPersonMustNotRead(t *testing.T) {
+	r := newArtefactRules(t, []string{"snv-tdkt", "city-team", "pnv-001"})
+	for _, tc := range []struct {
+		name, html string
+		want       int
+	}{
+		{"a message id with an address", `<p>visits.status.0x39efeeb53340</p>`, 2},
+		{"a Go format artefact", `<td>%!f(*float64=0xc000123456)</td>`, 2},
+		{"proposal and body codes", `<li>Gộp các đề xuất p23 (snv-tdkt), p24 (pnv-001)</li>`, 4},
+		{"an inspector code", `<p>Trưởng đoàn i085</p>`, 1},
+		{"topic codes", `<p>cai_cach_hanh_chinh, cong_vu</p>`, 2},
+		{"an H-rule with codes and an ISO date", `<p>H2: i085 đang tham gia v-01-SXD ngày 2027-09-14</p>`, 4},
+		{"a code in a tooltip", `<a href="/x" title="Trưởng đoàn i085">Nguyễn Văn A</a>`, 1},
+		{"a code in an aria-label", `<button aria-label="v-00001">Mở</button>`, 1},
+		{"plain Vietnamese", `<p>Gộp đề xuất của Thanh tra Sở và Phòng Xây dựng chính quyền; trưởng đoàn Nguyễn Văn A, 14/09/2027.</p>`, 0},
+		{"codes in scripts and link targets are not read", `<script>var x = "p23_i085";</script><a href="/plans/versions/1/visits/v-00001">Phường Phúc Xá</a>`, 0},
+		{"an e-mail address is not a key", `<p>planner@khung.vn, khung@sonoivu.hanoi.gov.vn</p>`, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text, _ := pageReadable("<html><body>" + tc.html + "</body></html>")
+			if got := r.find(text); len(got) != tc.want {
+				t.Errorf("found %d artefacts, want %d: %q", len(got), tc.want, got)
+			}
+		})
+	}
+}
+
+// newIssuedDemo is the demo city with its demo proposals (about 1,600) and a
+// 2027 plan built from them, submitted, approved and published as version 1
+// (document 125/KH-SNV) through the app's service (its notices written),
+// then amended: version 2 is a draft. It returns the draft.
+func newIssuedDemo(t *testing.T) (*plansDemo, plans.Version) {
+	t.Helper()
+	d := newPlansDemo(t)
+	ctx := context.Background()
+	d.srv.DB.Exec("DELETE FROM proposals")
+	if _, err := seed.ImportDemoProposals(ctx, d.srv.DB, plansYear, d.actor(t, "planner@khung.vn")); err != nil {
+		t.Fatal(err)
+	}
+	planner, approver := d.actor(t, "planner@khung.vn"), d.actor(t, "approver@khung.vn")
+	now := d.srv.Clock.Now()
+	// The app's own service, so that the workflow's notices are written.
+	a, err := app.New(app.Deps{Config: d.srv.Config, DB: d.srv.DB, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: d.srv.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := a.Plans
+	v, err := svc.Build(ctx, planner, plansYear, plans.BuildInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []func(plans.Version) (plans.Version, error){
+		func(v plans.Version) (plans.Version, error) {
+			return svc.Submit(ctx, planner, v.ID, plans.StepInput{LockVersion: v.LockVersion}, now)
+		},
+		func(v plans.Version) (plans.Version, error) {
+			return svc.Approve(ctx, approver, v.ID, plans.StepInput{LockVersion: v.LockVersion, DocumentNumber: "125"}, now)
+		},
+		func(v plans.Version) (plans.Version, error) {
+			return svc.Publish(ctx, approver, v.ID, plans.StepInput{LockVersion: v.LockVersion}, now)
+		},
+		func(v plans.Version) (plans.Version, error) {
+			return svc.Amend(ctx, planner, v.ID, plans.StepInput{LockVersion: v.LockVersion, Reason: "Điều chỉnh lịch"})
+		},
+	}
+	for _, step := range steps {
+		if v, err = step(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d, v
+}
+
+// The demo with a published 2027 plan and its draft amendment, read by every
+// demo role from its home page, link after link: no page shows a message id, a
+// Go artefact or an internal code.
+func TestDemoPagesSpeakPlainly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the demo's plan")
+	}
+	t.Parallel()
+	d, _ := newIssuedDemo(t)
+	var bodyCodes []string
+	if err := d.srv.DB.Raw(`SELECT code FROM bodies`).Scan(&bodyCodes).Error; err != nil {
+		t.Fatal(err)
+	}
+	all := newArtefactRules(t, bodyCodes)
+	for _, email := range []string{"planner", "approver", "viewer", "admin", "inspector", "unit", "unit.head", "phucxa"} {
+		t.Run(email, func(t *testing.T) {
+			rules := all
+			if email == "admin" {
+				rules = all.withoutCodes()
+			}
+			c := d.client(t, webtest.User{Email: email + "@khung.vn", Password: seed.DemoPassword})
+			found := map[string][]string{}
+			n := crawlWords(t, c, "/", 3, 250, func(path, text string) {
+				for _, a := range rules.find(text) {
+					if owner := pendingElsewhere(path, a); owner != "" {
+						t.Logf("left to %s: %s on %s", owner, a, path)
+						continue
+					}
+					found[a] = append(found[a], path)
+				}
+			})
+			if n < 5 {
+				t.Errorf("read only %d pages from the home page", n)
+			}
+			keys := make([]string, 0, len(found))
+			for k := range found {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				t.Errorf("%s on %s", k, strings.Join(found[k][:min(3, len(found[k]))], ", "))
+			}
+			t.Logf("%s: %d pages read", email, n)
+		})
+	}
+}
