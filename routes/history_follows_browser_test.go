@@ -84,6 +84,10 @@ func TestAPostReformWardOfficeSeesItsInheritedRecommendationsAndHistory(t *testi
 				t.Errorf("%s: a page shows %q", size.name, bad)
 			}
 		}
+		// Nothing scrolls sideways but the tables, each in its own box.
+		if w := p.Rod().MustEval(`() => document.documentElement.scrollWidth`).Int(); w > size.width {
+			t.Errorf("%s: the unit's page is %d px wide", size.name, w)
+		}
 		p.Shot("history-unit-" + size.name)
 	}
 	if v := p.AxeViolations(); len(v) > 0 {

@@ -498,7 +498,7 @@ func (ui *inspectionsUI) renderUnplanned(c *fiber.Ctx, formErr error) error {
 // createUnplanned: POST /visits — create the unplanned visit, then its work page.
 func (ui *inspectionsUI) createUnplanned(c *fiber.Ctx) error {
 	f := newFormReader(c)
-	in := inspections.UnplannedInput{UnitID: f.int("unit_id"), Form: models.Form(f.text("form")),
+	in := inspections.UnplannedInput{UnitID: f.int("unit_id"), UnitCode: f.text("unit_code"), Form: models.Form(f.text("form")),
 		LeadBodyID: f.int("lead_body_id"), Kind: f.text("kind"), StartDate: f.date("start_date"), EndDate: f.date("end_date"),
 		LeadID: f.int("lead_id"), MemberIDs: f.ints("member_ids"), Reason: f.text("reason")}
 	err := f.err()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"khung/app/authz"
 	"khung/app/planning"
 	"khung/app/plans"
 	"khung/models"
@@ -81,6 +82,13 @@ func (p *plansUI) renderYear(c *fiber.Ctx, year int, err error) error {
 	}
 	data["Draft"], data["Pending"] = draft, pending
 	data["NeedsReason"] = draft == nil && len(versions) > 0
+	if authz.Can(actorOf(c), authz.ManageProposals) { // proposals left on a unit that was split
+		stranded, serr := p.App.Proposals.Stranded(ctxOf(c), actorOf(c), year)
+		if serr != nil {
+			return serr
+		}
+		data["StrandedCount"] = len(stranded)
+	}
 	if err != nil {
 		return p.renderForm422(c, "plans/year", data, err)
 	}

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/proposals"
+	"khung/models"
 )
 
 // choice is one choice of a form list (a select, a checkbox group).
@@ -64,7 +66,7 @@ func (p *proposalsUI) formData(c *fiber.Ctx, form map[string]string) (fiber.Map,
 		return m
 	}
 	topics, skills := chosen("topics"), chosen("skills")
-	var skillOpts, kindOpts, bodyOpts, unitOpts []choice
+	var skillOpts, kindOpts, bodyOpts []choice
 	// Topics grouped by their kind of inspection (the reference lists them so).
 	var topicGroups []topicGroup
 	for _, t := range ref.Topics {
@@ -87,21 +89,16 @@ func (p *proposalsUI) formData(c *fiber.Ctx, form map[string]string) (fiber.Map,
 	for _, b := range ref.Bodies {
 		bodyOpts = append(bodyOpts, choice{Value: b.Code, Label: b.Name, Checked: form["body"] == b.Code})
 	}
-	// A datalist helps pick one of a city's few hundred units by name; a
-	// national list is too long to send, and the code field works alone.
-	if len(ref.Units) <= 3000 {
-		for _, u := range ref.Units {
-			unitOpts = append(unitOpts, choice{Value: u.Code, Label: u.Name})
-		}
-	}
 	var formOpts []choice
 	for _, f := range proposals.Forms() {
 		formOpts = append(formOpts, choice{Value: f, Label: tr.T("proposals.form_value." + f), Checked: form["form"] == f})
 	}
 	return fiber.Map{
 		"Title": tr.T("proposals.new"), "Form": form, "Year": year, "CanManage": true,
-		"TopicGroups": topicGroups, "Skills": skillOpts, "Kinds": kindOpts, "Bodies": bodyOpts, "Units": unitOpts,
-		"Forms": formOpts,
+		"TopicGroups": topicGroups, "Skills": skillOpts, "Kinds": kindOpts, "Bodies": bodyOpts,
+		// The unit picker offers the units in force on the plan year's first day.
+		"PickerOn": models.NewDate(year, time.January, 1),
+		"Forms":    formOpts,
 	}, nil
 }
 

@@ -29,6 +29,7 @@ func newEngine(loc *time.Location) *html.Engine {
 	e.AddFunc("t", translate)
 	e.AddFunc("langURL", langURL)
 	e.AddFunc("withItem", withItem)
+	e.AddFunc("unitPicker", unitPicker)
 	e.AddFunc("date", func(t any) string { return formatTime(t, loc, "02/01/2006") })
 	e.AddFunc("datetime", func(t any) string { return formatTime(t, loc, "02/01/2006 15:04") })
 	return e

@@ -110,6 +110,7 @@ func New(a *app.App) *fiber.App {
 	box := &outboxAdmin{admin: adm, outbox: a.Outbox}
 	rep := &reportsUI{Handlers: h, svc: a.Reports}
 	hist := &unitHistory{Handlers: h, units: a.Units, recs: a.Remediation}
+	stranded := &strandedUI{Handlers: h, proposals: a.Proposals}
 	docs := &documentsUI{Handlers: h, insp: a.Inspections, plans: a.Plans, signing: a.Signing}
 	svy := &surveysUI{Handlers: h, svc: a.Surveys, reports: a.Reports}
 
@@ -143,6 +144,7 @@ func New(a *app.App) *fiber.App {
 	f.Get("/calendar/assets/calendar.css", cal.stylesheet)
 	f.Get("/inspections/assets/inspections.css", insp.stylesheet)
 	f.Get("/remediation/assets/remediation.css", rem.stylesheet)
+	f.Get("/units/assets/history.css", templateCSS("history/history.css"))
 	f.Use(h.loadIdentity, h.language, h.checkCSRF)
 
 	// ---- Pages ----
@@ -224,6 +226,9 @@ func New(a *app.App) *fiber.App {
 	f.Get("/proposals/:id<int>", readProposals, prop.showPage)
 	f.Post("/proposals/:id<int>/withdraw", manageProposals, prop.withdraw)
 	f.Post("/proposals/:id<int>/reject", manageProposals, prop.reject)
+	// Proposals left on a unit split between several successors go to one.
+	f.Get("/plans/:year<int>/stranded", manageProposals, stranded.page)
+	f.Post("/proposals/:id<int>/successor", manageProposals, stranded.move)
 
 	// The framework plan: build, versions and their steps, the board, hand
 	// adjustment, diff, print and Excel.
@@ -291,6 +296,7 @@ func New(a *app.App) *fiber.App {
 	// A unit's page: where it came from, the visits to it and to the units it
 	// was formed from, the open recommendations it carries or inherited.
 	f.Get("/units/mine", login, hist.myUnit)
+	f.Get("/units/pick", readReference, hist.pickUnits) // the forms' unit picker (partials/unit_picker)
 	f.Get("/units/:id<int>", readReference, hist.unitPage)
 
 	// Recommendations and their remediation reports, attachments, notifications.
@@ -405,6 +411,8 @@ func New(a *app.App) *fiber.App {
 	api.Get("/proposals/:id<int>", readProposals, prop.apiGet)
 	api.Post("/proposals/:id<int>/withdraw", manageProposals, prop.apiWithdraw)
 	api.Post("/proposals/:id<int>/reject", manageProposals, prop.apiReject)
+	api.Get("/plans/:year<int>/stranded-proposals", manageProposals, stranded.apiList)
+	api.Post("/proposals/:id<int>/successor", manageProposals, stranded.apiMove)
 
 	// Plans and their versions.
 	api.Post("/plans/:year<int>/build", managePlans, plan.apiBuild)

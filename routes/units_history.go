@@ -2,12 +2,14 @@ package routes
 
 import (
 	"fmt"
+	"io/fs"
 
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/apperr"
 	"khung/app/remediation"
 	"khung/app/units"
+	"khung/views"
 )
 
 // unitHistory serves the pages where history follows the unit: the unit's
@@ -113,4 +115,18 @@ func (u *unitHistory) apiReassign(c *fiber.Ctx) error {
 		return u.jsonError(c, err)
 	}
 	return c.JSON(rec)
+}
+
+// templateCSS serves the stylesheet name, kept next to its templates, with a
+// day of caching (the unit pages' history/history.css).
+func templateCSS(name string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		css, err := fs.ReadFile(views.Templates(), name)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
+		c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+		return c.Send(css)
+	}
 }

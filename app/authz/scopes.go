@@ -244,3 +244,14 @@ func HeldAs(a Actor, column string) (string, []any) {
 	return `(CASE WHEN ` + column + ` IN (SELECT id FROM units WHERE path LIKE ?) THEN 'own'
 	    WHEN ` + column + ` IN ` + unitTakenOver + ` THEN 'whole' ELSE 'part' END)`, []any{pattern, pattern}
 }
+
+// InUnitReach limits a query to rows whose column holds the unit unitID, a
+// unit below it, or a unit these were formed from, transitively: what "this
+// unit" means when a list is narrowed to one unit, by the same links through
+// which a unit user reads its predecessors' history (unitReach). It narrows;
+// the visibility rule still decides what the reader may see.
+func InUnitReach(column string, unitID int64) Scope {
+	return func(db *gorm.DB) *gorm.DB {
+		return db.Where(column+" IN "+unitReach, gorm.Expr("(SELECT path FROM units WHERE id = ?) || '%'", unitID))
+	}
+}

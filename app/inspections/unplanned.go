@@ -16,7 +16,8 @@ import (
 // UnplannedInput is an unannounced or verification visit that a planner
 // creates outside the framework plan.
 type UnplannedInput struct {
-	UnitID     int64       `json:"unit_id" form:"unit_id" validate:"required,min=1"`
+	UnitID     int64       `json:"unit_id" form:"unit_id" validate:"omitempty,min=1"`
+	UnitCode   string      `json:"unit_code" form:"unit_code" validate:"max=200"` // the form's unit picker gives a code instead of UnitID
 	Form       models.Form `json:"form" form:"form" validate:"required,oneof=unannounced verification"`
 	LeadBodyID int64       `json:"lead_body_id" form:"lead_body_id" validate:"required,min=1"`
 	Kind       string      `json:"kind" form:"kind" validate:"required,max=64"` // inspection_kinds.code: what the statistics count it as
@@ -30,7 +31,7 @@ type UnplannedInput struct {
 // CreateUnplanned creates an unannounced or verification visit outside any
 // plan (plan_version_id NULL) with its team, and records why in its history.
 func (s *Service) CreateUnplanned(ctx context.Context, a authz.Actor, in UnplannedInput) (models.Visit, error) {
-	in.Reason, in.Kind = strings.TrimSpace(in.Reason), strings.TrimSpace(in.Kind)
+	in.Reason, in.Kind, in.UnitCode = strings.TrimSpace(in.Reason), strings.TrimSpace(in.Kind), strings.TrimSpace(in.UnitCode)
 	var v models.Visit
 	if err := authz.Require(a, authz.ManagePlans); err != nil {
 		return v, err
@@ -38,14 +39,34 @@ func (s *Service) CreateUnplanned(ctx context.Context, a authz.Actor, in Unplann
 	if err := apperr.Validate(in); err != nil {
 		return v, err
 	}
+	unitField := "unit_id"
+	if in.UnitID == 0 {
+		unitField = "unit_code"
+		if in.UnitCode == "" {
+			return v, apperr.Field(unitField, "required", "validation.required")
+		}
+	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var unit models.Unit
+		q := tx.Select("id", "name", "valid_from", "valid_to")
+		if in.UnitID != 0 {
+			q = q.Where("id = ?", in.UnitID)
+		} else {
+			q = q.Where("code = ?", in.UnitCode)
+		}
+		if err := q.Limit(1).Find(&unit).Error; err != nil {
+			return fmt.Errorf("unit %d %q: %w", in.UnitID, in.UnitCode, err)
+		}
+		if unit.ID == 0 {
+			return apperr.Field(unitField, "exists", "inspections.check.no_unit")
+		}
+		// A visit goes to a unit that exists on its first day (a ward merged
+		// away on 01/07/2025 is visited as its successor).
+		if (unit.ValidFrom != nil && in.StartDate.Before(*unit.ValidFrom)) || (unit.ValidTo != nil && unit.ValidTo.Before(in.StartDate)) {
+			return apperr.Field(unitField, "in_force", "unitpicker.not_in_force", "Unit", unit.Name, "Date", in.StartDate)
+		}
+		in.UnitID = unit.ID
 		var n int64
-		if err := tx.Model(&models.Unit{}).Where("id = ?", in.UnitID).Count(&n).Error; err != nil {
-			return fmt.Errorf("unit %d: %w", in.UnitID, err)
-		}
-		if n == 0 {
-			return apperr.Field("unit_id", "exists", "inspections.check.no_unit")
-		}
 		if err := tx.Model(&models.Body{}).Where("id = ? AND active", in.LeadBodyID).Count(&n).Error; err != nil {
 			return fmt.Errorf("body %d: %w", in.LeadBodyID, err)
 		}
@@ -97,13 +118,12 @@ func (s *Service) CreateUnplanned(ctx context.Context, a authz.Actor, in Unplann
 
 // Choices are what the form of an unplanned visit offers.
 type Choices struct {
-	Units      []Option
 	Bodies     []Option
 	Kinds      []Option // kinds of inspection in force
 	Inspectors []InspectorOption
 }
 
-// UnplannedChoices lists the units in force (without the city itself), the
+// UnplannedChoices lists (the unit is chosen with the forms' unit picker) the
 // active bodies still at work (a departmental inspectorate that ended on 30
 // June 2025 is not offered) and active inspectors for the form.
 func (s *Service) UnplannedChoices(ctx context.Context, a authz.Actor) (Choices, error) {
@@ -112,10 +132,6 @@ func (s *Service) UnplannedChoices(ctx context.Context, a authz.Actor) (Choices,
 		return ch, err
 	}
 	db := s.db.WithContext(ctx)
-	if err := db.Raw(`SELECT id, code, name AS label FROM units WHERE parent_id IS NOT NULL AND valid_to IS NULL
-		ORDER BY path LIMIT 2000`).Scan(&ch.Units).Error; err != nil {
-		return ch, fmt.Errorf("units: %w", err)
-	}
 	if err := db.Raw(`SELECT id, code, name AS label FROM bodies WHERE active AND valid_to IS NULL ORDER BY precedence, name`).Scan(&ch.Bodies).Error; err != nil {
 		return ch, fmt.Errorf("bodies: %w", err)
 	}

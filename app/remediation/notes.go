@@ -149,3 +149,37 @@ func deliver(ctx context.Context, tx *gorm.DB, now time.Time, site notify.Site, 
 	}
 	return nil
 }
+
+// Reassigned tells the users of a successor unit that a planner gave it a
+// recommendation of a unit that no longer exists, and why.
+type Reassigned struct {
+	Rec    recRef // owned by the successor now
+	From   string // the earlier owner
+	Reason string
+}
+
+// Kind names the notification's kind.
+func (n Reassigned) Kind() string { return "recommendation_reassigned" }
+
+// Render writes the notification in t's language.
+func (n Reassigned) Render(t *views.Translator) notify.Content {
+	args := []any{"Rec", n.Rec.describe(t), "Unit", n.Rec.UnitName, "From", n.From, "Reason", notify.Clip(n.Reason, 1000)}
+	return notify.Content{Link: n.Rec.link(), Subject: t.T("notify.remediation.reassigned.subject", args...),
+		Body: t.T("notify.remediation.reassigned.body", args...)}
+}
+
+// notifyReassigned tells the office and head of rec's new owner, in-app and
+// by mail, once per new owner (the key names it). The recommendation comes
+// from a conclusion, so its visit has begun: the unit may know of it.
+func (s *Service) notifyReassigned(ctx context.Context, tx *gorm.DB, rec models.Recommendation, from string, now time.Time) error {
+	ref, err := loadRef(tx, rec)
+	if err != nil {
+		return err
+	}
+	to, err := recipients(tx, "role = ? AND unit_id = ?", models.RoleUnit, rec.OwnerUnitID)
+	if err != nil {
+		return err
+	}
+	note := Reassigned{Rec: ref, From: from, Reason: rec.ReassignedReason}
+	return deliver(ctx, tx, now, s.site, fmt.Sprintf("rec:%d:reassigned:%d", rec.ID, rec.OwnerUnitID), note, to)
+}

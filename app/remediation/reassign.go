@@ -14,6 +14,7 @@ import (
 	"khung/app/apperr"
 	"khung/app/audit"
 	"khung/app/authz"
+	"khung/app/units"
 	"khung/models"
 )
 
@@ -22,25 +23,7 @@ const MaxReasonLength = 2000
 
 // Successor is a unit that took over, directly or through later reforms, the
 // owner of a recommendation: a target of its re-assignment.
-type Successor struct {
-	ID   int64  `json:"id"`
-	Code string `json:"code"`
-	Name string `json:"name"`
-	How  string `json:"how"` // of the first link from the owner: whole, part, renamed…
-}
-
-// successorsSQL lists the units that took over unit ? (first argument),
-// transitively, that are in force on day ? (second and third arguments), with
-// how the owner's first link went. A unit reached by several paths keeps the
-// first link's how in code order (DISTINCT ON).
-const successorsSQL = `
-	WITH RECURSIVE after(id, how) AS (
-	    SELECT successor_id, how FROM unit_successions WHERE predecessor_id = ?
-	    UNION SELECT s.successor_id, a.how FROM unit_successions s JOIN after a ON s.predecessor_id = a.id)
-	SELECT DISTINCT ON (u.code) u.id, u.code, u.name, a.how
-	  FROM after a JOIN units u ON u.id = a.id
-	 WHERE (u.valid_from IS NULL OR u.valid_from <= ?) AND (u.valid_to IS NULL OR u.valid_to >= ?)
-	 ORDER BY u.code, a.how`
+type Successor = units.Heir
 
 // Successors returns the units in force on today that took over the owner of
 // recommendation recID, a recommendation a may read: the choices of a
@@ -58,11 +41,7 @@ func (s *Service) Successors(ctx context.Context, a authz.Actor, recID int64, to
 }
 
 func successorsOf(db *gorm.DB, unitID int64, today models.Date) ([]Successor, error) {
-	out := []Successor{}
-	if err := db.Raw(successorsSQL, unitID, today, today).Scan(&out).Error; err != nil {
-		return nil, fmt.Errorf("successors of unit %d: %w", unitID, err)
-	}
-	return out, nil
+	return units.Heirs(db, unitID, today)
 }
 
 // ReassignInput is a planner's re-assignment of a recommendation.
@@ -75,7 +54,8 @@ type ReassignInput struct {
 // longer exists to unitID, a successor of that unit in force on today, and
 // keeps the reason, the earlier owner, who and when on the recommendation and
 // in the audit log. From then on the successor owns it fully (it reports on
-// it, it is reminded of it). Only a planner may; a unit that is not a
+// it, it is reminded of it) and its users are told, in-app and by mail.
+// Only a planner may; a unit that is not a
 // successor in force is a field error on unit_id (422); a recommendation
 // whose owner still exists, with a report pending, or closed, is a conflict.
 func (s *Service) Reassign(ctx context.Context, a authz.Actor, recID int64, in ReassignInput, now time.Time, today models.Date) (models.Recommendation, error) {
@@ -137,7 +117,10 @@ func (s *Service) Reassign(ctx context.Context, a authz.Actor, recID int64, in R
 			"reassigned_at", "reassigned_by", "updated_at").Updates(&rec).Error; err != nil {
 			return fmt.Errorf("re-assign recommendation %d: %w", rec.ID, err)
 		}
-		return audit.Record(tx, a, "recommendation.reassign", "recommendation", rec.ID, before, rec)
+		if err := audit.Record(tx, a, "recommendation.reassign", "recommendation", rec.ID, before, rec); err != nil {
+			return err
+		}
+		return s.notifyReassigned(ctx, tx, rec, owner.Name, now)
 	})
 	if err != nil {
 		return models.Recommendation{}, err

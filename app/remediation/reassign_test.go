@@ -176,6 +176,20 @@ func TestReassignmentGivesASplitWardsRecommendationToOneSuccessor(t *testing.T) 
 		AND after->>'reassigned_reason' = ?`, x.recOID, reason); n != 1 {
 		t.Errorf("%d audit rows with the reason, want 1", n)
 	}
+	t.Run("the new owner is told in-app and by mail, the other successor is not", func(t *testing.T) {
+		link := "/recommendations/" + itoa(x.recOID)
+		if n := x.count(t, `SELECT count(*) FROM notifications WHERE user_id = ? AND kind = 'recommendation_reassigned'
+			AND link = ? AND body LIKE '%' || ? || '%'`, x.n2Office.UserID, link, reason); n != 1 {
+			t.Errorf("N2's office has %d notices of the re-assignment with the reason, want 1", n)
+		}
+		if n := x.count(t, `SELECT count(*) FROM mail_outbox WHERE to_email = 'vp.badinh2@hanoi.gov.vn'
+			AND subject = 'Phường Ba Đình được giao thực hiện một kiến nghị của Phường Phúc Tân'`); n != 1 {
+			t.Errorf("N2's office has %d mails of the re-assignment, want 1", n)
+		}
+		if n := x.count(t, `SELECT count(*) FROM notifications WHERE user_id = ? AND kind = 'recommendation_reassigned'`, x.n1Office.UserID); n != 0 {
+			t.Errorf("N1's office, not the new owner, has %d notices", n)
+		}
+	})
 	t.Run("the successor owns it fully", func(t *testing.T) {
 		if got := x.listed(t, x.n2Office); got[x.recOID] != "own" {
 			t.Errorf("N2 lists it as %q, want own", got[x.recOID])

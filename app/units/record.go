@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"khung/app/authz"
+	"khung/app/officialdoc"
 	"khung/models"
 )
 
@@ -131,3 +132,15 @@ func (s *Service) Record(ctx context.Context, a authz.Actor, id int64) (Record, 
 	}
 	return rec, nil
 }
+
+// ConclusionNo is the conclusion's number as documents print it ("01"), ""
+// when the visit has no conclusion yet.
+func (v RecordVisit) ConclusionNo() string {
+	if v.ConclusionNumber == nil {
+		return ""
+	}
+	return officialdoc.Number(*v.ConclusionNumber)
+}
+
+// ConclusionNo is the conclusion's number as documents print it ("01").
+func (r RecordRecommendation) ConclusionNo() string { return officialdoc.Number(r.ConclusionNumber) }

@@ -164,7 +164,7 @@ type MyVisit struct {
 type Filter struct {
 	Year   int    `query:"year" json:"year" validate:"omitempty,min=2000,max=2100"`
 	Month  int    `query:"month" json:"month" validate:"omitempty,min=1,max=12"`
-	UnitID int64  `query:"unit" json:"unit" validate:"omitempty,min=1"` // this unit and those below it
+	UnitID int64  `query:"unit" json:"unit" validate:"omitempty,min=1"` // this unit, those below it and their predecessors
 	Q      string `query:"q" json:"q" validate:"max=200"`               // search: unit name or code, lead body, visit code
 }
 
@@ -197,8 +197,9 @@ func (s *Service) base(ctx context.Context, a authz.Actor, today models.Date, f 
 		db = db.Where("visits.start_date <= ? AND visits.end_date >= ?", r.To, r.From)
 	}
 	if f.UnitID != 0 {
-		db = db.Where(`visits.unit_id IN (SELECT id FROM units WHERE path LIKE
-		    (SELECT path FROM units WHERE id = ?) || '%')`, f.UnitID)
+		// The unit, the units below it and those they were formed from: a
+		// ward's list holds the visits to the wards merged into it.
+		db = db.Scopes(authz.InUnitReach("visits.unit_id", f.UnitID))
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		// Diacritics and case are ignored on both sides, as in the unit search.
