@@ -1,6 +1,7 @@
 package planning
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 )
@@ -8,6 +9,7 @@ import (
 // searchAids are lists the moves draw from.
 type searchAids struct {
 	movable  []int     // visits that can be placed at all
+	isMov    bitset    // the same, as a set
 	byArea   [][]int32 // area → planned visits of the area that can be placed
 	good     [][]int32 // visit → its starts with the cheapest window cost
 	can      [][]bool  // visit → start is in pv.starts
@@ -17,13 +19,14 @@ type searchAids struct {
 
 func newSearchAids(p *problem) *searchAids {
 	a := &searchAids{byArea: make([][]int32, p.nArea), good: make([][]int32, len(p.visits)),
-		can: make([][]bool, len(p.visits))}
+		can: make([][]bool, len(p.visits)), isMov: newBitset(len(p.visits))}
 	for v := range p.visits {
 		pv := &p.visits[v]
 		if pv.reason.ID != "" || len(pv.starts) == 0 { // no starts: a repair's frozen visit
 			continue
 		}
 		a.movable = append(a.movable, v)
+		a.isMov.set(v)
 		if pv.area >= 0 {
 			a.byArea[pv.area] = append(a.byArea[pv.area], int32(v))
 		}
@@ -532,9 +535,9 @@ func (se *search) makeRoom() bool {
 	st, p, rng := se.st, se.p, se.rng
 	waiting := se.list1[:0]
 	defer func() { se.list1 = waiting }()
-	for _, v := range se.aids.movable {
-		if st.start[v] < 0 {
-			waiting = append(waiting, v)
+	for w, x := range st.unplaced {
+		for x &= se.aids.isMov[w]; x != 0; x &= x - 1 {
+			waiting = append(waiting, w<<6|bits.TrailingZeros64(x))
 		}
 	}
 	if len(waiting) == 0 {
@@ -555,21 +558,28 @@ func (se *search) makeRoom() bool {
 	})
 	blockers := se.list2[:0]
 	defer func() { se.list2 = blockers }()
-	for _, v := range se.aids.movable {
-		vs := int(st.start[v])
-		if vs < 0 {
-			continue
+	// The placed visits that may be in the way, in index order: every one
+	// when the leads are capped, else those on one of the start's days.
+	for w := range st.unplaced {
+		x := se.aids.isMov[w] &^ st.unplaced[w]
+		if !capped {
+			var on uint64
+			for _, a := range st.active[w*p.nW+s:][:pu.days] {
+				on |= a
+			}
+			x &= on
 		}
-		overlaps := vs < s+pu.days && s < vs+p.visits[v].days
-		if !overlaps && !capped {
-			continue
-		}
-		hit := overlaps && p.visits[v].unit == pu.unit
-		for _, i := range st.team[v] {
-			hit = hit || pu.leads.has(int(i)) || (overlaps && rng.IntN(4) == 0 && pu.elig.has(int(i)))
-		}
-		if hit {
-			blockers = append(blockers, v)
+		for ; x != 0; x &= x - 1 {
+			v := w<<6 | bits.TrailingZeros64(x)
+			vs := int(st.start[v])
+			overlaps := vs < s+pu.days && s < vs+p.visits[v].days
+			hit := overlaps && p.visits[v].unit == pu.unit
+			for _, i := range st.team[v] {
+				hit = hit || pu.leads.has(int(i)) || (overlaps && rng.IntN(4) == 0 && pu.elig.has(int(i)))
+			}
+			if hit {
+				blockers = append(blockers, v)
+			}
 		}
 	}
 	rng.Shuffle(len(blockers), func(i, j int) { blockers[i], blockers[j] = blockers[j], blockers[i] })

@@ -18,6 +18,18 @@ type state struct {
 	// is inspector i on day d, so a visit's days are adjacent words.
 	occ  []uint64
 	load []int32 // visit days per inspector
+	// byLoad[L·words + w] is word w of the set of inspectors whose load is
+	// L, and loadN[L] their number: the final fill of a team reads the
+	// least loaded free inspectors from the lowest loads up instead of
+	// scanning every free inspector.
+	byLoad []uint64
+	loadN  []int32
+	// active[(v>>6)·nW + d] holds bit v&63 when visit v is placed on
+	// working day d (the layout of occ), and unplaced the visits not
+	// placed: makeRoom reads the visits in its way and the waiting ones
+	// from them instead of scanning every visit.
+	active   []uint64
+	unplaced bitset
 	// tight[d] holds the capped inspectors whose max_days room (max_days −
 	// load) is below d: they cannot take a visit of d days. It has an entry
 	// for every length up to the group's longest visit.
@@ -90,6 +102,17 @@ func newState(p *problem) *state {
 		}
 	}
 	st.load = make([]int32, p.nI)
+	st.byLoad = make([]uint64, (p.nW+1)*p.words)
+	st.loadN = make([]int32, p.nW+1)
+	for i := 0; i < p.nI; i++ {
+		st.byLoad[i>>6] |= 1 << (uint(i) & 63)
+	}
+	st.loadN[0] = int32(p.nI)
+	st.active = make([]uint64, (n+63)/64*p.nW)
+	st.unplaced = newBitset(n)
+	for v := range n {
+		st.unplaced.set(v)
+	}
 	longest := 0
 	for v := range p.visits {
 		longest = max(longest, p.visits[v].days)
@@ -234,6 +257,8 @@ func (st *state) place(v int, s int, team []int32) {
 	pv := &p.visits[v]
 	st.start[v] = int32(s)
 	st.team[v] = team
+	st.unplaced.clear(v)
+	st.markActive(v, s, pv.days, ^uint64(0))
 	for _, i := range team {
 		row, bit := st.occ[int(i>>6)*p.nW+s:][:pv.days], uint64(1)<<(uint(i)&63)
 		for d := range row {
@@ -244,7 +269,7 @@ func (st *state) place(v int, s int, team []int32) {
 		st.monthLoad[p.month[d]] += int64(len(team))
 	}
 	for _, i := range team {
-		st.load[i] += int32(pv.days)
+		st.moveLoad(i, st.load[i]+int32(pv.days))
 		if p.maxDays[i] > 0 {
 			// room fell from r+days to r: lengths in (r, r+days] no longer fit.
 			r := p.maxDays[i] - st.load[i]
@@ -297,7 +322,7 @@ func (st *state) unplace(v int) {
 				st.tight[d].clear(int(i))
 			}
 		}
-		st.load[i] -= int32(pv.days)
+		st.moveLoad(i, st.load[i]-int32(pv.days))
 	}
 	st.total -= int64(len(team) * pv.days)
 	st.balStale = true
@@ -318,8 +343,35 @@ func (st *state) unplace(v int) {
 	if st.anchor != nil {
 		st.disrupt -= st.anchor.delta(v, s, team)
 	}
+	st.markActive(v, s, pv.days, 0)
+	st.unplaced.set(v)
 	st.start[v] = -1
 	st.team[v] = nil
+}
+
+// moveLoad sets inspector i's load to l, keeping byLoad and loadN.
+func (st *state) moveLoad(i int32, l int32) {
+	words := st.p.words
+	if int(l) >= len(st.loadN) { // more visit days than working days: only ever in a repair's frozen past
+		st.loadN = append(st.loadN, make([]int32, int(l)+1-len(st.loadN))...)
+		st.byLoad = append(st.byLoad, make([]uint64, len(st.loadN)*words-len(st.byLoad))...)
+	}
+	w, bit := int(i>>6), uint64(1)<<(uint(i)&63)
+	old := st.load[i]
+	st.byLoad[int(old)*words+w] &^= bit
+	st.loadN[old]--
+	st.byLoad[int(l)*words+w] |= bit
+	st.loadN[l]++
+	st.load[i] = l
+}
+
+// markActive sets (on = all ones) or clears (on = 0) visit v's bit in
+// active on the days [s, s+days).
+func (st *state) markActive(v, s, days int, on uint64) {
+	row, bit := st.active[(v>>6)*st.p.nW+s:][:days], uint64(1)<<(uint(v)&63)
+	for d := range row {
+		row[d] = row[d]&^bit | bit&on
+	}
 }
 
 // anyLeadFree reports whether some possible lead of pv is free on [s, s+days)
@@ -502,34 +554,27 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	if style == teamBalanced && len(team) < pv.size {
 		// Every skill is covered, so picks no longer differ in gain or
 		// rotation: the remaining places go to the free inspectors that are
-		// not scarce leads, then least loaded, then by index, found in one
-		// pass over keys that sort in that order.
-		var buf [16]uint64
-		best := buf[:0]
+		// not scarce leads, then least loaded, then by index, read from the
+		// lowest loads up (scarce leads only when the others run out).
 		r := pv.size - len(team)
-		for w, bitsW := range cand {
-			scarceW := p.scarce[w]
-			for ; bitsW != 0; bitsW &= bitsW - 1 {
-				b := bits.TrailingZeros64(bitsW)
-				x := uint64(w<<6|b) | uint64(st.load[w<<6|b])<<32 | (scarceW>>uint(b)&1)<<63
-				if len(best) == r && x >= best[r-1] {
+		words := p.words
+		for scarce := uint64(0); scarce <= 1 && r > 0; scarce++ {
+			for l := 0; l < len(st.loadN) && r > 0; l++ {
+				if st.loadN[l] == 0 {
 					continue
 				}
-				if len(best) < r {
-					best = append(best, x)
-				} else {
-					best[r-1] = x
-				}
-				for k := len(best) - 1; k > 0 && best[k] < best[k-1]; k-- {
-					best[k], best[k-1] = best[k-1], best[k]
+				set := st.byLoad[l*words : (l+1)*words]
+				for w := 0; w < words && r > 0; w++ {
+					x := set[w] & cand[w] & (p.scarce[w] ^ (scarce - 1))
+					for ; x != 0 && r > 0; x &= x - 1 {
+						add(w<<6 | bits.TrailingZeros64(x))
+						r--
+					}
 				}
 			}
 		}
-		if len(best) < r {
+		if r > 0 {
 			return fail()
-		}
-		for _, x := range best {
-			add(int(uint32(x)))
 		}
 	}
 	for len(team) < pv.size {
