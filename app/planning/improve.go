@@ -60,6 +60,7 @@ type undoEntry struct {
 	v    int
 	s    int32
 	team []int32
+	pc   placedCost
 }
 
 // search is the Late Acceptance Hill Climbing improver.
@@ -79,7 +80,7 @@ type search struct {
 // touch records v's placement and lifts it from the schedule.
 func (se *search) touch(v int) {
 	st := se.st
-	se.touched = append(se.touched, undoEntry{v: v, s: st.start[v], team: st.team[v]})
+	se.touched = append(se.touched, undoEntry{v: v, s: st.start[v], team: st.team[v], pc: st.placed[v]})
 	if st.start[v] >= 0 {
 		st.unplace(v)
 	}
@@ -95,7 +96,7 @@ func (se *search) revert() {
 	}
 	for _, u := range se.touched {
 		if u.s >= 0 {
-			st.place(u.v, int(u.s), u.team)
+			st.placeCost(u.v, int(u.s), u.team, u.pc)
 		}
 	}
 	se.touched = se.touched[:0]
@@ -223,13 +224,17 @@ func (se *search) chooseStart(v int, cur int32) int {
 }
 
 // placeAt places v at s keeping team old when it is free, else a new team.
+// A non-nil old is the team v had when it was touched, so st.placed[v] still
+// holds its missing bodies and rotation (only place writes them).
 func (se *search) placeAt(v, s int, old []int32) bool {
 	st := se.st
 	if st.siblingClash(v, s) >= 0 {
 		return false
 	}
 	if old != nil && st.teamFree(v, s, old) {
-		st.place(v, s, old)
+		pc := st.placed[v]
+		pc.window = se.p.visits[v].win[s]
+		st.placeCost(v, s, old, pc)
 		return true
 	}
 	team := st.buildTeam(v, s, teamBalanced)
@@ -606,16 +611,19 @@ func (se *search) makeRoom() bool {
 	return true
 }
 
-// nth returns the n-th member (0-based) of b.
+// nth returns the n-th member (0-based) of b, or -1.
 func (se *search) nth(b bitset, n int) int {
-	res := -1
-	b.each(func(i int) {
-		if n == 0 && res < 0 {
-			res = i
+	for w, x := range b {
+		if c := bits.OnesCount64(x); n >= c {
+			n -= c
+			continue
 		}
-		n--
-	})
-	return res
+		for ; n > 0; n-- {
+			x &= x - 1
+		}
+		return w<<6 | bits.TrailingZeros64(x)
+	}
+	return -1
 }
 
 func indexOf(team []int32, i int32) int {

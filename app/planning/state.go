@@ -253,6 +253,14 @@ func (p *problem) missingBodies(pv *pvisit, team []int32) int64 {
 }
 
 func (st *state) place(v int, s int, team []int32) {
+	pv := &st.p.visits[v]
+	st.placeCost(v, s, team, placedCost{window: pv.win[s], joint: int32(st.p.missingBodies(pv, team)), rot: isRot(pv, team[0])})
+}
+
+// placeCost places v at s with team, whose share of the penalty pc is
+// known (as place computes it): a revert puts back what it lifted, and a
+// visit moved with its team keeps its missing bodies and rotation.
+func (st *state) placeCost(v int, s int, team []int32, pc placedCost) {
 	p := st.p
 	pv := &p.visits[v]
 	st.start[v] = int32(s)
@@ -287,7 +295,6 @@ func (st *state) place(v int, s int, team []int32) {
 		}
 		st.aw[k]++
 	}
-	pc := placedCost{window: pv.win[s], joint: int32(p.missingBodies(pv, team)), rot: isRot(pv, team[0])}
 	st.placed[v] = pc
 	st.unsched -= pv.prio
 	st.window += pc.window
@@ -432,6 +439,21 @@ func (st *state) teamFree(v, s int, team []int32) bool {
 // pv.skills[k]; a visit with more than 64 skills is never placed).
 func (p *problem) skillMask(pv *pvisit, i int) uint64 { return pv.smask[i] }
 
+// skillsOf is skillMask read from the (few, shared) skill sets rather than
+// the visit's mask table.
+func (p *problem) skillsOf(pv *pvisit, i int) uint64 {
+	if len(pv.skills) > 8 {
+		return pv.smask[i]
+	}
+	var m uint64
+	for k, s := range pv.skills {
+		if set := p.skillSet[s]; set != nil && set.has(i) {
+			m |= 1 << uint(k)
+		}
+	}
+	return m
+}
+
 func fullMask(n int) uint64 {
 	if n >= 64 {
 		return ^uint64(0)
@@ -468,20 +490,33 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 		// The order as one key, least first: last year's lead (leads
 		// only), fewer missing skills covered (64 − gain, 7 bits), scarce
 		// lead (members only), load (31 bits: at most the working days),
-		// index (24 bits).
+		// index (24 bits). The gain is counted on the holder sets of the
+		// missing skills (a few words) rather than read from each
+		// candidate's skill mask.
+		var hold [4]bitset
+		nh := 0
+		for u := need &^ covered; u != 0; u &= u - 1 {
+			if nh == len(hold) {
+				return st.pickByMask(pv, cand, set, words, lead, mustCover, covered, style)
+			}
+			if hs := p.skillSet[pv.skills[bits.TrailingZeros64(u)]]; hs != nil {
+				hold[nh] = hs
+				nh++
+			}
+		}
 		best := ^uint64(0)
 		for w := int(words[0]); w < int(words[1]); w++ {
 			x := cand[w]
 			if set != nil {
 				x &= set[w]
 			}
+			var hw [4]uint64
+			var holders uint64
+			for k := range nh {
+				hw[k] = hold[k][w]
+				holders |= hw[k]
+			}
 			if mustCover {
-				var holders uint64
-				for u := need &^ covered; u != 0; u &= u - 1 {
-					if hs := p.skillSet[pv.skills[bits.TrailingZeros64(u)]]; hs != nil {
-						holders |= hs[w]
-					}
-				}
 				x &= holders
 			}
 			if x == 0 {
@@ -495,10 +530,13 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 				scarceW = p.scarce[w]
 			}
 			for ; x != 0; x &= x - 1 {
-				b := bits.TrailingZeros64(x)
-				i := w<<6 | b
-				key := uint64(64-bits.OnesCount64(pv.smask[i]&^covered))<<56 |
-					(scarceW>>uint(b)&1)<<55 | uint64(st.load[i])<<24 | uint64(i)
+				b := uint(bits.TrailingZeros64(x))
+				i := w<<6 | int(b)
+				gain := uint64(0)
+				for k := range nh {
+					gain += hw[k] >> b & 1
+				}
+				key := (64-gain)<<56 | (scarceW>>b&1)<<55 | uint64(st.load[i])<<24 | uint64(i)
 				if lead && isRot(pv, int32(i)) {
 					key |= 1 << 63
 				}
@@ -524,7 +562,9 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	var covered uint64
 	add := func(i int) {
 		team = append(team, int32(i))
-		covered |= pv.smask[i]
+		if covered != need {
+			covered |= p.skillsOf(pv, i)
+		}
 		cand.clear(i) // pick never offers a member twice
 	}
 	add(lead)
@@ -585,6 +625,53 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 		add(i)
 	}
 	return team
+}
+
+// pickByMask is buildTeam's pick for a visit with more than four missing
+// skills: the gain is read from each candidate's skill mask.
+func (st *state) pickByMask(pv *pvisit, cand, set bitset, words [2]int32, lead, mustCover bool, covered uint64, style teamStyle) int {
+	p := st.p
+	need := fullMask(len(pv.skills))
+	best := ^uint64(0)
+	for w := int(words[0]); w < int(words[1]); w++ {
+		x := cand[w]
+		if set != nil {
+			x &= set[w]
+		}
+		if mustCover {
+			var holders uint64
+			for u := need &^ covered; u != 0; u &= u - 1 {
+				if hs := p.skillSet[pv.skills[bits.TrailingZeros64(u)]]; hs != nil {
+					holders |= hs[w]
+				}
+			}
+			x &= holders
+		}
+		if x == 0 {
+			continue
+		}
+		if style == teamFirstFit {
+			return w<<6 | bits.TrailingZeros64(x)
+		}
+		var scarceW uint64
+		if !lead {
+			scarceW = p.scarce[w]
+		}
+		for ; x != 0; x &= x - 1 {
+			b := bits.TrailingZeros64(x)
+			i := w<<6 | b
+			key := uint64(64-bits.OnesCount64(pv.smask[i]&^covered))<<56 |
+				(scarceW>>uint(b)&1)<<55 | uint64(st.load[i])<<24 | uint64(i)
+			if lead && isRot(pv, int32(i)) {
+				key |= 1 << 63
+			}
+			best = min(best, key)
+		}
+	}
+	if best == ^uint64(0) {
+		return -1
+	}
+	return int(best & (1<<24 - 1))
 }
 
 func inTeam(team []int32, i int) bool {
