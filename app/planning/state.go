@@ -480,6 +480,21 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	cand := st.tmp
 	st.free(pv, s, cand)
 	need := fullMask(len(pv.skills))
+	// Members come from cand: a skill that no free inspector holds can
+	// never be covered (the other usual failure, decided before any pick).
+	for _, k := range pv.skills {
+		set := p.skillSet[k]
+		if set == nil {
+			return nil
+		}
+		hit := uint64(0)
+		for w, x := range cand {
+			hit |= x & set[w]
+		}
+		if hit == 0 {
+			return nil
+		}
+	}
 
 	// pick returns the best inspector in set (intersected with cand, which
 	// never holds a member) by: not last year's lead when choosing a lead
@@ -550,7 +565,25 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	}
 
 	all := [2]int32{0, int32(len(cand))}
-	lead := pick(pv.leads, p.bodyWords[pv.leadBody], true, false, 0)
+	lead := -1
+	if style == teamBalanced && pv.leadTop != nil {
+		// A free lead of the preferred class beats every other lead:
+		// among those only load and index differ.
+		best := ^uint64(0)
+		words := p.bodyWords[pv.leadBody]
+		for w := int(words[0]); w < int(words[1]); w++ {
+			for x := pv.leadTop[w] & cand[w]; x != 0; x &= x - 1 {
+				i := w<<6 | bits.TrailingZeros64(x)
+				best = min(best, uint64(st.load[i])<<24|uint64(i))
+			}
+		}
+		if best != ^uint64(0) {
+			lead = int(best & (1<<24 - 1))
+		}
+	}
+	if lead < 0 {
+		lead = pick(pv.leads, p.bodyWords[pv.leadBody], true, false, 0)
+	}
 	if lead < 0 {
 		return nil // the usual failure: decided before any team is carved
 	}
