@@ -1,6 +1,7 @@
 package planning
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 )
@@ -8,6 +9,7 @@ import (
 // searchAids are lists the moves draw from.
 type searchAids struct {
 	movable  []int     // visits that can be placed at all
+	isMov    bitset    // the same, as a set
 	byArea   [][]int32 // area → planned visits of the area that can be placed
 	good     [][]int32 // visit → its starts with the cheapest window cost
 	can      [][]bool  // visit → start is in pv.starts
@@ -17,13 +19,14 @@ type searchAids struct {
 
 func newSearchAids(p *problem) *searchAids {
 	a := &searchAids{byArea: make([][]int32, p.nArea), good: make([][]int32, len(p.visits)),
-		can: make([][]bool, len(p.visits))}
+		can: make([][]bool, len(p.visits)), isMov: newBitset(len(p.visits))}
 	for v := range p.visits {
 		pv := &p.visits[v]
 		if pv.reason.ID != "" || len(pv.starts) == 0 { // no starts: a repair's frozen visit
 			continue
 		}
 		a.movable = append(a.movable, v)
+		a.isMov.set(v)
 		if pv.area >= 0 {
 			a.byArea[pv.area] = append(a.byArea[pv.area], int32(v))
 		}
@@ -57,6 +60,7 @@ type undoEntry struct {
 	v    int
 	s    int32
 	team []int32
+	pc   placedCost
 }
 
 // search is the Late Acceptance Hill Climbing improver.
@@ -76,7 +80,7 @@ type search struct {
 // touch records v's placement and lifts it from the schedule.
 func (se *search) touch(v int) {
 	st := se.st
-	se.touched = append(se.touched, undoEntry{v: v, s: st.start[v], team: st.team[v]})
+	se.touched = append(se.touched, undoEntry{v: v, s: st.start[v], team: st.team[v], pc: st.placed[v]})
 	if st.start[v] >= 0 {
 		st.unplace(v)
 	}
@@ -92,7 +96,7 @@ func (se *search) revert() {
 	}
 	for _, u := range se.touched {
 		if u.s >= 0 {
-			st.place(u.v, int(u.s), u.team)
+			st.placeCost(u.v, int(u.s), u.team, u.pc)
 		}
 	}
 	se.touched = se.touched[:0]
@@ -220,13 +224,17 @@ func (se *search) chooseStart(v int, cur int32) int {
 }
 
 // placeAt places v at s keeping team old when it is free, else a new team.
+// A non-nil old is the team v had when it was touched, so st.placed[v] still
+// holds its missing bodies and rotation (only place writes them).
 func (se *search) placeAt(v, s int, old []int32) bool {
 	st := se.st
 	if st.siblingClash(v, s) >= 0 {
 		return false
 	}
 	if old != nil && st.teamFree(v, s, old) {
-		st.place(v, s, old)
+		pc := st.placed[v]
+		pc.window = se.p.visits[v].win[s]
+		st.placeCost(v, s, old, pc)
 		return true
 	}
 	team := st.buildTeam(v, s, teamBalanced)
@@ -532,9 +540,9 @@ func (se *search) makeRoom() bool {
 	st, p, rng := se.st, se.p, se.rng
 	waiting := se.list1[:0]
 	defer func() { se.list1 = waiting }()
-	for _, v := range se.aids.movable {
-		if st.start[v] < 0 {
-			waiting = append(waiting, v)
+	for w, x := range st.unplaced {
+		for x &= se.aids.isMov[w]; x != 0; x &= x - 1 {
+			waiting = append(waiting, w<<6|bits.TrailingZeros64(x))
 		}
 	}
 	if len(waiting) == 0 {
@@ -555,21 +563,28 @@ func (se *search) makeRoom() bool {
 	})
 	blockers := se.list2[:0]
 	defer func() { se.list2 = blockers }()
-	for _, v := range se.aids.movable {
-		vs := int(st.start[v])
-		if vs < 0 {
-			continue
+	// The placed visits that may be in the way, in index order: every one
+	// when the leads are capped, else those on one of the start's days.
+	for w := range st.unplaced {
+		x := se.aids.isMov[w] &^ st.unplaced[w]
+		if !capped {
+			var on uint64
+			for _, a := range st.active[w*p.nW+s:][:pu.days] {
+				on |= a
+			}
+			x &= on
 		}
-		overlaps := vs < s+pu.days && s < vs+p.visits[v].days
-		if !overlaps && !capped {
-			continue
-		}
-		hit := overlaps && p.visits[v].unit == pu.unit
-		for _, i := range st.team[v] {
-			hit = hit || pu.leads.has(int(i)) || (overlaps && rng.IntN(4) == 0 && pu.elig.has(int(i)))
-		}
-		if hit {
-			blockers = append(blockers, v)
+		for ; x != 0; x &= x - 1 {
+			v := w<<6 | bits.TrailingZeros64(x)
+			vs := int(st.start[v])
+			overlaps := vs < s+pu.days && s < vs+p.visits[v].days
+			hit := overlaps && p.visits[v].unit == pu.unit
+			for _, i := range st.team[v] {
+				hit = hit || pu.leads.has(int(i)) || (overlaps && rng.IntN(4) == 0 && pu.elig.has(int(i)))
+			}
+			if hit {
+				blockers = append(blockers, v)
+			}
 		}
 	}
 	rng.Shuffle(len(blockers), func(i, j int) { blockers[i], blockers[j] = blockers[j], blockers[i] })
@@ -596,16 +611,19 @@ func (se *search) makeRoom() bool {
 	return true
 }
 
-// nth returns the n-th member (0-based) of b.
+// nth returns the n-th member (0-based) of b, or -1.
 func (se *search) nth(b bitset, n int) int {
-	res := -1
-	b.each(func(i int) {
-		if n == 0 && res < 0 {
-			res = i
+	for w, x := range b {
+		if c := bits.OnesCount64(x); n >= c {
+			n -= c
+			continue
 		}
-		n--
-	})
-	return res
+		for ; n > 0; n-- {
+			x &= x - 1
+		}
+		return w<<6 | bits.TrailingZeros64(x)
+	}
+	return -1
 }
 
 func indexOf(team []int32, i int32) int {

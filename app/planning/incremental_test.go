@@ -8,8 +8,10 @@ import (
 
 // The search's shortcuts must agree with a recount after every move, accepted
 // or reverted: the inspectors too short of max_days room for each visit
-// length, the free sets built on them and on who is busy which day, and the
-// cheapest start found without costing every start.
+// length, the free sets built on them and on who is busy which day, the
+// cheapest start found without costing every start, the inspectors by load,
+// the placed visits by day, the unplaced visits and each placed visit's
+// share of the penalty.
 func TestIncrementalIndexesAgreeWithARecountAfterEveryMove(t *testing.T) {
 	for seed := range uint64(6) {
 		inst := randomInstance(seed, 60, 14)
@@ -49,6 +51,40 @@ func recountMismatch(st *state) string {
 			want := p.maxDays[i] > 0 && st.load[i]+int32(d) > p.maxDays[i]
 			if st.tight[d].has(i) != want {
 				return "tight set of length " + strconv.Itoa(d) + " is stale for inspector " + strconv.Itoa(i)
+			}
+		}
+	}
+	counts := make([]int32, len(st.loadN))
+	for i := 0; i < p.nI; i++ {
+		l := int(st.load[i])
+		counts[l]++
+		for o := range st.loadN {
+			if got := st.byLoad[o*p.words+i>>6]>>(uint(i)&63)&1 == 1; got != (o == l) {
+				return "load set " + strconv.Itoa(o) + " is stale for inspector " + strconv.Itoa(i)
+			}
+		}
+	}
+	for l, n := range counts {
+		if st.loadN[l] != n {
+			return "count of load " + strconv.Itoa(l) + " is stale"
+		}
+	}
+	for v := range p.visits {
+		s := int(st.start[v])
+		if st.unplaced.has(v) != (s < 0) {
+			return "unplaced set is stale for visit " + p.visits[v].mv.ID
+		}
+		for d := 0; d < p.nW; d++ {
+			want := s >= 0 && d >= s && d < s+p.visits[v].days
+			if got := st.active[(v>>6)*p.nW+d]>>(uint(v)&63)&1 == 1; got != want {
+				return "visits of day " + strconv.Itoa(d) + " are stale for visit " + p.visits[v].mv.ID
+			}
+		}
+		if s >= 0 {
+			pv, team := &p.visits[v], st.team[v]
+			want := placedCost{window: pv.win[s], joint: int32(p.missingBodies(pv, team)), rot: isRot(pv, team[0])}
+			if st.placed[v] != want {
+				return "share of the penalty of visit " + pv.mv.ID + " is stale"
 			}
 		}
 	}

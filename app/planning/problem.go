@@ -82,6 +82,7 @@ type pvisit struct {
 	siblings []int32  // other visits of the same unit (H6)
 	elig     bitset   // inspectors free of conflict of interest
 	leads    bitset   // elig ∩ can_lead ∩ lead body
+	leadTop  bitset   // leads buildTeam prefers before load: not last year's, most skills (nil: none)
 	smask    []uint64 // inspector → which of the visit's skills they hold (bit k = skills[k])
 	skills   []int32
 	starts   []int32 // starts where a team may exist at all (after diagnosis)
@@ -259,6 +260,7 @@ func newProblem(m *model, g *group) *problem {
 				pv.rot = append(pv.rot, int32(li))
 			}
 		}
+		pv.leadTop = topLeads(pv)
 		unitVisits[pv.unit] = append(unitVisits[pv.unit], int32(lv))
 		p.index(pv)
 	}
@@ -273,6 +275,27 @@ func newProblem(m *model, g *group) *problem {
 		}
 	}
 	return p
+}
+
+// topLeads returns the visit's leads that are not last year's lead and hold
+// the most of its skills among those, or nil.
+func topLeads(pv *pvisit) bitset {
+	most := -1
+	pv.leads.each(func(i int) {
+		if !isRot(pv, int32(i)) {
+			most = max(most, bits.OnesCount64(pv.smask[i]))
+		}
+	})
+	if most < 0 {
+		return nil
+	}
+	top := newBitset(len(pv.leads) * 64)
+	pv.leads.each(func(i int) {
+		if !isRot(pv, int32(i)) && bits.OnesCount64(pv.smask[i]) == most {
+			top.set(i)
+		}
+	})
+	return top
 }
 
 // markScarceLeads marks the lead inspectors of every body whose visits need at

@@ -18,6 +18,18 @@ type state struct {
 	// is inspector i on day d, so a visit's days are adjacent words.
 	occ  []uint64
 	load []int32 // visit days per inspector
+	// byLoad[L·words + w] is word w of the set of inspectors whose load is
+	// L, and loadN[L] their number: the final fill of a team reads the
+	// least loaded free inspectors from the lowest loads up instead of
+	// scanning every free inspector.
+	byLoad []uint64
+	loadN  []int32
+	// active[(v>>6)·nW + d] holds bit v&63 when visit v is placed on
+	// working day d (the layout of occ), and unplaced the visits not
+	// placed: makeRoom reads the visits in its way and the waiting ones
+	// from them instead of scanning every visit.
+	active   []uint64
+	unplaced bitset
 	// tight[d] holds the capped inspectors whose max_days room (max_days −
 	// load) is below d: they cannot take a visit of d days. It has an entry
 	// for every length up to the group's longest visit.
@@ -90,6 +102,17 @@ func newState(p *problem) *state {
 		}
 	}
 	st.load = make([]int32, p.nI)
+	st.byLoad = make([]uint64, (p.nW+1)*p.words)
+	st.loadN = make([]int32, p.nW+1)
+	for i := 0; i < p.nI; i++ {
+		st.byLoad[i>>6] |= 1 << (uint(i) & 63)
+	}
+	st.loadN[0] = int32(p.nI)
+	st.active = make([]uint64, (n+63)/64*p.nW)
+	st.unplaced = newBitset(n)
+	for v := range n {
+		st.unplaced.set(v)
+	}
 	longest := 0
 	for v := range p.visits {
 		longest = max(longest, p.visits[v].days)
@@ -230,10 +253,20 @@ func (p *problem) missingBodies(pv *pvisit, team []int32) int64 {
 }
 
 func (st *state) place(v int, s int, team []int32) {
+	pv := &st.p.visits[v]
+	st.placeCost(v, s, team, placedCost{window: pv.win[s], joint: int32(st.p.missingBodies(pv, team)), rot: isRot(pv, team[0])})
+}
+
+// placeCost places v at s with team, whose share of the penalty pc is
+// known (as place computes it): a revert puts back what it lifted, and a
+// visit moved with its team keeps its missing bodies and rotation.
+func (st *state) placeCost(v int, s int, team []int32, pc placedCost) {
 	p := st.p
 	pv := &p.visits[v]
 	st.start[v] = int32(s)
 	st.team[v] = team
+	st.unplaced.clear(v)
+	st.markActive(v, s, pv.days, ^uint64(0))
 	for _, i := range team {
 		row, bit := st.occ[int(i>>6)*p.nW+s:][:pv.days], uint64(1)<<(uint(i)&63)
 		for d := range row {
@@ -244,7 +277,7 @@ func (st *state) place(v int, s int, team []int32) {
 		st.monthLoad[p.month[d]] += int64(len(team))
 	}
 	for _, i := range team {
-		st.load[i] += int32(pv.days)
+		st.moveLoad(i, st.load[i]+int32(pv.days))
 		if p.maxDays[i] > 0 {
 			// room fell from r+days to r: lengths in (r, r+days] no longer fit.
 			r := p.maxDays[i] - st.load[i]
@@ -262,7 +295,6 @@ func (st *state) place(v int, s int, team []int32) {
 		}
 		st.aw[k]++
 	}
-	pc := placedCost{window: pv.win[s], joint: int32(p.missingBodies(pv, team)), rot: isRot(pv, team[0])}
 	st.placed[v] = pc
 	st.unsched -= pv.prio
 	st.window += pc.window
@@ -297,7 +329,7 @@ func (st *state) unplace(v int) {
 				st.tight[d].clear(int(i))
 			}
 		}
-		st.load[i] -= int32(pv.days)
+		st.moveLoad(i, st.load[i]-int32(pv.days))
 	}
 	st.total -= int64(len(team) * pv.days)
 	st.balStale = true
@@ -318,8 +350,35 @@ func (st *state) unplace(v int) {
 	if st.anchor != nil {
 		st.disrupt -= st.anchor.delta(v, s, team)
 	}
+	st.markActive(v, s, pv.days, 0)
+	st.unplaced.set(v)
 	st.start[v] = -1
 	st.team[v] = nil
+}
+
+// moveLoad sets inspector i's load to l, keeping byLoad and loadN.
+func (st *state) moveLoad(i int32, l int32) {
+	words := st.p.words
+	if int(l) >= len(st.loadN) { // more visit days than working days: only ever in a repair's frozen past
+		st.loadN = append(st.loadN, make([]int32, int(l)+1-len(st.loadN))...)
+		st.byLoad = append(st.byLoad, make([]uint64, len(st.loadN)*words-len(st.byLoad))...)
+	}
+	w, bit := int(i>>6), uint64(1)<<(uint(i)&63)
+	old := st.load[i]
+	st.byLoad[int(old)*words+w] &^= bit
+	st.loadN[old]--
+	st.byLoad[int(l)*words+w] |= bit
+	st.loadN[l]++
+	st.load[i] = l
+}
+
+// markActive sets (on = all ones) or clears (on = 0) visit v's bit in
+// active on the days [s, s+days).
+func (st *state) markActive(v, s, days int, on uint64) {
+	row, bit := st.active[(v>>6)*st.p.nW+s:][:days], uint64(1)<<(uint(v)&63)
+	for d := range row {
+		row[d] = row[d]&^bit | bit&on
+	}
 }
 
 // anyLeadFree reports whether some possible lead of pv is free on [s, s+days)
@@ -380,6 +439,21 @@ func (st *state) teamFree(v, s int, team []int32) bool {
 // pv.skills[k]; a visit with more than 64 skills is never placed).
 func (p *problem) skillMask(pv *pvisit, i int) uint64 { return pv.smask[i] }
 
+// skillsOf is skillMask read from the (few, shared) skill sets rather than
+// the visit's mask table.
+func (p *problem) skillsOf(pv *pvisit, i int) uint64 {
+	if len(pv.skills) > 8 {
+		return pv.smask[i]
+	}
+	var m uint64
+	for k, s := range pv.skills {
+		if set := p.skillSet[s]; set != nil && set.has(i) {
+			m |= 1 << uint(k)
+		}
+	}
+	return m
+}
+
 func fullMask(n int) uint64 {
 	if n >= 64 {
 		return ^uint64(0)
@@ -406,6 +480,21 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	cand := st.tmp
 	st.free(pv, s, cand)
 	need := fullMask(len(pv.skills))
+	// Members come from cand: a skill that no free inspector holds can
+	// never be covered (the other usual failure, decided before any pick).
+	for _, k := range pv.skills {
+		set := p.skillSet[k]
+		if set == nil {
+			return nil
+		}
+		hit := uint64(0)
+		for w, x := range cand {
+			hit |= x & set[w]
+		}
+		if hit == 0 {
+			return nil
+		}
+	}
 
 	// pick returns the best inspector in set (intersected with cand, which
 	// never holds a member) by: not last year's lead when choosing a lead
@@ -416,20 +505,33 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 		// The order as one key, least first: last year's lead (leads
 		// only), fewer missing skills covered (64 − gain, 7 bits), scarce
 		// lead (members only), load (31 bits: at most the working days),
-		// index (24 bits).
+		// index (24 bits). The gain is counted on the holder sets of the
+		// missing skills (a few words) rather than read from each
+		// candidate's skill mask.
+		var hold [4]bitset
+		nh := 0
+		for u := need &^ covered; u != 0; u &= u - 1 {
+			if nh == len(hold) {
+				return st.pickByMask(pv, cand, set, words, lead, mustCover, covered, style)
+			}
+			if hs := p.skillSet[pv.skills[bits.TrailingZeros64(u)]]; hs != nil {
+				hold[nh] = hs
+				nh++
+			}
+		}
 		best := ^uint64(0)
 		for w := int(words[0]); w < int(words[1]); w++ {
 			x := cand[w]
 			if set != nil {
 				x &= set[w]
 			}
+			var hw [4]uint64
+			var holders uint64
+			for k := range nh {
+				hw[k] = hold[k][w]
+				holders |= hw[k]
+			}
 			if mustCover {
-				var holders uint64
-				for u := need &^ covered; u != 0; u &= u - 1 {
-					if hs := p.skillSet[pv.skills[bits.TrailingZeros64(u)]]; hs != nil {
-						holders |= hs[w]
-					}
-				}
 				x &= holders
 			}
 			if x == 0 {
@@ -443,10 +545,13 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 				scarceW = p.scarce[w]
 			}
 			for ; x != 0; x &= x - 1 {
-				b := bits.TrailingZeros64(x)
-				i := w<<6 | b
-				key := uint64(64-bits.OnesCount64(pv.smask[i]&^covered))<<56 |
-					(scarceW>>uint(b)&1)<<55 | uint64(st.load[i])<<24 | uint64(i)
+				b := uint(bits.TrailingZeros64(x))
+				i := w<<6 | int(b)
+				gain := uint64(0)
+				for k := range nh {
+					gain += hw[k] >> b & 1
+				}
+				key := (64-gain)<<56 | (scarceW>>b&1)<<55 | uint64(st.load[i])<<24 | uint64(i)
 				if lead && isRot(pv, int32(i)) {
 					key |= 1 << 63
 				}
@@ -460,7 +565,25 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	}
 
 	all := [2]int32{0, int32(len(cand))}
-	lead := pick(pv.leads, p.bodyWords[pv.leadBody], true, false, 0)
+	lead := -1
+	if style == teamBalanced && pv.leadTop != nil {
+		// A free lead of the preferred class beats every other lead:
+		// among those only load and index differ.
+		best := ^uint64(0)
+		words := p.bodyWords[pv.leadBody]
+		for w := int(words[0]); w < int(words[1]); w++ {
+			for x := pv.leadTop[w] & cand[w]; x != 0; x &= x - 1 {
+				i := w<<6 | bits.TrailingZeros64(x)
+				best = min(best, uint64(st.load[i])<<24|uint64(i))
+			}
+		}
+		if best != ^uint64(0) {
+			lead = int(best & (1<<24 - 1))
+		}
+	}
+	if lead < 0 {
+		lead = pick(pv.leads, p.bodyWords[pv.leadBody], true, false, 0)
+	}
 	if lead < 0 {
 		return nil // the usual failure: decided before any team is carved
 	}
@@ -472,7 +595,9 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	var covered uint64
 	add := func(i int) {
 		team = append(team, int32(i))
-		covered |= pv.smask[i]
+		if covered != need {
+			covered |= p.skillsOf(pv, i)
+		}
 		cand.clear(i) // pick never offers a member twice
 	}
 	add(lead)
@@ -502,34 +627,27 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	if style == teamBalanced && len(team) < pv.size {
 		// Every skill is covered, so picks no longer differ in gain or
 		// rotation: the remaining places go to the free inspectors that are
-		// not scarce leads, then least loaded, then by index, found in one
-		// pass over keys that sort in that order.
-		var buf [16]uint64
-		best := buf[:0]
+		// not scarce leads, then least loaded, then by index, read from the
+		// lowest loads up (scarce leads only when the others run out).
 		r := pv.size - len(team)
-		for w, bitsW := range cand {
-			scarceW := p.scarce[w]
-			for ; bitsW != 0; bitsW &= bitsW - 1 {
-				b := bits.TrailingZeros64(bitsW)
-				x := uint64(w<<6|b) | uint64(st.load[w<<6|b])<<32 | (scarceW>>uint(b)&1)<<63
-				if len(best) == r && x >= best[r-1] {
+		words := p.words
+		for scarce := uint64(0); scarce <= 1 && r > 0; scarce++ {
+			for l := 0; l < len(st.loadN) && r > 0; l++ {
+				if st.loadN[l] == 0 {
 					continue
 				}
-				if len(best) < r {
-					best = append(best, x)
-				} else {
-					best[r-1] = x
-				}
-				for k := len(best) - 1; k > 0 && best[k] < best[k-1]; k-- {
-					best[k], best[k-1] = best[k-1], best[k]
+				set := st.byLoad[l*words : (l+1)*words]
+				for w := 0; w < words && r > 0; w++ {
+					x := set[w] & cand[w] & (p.scarce[w] ^ (scarce - 1))
+					for ; x != 0 && r > 0; x &= x - 1 {
+						add(w<<6 | bits.TrailingZeros64(x))
+						r--
+					}
 				}
 			}
 		}
-		if len(best) < r {
+		if r > 0 {
 			return fail()
-		}
-		for _, x := range best {
-			add(int(uint32(x)))
 		}
 	}
 	for len(team) < pv.size {
@@ -540,6 +658,53 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 		add(i)
 	}
 	return team
+}
+
+// pickByMask is buildTeam's pick for a visit with more than four missing
+// skills: the gain is read from each candidate's skill mask.
+func (st *state) pickByMask(pv *pvisit, cand, set bitset, words [2]int32, lead, mustCover bool, covered uint64, style teamStyle) int {
+	p := st.p
+	need := fullMask(len(pv.skills))
+	best := ^uint64(0)
+	for w := int(words[0]); w < int(words[1]); w++ {
+		x := cand[w]
+		if set != nil {
+			x &= set[w]
+		}
+		if mustCover {
+			var holders uint64
+			for u := need &^ covered; u != 0; u &= u - 1 {
+				if hs := p.skillSet[pv.skills[bits.TrailingZeros64(u)]]; hs != nil {
+					holders |= hs[w]
+				}
+			}
+			x &= holders
+		}
+		if x == 0 {
+			continue
+		}
+		if style == teamFirstFit {
+			return w<<6 | bits.TrailingZeros64(x)
+		}
+		var scarceW uint64
+		if !lead {
+			scarceW = p.scarce[w]
+		}
+		for ; x != 0; x &= x - 1 {
+			b := bits.TrailingZeros64(x)
+			i := w<<6 | b
+			key := uint64(64-bits.OnesCount64(pv.smask[i]&^covered))<<56 |
+				(scarceW>>uint(b)&1)<<55 | uint64(st.load[i])<<24 | uint64(i)
+			if lead && isRot(pv, int32(i)) {
+				key |= 1 << 63
+			}
+			best = min(best, key)
+		}
+	}
+	if best == ^uint64(0) {
+		return -1
+	}
+	return int(best & (1<<24 - 1))
 }
 
 func inTeam(team []int32, i int) bool {
