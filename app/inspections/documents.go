@@ -31,6 +31,15 @@ func (s Signer) Head() string {
 	return s.TitleUpper()
 }
 
+// HeadName is the competence in running text: "Giám đốc" ("của Giám đốc Sở Nội vụ").
+func (s Signer) HeadName() string {
+	r := []rune(strings.ToLower(s.Head()))
+	if len(r) == 0 {
+		return ""
+	}
+	return strings.ToUpper(string(r[0])) + string(r[1:])
+}
+
 // TitleUpper is the title in capitals, as printed.
 func (s Signer) TitleUpper() string { return strings.ToUpper(s.Title) }
 
