@@ -117,6 +117,9 @@ func (cal *calendar) monthPage(c *fiber.Ctx) error {
 	data["Title"] = tr.T("visits.calendar.title")
 	data["Section"] = "month"
 	data["Weeks"] = m.Month.Weeks
+	if data["Closed"], data["Agenda"], err = cal.workingMonth(c, m.Month.Weeks); err != nil {
+		return err
+	}
 	data["MonthName"] = tr.T("visits.calendar.month_name", "Month", tr.T(fmt.Sprintf("visits.month.m%d", m.Filter.Month)), "Year", m.Filter.Year)
 	data["MonthCount"] = m.Month.Count
 	data["PrevURL"] = cal.monthURL(c, prev.Year, int(prev.Month))

@@ -92,7 +92,7 @@ func reachable(t *testing.T, c *webtest.Client, path string, asJSON bool) bool {
 // createFeed asks for a feed URL on the iCal page and returns its path.
 func createFeed(t *testing.T, c *webtest.Client) string {
 	t.Helper()
-	r := c.PostForm("/calendar/ical", url.Values{})
+	r := c.PostForm("/calendar/ical", url.Values{"confirm": {"1"}})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("POST /calendar/ical: %d %.300s", r.Status, r.Body)
 	}

@@ -101,6 +101,11 @@ func concludeOnPages(t *testing.T, srv *webtest.Server, w *visitstest.World, evi
 	p.Fill("#c-summary", "Đơn vị cơ bản chấp hành tốt; còn tồn tại trong công khai thủ tục hành chính.")
 	p.Fill("#r-action-0", "Niêm yết đầy đủ thủ tục hành chính")
 	setInput(t, p, "#r-deadline-0", "2027-03-31")
+	// The form starts with one recommendation block; the second is added on demand.
+	if p.Rod().MustElement("[data-test=rec-row-1]").MustVisible() {
+		t.Error("the conclusion form must start with one recommendation block")
+	}
+	p.Click("[data-test=add-rec]")
 	p.Fill("#r-action-1", "Kiểm điểm trách nhiệm cá nhân liên quan")
 	p.Fill("#r-days-1", "10")
 	p.ClickAndWait("[data-test=issue-conclusion]")

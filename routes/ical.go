@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"html/template"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,7 +30,18 @@ func (cal *calendar) renderICal(c *fiber.Ctx, data fiber.Map) error {
 
 // renewFeed: POST /calendar/ical — a new secret feed URL (the old one stops
 // working), shown on this response only.
+// Replacing an address that works asks first (it stops the calendar apps that
+// use it): without confirm=1 the page comes back with the question.
 func (cal *calendar) renewFeed(c *fiber.Ctx) error {
+	if c.FormValue("confirm") != "1" {
+		active, err := cal.feeds.Active(ctxOf(c), actorOf(c))
+		if err != nil {
+			return err
+		}
+		if active != nil {
+			return cal.renderICal(c, fiber.Map{"Confirm": "renew"})
+		}
+	}
 	plain, _, err := cal.feeds.Renew(ctxOf(c), actorOf(c), cal.Now())
 	if err != nil {
 		return err
@@ -37,14 +49,27 @@ func (cal *calendar) renewFeed(c *fiber.Ctx) error {
 	feedURL := cal.App.BaseURL() + "/ical/" + plain + ".ics"
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Status(fiber.StatusCreated)
-	return cal.renderICal(c, fiber.Map{
-		"FeedURL":   feedURL,
-		"WebcalURL": "webcal://" + strings.TrimPrefix(strings.TrimPrefix(feedURL, "https://"), "http://"),
-	})
+	return cal.renderICal(c, fiber.Map{"FeedURL": feedURL, "WebcalURL": webcalURL(feedURL)})
+}
+
+// webcalURL is the feed's address with the webcal: scheme that calendar apps
+// open. html/template refuses that scheme in an href, so the address is
+// marked safe here, and only when it is exactly webcal:// and our own feed
+// path (built from the configured base URL and a token of URL-safe characters).
+func webcalURL(feedURL string) template.URL {
+	rest := strings.TrimPrefix(strings.TrimPrefix(feedURL, "https://"), "http://")
+	if rest == feedURL || !strings.HasSuffix(rest, ".ics") || strings.ContainsAny(rest, "\"'<> \t\n") {
+		return ""
+	}
+	return template.URL("webcal://" + rest)
 }
 
 // revokeFeed: POST /calendar/ical/revoke — the feed URL stops working.
+// Without confirm=1 it asks first, saying what happens.
 func (cal *calendar) revokeFeed(c *fiber.Ctx) error {
+	if c.FormValue("confirm") != "1" {
+		return cal.renderICal(c, fiber.Map{"Confirm": "revoke"})
+	}
 	if err := cal.feeds.Revoke(ctxOf(c), actorOf(c), cal.Now()); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -41,6 +42,15 @@ func TestTheFeedURLIsShownOnceAndCanBeRenewedAndRevoked(t *testing.T) {
 		t.Error("the feed URL must be shown once only; the page must say a feed is active")
 	}
 
+	// Replacing or revoking a working address asks first and changes nothing.
+	for _, path := range []string{"/calendar/ical", "/calendar/ical/revoke"} {
+		r := c.PostForm(path, url.Values{})
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, `data-test="confirm"`) || !strings.Contains(r.Body, "ngừng hoạt động") {
+			t.Errorf("POST %s without confirmation: %d, want the question %.300s", path, r.Status, r.Body)
+		}
+		feedCodes(t, srv, first)
+	}
+
 	second := createFeed(t, c)
 	if second == first {
 		t.Fatal("renewal gave the same URL")
@@ -51,7 +61,7 @@ func TestTheFeedURLIsShownOnceAndCanBeRenewedAndRevoked(t *testing.T) {
 	}
 	feedCodes(t, srv, second)
 
-	r := c.PostForm("/calendar/ical/revoke", url.Values{})
+	r := c.PostForm("/calendar/ical/revoke", url.Values{"confirm": {"1"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", r.Status)
 	}
@@ -71,6 +81,39 @@ func TestTheFeedURLIsShownOnceAndCanBeRenewedAndRevoked(t *testing.T) {
 	// Without the CSRF token nothing changes.
 	if r := c.PostFormRaw("/calendar/ical", url.Values{}); r.Status != http.StatusForbidden {
 		t.Errorf("POST without CSRF: %d", r.Status)
+	}
+}
+
+func TestTheNewAddressOffersCopyAndAWebcalLinkAndNoButtonThatDestroysIt(t *testing.T) {
+	srv := startServer(t)
+	u := srv.CreateUser(t, models.RoleInspector)
+	c := srv.NewClient(t)
+	c.Login(u)
+	r := c.PostForm("/calendar/ical", url.Values{})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("create: %d", r.Status)
+	}
+	link := regexp.MustCompile(`href="([^"]*)" data-test="webcal"`).FindStringSubmatch(r.Body)
+	if link == nil || !strings.HasPrefix(link[1], "webcal://") || !strings.HasSuffix(link[1], ".ics") || strings.Contains(r.Body, "ZgotmplZ") {
+		t.Errorf("the calendar-app link is %v, want a webcal: address", link)
+	}
+	if !strings.Contains(r.Body, `data-test="copy"`) {
+		t.Error("no copy button next to the new address")
+	}
+	for _, destroys := range []string{`data-test="renew"`, `data-test="revoke"`} {
+		if strings.Contains(r.Body, destroys) {
+			t.Errorf("the page that shows the new address offers %s", destroys)
+		}
+	}
+	// The scheme is trusted for our own feed address only.
+	for in, want := range map[string]string{
+		"https://khung.example/ical/khcal_x.ics": "webcal://khung.example/ical/khcal_x.ics",
+		"javascript:alert(1)//x.ics":             "",
+		"https://k.example/ical/a\"b.ics":        "",
+	} {
+		if got := string(webcalURL(in)); got != want {
+			t.Errorf("webcalURL(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -33,8 +33,10 @@ type inspectionsUI struct {
 	recs   *remediation.Service
 }
 
-// recommendationRows is how many recommendation rows the conclusion form offers.
-const recommendationRows = 5
+// recommendationRows is how many recommendation blocks the conclusion form
+// can hold; it shows one at first and another on each "add" (maxRecRows caps
+// what one form can send).
+const recommendationRows = 30
 
 // stylesheet serves the work page's styles, kept next to its template.
 func (ui *inspectionsUI) stylesheet(c *fiber.Ctx) error {
@@ -88,7 +90,9 @@ func (ui *inspectionsUI) renderWork(c *fiber.Ctx, id int64, formErr error) error
 		"W":          w,
 		"CanWrite":   canWrite,
 		"Today":      today.String(),
-		"Rows":       formRows(),
+		"Rows":       formRows(shownRecRows(c)),
+		"RecShown":   shownRecRows(c),
+		"Members":    chosenMembers(c, w.Inspectors),
 		"Severities": []models.Severity{models.SeverityLow, models.SeverityMedium, models.SeverityHigh},
 		"EventKinds": []models.VisitEventKind{models.EventExtended, models.EventSuspended, models.EventResumed, models.EventCancelled},
 		"Overdue":    overdueIDs(w.Recommendations, today),
@@ -96,19 +100,102 @@ func (ui *inspectionsUI) renderWork(c *fiber.Ctx, id int64, formErr error) error
 	if formErr != nil {
 		return ui.renderForm422(c, "inspections/work", data, formErr)
 	}
+	if c.Method() == fiber.MethodPost {
+		data["Form"] = postedValues(c) // a form grown by one block or member: nothing saved yet
+	}
 	return ui.render(c, "inspections/work", data)
 }
 
-// formRow is one recommendation row of the conclusion form: its index in the
-// field names and its number for people.
-type formRow struct{ I, N int }
+// formRow is one recommendation block of the conclusion form: its index in
+// the field names, its number for people, and whether it waits hidden for an
+// "add a recommendation".
+type formRow struct {
+	I, N   int
+	Hidden bool
+}
 
-func formRows() []formRow {
+func formRows(shown int) []formRow {
 	rows := make([]formRow, recommendationRows)
 	for i := range rows {
-		rows[i] = formRow{I: i, N: i + 1}
+		rows[i] = formRow{I: i, N: i + 1, Hidden: i >= shown}
 	}
 	return rows
+}
+
+// shownRecRows is how many recommendation blocks the conclusion form shows:
+// one on a fresh form; after a post, every block up to the last one filled
+// in, plus one when the inspector asked to add one.
+func shownRecRows(c *fiber.Ctx) int {
+	shown := 1
+	if c.Method() != fiber.MethodPost {
+		return shown
+	}
+	for i := range recommendationRows {
+		for _, f := range []string{"action", "deadline", "days"} {
+			if strings.TrimSpace(c.FormValue(fmt.Sprintf("rec_%s_%d", f, i))) != "" {
+				shown = i + 1
+			}
+		}
+	}
+	if n, err := strconv.Atoi(c.FormValue("rec_shown")); err == nil && n > shown {
+		shown = n
+	}
+	if c.FormValue("do") == "add_rec" {
+		shown++
+	}
+	return min(shown, recommendationRows)
+}
+
+// chosenMembers are the members the decision form shows ticked: the posted
+// ones when the decision form was sent back (plus the one asked for with
+// "add to the team"), else the planned team without its leader.
+func chosenMembers(c *fiber.Ctx, all []inspections.InspectorOption) []inspections.InspectorOption {
+	chosen := map[int64]bool{}
+	posted := c.Method() == fiber.MethodPost && c.Request().PostArgs().Has("lead_id")
+	if posted {
+		for _, b := range c.Request().PostArgs().PeekMulti("member_ids") {
+			if id, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+				chosen[id] = true
+			}
+		}
+		if in, ok := inspectorByLabel(all, c.FormValue("add_member")); ok && c.FormValue("do") == "add_member" {
+			chosen[in.ID] = true
+		}
+	}
+	var out []inspections.InspectorOption
+	for _, in := range all {
+		if (posted && chosen[in.ID]) || (!posted && in.OnTeam && !in.Lead) {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// inspectorByLabel finds the inspector a person picked from the suggestions
+// ("Full Name — title (code)"), or typed by code or by a name that only one
+// inspector has.
+func inspectorByLabel(all []inspections.InspectorOption, label string) (inspections.InspectorOption, bool) {
+	label = strings.TrimSpace(label)
+	if label == "" {
+		return inspections.InspectorOption{}, false
+	}
+	code := label
+	if i := strings.LastIndex(label, "("); i >= 0 && strings.HasSuffix(label, ")") {
+		code = label[i+1 : len(label)-1]
+	}
+	var byName []inspections.InspectorOption
+	for _, in := range all {
+		if strings.EqualFold(in.Code, code) {
+			return in, true
+		}
+		if strings.EqualFold(in.FullName, label) {
+			byName = append(byName, in)
+		}
+	}
+	if len(byName) == 1 {
+		return byName[0], true
+	}
+	return inspections.InspectorOption{}, false
 }
 
 // overdueIDs marks the recommendations past their deadline and not closed.
@@ -207,6 +294,9 @@ func (ui *inspectionsUI) signDecision(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if c.FormValue("do") == "add_member" {
+		return ui.addMember(c, id)
+	}
 	f := newFormReader(c)
 	in := inspections.DecisionInput{SignedOn: f.date("signed_on"), SignerName: f.text("signer_name"),
 		SignerTitle: f.text("signer_title"), PeriodFrom: f.datePtr("period_from"), PeriodTo: f.datePtr("period_to"),
@@ -216,6 +306,30 @@ func (ui *inspectionsUI) signDecision(c *fiber.Ctx) error {
 		_, err = ui.svc.SignDecision(ctxOf(c), actorOf(c), id, in, ui.Now())
 	}
 	return ui.afterWrite(c, id, err, "inspections.flash.decision", "decision")
+}
+
+// addMember: the decision form's "add to the team" — the form comes back with
+// the inspector picked from the suggestions ticked, nothing saved yet; a name
+// that matches no inspector is refused under the field (422).
+func (ui *inspectionsUI) addMember(c *fiber.Ctx, id int64) error {
+	label := c.FormValue("add_member")
+	ve := &apperr.ValidationError{}
+	if strings.TrimSpace(label) == "" {
+		ve.AddField("add_member", "required", "validation.required")
+		return ui.renderWork(c, id, ve.Err())
+	}
+	w, err := ui.svc.Work(ctxOf(c), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	if err := ui.svc.WithChoices(ctxOf(c), &w); err != nil {
+		return err
+	}
+	if _, ok := inspectorByLabel(w.Inspectors, label); !ok {
+		ve.AddField("add_member", "unknown", "inspections.decision.member_unknown")
+		return ui.renderWork(c, id, ve.Err())
+	}
+	return ui.renderWork(c, id, nil)
 }
 
 // changeStatus: POST /visits/:id/status.
@@ -300,6 +414,9 @@ func (ui *inspectionsUI) issueConclusion(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
+	}
+	if c.FormValue("do") == "add_rec" {
+		return ui.renderWork(c, id, nil) // one more block, nothing saved yet
 	}
 	f := newFormReader(c)
 	in := inspections.ConclusionInput{SignedOn: f.date("signed_on"), DraftReceivedOn: f.datePtr("draft_received_on"),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,6 +64,9 @@ func (p *proposalsUI) filterOf(c *fiber.Ctx) proposals.Filter {
 	q := func(k string) string { return strings.TrimSpace(c.Query(k)) }
 	f := proposals.Filter{Year: c.QueryInt("year"), Body: q("body"), Kind: q("kind"), Form: q("form"),
 		Unit: q("unit"), Status: q("status"), Q: q("q")}
+	if slices.Contains(proposals.SortKeys(), strings.TrimPrefix(q("sort"), "-")) {
+		f.Sort = q("sort")
+	}
 	if f.Year == 0 {
 		f.Year = p.planningYear()
 	}
@@ -73,7 +77,7 @@ func (p *proposalsUI) filterOf(c *fiber.Ctx) proposals.Filter {
 func proposalQuery(f proposals.Filter) url.Values {
 	v := url.Values{}
 	v.Set("year", strconv.Itoa(f.Year))
-	for k, s := range map[string]string{"body": f.Body, "kind": f.Kind, "form": f.Form, "unit": f.Unit, "status": f.Status, "q": f.Q} {
+	for k, s := range map[string]string{"body": f.Body, "kind": f.Kind, "form": f.Form, "unit": f.Unit, "status": f.Status, "q": f.Q, "sort": f.Sort} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -119,6 +123,7 @@ type proposalView struct {
 	Window     string
 	Period     string
 	Open       bool // may still be withdrawn or rejected
+	Seq        int  // the row's number in the list as sorted (1, 2, 3… across pages)
 }
 
 func proposalViewOf(r proposals.Row, n catalogNames, tr *views.Translator) proposalView {
@@ -174,10 +179,12 @@ func groupDigits(n int64, lang string) string {
 	return b.String()
 }
 
-// listPager is the page navigation of a list.
+// listPager is the page navigation of a list: previous, next, first and
+// last, and the query to keep when jumping to a page by its number.
 type listPager struct {
-	Page, Pages      int
-	PrevURL, NextURL string
+	Page, Pages                         int
+	PrevURL, NextURL, FirstURL, LastURL string
+	Keep                                url.Values // the other parameters, for the page-jump form
 }
 
 func proposalPager[T any](res paging.Result[T], path string, q url.Values) listPager {
@@ -196,7 +203,48 @@ func proposalPager[T any](res paging.Result[T], path string, q url.Values) listP
 	if res.HasNext() {
 		pg.NextURL = link(res.Page + 1)
 	}
+	if res.Page > 2 {
+		pg.FirstURL = link(1)
+	}
+	if res.Page < pg.Pages-1 {
+		pg.LastURL = link(pg.Pages)
+	}
+	pg.Keep = url.Values{}
+	for k, vs := range q {
+		if k != "page" {
+			pg.Keep[k] = vs
+		}
+	}
 	return pg
+}
+
+// sortHeader is a sortable column's heading: its link and where it stands.
+type sortHeader struct {
+	URL  string
+	Sort string // "ascending", "descending" or "none" (aria-sort)
+}
+
+// sortHeaders links each sortable column of the list to the list sorted by
+// it (again on the current column: the other way round), filters kept.
+func sortHeaders(f proposals.Filter) map[string]sortHeader {
+	out := map[string]sortHeader{}
+	for _, key := range proposals.SortKeys() {
+		v := proposalQuery(f)
+		h := sortHeader{Sort: "none"}
+		switch f.Sort {
+		case key:
+			h.Sort = "ascending"
+			v.Set("sort", "-"+key)
+		case "-" + key:
+			h.Sort = "descending"
+			v.Set("sort", key)
+		default:
+			v.Set("sort", key)
+		}
+		h.URL = "/proposals?" + v.Encode()
+		out[key] = h
+	}
+	return out
 }
 
 // importedCookie carries "year:count" from a good import to the list page,
@@ -246,6 +294,7 @@ func (p *proposalsUI) listPage(c *fiber.Ctx) error {
 	items := make([]proposalView, len(res.Items))
 	for i, r := range res.Items {
 		items[i] = proposalViewOf(r, n, tr)
+		items[i].Seq = (res.Page-1)*res.PerPage + i + 1
 	}
 	q := proposalQuery(f)
 	statusLinks := make([]proposalCountLink, 0, len(proposals.Statuses()))
@@ -269,7 +318,15 @@ func (p *proposalsUI) listPage(c *fiber.Ctx) error {
 		"Forms": proposals.Forms(), "Statuses": proposals.Statuses(),
 		"CanManage": authz.Can(a, authz.ManageProposals),
 		"Pager":     proposalPager(res, "/proposals", q), "ExportURL": "/proposals/export.xlsx?" + q.Encode(),
-		"Year": f.Year,
+		"Year": f.Year, "Sorts": sortHeaders(f), "PageTotal": groupDigits(res.Total, tr.Lang),
+	}
+	if len(items) == 0 {
+		// An honest empty state: nothing gathered yet for the year, or nothing matching the filter.
+		all, err := p.svc.Count(ctx, a, proposals.Filter{Year: f.Year})
+		if err != nil {
+			return err
+		}
+		data["YearEmpty"] = all.Total == 0
 	}
 	if msg := p.takeImported(c); msg != "" {
 		data["Flash"] = msg

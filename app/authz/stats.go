@@ -19,9 +19,10 @@ const countedVisit = `(%[1]s.plan_version_id IS NULL OR ` + inPublishedVersion +
 // StatsVisitCondition is the condition, on visits alias v, keeping the visits
 // a's statistics count, and its arguments: the visits a may know of
 // (VisitCondition, with a.Today), that happened or are to happen
-// (countedVisit), and for a unit only those of its unit and the units below
-// it (a unit's dashboard is its subtree's, not the visits of others whose
-// conclusion names it). Admins and inspectors count nothing.
+// (countedVisit), and for a unit only those of its unit, the units below it
+// and the units they were formed from (unitReach: a unit's dashboard is its
+// subtree's and its history's, not the visits of others whose conclusion
+// names it). Admins and inspectors count nothing.
 func StatsVisitCondition(a Actor, v string) (string, []any) {
 	switch a.Role {
 	case models.RolePlanner, models.RoleApprover, models.RoleViewer, models.RoleUnit:
@@ -31,7 +32,7 @@ func StatsVisitCondition(a Actor, v string) (string, []any) {
 	cond, args := VisitCondition(a, v)
 	sql := "(" + fmt.Sprintf(countedVisit, v) + ") AND (" + cond + ")"
 	if a.Role == models.RoleUnit {
-		sql += " AND " + v + ".unit_id IN (SELECT id FROM units WHERE path LIKE ?)"
+		sql += " AND " + v + ".unit_id IN " + unitReach
 		args = append(args, models.SubtreePattern(a.UnitPath))
 	}
 	return sql, args
@@ -40,9 +41,9 @@ func StatsVisitCondition(a Actor, v string) (string, []any) {
 // StatsRecommendationCondition is the condition keeping the recommendations
 // (alias r, of conclusions of visits alias v) a's statistics count: those of
 // the visits a may count for planners, approvers and viewers (who read the
-// figures, never the rows); for a unit, those its unit or a unit below it must
-// carry out (RecommendationScope's rule: never one of a secret visit before
-// its start), whoever made the visit.
+// figures, never the rows); for a unit, those its unit, a unit below it or a
+// unit they were formed from must carry out (RecommendationScope's rule: never
+// one of a secret visit before its start), whoever made the visit.
 func StatsRecommendationCondition(a Actor, r, v string) (string, []any) {
 	switch a.Role {
 	case models.RolePlanner, models.RoleApprover, models.RoleViewer:
@@ -52,7 +53,7 @@ func StatsRecommendationCondition(a Actor, r, v string) (string, []any) {
 		if a.UnitPath == "" {
 			return "FALSE", nil
 		}
-		return r + ".owner_unit_id IN (SELECT id FROM units WHERE path LIKE ?) AND " + NotSecretYetSQL(v),
+		return r + ".owner_unit_id IN " + unitReach + " AND " + NotSecretYetSQL(v),
 			[]any{models.SubtreePattern(a.UnitPath), a.Today}
 	}
 	return "FALSE", nil

@@ -61,6 +61,15 @@ type EventView struct {
 	UserName string `json:"user_name"`
 }
 
+// NewStatus is the status a status change moved the visit to ("" for other
+// events), as a value the pages can name ("visits.status." + NewStatus).
+func (e EventView) NewStatus() string {
+	if e.ToStatus == nil {
+		return ""
+	}
+	return string(*e.ToStatus)
+}
+
 // Option is a choice of a select list.
 type Option struct {
 	ID    int64  `json:"id"`

@@ -112,7 +112,7 @@ func TestSolveIsDeterministic(t *testing.T) {
 }
 
 func TestSameBytesOnOneOrTwoCores(t *testing.T) {
-	// All 63 provinces, few proposals each: many independent groups in parallel.
+	// All 34 provinces, few proposals each: many independent groups in parallel.
 	inst := generate(t, gen.Options{Proposals: 3000, Seed: 2})
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	runtime.GOMAXPROCS(1)

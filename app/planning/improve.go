@@ -279,7 +279,9 @@ func (se *search) replaceMember() bool {
 		return false
 	}
 	s, old := int(st.start[v]), st.team[v]
-	se.touch(v)
+	// The free set is taken with v still placed: lifting v frees only its
+	// own members, who are excluded anyway, so the candidates are the same
+	// and a move that cannot be made leaves the schedule untouched.
 	cand := st.tmp
 	st.free(pv, s, cand)
 	for _, i := range old {
@@ -295,6 +297,7 @@ func (se *search) replaceMember() bool {
 	if !p.covers(pv, team) {
 		return false
 	}
+	se.touch(v)
 	st.place(v, s, team)
 	return true
 }

@@ -54,7 +54,10 @@ type problem struct {
 	scarce   bitset  // leads of a body whose lead-days are at least half taken by its visits
 	body     []int32 // local inspector → body index
 	bodySets []bitset
-	skillSet []bitset // by model skill index (nil when nobody in the group holds it)
+	// bodyWords[b] is the range [lo, hi) of the words of bodySets[b] that
+	// hold a member (a body's inspectors are usually adjacent).
+	bodyWords [][2]int32
+	skillSet  []bitset // by model skill index (nil when nobody in the group holds it)
 
 	nArea  int
 	areaID []string
@@ -149,6 +152,19 @@ func newProblem(m *model, g *group) *problem {
 				p.leave[d].set(li)
 			}
 		}
+	}
+	p.bodyWords = make([][2]int32, len(p.bodySets))
+	for b, set := range p.bodySets {
+		lo, hi := int32(0), int32(0)
+		for w, x := range set {
+			if x != 0 {
+				if hi == 0 {
+					lo = int32(w)
+				}
+				hi = int32(w + 1)
+			}
+		}
+		p.bodyWords[b] = [2]int32{lo, hi}
 	}
 
 	// Conflicts of interest: a unit is closed to everyone whose home, former or

@@ -322,6 +322,26 @@ func (st *state) unplace(v int) {
 	st.team[v] = nil
 }
 
+// anyLeadFree reports whether some possible lead of pv is free on [s, s+days)
+// with max_days room: free ∩ leads, computed only on the words that hold a lead.
+func (st *state) anyLeadFree(pv *pvisit, s int) bool {
+	tight, nW := st.tight[pv.days], st.p.nW
+	words := st.p.bodyWords[pv.leadBody] // the leads are of the lead body
+	for w := int(words[0]); w < int(words[1]); w++ {
+		x := pv.leads[w] &^ tight[w]
+		if x == 0 {
+			continue
+		}
+		for _, o := range st.occ[w*nW+s:][:pv.days] {
+			x &^= o
+		}
+		if x != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // siblingClash reports a visit of the same unit sharing a day with [s, s+days) (H6).
 func (st *state) siblingClash(v, s int) int {
 	pv := &st.p.visits[v]
@@ -380,6 +400,9 @@ const (
 func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	p := st.p
 	pv := &p.visits[v]
+	if !st.anyLeadFree(pv, s) {
+		return nil // the usual failure, decided on the leads' words alone
+	}
 	cand := st.tmp
 	st.free(pv, s, cand)
 	need := fullMask(len(pv.skills))
@@ -389,13 +412,13 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 	// (balanced), covers more missing skills, not a scarce lead elsewhere when
 	// choosing a member, least loaded, smallest index. With mustCover only
 	// holders of a missing skill are offered.
-	pick := func(set bitset, lead bool, mustCover bool, covered uint64) int {
+	pick := func(set bitset, words [2]int32, lead bool, mustCover bool, covered uint64) int {
 		// The order as one key, least first: last year's lead (leads
 		// only), fewer missing skills covered (64 − gain, 7 bits), scarce
 		// lead (members only), load (31 bits: at most the working days),
 		// index (24 bits).
 		best := ^uint64(0)
-		for w := range cand {
+		for w := int(words[0]); w < int(words[1]); w++ {
 			x := cand[w]
 			if set != nil {
 				x &= set[w]
@@ -436,7 +459,8 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 		return int(best & (1<<24 - 1))
 	}
 
-	lead := pick(pv.leads, true, false, 0)
+	all := [2]int32{0, int32(len(cand))}
+	lead := pick(pv.leads, p.bodyWords[pv.leadBody], true, false, 0)
 	if lead < 0 {
 		return nil // the usual failure: decided before any team is carved
 	}
@@ -460,7 +484,7 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 			if b == p.body[lead] || teamHasBody(p, team, b) {
 				continue
 			}
-			if i := pick(p.bodySets[b], false, false, covered); i >= 0 {
+			if i := pick(p.bodySets[b], p.bodyWords[b], false, false, covered); i >= 0 {
 				add(i)
 			}
 		}
@@ -469,7 +493,7 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 		if len(team) >= pv.size {
 			return fail()
 		}
-		i := pick(nil, false, true, covered)
+		i := pick(nil, all, false, true, covered)
 		if i < 0 {
 			return fail()
 		}
@@ -509,7 +533,7 @@ func (st *state) buildTeam(v, s int, style teamStyle) []int32 {
 		}
 	}
 	for len(team) < pv.size {
-		i := pick(nil, false, false, covered)
+		i := pick(nil, all, false, false, covered)
 		if i < 0 {
 			return fail()
 		}

@@ -1,10 +1,12 @@
 package plans_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"khung/app/adminunits"
 	"khung/app/planning"
 	"khung/app/planning/gen"
 	"khung/app/plans"
@@ -92,18 +94,29 @@ func BenchmarkBuildCity1600(b *testing.B) {
 }
 
 // generatedProposals stores n proposals of gen.Generate's Hanoi as submitted
-// proposals of year, mapping the generator's ids onto the demo's codes
-// ("01.001.00001" → unit 00001, "01-inspectorate" → body dept-inspectorate),
-// and returns how many it stored.
+// proposals of year, mapping the generator's ids onto the codes of the demo
+// city of seed.Demo (the units and bodies of before 1 July 2025: this
+// package's fixture does not run seed.Today) and
+// returns how many it stored. Units: a commune "01.00004" and the units under it
+// ("01.00004-HCC") go to the demo's unit of that commune (its code of 1 July
+// 2025, seed.ReformedCode, when the demo has it, else the ward whose code it
+// took); departments keep their code where the demo has it. Bodies: the Home
+// Affairs bodies by code, other departments' checks to the inspectorate, and a
+// commune People's Committee's own checks to the Home Affairs office of the
+// earlier district of the ward they visit.
 func (d *demo) generatedProposals(n int) int {
 	d.t.Helper()
 	inst, err := gen.Generate(gen.Options{Province: "01", Year: year, Proposals: n, Seed: 1})
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	bodies := map[string]string{"01-city-team": "city-team", "01-inspectorate": "dept-inspectorate", "01-snv-tcbc": "snv-tcbm"}
+	bodies := map[string]string{"01-city-team": "city-team", "01-inspectorate": "dept-inspectorate", "01-snv-tcbc": "snv-tcbm",
+		"01-snv-ldtl": "snv-ccvc"}
+	depts := map[string]string{"01-TT": "01-TTTP", "01-SNNMT": "01-SNN", "01-SDTTG": "01-BDT"}
 	skills := map[string]string{"ky_luat_hanh_chinh": "cong_vu", "van_hoa_cong_so": "cong_vu", "thanh_tra": "to_chuc_can_bo",
-		"cong_chuc_vien_chuc": "to_chuc_can_bo", "to_chuc_bien_che": "to_chuc_can_bo", "chinh_quyen_co_so": "chinh_quyen_dia_phuong"}
+		"tiep_cong_dan": "cong_vu", "cong_chuc_vien_chuc": "to_chuc_can_bo", "to_chuc_bien_che": "to_chuc_can_bo",
+		"lao_dong_tien_luong": "to_chuc_can_bo", "chinh_quyen_co_so": "chinh_quyen_dia_phuong", "tu_phap": "cong_vu",
+		"giao_duc": "cong_vu", "y_te": "cong_vu"}
 	var bodyRows []models.Body
 	var unitRows []models.Unit
 	d.db.Select("id", "code").Find(&bodyRows)
@@ -115,21 +128,58 @@ func (d *demo) generatedProposals(n int) int {
 	for _, u := range unitRows {
 		unitID[u.Code] = u.ID
 	}
+	links, err := adminunits.Conversions()
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	before := map[string][]string{} // a commune of 2025 → the earlier wards it took in
+	district := map[string]string{} // an earlier ward → its district
+	for _, l := range links {
+		if l.NewProvinceCode == "01" && !slices.Contains(before[l.NewCode], l.OldCode) {
+			before[l.NewCode] = append(before[l.NewCode], l.OldCode)
+			district[l.OldCode] = l.OldDistrictCode
+		}
+	}
+	services := []string{"", "HCC", "TYT", "TH"}
+	unitOf := func(id string) string {
+		if strings.HasPrefix(id, "01-") {
+			if m, ok := depts[id]; ok {
+				return m
+			}
+			return id
+		}
+		base, suffix, _ := strings.Cut(id, "-")
+		code := strings.TrimPrefix(base, "01.")
+		if unitID[seed.ReformedCode(code)] != 0 && suffix == "" {
+			return seed.ReformedCode(code)
+		}
+		// The demo of earlier units: the commune and each unit under it
+		// go to one of the wards it took in.
+		old := before[code]
+		return old[slices.Index(services, suffix)%len(old)]
+	}
 	var rows []models.Proposal
 	for _, p := range inst.Proposals {
 		body, ok := bodies[p.Body]
-		if !ok {
+		switch {
+		case ok:
+		case strings.HasSuffix(p.Body, "-ubnd"): // the district office of the ward it visits
+			body = "pnv-" + district[unitOf(p.Unit)]
+		case strings.HasSuffix(p.Body, "-kt"):
+			body = "dept-inspectorate"
+		default:
 			body = strings.TrimPrefix(p.Body, "01-")
-			if code, found := strings.CutSuffix(body, "-pnv"); found {
-				body = "pnv-" + code
-			}
 		}
-		unit := p.Unit[strings.LastIndex(p.Unit, ".")+1:]
+		unit := unitOf(p.Unit)
 		if bodyID[body] == 0 || unitID[unit] == 0 {
-			d.t.Fatalf("proposal %s: no body %q or unit %q in the demo", p.ID, body, unit)
+			d.t.Fatalf("proposal %s: body %q (id %d) or unit %q (id %d) is not in the demo", p.ID, body, bodyID[body], unit, unitID[unit])
 		}
 		ref := "gen-" + p.ID
-		row := models.Proposal{Year: year, BodyID: bodyID[body], UnitID: unitID[unit], Kind: p.Kind, Form: models.Form(p.Form),
+		kind := p.Kind
+		if kind == "inspection" { // the demo's catalog has no kind for the inspectorate's own yet
+			kind = "specialised"
+		}
+		row := models.Proposal{Year: year, BodyID: bodyID[body], UnitID: unitID[unit], Kind: kind, Form: models.Form(p.Form),
 			Topics: models.TextArray{}, Skills: models.TextArray{}, Days: p.Days, TeamSize: p.TeamSize, Priority: p.Priority,
 			Status: models.ProposalSubmitted, ExternalRef: &ref}
 		for _, sk := range p.Skills {

@@ -205,6 +205,15 @@ func (s *Service) SaveRepair(ctx context.Context, a authz.Actor, id int64, in Re
 		if err := saveVisits(tx, newID, r.res.Instance, r.res.Plan); err != nil {
 			return err
 		}
+		// The leave is the inspector's from now on (the next build knows it),
+		// and the proposals the amendment takes out are withdrawn when it is
+		// published (applyWithdrawals).
+		if err := saveLeaves(tx, a, r.changes.Unavailable, in.Reason); err != nil {
+			return err
+		}
+		if err := saveWithdrawals(tx, newID, r.changes.WithdrawnProposals); err != nil {
+			return err
+		}
 		// A visit already under way stays so in the amendment, as Amend copies it.
 		if err := tx.Exec(`UPDATE visits nv SET status = ov.status FROM visits ov
 			WHERE nv.plan_version_id = ? AND ov.plan_version_id = ? AND ov.code = nv.code AND nv.status <> ov.status`,
@@ -220,6 +229,81 @@ func (s *Service) SaveRepair(ctx context.Context, a authz.Actor, id int64, in Re
 	}
 	return s.Version(ctx, a, newID)
 }
+
+// saveLeaves stores the leave entered with a repair in inspector_leaves, with
+// the amendment's reason; a leave already stored with the same days is not
+// stored twice.
+func saveLeaves(tx *gorm.DB, a authz.Actor, leaves []planning.Unavailability, reason string) error {
+	for _, l := range leaves {
+		var row models.InspectorLeave
+		res := tx.Raw(`INSERT INTO inspector_leaves (inspector_id, from_date, to_date, reason)
+			SELECT i.id, ?::date, ?::date, ? FROM inspectors i
+			WHERE i.code = ? AND NOT EXISTS (SELECT 1 FROM inspector_leaves l
+				WHERE l.inspector_id = i.id AND l.from_date = ?::date AND l.to_date = ?::date)
+			RETURNING id, inspector_id, from_date, to_date, reason`,
+			l.From, l.To, reason, l.Inspector, l.From, l.To).Scan(&row)
+		if res.Error != nil {
+			return fmt.Errorf("store the leave of %s (%s–%s): %w", l.Inspector, l.From, l.To, res.Error)
+		}
+		if row.ID == 0 {
+			continue // already stored
+		}
+		if err := audit.Record(tx, a, "create", "inspector_leaves", row.ID, nil, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// saveWithdrawals lists the proposals (engine refs "p42") that amendment
+// version id takes out of the plan.
+func saveWithdrawals(tx *gorm.DB, id int64, refs []string) error {
+	for _, ref := range refs {
+		pid, err := proposalID(ref)
+		if err != nil {
+			return err
+		}
+		if err := tx.Exec(`INSERT INTO plan_version_withdrawals (plan_version_id, proposal_id) VALUES (?, ?)
+			ON CONFLICT DO NOTHING`, id, pid).Error; err != nil {
+			return fmt.Errorf("note proposal %d withdrawn by version %d: %w", pid, id, err)
+		}
+	}
+	return nil
+}
+
+// applyWithdrawals, in the transaction that publishes version id, marks the
+// proposals it takes out of the plan (saveWithdrawals) as withdrawn with the
+// version's reason: a proposal that is still open (draft, submitted or
+// accepted) leaves the proposal lifecycle as its body's withdrawal would; one
+// already closed stays as it is.
+func applyWithdrawals(tx *gorm.DB, a authz.Actor, id int64) error {
+	var rows []struct {
+		ID     int64
+		Status models.ProposalStatus
+		Reason string
+	}
+	if err := tx.Raw(`SELECT p.id, p.status, v.reason FROM proposals p
+		JOIN plan_version_withdrawals w ON w.proposal_id = p.id
+		JOIN plan_versions v ON v.id = w.plan_version_id
+		WHERE w.plan_version_id = ? AND p.status IN ? ORDER BY p.id FOR UPDATE OF p`,
+		id, openProposalStatuses).Scan(&rows).Error; err != nil {
+		return fmt.Errorf("proposals withdrawn by version %d: %w", id, err)
+	}
+	for _, r := range rows {
+		if err := tx.Model(&models.Proposal{}).Where("id = ?", r.ID).Updates(map[string]any{
+			"status": models.ProposalWithdrawn, "status_reason": r.Reason, "updated_at": gorm.Expr("now()")}).Error; err != nil {
+			return fmt.Errorf("withdraw proposal %d: %w", r.ID, err)
+		}
+		if err := audit.Record(tx, a, "withdraw", "proposals", r.ID, map[string]any{"status": r.Status},
+			map[string]any{"status": models.ProposalWithdrawn, "status_reason": r.Reason, "plan_version_id": id}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// openProposalStatuses are the statuses a proposal may still leave.
+var openProposalStatuses = []models.ProposalStatus{models.ProposalDraft, models.ProposalSubmitted, models.ProposalAccepted}
 
 // RepairChoices returns what the repair form of published version id offers.
 func (s *Service) RepairChoices(ctx context.Context, a authz.Actor, id int64) (RepairChoices, error) {

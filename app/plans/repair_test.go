@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -379,5 +380,139 @@ func TestAnAmendmentThatDidNotMoveAVisitDoesNotAnnounceItAgain(t *testing.T) {
 	}
 	if n := d.count("notifications", "kind = 'visit_notice'"); n != int64(first.InApp) {
 		t.Errorf("%d visit notices, want the first run's %d", n, first.InApp)
+	}
+}
+
+func TestALeaveEnteredWithARepairIsStoredWithTheAmendment(t *testing.T) {
+	t.Parallel()
+	d, pub := newRepairDemo(t)
+	phucXa := d.visitOf(pub.ID, "v-00001")
+	leave := leaveOver(phucXa, "i001")
+	stored := func() int64 {
+		return d.count("inspector_leaves", "inspector_id = ? AND from_date = ? AND to_date = ?", d.id("inspectors", "i001"), leave.From, leave.To)
+	}
+	in := plans.RepairInput{Leaves: []plans.LeaveInput{leave}, Reason: "Đ/c Phạm Thu Trang nghỉ ốm", LockVersion: pub.LockVersion}
+	if _, err := d.svc.Repair(ctx, d.planner, pub.ID, in, repairDay); err != nil {
+		t.Fatal(describe(err))
+	}
+	if n := stored(); n != 0 {
+		t.Fatalf("a preview stored the leave (%d rows)", n)
+	}
+	// A refused save stores nothing either.
+	stale := in
+	stale.LockVersion++
+	if _, err := d.svc.SaveRepair(ctx, d.planner, pub.ID, stale, repairDay); !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("save from a stale page: %v", err)
+	}
+	if n := stored(); n != 0 {
+		t.Fatalf("a refused save stored the leave (%d rows)", n)
+	}
+	am, err := d.svc.SaveRepair(ctx, d.planner, pub.ID, in, repairDay)
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	if n := d.count("inspector_leaves", "inspector_id = ? AND from_date = ? AND to_date = ? AND reason = ?",
+		d.id("inspectors", "i001"), leave.From, leave.To, in.Reason); n != 1 {
+		t.Fatalf("%d leaves of i001 %s–%s with the amendment's reason, want 1", n, leave.From, leave.To)
+	}
+	if n := d.count("audit_log", "entity = 'inspector_leaves' AND action = 'create'"); n != 1 {
+		t.Errorf("%d audit rows for the stored leave", n)
+	}
+	// The next build knows the leave: after the amendment is published, a
+	// rebuild does not put i001 on Phúc Xá's old days.
+	d.publish(am)
+	next, err := d.svc.Build(ctx, d.planner, year, plans.BuildInput{Reason: "Lập lại kế hoạch"})
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	det, err := d.svc.Detail(ctx, d.planner, next.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range det.Visits {
+		if !v.Scheduled() || v.EndDate.String() < leave.From || v.StartDate.String() > leave.To {
+			continue
+		}
+		for _, m := range v.Team {
+			if m.Code == "i001" {
+				t.Errorf("the rebuild puts i001 on %s (%s–%s), inside the leave %s–%s", v.Code, v.StartDate, v.EndDate, leave.From, leave.To)
+			}
+		}
+	}
+}
+
+func TestProposalsTakenOutByAnAmendmentAreWithdrawnWhenItIsPublished(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		input func(v plans.Visit) plans.RepairInput
+		want  func(v plans.Visit) []int64 // the proposals that end withdrawn
+	}{
+		{"a cancelled visit withdraws all its proposals",
+			func(v plans.Visit) plans.RepairInput { return plans.RepairInput{CancelVisits: []string{v.Code}} },
+			func(v plans.Visit) []int64 {
+				var ids []int64
+				for _, p := range v.Proposals {
+					ids = append(ids, p.ID)
+				}
+				return ids
+			}},
+		{"a withdrawn proposal alone",
+			func(v plans.Visit) plans.RepairInput {
+				return plans.RepairInput{WithdrawProposals: []int64{v.Proposals[0].ID}}
+			},
+			func(v plans.Visit) []int64 { return []int64{v.Proposals[0].ID} }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d, pub := newRepairDemo(t)
+			v := d.visitOf(pub.ID, "v-00001")
+			want := tt.want(v)
+			statuses := func() map[models.ProposalStatus]int64 {
+				var rows []struct {
+					Status models.ProposalStatus
+					N      int64
+				}
+				if err := d.db.Raw(`SELECT status, count(*) AS n FROM proposals GROUP BY status`).Scan(&rows).Error; err != nil {
+					t.Fatal(err)
+				}
+				out := map[models.ProposalStatus]int64{}
+				for _, r := range rows {
+					out[r.Status] = r.N
+				}
+				return out
+			}
+			before := statuses()
+			in := tt.input(v)
+			in.Reason, in.LockVersion = "Đơn vị đã sáp nhập", pub.LockVersion
+			if _, err := d.svc.Repair(ctx, d.planner, pub.ID, in, repairDay); err != nil {
+				t.Fatal(describe(err))
+			}
+			am, err := d.svc.SaveRepair(ctx, d.planner, pub.ID, in, repairDay)
+			if err != nil {
+				t.Fatal(describe(err))
+			}
+			if got := statuses(); !maps.Equal(got, before) {
+				t.Fatalf("preview and save changed proposals before publication: %v → %v", before, got)
+			}
+			am = d.step(d.svc.Submit(ctx, d.planner, am.ID, plans.StepInput{LockVersion: am.LockVersion}, today))
+			am = d.step(d.svc.Approve(ctx, d.approver, am.ID, plans.StepInput{LockVersion: am.LockVersion}, today))
+			if got := statuses(); !maps.Equal(got, before) {
+				t.Fatalf("approval changed proposals: %v → %v", before, got)
+			}
+			d.step(d.svc.Publish(ctx, d.approver, am.ID, plans.StepInput{LockVersion: am.LockVersion}, today))
+			if n := d.count("proposals", "status = ?", models.ProposalWithdrawn); n != before[models.ProposalWithdrawn]+int64(len(want)) {
+				t.Errorf("%d withdrawn proposals after publication, want %d more than %d", n, len(want), before[models.ProposalWithdrawn])
+			}
+			for _, id := range want {
+				if n := d.count("proposals", "id = ? AND status = ? AND status_reason = ?", id, models.ProposalWithdrawn, in.Reason); n != 1 {
+					t.Errorf("proposal %d is not withdrawn with the amendment's reason", id)
+				}
+				if n := d.count("audit_log", "entity = 'proposals' AND entity_id = ? AND action = 'withdraw'", id); n != 1 {
+					t.Errorf("proposal %d: %d audit rows of the withdrawal", id, n)
+				}
+			}
+		})
 	}
 }

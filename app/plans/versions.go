@@ -143,6 +143,11 @@ func (s *Service) take(ctx context.Context, a authz.Actor, id int64, in StepInpu
 		if err := bumpVersion(tx, id, in.LockVersion, st.from, fields); err != nil {
 			return err
 		}
+		if st.to == models.VersionPublished {
+			if err := applyWithdrawals(tx, a, id); err != nil {
+				return err
+			}
+		}
 		if st.to == models.VersionPublished && len(previous) > 0 && s.published != nil {
 			if err := s.published(ctx, tx, now, id, previous[0]); err != nil {
 				return fmt.Errorf("publish version %d over %d: %w", id, previous[0], err)

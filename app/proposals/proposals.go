@@ -87,6 +87,28 @@ type Filter struct {
 	Unit   string `json:"unit" query:"unit"`     // unit code: that unit and every unit below it
 	Status string `json:"status" query:"status"` // draft, submitted, accepted, rejected, withdrawn
 	Q      string `json:"q" query:"q"`           // words found in the unit, body, reference, note or legal basis
+	// Sort is the column a list is sorted by (one of SortKeys; "-" before it
+	// for descending); "" sorts by unit then body.
+	Sort string `json:"sort" query:"sort"`
+}
+
+// sortColumns are the orders a list may be sorted by, each with a tie-break
+// that keeps pages stable.
+var sortColumns = map[string]string{
+	"number": "p.id",
+	"unit":   "u.path",
+	"body":   "b.precedence",
+	"kind":   "p.kind",
+	"form":   "p.form",
+	"window": "p.window_from",
+	"days":   "p.days",
+	"team":   "p.team_size",
+	"status": "p.status",
+}
+
+// SortKeys lists the columns a list may be sorted by.
+func SortKeys() []string {
+	return []string{"number", "unit", "body", "kind", "form", "window", "days", "team", "status"}
 }
 
 // apply adds the filter's conditions to a query on rows (aliases p, b, u).
@@ -128,6 +150,14 @@ func (f Filter) order(db *gorm.DB) *gorm.DB {
 	if phrase := strings.Join(strings.Fields(f.Q), " "); phrase != "" {
 		db = db.Order(clause.Expr{SQL: searchText + ` LIKE '%' || lower(khung_unaccent(?)) || '%' DESC`,
 			Vars: []any{models.SearchPattern(phrase)}, WithoutParentheses: true})
+	}
+	key, desc := strings.TrimPrefix(f.Sort, "-"), strings.HasPrefix(f.Sort, "-")
+	if col, ok := sortColumns[key]; ok {
+		dir := " ASC NULLS LAST"
+		if desc {
+			dir = " DESC NULLS LAST"
+		}
+		db = db.Order(col + dir)
 	}
 	return db.Order("p.year, u.path, b.precedence, p.id")
 }

@@ -171,6 +171,12 @@ func writeWorkbook(rows []sheetRow, g Reference) ([]byte, error) {
 			return nil, err
 		}
 	}
+	// A filter on every column, its buttons on the second (English) header row.
+	if len(rows) > 0 {
+		if err := f.AutoFilter(dataSheet, fmt.Sprintf("A2:%s%d", last, len(rows)+2), nil); err != nil {
+			return nil, err
+		}
+	}
 	// Dates as dates, read the Vietnamese way, in the rows people will fill too.
 	lastRow := max(len(rows)+2, 1000)
 	for i, c := range cols {

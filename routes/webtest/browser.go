@@ -17,8 +17,11 @@ import (
 // ChromiumPath is where Debian installs Chromium (`make test` installs it).
 const ChromiumPath = "/usr/bin/chromium"
 
-// pageTimeout bounds every wait of a page action.
-const pageTimeout = 15 * time.Second
+// pageTimeout bounds every wait of a page action; axeTimeout one run of axe-core.
+const (
+	pageTimeout = 15 * time.Second
+	axeTimeout  = 90 * time.Second
+)
 
 // Browser is one headless Chromium shared by the tests of a binary. It starts
 // on first use, so a run of non-browser tests does not pay for it. Create it
@@ -252,20 +255,23 @@ func (p *Page) LoginAs(u User) {
 }
 
 // AxeViolations runs axe-core (tools/node, installed by `make test`) on the
-// page and returns one line per WCAG A/AA violation: "rule: help (n nodes: …)".
+// page and returns one line per WCAG A/AA violation: "impact rule: help (n
+// nodes: …)", impact being minor, moderate, serious or critical.
 func (p *Page) AxeViolations() []string {
 	p.t.Helper()
 	src, err := os.ReadFile(filepath.Join(moduleRoot(p.t), "tools/node/node_modules/axe-core/axe.min.js"))
 	if err != nil {
 		p.t.Fatalf("axe-core is missing (run `make test`, which installs tools/node): %v", err)
 	}
-	pg := p.Rod()
+	// axe reads every node of the page: a long admin list on a loaded machine
+	// takes longer than a click, so it has its own, longer bound.
+	pg := p.page.Timeout(axeTimeout)
 	if _, err := pg.Eval(`(src) => { (0, eval)(src); return true }`, string(src)); err != nil {
 		p.t.Fatalf("load axe-core: %v", err)
 	}
 	res, err := pg.Eval(`async () => {
 		const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
-		return r.violations.map(v => v.id + ": " + v.help + " (" + v.nodes.length + " nodes: " +
+		return r.violations.map(v => v.impact + " " + v.id + ": " + v.help + " (" + v.nodes.length + " nodes: " +
 			v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ") + ")");
 	}`)
 	if err != nil {

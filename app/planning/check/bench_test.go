@@ -26,7 +26,7 @@ func benchmarkCheck(b *testing.B, opt gen.Options) {
 	b.ReportMetric(float64(len(plan.Visits)), "visits")
 }
 
-// BenchmarkCheckCity checks a Hanoi plan (1,600 proposals, 200 inspectors).
+// BenchmarkCheckCity checks a Hanoi plan (1,600 proposals, 326 inspectors).
 func BenchmarkCheckCity(b *testing.B) { benchmarkCheck(b, gen.Options{Province: "01", Seed: 1}) }
 
 // BenchmarkCheckNational checks a plan of the whole country (100,000 proposals).

@@ -41,18 +41,23 @@ func TestHanoiInstanceLooksLikeTheCity(t *testing.T) {
 		}
 	}
 	counts := map[string]int{}
+	areas := map[string]bool{}
 	for _, u := range inst.Units {
 		switch {
 		case u.ID == "01":
 			counts["city"]++
-		case strings.HasSuffix(u.ID, "-PNV"):
-			counts["district office"]++
 		case strings.HasPrefix(u.ID, "01-"):
 			counts["department"]++
-		case strings.Count(u.ID, ".") == 1:
-			counts["district"]++
+		case strings.HasSuffix(u.ID, "-VP"):
+			counts["commune office"]++
+		case strings.Contains(u.ID, "-"):
+			counts["public-service unit"]++
 		default:
-			counts["ward"]++
+			counts["commune"]++
+			areas[u.Area] = true
+		}
+		if u.Area != "" && u.Parent != "01" && !strings.HasPrefix(u.ID, u.Parent+"-") {
+			t.Errorf("unit %s has area %q but hangs under %s, not under a commune", u.ID, u.Area, u.Parent)
 		}
 	}
 	leads := map[string]bool{}
@@ -70,12 +75,14 @@ func TestHanoiInstanceLooksLikeTheCity(t *testing.T) {
 		whyRange string
 	}{
 		{"1,600 proposals by default", len(inst.Proposals), 1600, 1600, ""},
-		{"about 600 visits", len(visits), 540, 660, "≈600 merged visits"},
+		{"about 530 visits", len(visits), 480, 600, "≈530 merged visits"},
 		{"about 3 % unannounced or verification", separate, 32, 64, "2–4 % of 1,600"},
-		{"200 inspectors (proposals/8)", len(inst.Inspectors), 200, 200, ""},
-		{"30 districts", counts["district"], 30, 30, ""},
-		{"526 communes and wards", counts["ward"], 526, 526, ""},
-		{"21 departments", counts["department"], 21, 21, ""},
+		{"326 inspectors (proposals/8 + one per commune)", len(inst.Inspectors), 326, 326, ""},
+		{"126 communes and wards since 1 July 2025, no districts", counts["commune"], 126, 126, ""},
+		{"an office and three public-service units under each commune", counts["commune office"] + counts["public-service unit"], 4 * 126, 4 * 126, ""},
+		{"15 departments after the reorganisation of March 2025", counts["department"], 15, 15, ""},
+		{"communes in travel clusters of a few each", len(areas), 20, 40, "≈30 clusters (former districts' codes)"},
+		{"one commune People's Committee body per commune", len(inst.Bodies), 126 + 12, 126 + 12, ""},
 		{"every body with inspectors has a lead", len(leads), len(inst.Bodies), len(inst.Bodies), ""},
 		{"history of last year's leads", len(inst.History), 100, 300, ""},
 	}
@@ -115,6 +122,7 @@ func TestGenerateOptions(t *testing.T) {
 		{"another province", Options{Province: "79", Proposals: 500, Year: 2026}, ""},
 		{"explicit inspectors", Options{Province: "48", Proposals: 100, Inspectors: 30, Year: 2024}, ""},
 		{"unknown province", Options{Province: "00"}, "province"},
+		{"a province merged on 1 July 2025 (Hà Giang into Tuyên Quang)", Options{Province: "02"}, "province"},
 		{"year without holidays", Options{Province: "01", Year: 2030}, "2030"},
 		{"negative proposals", Options{Province: "01", Proposals: -1}, "proposals"},
 	}
@@ -179,8 +187,14 @@ func TestNationalScaleCoversEveryProvince(t *testing.T) {
 			roots[u.ID] = true
 		}
 	}
-	if len(roots) != 63 || len(inst.Proposals) != 20_000 {
-		t.Errorf("%d provinces, %d proposals; want 63 and 20000", len(roots), len(inst.Proposals))
+	communes := 0
+	for _, u := range inst.Units {
+		if roots[u.Parent] && !strings.Contains(u.ID, "-") {
+			communes++
+		}
+	}
+	if len(roots) != 34 || communes != 3321 || len(inst.Proposals) != 20_000 {
+		t.Errorf("%d provinces, %d communes, %d proposals; want 34, 3321 and 20000", len(roots), communes, len(inst.Proposals))
 	}
 	if p := instanceProblems(inst); len(p) > 0 {
 		t.Fatalf("instance problems: %v", p[:min(5, len(p))])

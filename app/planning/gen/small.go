@@ -20,6 +20,14 @@ const (
 	smallTo   = "2025-04-11"
 )
 
+// district is one of the two pre-reform Hanoi districts of a small instance
+// (the goldens of app/planning/mip were proven on these instances, so they
+// keep the units of before 1 July 2025).
+type district struct {
+	id, code, name, office string
+	wards                  []string
+}
+
 // GenerateSmall returns a tiny instance for exact comparison with a MIP solver:
 // at most 12 visits, at most 8 inspectors and 39 working days, in two real
 // Hanoi districts, with joint proposals, an occasional unannounced or

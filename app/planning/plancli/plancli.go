@@ -26,7 +26,7 @@ const usage = `khung plan — the planning engine (no database)
 Usage:
   khung plan gen [--province CODE] [--proposals N] [--seed S] [--year Y] [--inspectors N] [--small]
         print a generated instance (JSON) on stdout; --province "" generates the
-        whole country (63 provinces); --small prints GenerateSmall(seed)
+        whole country (the 34 provinces of 1 July 2025); --small prints GenerateSmall(seed)
   khung plan solve [--greedy] [--seed S] [--iterations N | --budget-ms N] [FILE]
         solve the instance in FILE (stdin when absent); the plan (indented JSON)
         goes to stdout, with metrics.solve_ms filled in

@@ -1,0 +1,88 @@
+// Khung's small behaviours, all optional: every page works without them.
+// - A form being sent shows that work is under way and its buttons stay
+//   disabled until the answer arrives (plain forms and htmx requests alike).
+// - A button with data-copy="#id" copies that field's value and says so.
+// - A form with data-add-rows reveals its next hidden repeatable block
+//   instead of reloading the page (without JavaScript the button asks the
+//   server for one more block).
+(function () {
+  "use strict";
+
+  function busy(form, on) {
+    if (on) {
+      form.setAttribute("aria-busy", "true");
+    } else {
+      form.removeAttribute("aria-busy");
+    }
+    form.querySelectorAll("button, input[type=submit]").forEach(function (b) {
+      if (on && !b.disabled) {
+        b.disabled = true;
+        b.setAttribute("data-busy", "");
+      } else if (!on && b.hasAttribute("data-busy")) {
+        b.disabled = false;
+        b.removeAttribute("data-busy");
+      }
+    });
+  }
+
+  // Plain forms: disable after the browser has read the submitter's value.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || form.hasAttribute("hx-post") || form.hasAttribute("hx-get")) {
+      return;
+    }
+    if (e.submitter) {
+      e.submitter.classList.add("is-sending");
+    }
+    setTimeout(function () { busy(form, true); }, 0);
+  });
+  // Coming back with the browser's back button shows the page as it was left.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[aria-busy]").forEach(function (f) { busy(f, false); });
+    document.querySelectorAll(".is-sending").forEach(function (b) { b.classList.remove("is-sending"); });
+  });
+
+  // htmx requests: the element that sent the request, or its form.
+  function owner(e) {
+    var elt = e.detail && e.detail.elt;
+    return elt ? (elt.closest("form") || elt) : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var o = owner(e);
+    if (o && o.tagName === "FORM") { busy(o, true); }
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var o = owner(e);
+    if (o && o.tagName === "FORM" && o.isConnected) { busy(o, false); }
+  });
+
+  // Copy buttons.
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("[data-copy]");
+    if (!b) { return; }
+    var field = document.querySelector(b.getAttribute("data-copy"));
+    var status = document.getElementById(b.getAttribute("aria-controls") || "");
+    if (!field) { return; }
+    field.select();
+    var done = function () { if (status) { status.textContent = b.getAttribute("data-copied") || ""; } };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
+
+  // Repeatable blocks: show the next hidden one.
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("[data-reveal-next]");
+    if (!b) { return; }
+    var next = document.querySelector(b.getAttribute("data-reveal-next") + "[hidden]");
+    if (!next) { return; }
+    e.preventDefault();
+    next.hidden = false;
+    var first = next.querySelector("select, input, textarea");
+    if (first) { first.focus(); }
+    if (!document.querySelector(b.getAttribute("data-reveal-next") + "[hidden]")) { b.hidden = true; }
+  });
+})();
