@@ -73,6 +73,8 @@ func TestBrowserNoticeToTheUnitAndAcceptancePrint(t *testing.T) {
 	}
 	var reportID int64
 	srv.DB.Raw(`SELECT id FROM remediation_reports WHERE recommendation_id = ?`, dated).Scan(&reportID)
+	// The inspector who accepts is not leadership: the acceptance is signed
+	// by the signer of the conclusion it closes.
 	srv.DB.Exec(`UPDATE users SET job_title = 'Trưởng đoàn kiểm tra', signing_authority = '' WHERE email = 'inspector@khung.vn'`)
 	insp.Login(webtest.User{Email: "inspector@khung.vn", Password: seed.DemoPassword})
 	if r := insp.SendJSON("POST", fmt.Sprintf("/api/v1/remediation-reports/%d/verdict", reportID), `{"accept":true,"reason":"Đã kiểm tra thực tế tại bộ phận một cửa."}`); r.Status != 200 {
@@ -110,7 +112,7 @@ func TestBrowserNoticeToTheUnitAndAcceptancePrint(t *testing.T) {
 	text := strings.Join(strings.Fields(poppler(t, "pdftotext", []byte(r.Body))), " ")
 	for _, want := range []string{"THÔNG BÁO", "Về kết quả thực hiện kiến nghị", "Số: /TB-SNV", "ngày 08 tháng 3 năm 2027",
 		"Kính gửi: Phường Phúc Xá", "văn bản số 01/TB-SNV ngày 01/03/2027", "Niêm yết đầy đủ thủ tục hành chính",
-		"Xét báo cáo ngày 08/03/2027", "trong thời hạn", "Đã kiểm tra thực tế", "TRƯỞNG ĐOÀN KIỂM TRA"} {
+		"Xét báo cáo ngày 08/03/2027", "trong thời hạn", "Đã kiểm tra thực tế", "Trần Văn Hùng"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the acceptance PDF lacks %q:\n%.1500s", want, text)
 		}
