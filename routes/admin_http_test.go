@@ -459,3 +459,41 @@ func TestTheOpenAPIDocumentIsServed(t *testing.T) {
 		t.Errorf("GET /api/openapi.yaml: %d %q %.40s", r.Status, r.Header.Get("Content-Type"), r.Body)
 	}
 }
+
+// The administrator writes a signer's title and signing authority on the
+// user's page; the documents they sign print them (inspections.SignerOf). An
+// authority line that is not KT./TL./TUQ./TM. is 422 on its field.
+func TestAdminWritesAUsersSignatureBlock(t *testing.T) {
+	t.Parallel()
+	f := startAdminServer(t)
+	c, _ := f.client(t, models.RoleAdmin)
+	form := url.Values{"email": {"binh@khung.vn"}, "full_name": {"Nguyễn Văn Bình"}, "role": {"approver"},
+		"unit_position": {"office"}, "locale": {"vi"}, "password": {"mat-khau-dai-du"},
+		"job_title": {"Phó Giám đốc"}, "signing_authority": {"Ký thay giám đốc"}}
+	r := c.PostForm("/admin/users/new", form)
+	if r.Status != 422 || !strings.Contains(r.Body, `data-test="error-signing_authority"`) || !strings.Contains(r.Body, `value="Phó Giám đốc"`) {
+		t.Fatalf("a bad authority line: %d %.500s", r.Status, r.Body)
+	}
+	form.Set("signing_authority", " kt.  giám đốc ")
+	if r = c.PostForm("/admin/users/new", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("create: %d %.500s", r.Status, r.Body)
+	}
+	var u models.User
+	f.srv.DB.Where("email = ?", "binh@khung.vn").Take(&u)
+	if u.JobTitle != "Phó Giám đốc" || u.SigningAuthority != "KT. GIÁM ĐỐC" {
+		t.Errorf("stored %q / %q, want Phó Giám đốc / KT. GIÁM ĐỐC", u.JobTitle, u.SigningAuthority)
+	}
+	page := c.Get(r.Header.Get("Location"))
+	if !strings.Contains(page.Body, `value="KT. GIÁM ĐỐC"`) || !strings.Contains(page.Body, `data-test="signature-block"`) {
+		t.Errorf("the user's page does not show the signature block")
+	}
+	form.Set("signing_authority", "")
+	form.Set("job_title", "Giám đốc")
+	if r = c.PostForm(r.Header.Get("Location"), form); r.Status != http.StatusSeeOther {
+		t.Fatalf("update: %d %.500s", r.Status, r.Body)
+	}
+	f.srv.DB.Where("email = ?", "binh@khung.vn").Take(&u)
+	if u.JobTitle != "Giám đốc" || u.SigningAuthority != "" {
+		t.Errorf("updated %q / %q, want Giám đốc / empty (the head signs)", u.JobTitle, u.SigningAuthority)
+	}
+}

@@ -42,7 +42,7 @@ func userInput(c *fiber.Ctx) users.Input {
 	v := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
 	return users.Input{Email: v("email"), FullName: v("full_name"), Role: v("role"), UnitCode: v("unit_code"),
 		InspectorCode: v("inspector_code"), UnitPosition: v("unit_position"), Locale: v("locale"),
-		Password: c.FormValue("password")}
+		Password: c.FormValue("password"), JobTitle: v("job_title"), SigningAuthority: v("signing_authority")}
 }
 
 // createUser: POST /admin/users.
@@ -57,7 +57,8 @@ func (a *admin) createUser(c *fiber.Ctx) error {
 // userForm turns a stored user into the form's values.
 func userForm(u users.Row) map[string]string {
 	return map[string]string{"email": u.Email, "full_name": u.FullName, "role": string(u.Role), "unit_code": u.UnitCode,
-		"inspector_code": u.InspectorCode, "unit_position": string(u.UnitPosition), "locale": u.Locale}
+		"inspector_code": u.InspectorCode, "unit_position": string(u.UnitPosition), "locale": u.Locale,
+		"job_title": u.JobTitle, "signing_authority": u.SigningAuthority}
 }
 
 // editUserPage: GET /admin/users/:id.

@@ -62,6 +62,12 @@ func (d *documentsUI) visitDoc(c *fiber.Ctx, kind string, id int64, signer *insp
 			doc.Signer = *signer
 		}
 		return "documents/decision", fiber.Map{"T": tr, "Lang": tr.Lang, "D": doc}, doc.ID, err
+	case "notice":
+		doc, err := d.insp.NoticePrintable(ctxOf(c), actorOf(c), id)
+		return "documents/notice", fiber.Map{"T": tr, "Lang": tr.Lang, "D": doc}, doc.ID, err
+	case "acceptance":
+		doc, err := d.insp.AcceptancePrintable(ctxOf(c), actorOf(c), id)
+		return "documents/acceptance", fiber.Map{"T": tr, "Lang": tr.Lang, "D": doc}, doc.RecommendationID, err
 	default:
 		doc, err := d.insp.ConclusionPrintable(ctxOf(c), actorOf(c), id)
 		if signer != nil {
@@ -86,7 +92,8 @@ func (d *documentsUI) page(kind string) fiber.Handler {
 	}
 }
 
-// pdf: GET /visits/:id/decision.pdf and /visits/:id/conclusion.pdf — the
+// pdf: GET /visits/:id/decision.pdf, /visits/:id/conclusion.pdf,
+// /visits/:id/notice.pdf and /recommendations/:id/acceptance.pdf — the
 // signed original when there is one, else the document printed now.
 func (d *documentsUI) pdf(kind string) fiber.Handler {
 	return func(c *fiber.Ctx) error {

@@ -421,7 +421,7 @@ func (ui *inspectionsUI) issueConclusion(c *fiber.Ctx) error {
 	f := newFormReader(c)
 	in := inspections.ConclusionInput{SignedOn: f.date("signed_on"), DraftReceivedOn: f.datePtr("draft_received_on"),
 		SignerName: f.text("signer_name"), SignerTitle: f.text("signer_title"), Summary: f.text("summary"),
-		Recommendations: []inspections.RecommendationInput{}}
+		Recommendations: []inspections.RecommendationInput{}, Number: int(f.int("number"))}
 	for i := range recommendationRows {
 		p := func(s string) string { return fmt.Sprintf("rec_%s_%d", s, i) }
 		if f.text(p("action")) == "" && f.text(p("deadline")) == "" && f.text(p("days")) == "" {

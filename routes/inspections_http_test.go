@@ -175,6 +175,19 @@ func TestInspectionsHTTP(t *testing.T) {
 		unchanged(t, srv, before)
 	})
 
+	t.Run("the conclusion form carries the registry clerk's number to the register: a bad one is 422 on number", func(t *testing.T) {
+		if page := c.Get(visit); !strings.Contains(page.Body, `id="c-number"`) {
+			t.Fatalf("the conclusion form has no clerk's number field")
+		}
+		before := tableCounts(t, srv)
+		r := c.PostForm(visit+"/conclusion", url.Values{"signed_on": {"2027-04-01"}, "signer_name": {"Trần Văn Hùng"},
+			"summary": {"Còn tồn tại."}, "number": {"-3"}})
+		if r.Status != 422 || !strings.Contains(r.Body, `data-test="error-number"`) || !strings.Contains(r.Body, `value="-3"`) {
+			t.Fatalf("%d %.500s", r.Status, r.Body)
+		}
+		unchanged(t, srv, before)
+	})
+
 	t.Run("the JSON API reads the work and refuses a bad conclusion by field", func(t *testing.T) {
 		r := c.GetJSON(fmt.Sprintf("/api/v1/visits/%d/work", w.Planned.ID))
 		var work struct {

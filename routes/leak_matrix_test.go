@@ -264,10 +264,18 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 					m.byID("page: conclusion", o, fmt.Sprintf("/conclusions/%d", ob.conclusion), "/conclusions/%d", conclusionSeen, false)
 					m.byID("file: attachment", o, fmt.Sprintf("/attachments/%d", ob.file), "/attachments/%d", files[o], false)
 					m.byID("file: visit file", o, fmt.Sprintf("/visits/files/%d", ob.file), "/visits/files/%d", work[o], false)
-					// The official documents of the visit: the printable conclusion and its PDF.
+					// The official documents of the visit: the printable conclusion, the
+					// decision and the notice to the unit, and their PDFs.
 					vid := ob.visit.ID
 					m.byID("page: conclusion print", o, fmt.Sprintf("/visits/%d/conclusion/print", vid), "/visits/%d/conclusion/print", work[o], false)
 					m.byID("file: conclusion PDF", o, fmt.Sprintf("/visits/%d/conclusion.pdf", vid), "/visits/%d/conclusion.pdf", work[o], false)
+					// Only the visits walked through the workflow have a decision (and so a
+					// notice; its PDF is read through the same handler as its page, and
+					// printed in TestBrowserNoticeToTheUnitAndAcceptancePrint).
+					var decided int64
+					srv.DB.Raw(`SELECT count(*) FROM decisions WHERE visit_id = ?`, vid).Scan(&decided)
+					m.byID("file: decision PDF", o, fmt.Sprintf("/visits/%d/decision.pdf", vid), "/visits/%d/decision.pdf", work[o] && decided > 0, false)
+					m.byID("page: notice print", o, fmt.Sprintf("/visits/%d/notice/print", vid), "/visits/%d/notice/print", work[o] && decided > 0, false)
 				}
 
 				// The unit office's own unit page: its visits and open

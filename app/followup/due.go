@@ -228,8 +228,10 @@ func DirectiveDeadline(signedOn time.Time, p Policy, w *Workdays) (time.Time, er
 
 // MissingDirectiveDue returns the reminder, sent once, that a conclusion still
 // has no implementing directive after its deadline
-// ("conclusion:12:directive@2026-12-16"): to the inspected unit's head and
-// office and to the team lead.
+// ("conclusion:12:directive@2026-12-16"): to the department's leadership,
+// since the directive comes from the head of the managing body, not from the
+// inspected unit (Luật Thanh tra số 84/2025/QH15), and to the team lead, who
+// follows the conclusion up.
 func MissingDirectiveDue(c Conclusion, p Policy, w *Workdays, today time.Time) (Notice, bool, error) {
 	if c.DirectiveIssued {
 		return Notice{}, false, nil
@@ -243,7 +245,7 @@ func MissingDirectiveDue(c Conclusion, p Policy, w *Workdays, today time.Time) (
 	}
 	return Notice{
 		Key: fmt.Sprintf("conclusion:%d:directive@%s", c.ID, date(last)), Kind: KindMissingDirective,
-		Audiences: []Audience{AudienceHead, AudienceOffice, AudienceTeam}, Mail: true, SubjectID: c.ID,
+		Audiences: []Audience{AudienceLeadership, AudienceTeam}, Mail: true, SubjectID: c.ID,
 		Deadline: last, DaysLeft: days(today, last),
 	}, true, nil
 }

@@ -352,6 +352,11 @@ func TestMissingDirectiveReminders(t *testing.T) {
 			if got := map[bool]string{true: n.Key}[ok]; got != tt.want {
 				t.Fatalf("key = %q, want %q", got, tt.want)
 			}
+			// The directive is the managing body's head's to issue: the
+			// reminder goes to leadership and the team, never to the unit.
+			if ok && (!slices.Equal(n.Audiences, []Audience{AudienceLeadership, AudienceTeam})) {
+				t.Errorf("audiences %v, want leadership and team", n.Audiences)
+			}
 		})
 	}
 }

@@ -14,29 +14,12 @@ import (
 	"khung/models"
 )
 
-// Signer is the signature block of a printed document: the authority line
-// when signing for the head ("KT. GIÁM ĐỐC"), the title and the name.
-type Signer struct {
-	Authority string // "KT. GIÁM ĐỐC"; "" when the head signs
-	Title     string // "Phó Giám đốc"
-	Name      string
-}
-
-// Head is the competence of the issuer in the decision's heading: the head's
-// title even when a deputy signs ("KT. GIÁM ĐỐC" → "GIÁM ĐỐC").
-func (s Signer) Head() string {
-	if _, head, ok := strings.Cut(s.Authority, ". "); ok {
-		return strings.ToUpper(head)
-	}
-	return s.TitleUpper()
-}
-
-// TitleUpper is the title in capitals, as printed.
-func (s Signer) TitleUpper() string { return strings.ToUpper(s.Title) }
+// Signer is the signature block of a printed document (officialdoc.Signer).
+type Signer = officialdoc.Signer
 
 // SignerOf is the signature block from a user's profile.
 func SignerOf(u models.User) Signer {
-	return Signer{Authority: u.SigningAuthority, Title: u.JobTitle, Name: u.FullName}
+	return officialdoc.SignerOf(u.SigningAuthority, u.JobTitle, u.FullName)
 }
 
 // Citation is a document cited by another: "Kế hoạch số 05/KH-SNV ngày 20/12/2026".
@@ -208,12 +191,8 @@ func (s *Service) ConclusionPrintable(ctx context.Context, a authz.Actor, id int
 	return doc, nil
 }
 
-// Foot is the foot of a printed document: recipients, archive line, signer.
-type Foot struct {
-	Recipients []string
-	Archive    string
-	Signer     Signer
-}
+// Foot is the foot of a printed document (officialdoc.Foot).
+type Foot = officialdoc.Foot
 
 func (dc docContext) foot(first string, s Signer) Foot {
 	return Foot{Recipients: append([]string{first}, dc.Kind.ReportTo...), Archive: dc.Kind.Archive, Signer: s}

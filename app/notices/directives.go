@@ -65,8 +65,9 @@ func (s *Service) MissingDirectives(ctx context.Context, tx *gorm.DB, today time
 }
 
 // Directives decides and records, in tx, the reminders due as of now to the
-// inspected unit and the team lead when a conclusion still has no
-// implementing directive after the time the law allows.
+// department's leadership (the directive is the managing body's head's) and
+// the team lead when a conclusion still has no implementing directive after
+// the time the law allows.
 func (s *Service) Directives(ctx context.Context, tx *gorm.DB, now time.Time) (notify.Result, error) {
 	today := followup.Day(now, s.loc)
 	p, err := rules.LoadPolicy(ctx, tx, models.DateOf(today))

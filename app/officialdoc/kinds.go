@@ -63,11 +63,39 @@ type Kind struct {
 
 // Simple is a document of one fixed type: the plan, the notice, the acceptance.
 type Simple struct {
-	DocType    string `toml:"doc_type"`
-	Heading    string `toml:"heading"`
-	Subject    string `toml:"subject"`
+	DocType    string     `toml:"doc_type"`
+	Heading    string     `toml:"heading"`
+	Subject    string     `toml:"subject"`
+	LegalBasis string     `toml:"legal_basis"`
+	ReportTo   []string   `toml:"report_to"`
+	Archive    string     `toml:"archive"`
+	Activities []Activity `toml:"activity"`
+	Other      string     `toml:"other_activity"` // a plan of no listed kind: "kiểm tra"
+	Validity
+}
+
+// Activity is what a plan calls the visits of one kind, in running text.
+type Activity struct {
+	VisitKind  string `toml:"visit_kind"`
+	Words      string `toml:"words"`
 	LegalBasis string `toml:"legal_basis"`
 	Validity
+}
+
+// PlanOf is what a plan of visits of the given kinds is a plan of, on day:
+// the words of each kind that holds, in the book's order, each once, joined
+// by ", " ("kiểm tra công vụ, kiểm tra chuyên ngành"); Other when none.
+func (s Simple) PlanOf(visitKinds []string, day time.Time) string {
+	var words []string
+	for _, a := range s.Activities {
+		if a.Holds(day) && slices.Contains(visitKinds, a.VisitKind) && !slices.Contains(words, a.Words) {
+			words = append(words, a.Words)
+		}
+	}
+	if len(words) == 0 {
+		return s.Other
+	}
+	return strings.Join(words, ", ")
 }
 
 // Proposer names the head of a lead body, who proposes the decision.

@@ -115,3 +115,27 @@ func TestBookRefusesAKindWithoutItsWords(t *testing.T) {
 		t.Error("a book whose last kind does not match every visit passed")
 	}
 }
+
+func TestAPlanIsAPlanOfTheKindsOfItsVisits(t *testing.T) {
+	b, err := LoadBook()
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	for _, tc := range []struct {
+		name  string
+		kinds []string
+		on    string
+		want  string
+	}{
+		{"public service only: no thanh tra", []string{"public_service"}, "2027-01-05", "kiểm tra công vụ"},
+		{"public service and specialised checks, in the book's order", []string{"specialised", "public_service", "specialised"}, "2027-01-05", "kiểm tra công vụ, kiểm tra chuyên ngành"},
+		{"specialised inspection before 1 July 2025", []string{"specialised"}, "2025-01-10", "thanh tra, kiểm tra chuyên ngành"},
+		{"no kind the book lists", []string{"cong_vu"}, "2027-01-05", "kiểm tra"},
+		{"no visits", nil, "2027-01-05", "kiểm tra"},
+	} {
+		if got := b.Plan.PlanOf(tc.kinds, day(tc.on)); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -41,10 +41,11 @@ func Place(cityName string) string {
 	return cityName
 }
 
-// NumberLine is "Số: 125/KH-SNV"; an empty number leaves room to write it by hand.
+// NumberLine is "Số: 125/KH-SNV"; an empty number leaves room to write it by
+// hand (no-break spaces, which HTML keeps).
 func NumberLine(number, symbol string) string {
 	if number == "" {
-		number = "      "
+		number = strings.Repeat("\u00a0", 8)
 	}
 	return "Số: " + number + "/" + symbol
 }

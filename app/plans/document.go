@@ -35,8 +35,14 @@ type Document struct {
 	Joint       int // visits with bodies besides the lead body
 	Withheld    int
 	Unscheduled int
-	Signer      string
-	SignerTitle string
+	Signer      string // the signer's name
+	SignerTitle string // the title printed above the signature, in capitals
+	// SignerBlock is the approver's profile (users.signing_authority,
+	// job_title, full_name): "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", the name.
+	SignerBlock officialdoc.Signer
+	Activity    string   // what it is a plan of: "kiểm tra công vụ, kiểm tra chuyên ngành"
+	ReportTo    []string // Nơi nhận, then Archive
+	Archive     string
 
 	vi *views.Translator // the document's language: an official document is Vietnamese
 }
@@ -78,6 +84,11 @@ func (d Document) Heading() officialdoc.Heading {
 	return officialdoc.Heading{Superior: d.Superior, Issuer: d.Issuer, NumberLine: d.NumberLine(), DateLine: d.DateLine()}
 }
 
+// Foot is the plan's foot: recipients, archive line, the approver's signature block.
+func (d Document) Foot() officialdoc.Foot {
+	return officialdoc.Foot{Recipients: d.ReportTo, Archive: d.Archive, Signer: d.SignerBlock}
+}
+
 // ShortDate is the document's date as "24/11/2026", for the annex's reference.
 func (d Document) ShortDate() string { return d.Date.Format("02/01/2006") }
 
@@ -98,10 +109,12 @@ func (s *Service) Document(ctx context.Context, a authz.Actor, id int64) (Docume
 	var head struct {
 		Symbol, Title        string
 		UnitName, ParentName string
-		SignerName           string
+		SignerName, JobTitle string
+		Authority            string
 	}
 	err = tx.Raw(`SELECT p.symbol, p.title, coalesce(u.name, b.name) AS unit_name, coalesce(pu.name, '') AS parent_name,
-			coalesce(us.full_name, '') AS signer_name
+			coalesce(us.full_name, '') AS signer_name, coalesce(us.job_title, '') AS job_title,
+			coalesce(us.signing_authority, '') AS authority
 		FROM plan_versions v JOIN plans p ON p.id = v.plan_id JOIN bodies b ON b.id = p.issuing_body_id
 		LEFT JOIN units u ON u.id = b.unit_id LEFT JOIN units pu ON pu.id = u.parent_id
 		LEFT JOIN users us ON us.id = v.approved_by
@@ -113,15 +126,19 @@ func (s *Service) Document(ctx context.Context, a authz.Actor, id int64) (Docume
 	d := Document{Version: v, Symbol: head.Symbol, Number: v.DocumentNumber, Signer: head.SignerName, vi: vi,
 		SignerTitle: vi.T("plans.document.signer_title"), Issuer: strings.ToUpper(head.UnitName), IssuerName: head.UnitName, Superior: officialdoc.Superior(head.ParentName),
 		Place: officialdoc.Place(head.ParentName), Title: strings.TrimPrefix(head.Title, vi.T("plans.document.title_prefix")+" ")}
-	if r := []rune(d.Title); len(r) > 0 {
-		d.Title = strings.ToUpper(string(r[0])) + string(r[1:])
-	}
 	switch {
 	case v.PublishedAt != nil:
 		d.Date = v.PublishedAt.In(s.loc)
 	case v.ApprovedAt != nil:
 		d.Date = v.ApprovedAt.In(s.loc)
 	}
+	// The signature block is the approver's profile; without a title in it,
+	// the head's ("GIÁM ĐỐC").
+	d.SignerBlock = officialdoc.SignerOf(head.Authority, head.JobTitle, head.SignerName)
+	if d.SignerBlock.Title == "" {
+		d.SignerBlock.Title = d.SignerTitle
+	}
+	d.SignerTitle = d.SignerBlock.TitleUpper()
 	// The document is what the units are sent: every planned visit of the
 	// version (unannounced and verification visits are counted, never listed).
 	visits, err := loadVisits(versionVisits(tx, id))
@@ -157,6 +174,24 @@ func (s *Service) Document(ctx context.Context, a authz.Actor, id int64) (Docume
 		}
 		g := &d.Months[len(d.Months)-1]
 		g.Rows = append(g.Rows, row)
+	}
+	// What the plan is a plan of comes from the kinds of its visits (a plan of
+	// public-service checks is no plan of "thanh tra"), and names its title.
+	book, err := officialdoc.Default()
+	if err != nil {
+		return Document{}, err
+	}
+	var kinds []string
+	for i := range visits {
+		for _, p := range visits[i].Proposals {
+			kinds = append(kinds, p.Kind)
+		}
+	}
+	d.Activity = book.Plan.PlanOf(kinds, d.Date)
+	d.ReportTo, d.Archive = book.Plan.ReportTo, book.Plan.Archive
+	d.Title = vi.T("documents.plan.title", "Activity", d.Activity, "Year", v.Year)
+	if r := []rune(d.Title); len(r) > 0 {
+		d.Title = strings.ToUpper(string(r[0])) + string(r[1:])
 	}
 	return d, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -31,7 +32,7 @@ func TestTheIssuedPlanFollowsTheOfficialFormatAndHidesUnannouncedVisits(t *testi
 		"issuer":   {doc.Issuer, "SỞ NỘI VỤ"},
 		"number":   {doc.NumberLine(), "Số: 125/KH-SNV"},
 		"date":     {doc.DateLine(), "Hà Nội, ngày 23 tháng 11 năm 2026"},
-		"title":    {doc.Title, "Kiểm tra công vụ, thanh tra, kiểm tra chuyên ngành năm 2027 (kế hoạch khung)"},
+		"title":    {doc.Title, "Kiểm tra công vụ, kiểm tra chuyên ngành, kiểm tra chuyên môn, chuyên đề năm 2027 (kế hoạch khung)"},
 		"signer":   {doc.Signer, "Lê Quang Minh"},
 	}
 	for name, c := range checks {
@@ -183,5 +184,47 @@ func TestTheBoardGroupsAndFiltersVisits(t *testing.T) {
 	vb, err := d.svc.Board(ctx, d.viewer, v.ID, plans.BoardFilter{Form: string(models.FormUnannounced)})
 	if err != nil || vb.Shown+len(vb.Unscheduled) != 0 {
 		t.Errorf("viewer sees %d unannounced visits before they start (%v)", vb.Shown+len(vb.Unscheduled), err)
+	}
+}
+
+func TestAPlanKeepsItsRegisterNumberAndItsSignerIsTheApproversProfile(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	d.addProposals(smallCity()...)
+	v := d.build()
+	if err := d.db.Exec(`UPDATE users SET job_title = 'Phó Giám đốc', signing_authority = 'KT. GIÁM ĐỐC' WHERE id = ?`, d.approver.UserID).Error; err != nil {
+		t.Fatal(err)
+	}
+	v = d.step(d.svc.Submit(ctx, d.planner, v.ID, plans.StepInput{LockVersion: v.LockVersion}, today))
+	// A number that is not a register's number is refused on its field.
+	if _, err := d.svc.Approve(ctx, d.approver, v.ID, plans.StepInput{LockVersion: v.LockVersion, DocumentNumber: "12a"}, today); !isValidation(err, "document_number") {
+		t.Errorf("approve as 12a: %v, want a 422 on document_number", err)
+	}
+	v = d.step(d.svc.Approve(ctx, d.approver, v.ID, plans.StepInput{LockVersion: v.LockVersion}, today.Add(time.Hour)))
+	if v.DocumentNumber != "01" {
+		t.Fatalf("approved as %q, want the register's first number 01", v.DocumentNumber)
+	}
+	// Publishing keeps the number; another one is refused, never given silently.
+	if _, err := d.svc.Publish(ctx, d.approver, v.ID, plans.StepInput{LockVersion: v.LockVersion, DocumentNumber: "7"}, today.Add(2*time.Hour)); !isValidation(err, "document_number") {
+		t.Errorf("publish renumbered as 7: %v, want a 422 on document_number", err)
+	}
+	v = d.step(d.svc.Publish(ctx, d.approver, v.ID, plans.StepInput{LockVersion: v.LockVersion}, today.Add(2*time.Hour)))
+	doc, err := d.svc.Document(ctx, d.viewer, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := doc.Foot()
+	for name, c := range map[string][2]string{
+		"number":    {doc.NumberLine(), "Số: 01/KH-SNV"},
+		"authority": {f.Signer.Authority, "KT. GIÁM ĐỐC"},
+		"title":     {f.Signer.TitleUpper(), "PHÓ GIÁM ĐỐC"},
+		"archive":   {f.Archive, "Lưu: VT."},
+	} {
+		if c[0] != c[1] {
+			t.Errorf("%s = %q, want %q", name, c[0], c[1])
+		}
+	}
+	if strings.Contains(doc.Activity, "thanh tra") {
+		t.Errorf("a 2027 plan of checks is called a plan of %q", doc.Activity)
 	}
 }

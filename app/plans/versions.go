@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 	"khung/app/apperr"
 	"khung/app/audit"
 	"khung/app/authz"
+	"khung/app/officialdoc"
+	"khung/app/registers"
 	"khung/models"
 )
 
@@ -24,8 +27,9 @@ type StepInput struct {
 	DocumentNumber string `json:"document_number" form:"document_number"`
 }
 
-// documentNumber is the number of "Số: 12/KH-SNV": digits, maybe a letter suffix.
-var documentNumber = regexp.MustCompile(`^[0-9]{1,6}[A-Za-z]?$`)
+// documentNumber is the number of "Số: 12/KH-SNV" the registry clerk gave
+// outside Khung: digits, a number of the agency's register (app/registers).
+var documentNumber = regexp.MustCompile(`^[0-9]{1,5}$`)
 
 // step is one transition of the version workflow.
 type step struct {
@@ -103,7 +107,7 @@ func (s *Service) take(ctx context.Context, a authz.Actor, id int64, in StepInpu
 		ve.AddField("reason", "required", "plans.err.step_reason")
 	}
 	if st.number && in.DocumentNumber != "" && !documentNumber.MatchString(in.DocumentNumber) {
-		ve.AddField("document_number", "format", "plans.err.document_number")
+		ve.AddField("document_number", "format", "documents.check.plan_number")
 	}
 	if err := ve.Err(); err != nil {
 		return Version{}, err
@@ -116,8 +120,10 @@ func (s *Service) take(ctx context.Context, a authz.Actor, id int64, in StepInpu
 		fields := st.set(a, now)
 		fields["status"] = st.to
 		var previous []int64 // the published version this one replaces
-		if st.number && in.DocumentNumber != "" {
-			fields["document_number"] = in.DocumentNumber
+		if st.number {
+			if err := numberPlan(tx, a, before, in.DocumentNumber, now.In(s.loc).Year(), fields); err != nil {
+				return err
+			}
 		}
 		if st.to == models.VersionPublished {
 			// The unique index allows one published version per plan: supersede
@@ -270,4 +276,42 @@ func copyVisits(tx *gorm.DB, from, to int64) error {
 		}
 	}
 	return nil
+}
+
+// numberPlan gives an issued version its number in the agency's register of
+// plans (KH-SNV of the year of signing): the number the registry clerk
+// entered (clerk, free in the register, else a 422 on document_number) or the
+// next one. A version keeps the number it got: giving it another is refused,
+// never done silently.
+func numberPlan(tx *gorm.DB, a authz.Actor, v Version, clerk string, year int, fields map[string]any) error {
+	n := 0
+	if clerk != "" {
+		n, _ = strconv.Atoi(strings.TrimLeft(clerk, "0"))
+		if n == 0 {
+			return apperr.Field("document_number", "format", "documents.check.plan_number")
+		}
+	}
+	if v.DocumentNumber != "" {
+		if old, _ := strconv.Atoi(strings.TrimLeft(v.DocumentNumber, "0")); n != 0 && n != old {
+			return apperr.Field("document_number", "numbered", "documents.check.plan_numbered", "Number", v.DocumentNumber)
+		}
+		return nil
+	}
+	var symbol string
+	if err := tx.Raw(`SELECT symbol FROM plans WHERE id = ?`, v.PlanID).Scan(&symbol).Error; err != nil {
+		return fmt.Errorf("symbol of plan %d: %w", v.PlanID, err)
+	}
+	docType, agency, _ := strings.Cut(symbol, "-")
+	key := registers.Key{Agency: agency, DocType: docType, Year: year}
+	_, err := registers.Take(tx, key, registers.Entry{Entity: "plan_version", By: userRef(a), Clerk: n}, func(n int) (int64, error) {
+		fields["document_number"] = officialdoc.Number(n)
+		return v.ID, nil
+	})
+	if err != nil {
+		var ve *apperr.ValidationError
+		if errors.As(err, &ve) { // the register names its field "number"
+			return apperr.Field("document_number", "unique", "registers.check.taken", "Number", officialdoc.Number(n)+"/"+symbol, "Year", year)
+		}
+	}
+	return err
 }

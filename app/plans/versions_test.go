@@ -101,6 +101,10 @@ func TestPublishingSupersedesThePreviousPublishedVersion(t *testing.T) {
 		t.Errorf("second amendment: %v, want a conflict", err)
 	}
 	v2 = d.publish(v2)
+	// The clerk's 125 was given outside Khung: Khung's own next number is 01.
+	if v2.DocumentNumber != "01" {
+		t.Errorf("the amendment is numbered %q, want the register's next, 01", v2.DocumentNumber)
+	}
 	v1, err := d.svc.Version(ctx, d.planner, v1.ID)
 	if err != nil || v1.Status != models.VersionSuperseded {
 		t.Errorf("v1 after publishing v2: %+v, %v", v1, err)
@@ -153,11 +157,17 @@ func (d *demo) step(v plans.Version, err error) plans.Version {
 	return v
 }
 
-// publish takes a draft through submission, approval (as "Số: 125") and publication.
+// publish takes a draft through submission, approval and publication: the
+// first version as "Số: 125" (the registry clerk's number), an amendment with
+// the next number of the agency's register.
 func (d *demo) publish(v plans.Version) plans.Version {
 	d.t.Helper()
+	number := ""
+	if v.Number == 1 {
+		number = "125"
+	}
 	v = d.step(d.svc.Submit(ctx, d.planner, v.ID, plans.StepInput{LockVersion: v.LockVersion}, today))
-	v = d.step(d.svc.Approve(ctx, d.approver, v.ID, plans.StepInput{LockVersion: v.LockVersion, DocumentNumber: "125"},
+	v = d.step(d.svc.Approve(ctx, d.approver, v.ID, plans.StepInput{LockVersion: v.LockVersion, DocumentNumber: number},
 		today.Add(time.Hour)))
 	return d.step(d.svc.Publish(ctx, d.approver, v.ID, plans.StepInput{LockVersion: v.LockVersion}, today.Add(2*time.Hour)))
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -133,13 +134,25 @@ type Input struct {
 	Locale        string `json:"locale" form:"locale" validate:"omitempty,oneof=vi en"`
 	Active        *bool  `json:"active" form:"active"` // nil: active when creating, unchanged when editing
 	Password      string `json:"password,omitempty" form:"password" validate:"omitempty,min=10,max=72"`
+	// The signature block of the documents the user signs: the title printed
+	// above the signature ("Phó Giám đốc") and, when signing for the head,
+	// the authority line ("KT. GIÁM ĐỐC"; KT., TL., TUQ. or TM.).
+	JobTitle         string `json:"job_title" form:"job_title" validate:"max=200" label:"field.job_title"`
+	SigningAuthority string `json:"signing_authority" form:"signing_authority" validate:"max=100" label:"field.signing_authority"`
 }
+
+// signingAuthority is the authority line of Decree 30/2020 (Annex I, IV):
+// "KT." (ký thay), "TL." (thừa lệnh), "TUQ." (thừa ủy quyền), "TM." (thay mặt)
+// and the head's title.
+var signingAuthority = regexp.MustCompile(`^(KT|TL|TUQ|TM)\. \S.*$`)
 
 func (in *Input) normalise() {
 	in.Email = strings.TrimSpace(in.Email)
 	in.FullName = strings.TrimSpace(in.FullName)
 	in.UnitCode = strings.TrimSpace(in.UnitCode)
 	in.InspectorCode = strings.TrimSpace(in.InspectorCode)
+	in.JobTitle = strings.TrimSpace(in.JobTitle)
+	in.SigningAuthority = strings.ToUpper(strings.Join(strings.Fields(in.SigningAuthority), " "))
 	if in.UnitPosition == "" {
 		in.UnitPosition = string(models.PositionOffice)
 	}
@@ -157,6 +170,9 @@ func (s *Service) check(tx *gorm.DB, in Input, id int64, creating bool) (unitID,
 	}
 	if creating && in.Password == "" {
 		ve.AddField("password", "required", "validation.required")
+	}
+	if in.SigningAuthority != "" && !ve.Has("signing_authority") && !signingAuthority.MatchString(in.SigningAuthority) {
+		ve.AddField("signing_authority", "format", "documents.check.signing_authority")
 	}
 	if in.Email != "" && !ve.Has("email") {
 		var n int64
@@ -234,6 +250,7 @@ func (s *Service) Create(ctx context.Context, a authz.Actor, in Input, now time.
 			Email: in.Email, FullName: in.FullName, PasswordHash: hash, Role: models.Role(in.Role),
 			UnitID: unitID, InspectorID: inspectorID, UnitPosition: models.UnitPosition(in.UnitPosition),
 			Locale: in.Locale, Active: in.Active == nil || *in.Active, PasswordChangedAt: &now,
+			JobTitle: in.JobTitle, SigningAuthority: in.SigningAuthority,
 		}
 		if err := tx.Create(&u).Error; err != nil {
 			return apperr.FromConstraint(err, constraints())
@@ -277,6 +294,7 @@ func (s *Service) Update(ctx context.Context, a authz.Actor, id int64, in Input,
 		changes := map[string]any{
 			"email": in.Email, "full_name": in.FullName, "role": in.Role, "unit_id": unitID,
 			"inspector_id": inspectorID, "unit_position": in.UnitPosition, "locale": in.Locale, "active": active,
+			"job_title": in.JobTitle, "signing_authority": in.SigningAuthority,
 		}
 		if in.Password != "" {
 			hash, err := hashPassword(in.Password)
