@@ -6,9 +6,11 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
+	"khung/app/inspections"
 	"khung/app/visits/visitstest"
 	"khung/models"
 	"khung/routes/webtest"
@@ -81,6 +83,23 @@ func TestInspectionsHTTP(t *testing.T) {
 		}
 	})
 
+	calendarPage := func(t *testing.T) string {
+		t.Helper()
+		r := c.Get(fmt.Sprintf("/calendar/visits/%d", w.Planned.ID))
+		if r.Status != 200 {
+			t.Fatalf("calendar page: %d", r.Status)
+		}
+		if strings.Contains(r.Body, ">"+w.Planned.Code) || strings.Contains(r.Body, " "+w.Planned.Code) {
+			t.Errorf("the calendar's page shows the visit code %s", w.Planned.Code)
+		}
+		return r.Body
+	}
+	t.Run("before the decision the calendar's page cites none", func(t *testing.T) {
+		if body := calendarPage(t); strings.Contains(body, `data-test="decision-ref"`) {
+			t.Error("a decision is cited before one is signed")
+		}
+	})
+
 	t.Run("an inspector not on the team gets 404 and cannot write", func(t *testing.T) {
 		if r := o.Get(visit); r.Status != 404 {
 			t.Errorf("GET: %d", r.Status)
@@ -126,6 +145,9 @@ func TestInspectionsHTTP(t *testing.T) {
 		}
 		if r := c.PostForm(visit+"/status", url.Values{"to": {"closed"}, "on_date": {"2027-03-15"}}); r.Status != 409 {
 			t.Errorf("skipping to closed: %d, want 409", r.Status)
+		}
+		if body := calendarPage(t); !regexp.MustCompile(`data-test="decision-ref">Quyết định kiểm tra số \d+/[^<]+ ngày 01/03/2027<`).MatchString(body) {
+			t.Errorf("the calendar's page does not cite the decision by number and date: %.2000s", body)
 		}
 		p := c.Get(visit + "/decision/print")
 		for _, want := range []string{"Số: 01/QĐ-SNV", "QUYẾT ĐỊNH", "Trần Văn Hùng", w.Lead.FullName, w.Member.FullName,
@@ -233,4 +255,35 @@ func TestInspectionsHTTP(t *testing.T) {
 			t.Errorf("an inspector may not create visits: %d", r.Status)
 		}
 	})
+}
+
+// The decision form's "add to the team" finds the inspector a person picked
+// from the suggestions (name — title, body), typed by a name only one
+// inspector has, or by staff code; a shared name alone is not enough.
+func TestInspectorPickedByNameTitleAndBody(t *testing.T) {
+	all := []inspections.InspectorOption{
+		{ID: 1, Code: "i001", FullName: "Nguyễn Văn An", Title: "Thanh tra viên", BodyName: "Thanh tra Sở"},
+		{ID: 2, Code: "i002", FullName: "Nguyễn Văn An", Title: "Thanh tra viên chính", BodyName: "Thanh tra Sở"},
+		{ID: 3, Code: "i003", FullName: "Trần Thị Bình", BodyName: "Phòng Tổ chức"},
+		{ID: 4, Code: "i004", FullName: "Lê Minh"},
+	}
+	for _, tc := range []struct {
+		typed string
+		want  int64 // 0: not found
+	}{
+		{"Nguyễn Văn An — Thanh tra viên chính, Thanh tra Sở", 2},
+		{"  nguyễn văn an —  thanh tra viên, thanh tra sở ", 1},
+		{"Trần Thị Bình — Phòng Tổ chức", 3},
+		{"Trần Thị Bình", 3},
+		{"Lê Minh", 4},
+		{"I002", 2},
+		{"Nguyễn Văn An", 0},
+		{"Nguyễn Văn An — Thanh tra viên, Phòng Tổ chức", 0},
+		{"", 0},
+	} {
+		got, ok := inspectorByLabel(all, tc.typed)
+		if (tc.want == 0) == ok || (ok && got.ID != tc.want) {
+			t.Errorf("%q: got %d (%v), want %d", tc.typed, got.ID, ok, tc.want)
+		}
+	}
 }
