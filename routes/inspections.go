@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -247,8 +248,14 @@ func (f *formReader) optDate(name string) (models.Date, bool) {
 	}
 	d, err := models.ParseDate(s)
 	if err != nil {
-		f.ve.AddField(name, "date", "validation.date_invalid")
-		return models.Date{}, false
+		// A browser without a date picker lets a person type the date as
+		// they write it: dd/mm/yyyy.
+		t, terr := time.Parse("02/01/2006", s)
+		if terr != nil {
+			f.ve.AddField(name, "date", "validation.date_invalid")
+			return models.Date{}, false
+		}
+		d = models.DateOf(t)
 	}
 	return d, true
 }

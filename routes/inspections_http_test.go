@@ -131,6 +131,25 @@ func TestInspectionsHTTP(t *testing.T) {
 		unchanged(t, srv, before)
 	})
 
+	t.Run("a date is read as written, dd/mm/yyyy, and an impossible one is refused in words", func(t *testing.T) {
+		for _, tc := range []struct {
+			date    string
+			refused bool
+		}{{"01/03/2027", false}, {"2027-03-01", false}, {"31/02/2027", true}, {"03-01-2027", true}} {
+			before := tableCounts(t, srv)
+			r := c.PostForm(visit+"/decision", url.Values{"signed_on": {tc.date}, "scope": {"Kỷ luật hành chính"},
+				"lead_id": {fmt.Sprint(w.Lead.ID)}}) // no signer: refused whatever the date
+			if r.Status != 422 {
+				t.Fatalf("%s: %d", tc.date, r.Status)
+			}
+			refused := strings.Contains(r.Body, `data-test="error-signed_on"`)
+			if refused != tc.refused || (refused && !strings.Contains(r.Body, "ngày/tháng/năm")) {
+				t.Errorf("%s: signed_on refused=%v, want %v", tc.date, refused, tc.refused)
+			}
+			unchanged(t, srv, before)
+		}
+	})
+
 	t.Run("the lead signs the decision and walks the visit on site", func(t *testing.T) {
 		r := c.PostForm(visit+"/decision", url.Values{"signed_on": {"2027-03-01"}, "signer_name": {"Trần Văn Hùng"},
 			"signer_title": {"Giám đốc"}, "scope": {"Kỷ luật hành chính"}, "period_from": {"2025-01-01"}, "period_to": {"2026-12-31"},
