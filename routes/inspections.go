@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -172,28 +173,28 @@ func chosenMembers(c *fiber.Ctx, all []inspections.InspectorOption) []inspection
 }
 
 // inspectorByLabel finds the inspector a person picked from the suggestions
-// ("Full Name — title (code)"), or typed by code or by a name that only one
-// inspector has.
+// ("Full Name — title, body"), or typed by a name that only one inspector has,
+// or by staff code.
 func inspectorByLabel(all []inspections.InspectorOption, label string) (inspections.InspectorOption, bool) {
-	label = strings.TrimSpace(label)
+	label = strings.Join(strings.Fields(label), " ")
 	if label == "" {
 		return inspections.InspectorOption{}, false
 	}
-	code := label
-	if i := strings.LastIndex(label, "("); i >= 0 && strings.HasSuffix(label, ")") {
-		code = label[i+1 : len(label)-1]
-	}
-	var byName []inspections.InspectorOption
+	var byLabel, byName []inspections.InspectorOption
 	for _, in := range all {
-		if strings.EqualFold(in.Code, code) {
+		switch {
+		case strings.EqualFold(in.Code, label):
 			return in, true
-		}
-		if strings.EqualFold(in.FullName, label) {
+		case strings.EqualFold(in.Label(), label):
+			byLabel = append(byLabel, in)
+		case strings.EqualFold(in.FullName, label):
 			byName = append(byName, in)
 		}
 	}
-	if len(byName) == 1 {
-		return byName[0], true
+	for _, found := range [][]inspections.InspectorOption{byLabel, byName} {
+		if len(found) == 1 {
+			return found[0], true
+		}
 	}
 	return inspections.InspectorOption{}, false
 }
@@ -247,8 +248,14 @@ func (f *formReader) optDate(name string) (models.Date, bool) {
 	}
 	d, err := models.ParseDate(s)
 	if err != nil {
-		f.ve.AddField(name, "date", "validation.date_invalid")
-		return models.Date{}, false
+		// A browser without a date picker lets a person type the date as
+		// they write it: dd/mm/yyyy.
+		t, terr := time.Parse("02/01/2006", s)
+		if terr != nil {
+			f.ve.AddField(name, "date", "validation.date_invalid")
+			return models.Date{}, false
+		}
+		d = models.DateOf(t)
 	}
 	return d, true
 }

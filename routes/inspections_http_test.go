@@ -6,9 +6,11 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
+	"khung/app/inspections"
 	"khung/app/visits/visitstest"
 	"khung/models"
 	"khung/routes/webtest"
@@ -81,6 +83,23 @@ func TestInspectionsHTTP(t *testing.T) {
 		}
 	})
 
+	calendarPage := func(t *testing.T) string {
+		t.Helper()
+		r := c.Get(fmt.Sprintf("/calendar/visits/%d", w.Planned.ID))
+		if r.Status != 200 {
+			t.Fatalf("calendar page: %d", r.Status)
+		}
+		if strings.Contains(r.Body, ">"+w.Planned.Code) || strings.Contains(r.Body, " "+w.Planned.Code) {
+			t.Errorf("the calendar's page shows the visit code %s", w.Planned.Code)
+		}
+		return r.Body
+	}
+	t.Run("before the decision the calendar's page cites none", func(t *testing.T) {
+		if body := calendarPage(t); strings.Contains(body, `data-test="decision-ref"`) {
+			t.Error("a decision is cited before one is signed")
+		}
+	})
+
 	t.Run("an inspector not on the team gets 404 and cannot write", func(t *testing.T) {
 		if r := o.Get(visit); r.Status != 404 {
 			t.Errorf("GET: %d", r.Status)
@@ -112,6 +131,25 @@ func TestInspectionsHTTP(t *testing.T) {
 		unchanged(t, srv, before)
 	})
 
+	t.Run("a date is read as written, dd/mm/yyyy, and an impossible one is refused in words", func(t *testing.T) {
+		for _, tc := range []struct {
+			date    string
+			refused bool
+		}{{"01/03/2027", false}, {"2027-03-01", false}, {"31/02/2027", true}, {"03-01-2027", true}} {
+			before := tableCounts(t, srv)
+			r := c.PostForm(visit+"/decision", url.Values{"signed_on": {tc.date}, "scope": {"Kỷ luật hành chính"},
+				"lead_id": {fmt.Sprint(w.Lead.ID)}}) // no signer: refused whatever the date
+			if r.Status != 422 {
+				t.Fatalf("%s: %d", tc.date, r.Status)
+			}
+			refused := strings.Contains(r.Body, `data-test="error-signed_on"`)
+			if refused != tc.refused || (refused && !strings.Contains(r.Body, "ngày/tháng/năm")) {
+				t.Errorf("%s: signed_on refused=%v, want %v", tc.date, refused, tc.refused)
+			}
+			unchanged(t, srv, before)
+		}
+	})
+
 	t.Run("the lead signs the decision and walks the visit on site", func(t *testing.T) {
 		r := c.PostForm(visit+"/decision", url.Values{"signed_on": {"2027-03-01"}, "signer_name": {"Trần Văn Hùng"},
 			"signer_title": {"Giám đốc"}, "scope": {"Kỷ luật hành chính"}, "period_from": {"2025-01-01"}, "period_to": {"2026-12-31"},
@@ -126,6 +164,9 @@ func TestInspectionsHTTP(t *testing.T) {
 		}
 		if r := c.PostForm(visit+"/status", url.Values{"to": {"closed"}, "on_date": {"2027-03-15"}}); r.Status != 409 {
 			t.Errorf("skipping to closed: %d, want 409", r.Status)
+		}
+		if body := calendarPage(t); !regexp.MustCompile(`data-test="decision-ref">Quyết định kiểm tra số \d+/[^<]+ ngày 01/03/2027<`).MatchString(body) {
+			t.Errorf("the calendar's page does not cite the decision by number and date: %.2000s", body)
 		}
 		p := c.Get(visit + "/decision/print")
 		for _, want := range []string{"Số: 01/QĐ-SNV", "QUYẾT ĐỊNH", "Trần Văn Hùng", w.Lead.FullName, w.Member.FullName,
@@ -246,4 +287,35 @@ func TestInspectionsHTTP(t *testing.T) {
 			t.Errorf("an inspector may not create visits: %d", r.Status)
 		}
 	})
+}
+
+// The decision form's "add to the team" finds the inspector a person picked
+// from the suggestions (name — title, body), typed by a name only one
+// inspector has, or by staff code; a shared name alone is not enough.
+func TestInspectorPickedByNameTitleAndBody(t *testing.T) {
+	all := []inspections.InspectorOption{
+		{ID: 1, Code: "i001", FullName: "Nguyễn Văn An", Title: "Thanh tra viên", BodyName: "Thanh tra Sở"},
+		{ID: 2, Code: "i002", FullName: "Nguyễn Văn An", Title: "Thanh tra viên chính", BodyName: "Thanh tra Sở"},
+		{ID: 3, Code: "i003", FullName: "Trần Thị Bình", BodyName: "Phòng Tổ chức"},
+		{ID: 4, Code: "i004", FullName: "Lê Minh"},
+	}
+	for _, tc := range []struct {
+		typed string
+		want  int64 // 0: not found
+	}{
+		{"Nguyễn Văn An — Thanh tra viên chính, Thanh tra Sở", 2},
+		{"  nguyễn văn an —  thanh tra viên, thanh tra sở ", 1},
+		{"Trần Thị Bình — Phòng Tổ chức", 3},
+		{"Trần Thị Bình", 3},
+		{"Lê Minh", 4},
+		{"I002", 2},
+		{"Nguyễn Văn An", 0},
+		{"Nguyễn Văn An — Thanh tra viên, Phòng Tổ chức", 0},
+		{"", 0},
+	} {
+		got, ok := inspectorByLabel(all, tc.typed)
+		if (tc.want == 0) == ok || (ok && got.ID != tc.want) {
+			t.Errorf("%q: got %d (%v), want %d", tc.typed, got.ID, ok, tc.want)
+		}
+	}
 }

@@ -60,8 +60,12 @@ func TestBrowserTheInspectorsFormsOfferOneWayPerStepOnDesktopAndPhone(t *testing
 				t.Errorf("the scope typed was lost: %q", got)
 			}
 
-			// Add a member by typing the name (the suggestions' label), without JavaScript's help.
-			p.Fill("#d-add", other.FullName+" ("+other.Code+")")
+			// Add a member by picking the suggestion (name — title, body; no staff code), without JavaScript's help.
+			suggestion := *p.Rod().MustElement(`#inspector-options option[value^="` + other.FullName + `"]`).MustAttribute("value")
+			if strings.Contains(suggestion, other.Code) {
+				t.Errorf("the suggestion %q shows the staff code", suggestion)
+			}
+			p.Fill("#d-add", suggestion)
 			p.ClickAndWait("[data-test=add-member]")
 			if got := p.Text("[data-test=members]"); !strings.Contains(got, other.FullName) || !strings.Contains(got, w.Member.FullName) {
 				t.Errorf("after adding: members %q", got)

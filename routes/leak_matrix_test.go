@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -175,6 +177,14 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 		if err := srv.DB.Exec(`UPDATE proposals SET note = ? WHERE id = ?`, "Ghi chú "+o.marker, o.proposal).Error; err != nil {
 			t.Fatal(err)
 		}
+	}
+
+	// The engine's totals of the published version count every visit, the
+	// secret one too: only those who see every visit may read them.
+	if err := srv.DB.Exec(`UPDATE plan_versions SET penalty = 12.5,
+		metrics = '{"proposals": 999, "visits": 998, "unscheduled": 0, "penalty": 12.5, "penalty_by": {"window": 12.5}}'
+		WHERE id = ?`, w.Published.ID).Error; err != nil {
+		t.Fatal(err)
 	}
 
 	setDay(t, srv, dayBefore)
@@ -396,6 +406,47 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 					}
 				}
 
+				// Counts on the plan version's page: the proposals of the visits
+				// the role knows of (the secret one's only for those who know
+				// it), and the engine's totals only for those who see every visit
+				// (the board reads them through the same Version; this fixture has
+				// no planner input, so its board is a 409 for everyone).
+				if r.plans {
+					var want int64
+					if err := srv.DB.Raw(`SELECT count(*) FROM visit_proposals vp JOIN visits v ON v.id = vp.visit_id
+						WHERE v.plan_version_id = ? AND (v.id <> ? OR ?)`, w.Published.ID, w.Unannounced.ID, knows[hidden]).
+						Scan(&want).Error; err != nil {
+						t.Fatal(err)
+					}
+					page := c.Get(fmt.Sprintf("/plans/versions/%d", w.Published.ID)).Body
+					got := int64(-1)
+					if mm := versionProposals.FindStringSubmatch(page); mm != nil {
+						got, _ = strconv.ParseInt(mm[1], 10, 64)
+					}
+					m.count("page: plan version's proposals", got, want)
+					totals := r.role == models.RolePlanner || r.role == models.RoleApprover
+					m.expect("page: plan version's engine score", hidden, strings.Contains(page, `data-test="fit-details"`), totals)
+					var d struct {
+						Version struct {
+							Penalty *float64       `json:"penalty"`
+							Metrics map[string]any `json:"metrics"`
+						} `json:"version"`
+					}
+					jsonInto(t, c, fmt.Sprintf("/api/v1/plan-versions/%d", w.Published.ID), &d)
+					m.expect("JSON: plan version's engine totals", hidden, d.Version.Metrics != nil || d.Version.Penalty != nil, totals)
+					var list struct {
+						Items []struct {
+							Metrics map[string]any `json:"metrics"`
+						} `json:"items"`
+					}
+					jsonInto(t, c, "/api/v1/plans/2027/versions", &list)
+					shown := false
+					for _, it := range list.Items {
+						shown = shown || it.Metrics != nil
+					}
+					m.expect("JSON: plan versions' engine totals", hidden, shown, totals)
+				}
+
 				// In-app notifications and the badge, then outgoing mail: a
 				// marker may reach a user only when they may read its object.
 				var inbox struct{ Items []models.Notification }
@@ -455,6 +506,9 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 			issued, mailedAbout(mail.Messages(), wardUser.Email, "Kết luận"))
 	}
 }
+
+// versionProposals reads the proposals count of a plan version's page.
+var versionProposals = regexp.MustCompile(`data-test="proposals">(\d+)<`)
 
 // leakCheck compares what a channel showed with what the rule allows.
 type leakCheck struct {

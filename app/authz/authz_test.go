@@ -248,3 +248,24 @@ func TestKnowingOfAVisitIsNotReadingItsWork(t *testing.T) {
 		})
 	}
 }
+
+// Only the roles whose visit rule keeps every visit may read totals made over
+// all the visits of a plan version (the engine's metrics).
+func TestOnlyPlannersAndApproversSeeEveryVisit(t *testing.T) {
+	for _, tc := range []struct {
+		a    Actor
+		want bool
+	}{
+		{Actor{UserID: 1, Role: models.RolePlanner}, true},
+		{Actor{UserID: 1, Role: models.RoleApprover}, true},
+		{Actor{UserID: 1, Role: models.RoleInspector, InspectorID: 3}, false},
+		{Actor{UserID: 1, Role: models.RoleViewer}, false},
+		{Actor{UserID: 1, Role: models.RoleUnit, UnitPath: "/01/"}, false},
+		{Actor{UserID: 1, Role: models.RoleAdmin}, false},
+		{Actor{Role: models.RolePlanner}, false}, // not logged in
+	} {
+		if got := SeesEveryVisit(tc.a); got != tc.want {
+			t.Errorf("%s (user %d): %v, want %v", tc.a.Role, tc.a.UserID, got, tc.want)
+		}
+	}
+}

@@ -98,6 +98,14 @@ func VisitCondition(a Actor, v string) (string, []any) {
 	return "FALSE", nil // the administrator administers the platform, not inspections
 }
 
+// SeesEveryVisit tells whether a's visit rule keeps every visit (planners and
+// approvers): only then may a read totals computed over all the visits of a
+// version, such as the engine's metrics, which count secret visits too.
+func SeesEveryVisit(a Actor) bool {
+	sql, _ := VisitCondition(a, "v")
+	return sql == "TRUE"
+}
+
 // VisitScope limits a query on visits (table or alias "visits") to those a
 // may know of, with a.Today as the date secret visits are compared with:
 //   - planner, approver: every visit (drafts included: they build the plan);

@@ -138,12 +138,7 @@ func (s *Service) UnplannedChoices(ctx context.Context, a authz.Actor) (Choices,
 	if err := db.Raw(`SELECT id, code, name_vi AS label FROM inspection_kinds WHERE valid_to IS NULL ORDER BY id`).Scan(&ch.Kinds).Error; err != nil {
 		return ch, fmt.Errorf("kinds: %w", err)
 	}
-	var rows []models.Inspector
-	if err := db.Where("active").Order("full_name, code").Limit(1000).Find(&rows).Error; err != nil {
-		return ch, fmt.Errorf("inspectors: %w", err)
-	}
-	for _, r := range rows {
-		ch.Inspectors = append(ch.Inspectors, InspectorOption{ID: r.ID, Code: r.Code, FullName: r.FullName, Title: r.Title, CanLead: r.CanLead})
-	}
-	return ch, nil
+	var err error
+	ch.Inspectors, err = activeInspectors(db)
+	return ch, err
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -84,9 +85,37 @@ type InspectorOption struct {
 	Code     string
 	FullName string
 	Title    string
+	BodyName string // the body the inspector works for
 	CanLead  bool
 	OnTeam   bool
 	Lead     bool
+}
+
+// Label is how a person tells inspectors apart in a picker: the name, then
+// the title and the body ("Nguyễn Văn A — Thanh tra viên, Thanh tra Sở"),
+// never the internal code.
+func (o InspectorOption) Label() string {
+	var rest []string
+	for _, s := range []string{o.Title, o.BodyName} {
+		if s != "" {
+			rest = append(rest, s)
+		}
+	}
+	if len(rest) == 0 {
+		return o.FullName
+	}
+	return o.FullName + " — " + strings.Join(rest, ", ")
+}
+
+// activeInspectors are the inspectors offered for a team, with their bodies.
+func activeInspectors(db *gorm.DB) ([]InspectorOption, error) {
+	var rows []InspectorOption
+	if err := db.Raw(`SELECT i.id, i.code, i.full_name, i.title, coalesce(b.name, '') AS body_name, i.can_lead
+		FROM inspectors i LEFT JOIN bodies b ON b.id = i.body_id WHERE i.active
+		ORDER BY i.full_name, i.code LIMIT 1000`).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("inspectors: %w", err)
+	}
+	return rows, nil
 }
 
 // Work returns the work of visit id as a may read it.
@@ -141,14 +170,14 @@ func (s *Service) WithChoices(ctx context.Context, w *Work) error {
 		for _, m := range w.Team {
 			team[m.InspectorID] = m.Role
 		}
-		var rows []models.Inspector
-		if err := db.Where("active").Order("full_name, code").Limit(1000).Find(&rows).Error; err != nil {
-			return fmt.Errorf("inspectors: %w", err)
+		all, err := activeInspectors(db)
+		if err != nil {
+			return err
 		}
-		for _, r := range rows {
+		for _, r := range all {
 			role, on := team[r.ID]
-			w.Inspectors = append(w.Inspectors, InspectorOption{ID: r.ID, Code: r.Code, FullName: r.FullName,
-				Title: r.Title, CanLead: r.CanLead, OnTeam: on, Lead: role == models.MemberLead})
+			r.OnTeam, r.Lead = on, role == models.MemberLead
+			w.Inspectors = append(w.Inspectors, r)
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 type Fit struct {
 	Visits, Scheduled, Unscheduled, Met int
 	Percent                             int // Met of Visits, rounded down
+	Proposals                           int // the proposals of the visits a may see
 }
 
 // Fit returns the fit of version id as a may see it.
@@ -27,6 +28,10 @@ func (s *Service) Fit(ctx context.Context, a authz.Actor, id int64) (Fit, error)
 		if !v.Soft.Any() {
 			f.Met++
 		}
+		f.Proposals += len(v.Proposals)
+	}
+	for _, v := range d.Unscheduled {
+		f.Proposals += len(v.Proposals)
 	}
 	if f.Visits > 0 {
 		f.Percent = f.Met * 100 / f.Visits

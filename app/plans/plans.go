@@ -176,7 +176,18 @@ func loadVersion(tx *gorm.DB, a authz.Actor, id int64) (Version, error) {
 	if v.ID == 0 || !canRead(a, v.Status) {
 		return Version{}, fmt.Errorf("plan version %d: %w", id, apperr.ErrNotFound)
 	}
-	return v, nil
+	return v.forReader(a), nil
+}
+
+// forReader is v as a may read it: the engine's totals (score and metrics)
+// count every visit of the version, secret ones too, so only readers who see
+// every visit get them (docs/visibility.md); the others read counts made
+// through the visit rule (Fit).
+func (v Version) forReader(a authz.Actor) Version {
+	if !authz.SeesEveryVisit(a) {
+		v.Penalty, v.Metrics = nil, nil
+	}
+	return v
 }
 
 // Version returns version id as a may see it.
@@ -198,7 +209,7 @@ func (s *Service) Versions(ctx context.Context, a authz.Actor, year int) ([]Vers
 	out := rows[:0]
 	for _, v := range rows {
 		if canRead(a, v.Status) {
-			out = append(out, v)
+			out = append(out, v.forReader(a))
 		}
 	}
 	return out, nil

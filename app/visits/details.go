@@ -49,6 +49,10 @@ func (s *Service) details(ctx context.Context, rows []models.Visit) ([]Visit, er
 	if err != nil {
 		return nil, err
 	}
+	decisions, err := loadDecisions(db, ids)
+	if err != nil {
+		return nil, err
+	}
 
 	for i, r := range rows {
 		v := Visit{ID: r.ID, Code: r.Code, Year: r.Year, Form: r.Form, Status: r.Status,
@@ -59,6 +63,9 @@ func (s *Service) details(ctx context.Context, rows []models.Visit) ([]Visit, er
 			v.Team = []Member{}
 		}
 		v.Trail = units.trail(v.Unit.Path)
+		if d, ok := decisions[r.ID]; ok {
+			v.Decision = &d
+		}
 		if r.PlanVersionID != nil {
 			if p, ok := plans[*r.PlanVersionID]; ok {
 				v.Plan = &p
@@ -307,6 +314,20 @@ func loadPlans(db *gorm.DB, rows []models.Visit) (map[int64]PlanRef, error) {
 	}
 	for _, r := range refs {
 		out[r.VersionID] = r
+	}
+	return out, nil
+}
+
+// loadDecisions reads the visits' inspection decisions (one per visit at most).
+func loadDecisions(db *gorm.DB, ids []int64) (map[int64]DecisionRef, error) {
+	var refs []DecisionRef
+	if err := db.Raw(`SELECT visit_id, number, symbol, signed_on FROM decisions
+		WHERE kind = ? AND visit_id IN ?`, models.DecisionInspection, ids).Scan(&refs).Error; err != nil {
+		return nil, fmt.Errorf("decisions of visits: %w", err)
+	}
+	out := make(map[int64]DecisionRef, len(refs))
+	for _, r := range refs {
+		out[r.VisitID] = r
 	}
 	return out, nil
 }

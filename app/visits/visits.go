@@ -54,8 +54,10 @@ type Visit struct {
 	Team        []Member `json:"team"` // the leader first
 	Prepare     []Text   `json:"prepare"`
 	// Plan is the plan version the visit belongs to; nil for a visit made outside a plan.
-	Plan      *PlanRef  `json:"plan"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Plan *PlanRef `json:"plan"`
+	// Decision is the visit's signed inspection decision; nil before it is signed.
+	Decision  *DecisionRef `json:"decision"`
+	UpdatedAt time.Time    `json:"updated_at"`
 }
 
 // Leader returns the team leader, or nil when the team has none yet.
@@ -151,6 +153,15 @@ type PlanRef struct {
 	Status         models.PlanVersionStatus `json:"status"`
 	DocumentNumber string                   `json:"document_number"`
 	Symbol         string                   `json:"symbol"`
+}
+
+// DecisionRef is the number and date of a visit's inspection decision: what a
+// person cites ("Số 12/QĐ-SNV, 05/03/2027"), unlike the visit's internal code.
+type DecisionRef struct {
+	VisitID  int64       `json:"-"`
+	Number   int         `json:"number"`
+	Symbol   string      `json:"symbol"`
+	SignedOn models.Date `json:"signed_on"`
 }
 
 // MyVisit is a visit of "my visits": the visit and the inspector's role on it.
