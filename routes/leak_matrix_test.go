@@ -261,6 +261,18 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 					t.Errorf("%s: the list page does not say %q", d, yearCount)
 				}
 
+				// The home page (issue 11): every visit and recommendation it
+				// names must be one the role may reach.
+				home := c.Get("/").Body
+				for _, o := range leakObjects {
+					if strings.Contains(home, `data-visit="`+objs[o].visit.Code+`"`) && !knows[o] {
+						m.expect("page: home's visits", o, true, false)
+					}
+					if strings.Contains(home, objs[o].marker) && !recs[o] {
+						m.expect("page: home's recommendations", o, true, false)
+					}
+				}
+
 				// Conclusions, recommendations and files.
 				recList := jsonIDs(t, c, "/api/v1/recommendations")
 				recPage := c.Get("/recommendations").Body

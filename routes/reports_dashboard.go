@@ -270,14 +270,7 @@ func (r *reportsUI) dashboard(c *fiber.Ctx) error {
 	data["Links"] = reportLinks(f)
 	data["ChartWidth"] = chartWidth
 	data["R"] = rep
-	data["Headline"] = []figure{
-		{Name: tr.T("reports.total_inspections"), N: rep.Totals.Inspections, Count: n(rep.Totals.Inspections), Link: dashLink(f)},
-		{Name: tr.T("dashboard.visits"), N: rep.Totals.Visits, Count: n(rep.Totals.Visits)},
-		{Name: tr.T("reports.total_own"), N: rep.Totals.OwnInspections, Count: n(rep.Totals.OwnInspections)},
-		{Name: tr.T("reports.merge_avoided"), N: rep.MergeSavings.VisitsAvoided, Count: n(rep.MergeSavings.VisitsAvoided)},
-		{Name: tr.T("dashboard.overdue"), N: recs.Overdue, Count: n(recs.Overdue), Link: recLinks("overdue", 0) + "&back=dashboard"},
-		{Name: tr.T("reports.rec_rate"), N: 1, Count: percent(recs.Rate, tr.Lang)},
-	}
+	data["Headline"] = headline(tr, f, rep)
 	data["Charts"] = []barChart{
 		newBarChart("chart-level", tr.T("reports.by_level"), linked(figures(c, f, rep.ByLevel, "level"))),
 		newBarChart("chart-form", tr.T("reports.by_form"), linked(figures(c, f, rep.ByForm, "form"))),
@@ -293,6 +286,21 @@ func (r *reportsUI) dashboard(c *fiber.Ctx) error {
 	data["Months"] = newColumnChart("chart-month", tr.T("dashboard.by_month"), monthFigures(c, f, rep.ByMonth))
 	data["Trend"] = newTrend(c, tr.T("dashboard.trend", "Years", trendYears), f, trend, rep.ByLevel)
 	return r.render(c, "reports/dashboard", data)
+}
+
+// headline is the row of figures above the dashboard's charts (also on the
+// viewer's and approver's home pages).
+func headline(tr *views.Translator, f reports.Filter, rep reports.Report) []figure {
+	n := func(x int) string { return groupDigits(int64(x), tr.Lang) }
+	recs := rep.Recommendations
+	return []figure{
+		{Name: tr.T("reports.total_inspections"), N: rep.Totals.Inspections, Count: n(rep.Totals.Inspections), Link: dashLink(f)},
+		{Name: tr.T("dashboard.visits"), N: rep.Totals.Visits, Count: n(rep.Totals.Visits)},
+		{Name: tr.T("reports.total_own"), N: rep.Totals.OwnInspections, Count: n(rep.Totals.OwnInspections)},
+		{Name: tr.T("reports.merge_avoided"), N: rep.MergeSavings.VisitsAvoided, Count: n(rep.MergeSavings.VisitsAvoided)},
+		{Name: tr.T("dashboard.overdue"), N: recs.Overdue, Count: n(recs.Overdue), Link: recLink(f)("overdue", 0) + "&back=dashboard"},
+		{Name: tr.T("reports.rec_rate"), N: 1, Count: percent(recs.Rate, tr.Lang)},
+	}
 }
 
 // stylesheet: GET /reports/assets/reports.css — the report's and dashboard's styles.
