@@ -196,15 +196,19 @@ func newDemoGen(ctx context.Context, db *gorm.DB, g proposals.Reference, year in
 		gen.kindLaw[k.Code] = k.LegalBasis
 	}
 
-	// Units: every unit of the city's tree below the root, with its parent's code.
+	// Units: every unit of the city's tree below the root in force on 1 January
+	// of the year, with its parent's code. A unit under one that has ended (a
+	// district's Phòng Nội vụ, after the districts) has ended with it.
 	var units []struct {
 		models.Unit
 		ParentCode string
 	}
+	first := models.NewDate(year, 1, 1)
 	if err := db.Table("units AS u").Select("u.*, coalesce(p.code, '') AS parent_code").
 		Joins("LEFT JOIN units p ON p.id = u.parent_id").
 		Where("u.kind IN ?", []models.UnitKind{models.UnitDistrict, models.UnitCommune, models.UnitDepartment}).
-		Where("(u.valid_to IS NULL OR u.valid_to >= ?)", models.NewDate(year, 1, 1)).
+		Where("(u.valid_to IS NULL OR u.valid_to >= ?)", first).
+		Where("NOT EXISTS (SELECT 1 FROM units a WHERE u.path LIKE a.path || '%' AND a.valid_to < ?)", first).
 		Order("u.path").Find(&units).Error; err != nil {
 		return nil, fmt.Errorf("demo proposals: read units: %w", err)
 	}
