@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"regexp"
@@ -13,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/BurntSushi/toml"
-	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/net/html"
 
 	"khung/app"
@@ -49,28 +46,17 @@ type artefactCheck struct {
 // codes the demo's bodies have ("snv-tdkt").
 func newArtefactRules(t testing.TB, bodyCodes []string) artefactRules {
 	t.Helper()
-	fsys := views.LocaleFiles()
-	files, err := views.CatalogFiles(fsys, "vi")
+	msgs, err := views.CatalogMessages(views.LocaleFiles(), "vi")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ids := map[string]bool{}
-	for _, f := range files {
-		buf, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		msgs, err := i18n.ParseMessageBytes(buf, toml.Unmarshal)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		for _, m := range msgs {
-			ids[m.ID] = true
-			for parent := m.ID; strings.Count(parent, ".") > 1; {
-				parent = parent[:strings.LastIndex(parent, ".")]
-				if _, ok := ids[parent]; !ok {
-					ids[parent] = false
-				}
+	for _, m := range msgs {
+		ids[m.ID] = true
+		for parent := m.ID; strings.Count(parent, ".") > 1; {
+			parent = parent[:strings.LastIndex(parent, ".")]
+			if _, ok := ids[parent]; !ok {
+				ids[parent] = false
 			}
 		}
 	}

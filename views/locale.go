@@ -79,6 +79,35 @@ func CatalogFiles(fsys fs.FS, lang string) ([]string, error) {
 	return files, nil
 }
 
+// CatalogMessage is one message of a catalog and the file that defines it.
+type CatalogMessage struct {
+	File string
+	*i18n.Message
+}
+
+// CatalogMessages reads every message of lang's catalogs in fsys, file by file.
+func CatalogMessages(fsys fs.FS, lang string) ([]CatalogMessage, error) {
+	files, err := CatalogFiles(fsys, lang)
+	if err != nil {
+		return nil, err
+	}
+	var out []CatalogMessage
+	for _, f := range files {
+		buf, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", f, err)
+		}
+		msgs, err := i18n.ParseMessageBytes(buf, toml.Unmarshal)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		for _, m := range msgs {
+			out = append(out, CatalogMessage{File: f, Message: m})
+		}
+	}
+	return out, nil
+}
+
 // For returns the translator of lang (the default language when lang is not supported).
 func (l *Locales) For(lang string) *Translator {
 	if !IsLanguage(lang) {

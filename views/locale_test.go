@@ -8,39 +8,25 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/BurntSushi/toml"
-	"github.com/nicksnyder/go-i18n/v2/i18n"
-
 	"khung/app/msg"
 )
 
 // catalogIDs returns every message id of one language, with the file it comes from.
 func catalogIDs(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	fsys := LocaleFiles()
-	files, err := CatalogFiles(fsys, lang)
+	msgs, err := CatalogMessages(LocaleFiles(), lang)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ids := map[string]string{}
-	for _, f := range files {
-		buf, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			t.Fatal(err)
+	for _, m := range msgs {
+		if prev, dup := ids[m.ID]; dup {
+			t.Errorf("%s: message %q is also in %s", m.File, m.ID, prev)
 		}
-		msgs, err := i18n.ParseMessageBytes(buf, toml.Unmarshal)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
+		if strings.TrimSpace(m.Other) == "" {
+			t.Errorf("%s: message %q is empty", m.File, m.ID)
 		}
-		for _, m := range msgs {
-			if prev, dup := ids[m.ID]; dup {
-				t.Errorf("%s: message %q is also in %s", f, m.ID, prev)
-			}
-			if strings.TrimSpace(m.Other) == "" {
-				t.Errorf("%s: message %q is empty", f, m.ID)
-			}
-			ids[m.ID] = f
-		}
+		ids[m.ID] = m.File
 	}
 	return ids
 }
