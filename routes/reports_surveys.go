@@ -120,7 +120,7 @@ func (s *surveysUI) reportMisconduct(c *fiber.Ctx) error {
 	visit, body := f.int("visit_id"), c.FormValue("body")
 	err := f.err()
 	if err == nil {
-		_, err = s.svc.ReportMisconduct(ctxOf(c), actorOf(c), visit, body)
+		_, err = s.svc.ReportMisconduct(ctxOf(c), actorOf(c), visit, body, s.Now())
 	}
 	if err != nil {
 		if formRefused(err) {

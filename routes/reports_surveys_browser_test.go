@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"khung/app/authz"
+	"khung/app/notify"
 	"khung/app/surveys"
 	"khung/app/visits/visitstest"
 	"khung/models"
@@ -21,7 +23,7 @@ func TestAUnitHeadAnswersTheSurveyAndLeadershipSeesTheTeamOnlyAfterTheThirdAnswe
 	third := w.Unplanned(t, srv.DB, w.CommuneB.ID, w.Lead.ID, models.NewDate(2027, 6, 7), models.NewDate(2027, 6, 8))
 	dbtest.MustExec(t, srv.DB, `UPDATE visits SET status = 'on_site_ended' WHERE id IN (?, ?, ?)`, w.Planned.ID, w.District.ID, third.ID)
 	// Two units have answered about the team Lead led.
-	svc := surveys.New(srv.DB)
+	svc := surveys.New(srv.DB, notify.Site{Locales: mustLocales(t)}, time.UTC)
 	qs, err := svc.Questions(context.Background())
 	if err != nil {
 		t.Fatal(err)
