@@ -109,6 +109,9 @@ func mayEdit(a authz.Actor) error {
 	return fmt.Errorf("evaluation criteria as %s: %w", a.Role, apperr.ErrForbidden)
 }
 
+// measureOrder is Measures as an SQL array, for the criteria's order.
+var measureOrder = "{" + strings.Join(Measures(), ",") + "}"
+
 const criterionColumns = `id, subject, measure, name_vi, name_en, basis, weight, valid_from, valid_to`
 
 // Criteria lists every criterion, in force or not, units' first: they are
@@ -123,7 +126,7 @@ func (s *Service) Criteria(ctx context.Context, a authz.Actor) ([]Criterion, err
 func (s *Service) criteria(ctx context.Context, db *gorm.DB, cond string, args ...any) ([]Criterion, error) {
 	var out []Criterion
 	if err := db.WithContext(ctx).Raw(`SELECT `+criterionColumns+` FROM evaluation_criteria WHERE `+cond+`
-		ORDER BY subject DESC, valid_from DESC, weight DESC, id`, args...).Scan(&out).Error; err != nil {
+		ORDER BY subject DESC, array_position(?::text[], measure), valid_from DESC, id`, append(args, measureOrder)...).Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("evaluation criteria: %w", err)
 	}
 	return out, nil
@@ -152,6 +155,9 @@ func (s *Service) InForceOn(ctx context.Context, day models.Date) ([]Criterion, 
 // check validates in and returns every problem at once.
 func check(in *Input) error {
 	in.NameVI, in.NameEN, in.Basis = strings.TrimSpace(in.NameVI), strings.TrimSpace(in.NameEN), strings.TrimSpace(in.Basis)
+	if in.ValidTo != nil && in.ValidTo.IsZero() {
+		in.ValidTo = nil // "" or null: in force until changed
+	}
 	ve := &apperr.ValidationError{}
 	if !slices.Contains(Measures(), in.Measure) {
 		ve.AddField("measure", "oneof", "evaluation.check.measure")

@@ -62,7 +62,7 @@ func MayRead(a authz.Actor) bool {
 // subtree's and nobody counts a visit they may not know of; the survey's are
 // surveys.Results' (leadership only, from the third answer).
 func (s *Service) Scores(ctx context.Context, a authz.Actor, f reports.Filter) (Scores, error) {
-	out := Scores{Filter: f}
+	out := Scores{Filter: f, Criteria: []Criterion{}, Units: []Score{}, Teams: []Score{}}
 	if !MayRead(a) {
 		if !a.LoggedIn() {
 			return out, fmt.Errorf("scores: %w", apperr.ErrUnauthenticated)
@@ -73,7 +73,9 @@ func (s *Service) Scores(ctx context.Context, a authz.Actor, f reports.Filter) (
 	if err != nil {
 		return out, err
 	}
-	out.Criteria = crit
+	if crit != nil {
+		out.Criteria = crit
+	}
 	var unitCrit, teamCrit []Criterion
 	for _, c := range crit {
 		if c.Subject == SubjectUnit {
