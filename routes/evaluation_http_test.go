@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -157,5 +159,82 @@ func TestLeadershipAndTheUnitReadTheScoresExplainedWithLinksToTheirLists(t *test
 		if r := c.Get("/evaluation"); r.Status != http.StatusForbidden {
 			t.Errorf("%s opens the scores: %d", role, r.Status)
 		}
+	}
+}
+
+func TestTheDashboardsAgeingAndFindingsChartsEqualTheReportAndTheirLists(t *testing.T) {
+	srv := startServer(t)
+	w := visitstest.Build(t, srv.DB)
+	setDay(t, srv, models.NewDate(2027, 12, 31))
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if err := srv.DB.Exec(q, args...).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`INSERT INTO findings (visit_id, kind, description, severity) VALUES (?, 'violation', 'a', 'high'), (?, 'violation', 'b', 'high'),
+		(?, 'shortcoming', 'c', 'low'), (?, 'violation', 'd', 'medium')`, w.Planned.ID, w.Planned.ID, w.Planned.ID, w.District.ID)
+	var cid int64
+	if err := srv.DB.Raw(`INSERT INTO conclusions (visit_id, number, issuing_body_id, year, signed_on, signer_name)
+		VALUES (?, 31, ?, 2027, '2027-04-10', 'Nguyễn Văn A') RETURNING id`, w.Planned.ID, w.CityTeam.ID).Scan(&cid).Error; err != nil {
+		t.Fatal(err)
+	}
+	// Open: one not yet due, one 3 working days late at most… and two long overdue.
+	exec(`INSERT INTO recommendations (conclusion_id, owner_unit_id, action, deadline, severity) VALUES
+		(?, ?, 'a', '2028-03-01', 'low'), (?, ?, 'b', '2027-12-28', 'low'), (?, ?, 'c', '2027-05-01', 'low'), (?, ?, 'd', '2027-06-01', 'low')`,
+		cid, w.CommuneA.ID, cid, w.CommuneA.ID, cid, w.CommuneA.ID, cid, w.DistrictA.ID)
+	viewer := srv.NewClient(t)
+	viewer.Login(srv.CreateUser(t, models.RoleViewer))
+	period := "from=2027-01-01&to=2027-12-31"
+	var rep struct {
+		Findings []struct {
+			Kind, Severity string
+			Count          int
+		} `json:"findings"`
+		Recommendations struct {
+			Open, Overdue int
+			Ageing        []struct {
+				Key   string
+				Count int
+			} `json:"ageing"`
+		} `json:"recommendations"`
+	}
+	jsonInto(t, viewer, "/api/v1/reports/periodic?"+period, &rep)
+	if rep.Recommendations.Open != 4 || rep.Recommendations.Overdue != 3 || len(rep.Findings) != 3 {
+		t.Fatalf("the fixture's report: %+v", rep)
+	}
+	want := map[string]int{"band=0": rep.Recommendations.Open - rep.Recommendations.Overdue}
+	for _, b := range rep.Recommendations.Ageing {
+		want["band="+url.QueryEscape(b.Key)] = b.Count
+	}
+	for _, f := range rep.Findings {
+		want["finding="+f.Kind+"&severity="+map[string]string{"": "none"}[f.Severity]+f.Severity] = f.Count
+	}
+	dash := viewer.Get("/dashboard?" + period)
+	if dash.Status != 200 {
+		t.Fatalf("the dashboard: %d", dash.Status)
+	}
+	bars := regexp.MustCompile(`<a href="(/reports/list/(?:ageing|findings)\?[^"]+)"><text[^>]*>(\d+)</text>`).FindAllStringSubmatch(dash.Body, -1)
+	seen := 0
+	for _, b := range bars {
+		link := strings.ReplaceAll(b[1], "&amp;", "&")
+		n, _ := strconv.Atoi(b[2])
+		for key, count := range want {
+			if !strings.Contains(link, key) {
+				continue
+			}
+			seen++
+			if n != count {
+				t.Errorf("the dashboard shows %d for %s, the report %d", n, key, count)
+			}
+			list := viewer.Get(link)
+			total := regexp.MustCompile(`data-test="list-total">[^<]*?(\d+)<`).FindStringSubmatch(list.Body)
+			if list.Status != 200 || total == nil || total[1] != b[2] {
+				t.Errorf("the list behind %s: %d, total %v, want %s", key, list.Status, total, b[2])
+			}
+		}
+	}
+	if seen < 4 { // the not-due band, an ageing band, and at least two findings bars
+		t.Errorf("only %d of the charts' numbers are linked to their lists: %v", seen, bars)
 	}
 }
