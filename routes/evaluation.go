@@ -38,6 +38,7 @@ func (e *evaluationUI) scoreFilter(c *fiber.Ctx) (reports.Filter, error) {
 // scoreCell is a part of a score as the page shows it: the figure, linked to
 // the list behind it, and the points.
 type scoreCell struct {
+	Label   string // the criterion and its weight, shown above the cell on a phone
 	Applies bool
 	Figure  string // "5/6 (83,3%)" or "4,2/5"
 	Note    string // "3 vi phạm", "7 phiếu", "1 quá hạn"
@@ -95,7 +96,8 @@ func scoreRows(c *fiber.Ctx, f reports.Filter, scores []evaluation.Score) []scor
 	for _, s := range scores {
 		row := scoreRow{Name: s.Name, Weight: s.Weight, Applies: s.Applies, Score: decimal(s.Score, tr.Lang), Points: decimal(s.Points, tr.Lang)}
 		for _, p := range s.Parts {
-			cell := scoreCell{Applies: p.Applies, Link: partLink(f, p, s.ID), Points: decimal(p.Points, tr.Lang)}
+			cell := scoreCell{Applies: p.Applies, Link: partLink(f, p, s.ID), Points: decimal(p.Points, tr.Lang),
+				Label: tr.Pick(p.Criterion.NameVI, p.Criterion.NameEN) + " (" + tr.T("evaluation.col.weight", "Weight", p.Criterion.Weight) + ")"}
 			switch {
 			case !p.Applies && p.Criterion.Measure == evaluation.Survey:
 				cell.Note = tr.T("evaluation.cell.too_few", "Min", 3)
