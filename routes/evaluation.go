@@ -208,15 +208,12 @@ func (e *evaluationUI) apiCriterion(c *fiber.Ctx) error {
 
 // apiSaveCriterion: POST /api/v1/evaluation/criteria and PUT …/criteria/:id.
 func (e *evaluationUI) apiSaveCriterion(c *fiber.Ctx) error {
-	var id int64
-	if c.Params("id") != "" {
-		var err error
-		if id, err = pathID(c, "id"); err != nil {
-			return err
-		}
+	id, err := optionalPathID(c, "id")
+	if err != nil {
+		return err
 	}
 	var in evaluation.Input
-	if err := bindJSON(c, &in); err != nil {
+	if err = bindJSON(c, &in); err != nil {
 		return err
 	}
 	saved, err := e.svc.Save(ctxOf(c), actorOf(c), id, in)
@@ -231,6 +228,15 @@ func (e *evaluationUI) apiSaveCriterion(c *fiber.Ctx) error {
 		return created(c, fmt.Sprintf("/api/v1/evaluation/criteria/%d", saved), cr)
 	}
 	return c.JSON(cr)
+}
+
+// optionalPathID reads path id name when the route has one (0 when it does
+// not: the form of a new item posts to the list's address).
+func optionalPathID(c *fiber.Ctx, name string) (int64, error) {
+	if c.Params(name) == "" {
+		return 0, nil
+	}
+	return pathID(c, name)
 }
 
 // criterionForm is a criterion's fields as the form shows them.
@@ -274,29 +280,23 @@ func (e *evaluationUI) renderAdmin(c *fiber.Ctx, id int64, formErr error) error 
 
 // adminPage: GET /admin/evaluation-criteria and /admin/evaluation-criteria/:id.
 func (e *evaluationUI) adminPage(c *fiber.Ctx) error {
-	var id int64
-	if c.Params("id") != "" {
-		var err error
-		if id, err = pathID(c, "id"); err != nil {
-			return err
-		}
+	id, err := optionalPathID(c, "id")
+	if err != nil {
+		return err
 	}
 	return e.renderAdmin(c, id, nil)
 }
 
 // saveCriterion: POST /admin/evaluation-criteria (a new one) and /admin/evaluation-criteria/:id.
 func (e *evaluationUI) saveCriterion(c *fiber.Ctx) error {
-	var id int64
-	if c.Params("id") != "" {
-		var err error
-		if id, err = pathID(c, "id"); err != nil {
-			return err
-		}
+	id, err := optionalPathID(c, "id")
+	if err != nil {
+		return err
 	}
 	f := newFormReader(c)
 	in := evaluation.Input{Measure: f.text("measure"), NameVI: c.FormValue("name_vi"), NameEN: c.FormValue("name_en"),
 		Basis: c.FormValue("basis"), Weight: int(f.int("weight")), ValidFrom: f.date("valid_from"), ValidTo: f.datePtr("valid_to")}
-	err := f.err()
+	err = f.err()
 	if err == nil {
 		_, err = e.svc.Save(ctxOf(c), actorOf(c), id, in)
 	}
