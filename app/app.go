@@ -24,6 +24,7 @@ import (
 	"khung/app/authz"
 	"khung/app/bodies"
 	"khung/app/catalogs"
+	"khung/app/evaluation"
 	"khung/app/holidays"
 	"khung/app/icalfeed"
 	"khung/app/inspections"
@@ -83,6 +84,7 @@ type App struct {
 	Printer       *officialdoc.Printer // documents' HTML to A4 PDF (Chromium)
 	Signing       *signing.Store       // signed originals: sign with the agency's certificate, verify uploads
 	Surveys       *surveys.Service     // the inspected units' survey on the teams' conduct
+	Evaluation    *evaluation.Service  // published evaluation criteria and the scores of units and teams
 
 	db  *gorm.DB
 	now func() time.Time
@@ -138,7 +140,8 @@ func New(d Deps) (*App, error) {
 	if a.Signing, err = signing.Open(db, d.Config.SigningPKCS12, d.Config.SigningPassword, d.Config.SigningRoots); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	a.Surveys = surveys.New(db)
+	a.Surveys = surveys.New(db, site, loc)
+	a.Evaluation = evaluation.New(db, a.Reports, a.Surveys)
 	// A published amendment tells the units whose visits it moved.
 	a.Plans.OnPublish(func(ctx context.Context, tx *gorm.DB, now time.Time, id, previous int64) error {
 		_, err := a.Notices.MovedVisits(ctx, tx, now, id, previous)

@@ -51,6 +51,7 @@ func Table() []Entry {
 		{"digest", "10 7-17 * * *", "jobs.about.digest"},
 		{"visit-notices", "20 7-17 * * *", "jobs.about.visit_notices"},
 		{"directives", "30 7-17 * * *", "jobs.about.directives"},
+		{"surveys", "40 7-17 * * *", "jobs.about.surveys"},
 		{"outbox", "@every 1m", "jobs.about.outbox"},
 		{"sessions", "15 3 * * *", "jobs.about.sessions"},
 	}
@@ -87,6 +88,8 @@ func (j *Jobs) job(name string) (Job, bool) {
 		return VisitNotices{j}, true
 	case "directives":
 		return Directives{j}, true
+	case "surveys":
+		return Surveys{j}, true
 	case "outbox":
 		return Outbox{j}, true
 	case "sessions":
@@ -180,6 +183,18 @@ type Directives struct{ j *Jobs }
 func (d Directives) Run(ctx context.Context, now time.Time) error {
 	return d.j.decide(ctx, "directives", now, func(tx *gorm.DB) (notify.Result, []any, error) {
 		res, err := d.j.app.Notices.Directives(ctx, tx, now)
+		return res, nil, err
+	})
+}
+
+// Surveys asks the head of each inspected unit, once, to answer the survey
+// about a visit whose work on site has ended (app/surveys.SurveyNotices).
+type Surveys struct{ j *Jobs }
+
+// Run decides and records the survey invitations due as of now.
+func (s Surveys) Run(ctx context.Context, now time.Time) error {
+	return s.j.decide(ctx, "surveys", now, func(tx *gorm.DB) (notify.Result, []any, error) {
+		res, err := s.j.app.Surveys.SurveyNotices(ctx, tx, now)
 		return res, nil, err
 	})
 }

@@ -179,6 +179,23 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 		}
 	}
 
+	// The surveys' and the evaluation's channels (issue 12): the commune's two
+	// visits ended on site and found a violation each; its head is asked for
+	// the survey by the job.
+	for _, o := range []string{hidden, own} {
+		if err := srv.DB.Exec(`UPDATE visits SET status = 'on_site_ended' WHERE id = ?`, objs[o].visit.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.DB.Exec(`INSERT INTO findings (visit_id, kind, description, severity) VALUES (?, 'violation', ?, 'high')`,
+			objs[o].visit.ID, "Vi phạm "+objs[o].marker).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	head := srv.CreateUser(t, models.RoleUnit, webtest.InUnit(w.CommuneA.ID))
+	if err := srv.DB.Exec(`UPDATE users SET unit_position = 'head' WHERE id = ?`, head.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+
 	// The engine's totals of the published version count every visit, the
 	// secret one too: only those who see every visit may read them.
 	if err := srv.DB.Exec(`UPDATE plan_versions SET penalty = 12.5,
@@ -195,7 +212,7 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 
 	for _, d := range []models.Date{dayBefore, dayOf} {
 		setDay(t, srv, d)
-		for _, job := range []string{"reminders", "digest", "directives", "visit-notices", "outbox"} {
+		for _, job := range []string{"reminders", "digest", "directives", "visit-notices", "surveys", "outbox"} {
 			if err := runner.RunOnce(t.Context(), job, srv.Clock.Now()); err != nil {
 				t.Fatalf("job %s on %s: %v", job, d, err)
 			}
@@ -410,6 +427,8 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 					}
 				}
 
+				surveysAndEvaluation(t, m, c, r, d, objs, knows, w.CommuneA.ID, statsReader)
+
 				// Prints: the published plan lists no secret visit, for anyone.
 				if r.plans {
 					print := c.Get(fmt.Sprintf("/plans/versions/%d/print", w.Published.ID))
@@ -510,6 +529,19 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 	}
 	if !mailedAbout(mail.Messages(), commune.Email, objs[hidden].marker) {
 		t.Error("the commune got no mail about the secret visit's recommendation once it started")
+	}
+	// The commune's head was asked for the survey of the planned visit the
+	// day before the unannounced one started, and of that one from its first day.
+	for o, want := range map[string]string{own: dayBefore.String(), hidden: dayOf.String()} {
+		var days []string
+		if err := srv.DB.Raw(`SELECT to_char(created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') FROM notifications
+			WHERE user_id = ? AND kind = 'survey_open' AND link = ?`, head.ID, fmt.Sprintf("/surveys/visits/%d", objs[o].visit.ID)).
+			Scan(&days).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(days) != 1 || days[0] != want || !mailedAbout(mail.Messages(), head.Email, objs[o].visit.Code) && !mailedAbout(mail.Messages(), head.Email, "phiếu ý kiến") {
+			t.Errorf("the head's survey invitations for the %s visit: %v, want one on %s, and a mail", o, days, want)
+		}
 	}
 	var issued int64
 	srv.DB.Table("notifications").Where("user_id = ? AND kind = 'conclusion_issued'", wardUser.ID).Count(&issued)
@@ -844,5 +876,84 @@ func TestPlanStepsNotifyWhoMustActAndNeverAnnounceAnUnannouncedVisit(t *testing.
 	d.srv.DB.Table("mail_outbox").Where("subject LIKE ?", "%Quận Ba Đình%").Count(&outbox)
 	if published == 0 || outbox != 0 {
 		t.Errorf("%d publication notices, %d mails of Quận Ba Đình in the outbox (want some, and none)", published, outbox)
+	}
+}
+
+// surveysAndEvaluation checks the channels of the units' survey, of
+// misconduct reports and of the evaluation for one role and day: the
+// survey's list and the misconduct form name the secret visit only to its
+// unit from its start; the scores and the lists behind them count it only
+// for those who may know of it; leadership's pages answer only leadership.
+func surveysAndEvaluation(t *testing.T, m *leakCheck, c *webtest.Client, r leakRole, d models.Date, objs map[string]*leakObject,
+	knows map[string]bool, commune int64, statsReader bool) {
+	t.Helper()
+	unitOfCommune := r.role == models.RoleUnit && len(r.opts) > 0 && r.name == "unit of the visited commune"
+	status := func(path string) int { return c.Get(path).Status }
+	want := func(ok bool) int {
+		if ok {
+			return http.StatusOK
+		}
+		return http.StatusForbidden
+	}
+	for path, ok := range map[string]bool{
+		"/surveys":             r.role == models.RoleUnit,
+		"/misconduct":          r.role == models.RoleUnit,
+		"/misconduct/inbox":    r.role == models.RoleApprover,
+		"/surveys/results":     r.role == models.RoleApprover || r.role == models.RoleViewer,
+		"/evaluation":          r.role == models.RoleApprover || r.role == models.RoleViewer || r.role == models.RoleUnit,
+		"/evaluation/criteria": true,
+	} {
+		if got := status(path); got != want(ok) {
+			t.Errorf("%s: %s answers %d, want %d", d, path, got, want(ok))
+		}
+	}
+	if r.role == models.RoleUnit {
+		open := c.Get("/surveys").Body
+		form := c.Get("/misconduct").Body
+		for _, o := range []string{own, hidden} {
+			id := objs[o].visit.ID
+			m.expect("surveys: the unit's open surveys", o, strings.Contains(open, fmt.Sprintf("/surveys/visits/%d", id)), unitOfCommune && knows[o])
+			m.expect("misconduct: the visits to name", o, strings.Contains(form, fmt.Sprintf(`value="%d"`, id)), unitOfCommune && knows[o])
+		}
+	}
+	if statsReader {
+		period := "from=2027-01-01&to=2027-12-31"
+		findings := c.Get("/reports/list/findings?" + period).Body
+		conclusions := c.Get("/reports/list/conclusions?" + period).Body
+		var ageing strings.Builder
+		for _, band := range []string{"0", "1-5", "6-10", "11-30", "31+"} {
+			ageing.WriteString(c.Get("/reports/list/ageing?" + period + "&band=" + url.QueryEscape(band)).Body)
+		}
+		link := fmt.Sprintf("/calendar/visits/%d", objs[hidden].visit.ID)
+		m.expect("statistics: findings behind a figure", hidden, strings.Contains(findings, link), knows[hidden])
+		m.expect("statistics: conclusions behind a team's figure", hidden, strings.Contains(conclusions, link), knows[hidden])
+		m.expect("statistics: ageing behind a figure", hidden, strings.Contains(ageing.String(), link), knows[hidden])
+	}
+	if r.role == models.RoleApprover || r.role == models.RoleViewer || r.role == models.RoleUnit {
+		var s struct {
+			Units []struct {
+				ID    int64
+				Parts []struct {
+					Criterion struct{ Measure string }
+					Of        int64
+				}
+			}
+		}
+		jsonInto(t, c, "/api/v1/evaluation/scores?period=2027", &s)
+		var of int64
+		for _, u := range s.Units {
+			for _, p := range u.Parts {
+				if u.ID == commune && p.Criterion.Measure == "violation_free" {
+					of = p.Of
+				}
+			}
+		}
+		var wantOf int64
+		for _, o := range []string{own, hidden} {
+			if knows[o] {
+				wantOf++
+			}
+		}
+		m.count("evaluation: the commune's visits scored", of, wantOf)
 	}
 }

@@ -195,11 +195,7 @@ func (r *reportsUI) listPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	back := "/reports?"
-	if c.Query("back") == "dashboard" {
-		back = "/dashboard?"
-	}
-	data := fiber.Map{"Title": tr.T("reports.list.title"), "Back": back + reportQuery(f)}
+	data := fiber.Map{"Title": tr.T("reports.list.title"), "Back": listBack(c, f)}
 	if c.Query("what") == "recommendations" {
 		owner, _ := strconv.ParseInt(c.Query("owner"), 10, 64)
 		state := c.Query("state", "issued")

@@ -282,6 +282,8 @@ func (r *reportsUI) dashboard(c *fiber.Ctx) error {
 			{Name: tr.T("reports.rec_open"), N: recs.Open, Count: n(recs.Open), Link: recLinks("open", 0) + "&back=dashboard"},
 			{Name: tr.T("reports.rec_overdue"), N: recs.Overdue, Count: n(recs.Overdue), Link: recLinks("overdue", 0) + "&back=dashboard"},
 		}),
+		ageingChart(c, f, recs),
+		findingsChart(c, f, rep.Findings),
 	}
 	data["Months"] = newColumnChart("chart-month", tr.T("dashboard.by_month"), monthFigures(c, f, rep.ByMonth))
 	data["Trend"] = newTrend(c, tr.T("dashboard.trend", "Years", trendYears), f, trend, rep.ByLevel)

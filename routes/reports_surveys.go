@@ -120,7 +120,7 @@ func (s *surveysUI) reportMisconduct(c *fiber.Ctx) error {
 	visit, body := f.int("visit_id"), c.FormValue("body")
 	err := f.err()
 	if err == nil {
-		_, err = s.svc.ReportMisconduct(ctxOf(c), actorOf(c), visit, body)
+		_, err = s.svc.ReportMisconduct(ctxOf(c), actorOf(c), visit, body, s.Now())
 	}
 	if err != nil {
 		if formRefused(err) {
@@ -182,17 +182,14 @@ func (s *surveysUI) questionsPage(c *fiber.Ctx) error { return s.renderQuestions
 
 // saveQuestion: POST /admin/survey-questions (a new one) and /admin/survey-questions/:id.
 func (s *surveysUI) saveQuestion(c *fiber.Ctx) error {
-	var id int64
-	if c.Params("id") != "" {
-		var err error
-		if id, err = pathID(c, "id"); err != nil {
-			return err
-		}
+	id, err := optionalPathID(c, "id")
+	if err != nil {
+		return err
 	}
 	f := newFormReader(c)
 	in := surveys.QuestionInput{Position: int(f.int("position")), TextVI: c.FormValue("text_vi"), TextEN: c.FormValue("text_en"),
 		Active: c.FormValue("active") != ""}
-	err := f.err()
+	err = f.err()
 	if err == nil {
 		err = s.svc.SaveQuestion(ctxOf(c), actorOf(c), id, in)
 	}

@@ -2,10 +2,13 @@ package routes
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"khung/app/authz"
+	"khung/app/notify"
 	"khung/app/surveys"
 	"khung/app/visits/visitstest"
 	"khung/models"
@@ -21,7 +24,7 @@ func TestAUnitHeadAnswersTheSurveyAndLeadershipSeesTheTeamOnlyAfterTheThirdAnswe
 	third := w.Unplanned(t, srv.DB, w.CommuneB.ID, w.Lead.ID, models.NewDate(2027, 6, 7), models.NewDate(2027, 6, 8))
 	dbtest.MustExec(t, srv.DB, `UPDATE visits SET status = 'on_site_ended' WHERE id IN (?, ?, ?)`, w.Planned.ID, w.District.ID, third.ID)
 	// Two units have answered about the team Lead led.
-	svc := surveys.New(srv.DB)
+	svc := surveys.New(srv.DB, notify.Site{Locales: mustLocales(t)}, time.UTC)
 	qs, err := svc.Questions(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -96,5 +99,27 @@ func TestAUnitHeadAnswersTheSurveyAndLeadershipSeesTheTeamOnlyAfterTheThirdAnswe
 	insp.Login(srv.CreateUser(t, models.RoleInspector))
 	if r := insp.Get("/surveys/results?period=2027"); r.Status != 403 {
 		t.Errorf("an inspector reads the results: %d", r.Status)
+	}
+
+	// The evaluation explains the team's score by its parts: the survey's
+	// counts from its third answer; the page fits a desktop and a phone.
+	lead.Open("/evaluation?period=2027")
+	if got := lead.Text("[data-test=team-scores]"); !strings.Contains(got, w.Lead.FullName) || !strings.Contains(got, "3 phiếu") {
+		t.Errorf("the team's score: %s", got)
+	}
+	admin := browser.Page(t, srv)
+	admin.LoginAs(srv.CreateUser(t, models.RoleAdmin))
+	admin.Open("/admin/evaluation-criteria")
+	for name, pg := range map[string]*webtest.Page{"evaluation": lead, "evaluation-criteria": admin} {
+		for _, size := range []webtest.Size{webtest.Desktop, webtest.Phone} {
+			pg.Resize(size)
+			pg.Shot(fmt.Sprintf("%s-%d", name, size.Width))
+			if n := pg.Overflows(); n > 0 {
+				t.Errorf("%s is %d px wider than a %d px screen", pg.URL(), n, size.Width)
+			}
+		}
+		if v := pg.AxeViolations(); len(v) > 0 {
+			t.Errorf("axe on %s: %v", pg.URL(), v)
+		}
 	}
 }

@@ -113,6 +113,7 @@ func New(a *app.App) *fiber.App {
 	stranded := &strandedUI{Handlers: h, proposals: a.Proposals}
 	docs := &documentsUI{Handlers: h, insp: a.Inspections, plans: a.Plans, signing: a.Signing}
 	svy := &surveysUI{Handlers: h, svc: a.Surveys, reports: a.Reports}
+	eva := &evaluationUI{Handlers: h, svc: a.Evaluation, reports: a.Reports}
 
 	// Who may pass.
 	login := h.RequireLogin
@@ -131,6 +132,7 @@ func New(a *app.App) *fiber.App {
 	verifyRemediation := h.RequirePermission(authz.VerifyRemediation)
 	readStatistics := h.RequireRole(models.RolePlanner, models.RoleApprover, models.RoleViewer, models.RoleUnit)
 	recordOwn := h.RequireRole(models.RoleUnit) // a department's or commune's office records its own inspections
+	readScores := h.RequireRole(models.RoleApprover, models.RoleViewer, models.RoleUnit)
 
 	// Middleware, in order: every request gets an id, an access log line and panic
 	// recovery; static assets and health checks are served before any database work.
@@ -348,6 +350,17 @@ func New(a *app.App) *fiber.App {
 	f.Get("/admin/survey-questions", onlyAdmin, svy.questionsPage)
 	f.Post("/admin/survey-questions", onlyAdmin, svy.saveQuestion)
 	f.Post("/admin/survey-questions/:id<int>", onlyAdmin, svy.saveQuestion)
+	// Published evaluation criteria (the administrator edits them) and the
+	// scores they give: leadership every unit's and team's, a unit its subtree's.
+	f.Get("/reports/list/findings", readStatistics, rep.findingsList)
+	f.Get("/reports/list/ageing", readStatistics, rep.ageingList)
+	f.Get("/reports/list/conclusions", readStatistics, rep.conclusionsList)
+	f.Get("/evaluation", readScores, eva.scoresPage)
+	f.Get("/evaluation/criteria", login, eva.criteriaPage)
+	f.Get("/admin/evaluation-criteria", onlyAdmin, eva.adminPage)
+	f.Post("/admin/evaluation-criteria", onlyAdmin, eva.saveCriterion)
+	f.Get("/admin/evaluation-criteria/:id<int>", onlyAdmin, eva.adminPage)
+	f.Post("/admin/evaluation-criteria/:id<int>", onlyAdmin, eva.saveCriterion)
 
 	// ---- JSON API (/api/v1, described by openapi.yaml) ----
 	f.Get("/api/openapi.yaml", adm.openAPI)
@@ -456,6 +469,11 @@ func New(a *app.App) *fiber.App {
 	api.Get("/reports/periodic", readStatistics, rep.apiPeriodic)
 	api.Get("/reports/periodic.xlsx", readStatistics, rep.periodicXLSX)
 	api.Get("/reports/periodic.pdf", readStatistics, rep.periodicPDF)
+	api.Get("/evaluation/scores", readScores, eva.apiScores)
+	api.Get("/evaluation/criteria", login, eva.apiCriteria)
+	api.Post("/evaluation/criteria", onlyAdmin, eva.apiSaveCriterion)
+	api.Get("/evaluation/criteria/:id<int>", login, eva.apiCriterion)
+	api.Put("/evaluation/criteria/:id<int>", onlyAdmin, eva.apiSaveCriterion)
 	api.Get("/own-inspections", readStatistics, rep.apiOwnList)
 	api.Post("/own-inspections", recordOwn, rep.apiRecordOwn)
 	api.Get("/own-inspections/template", recordOwn, rep.ownTemplate)

@@ -62,8 +62,9 @@ func (s *Service) Visits(ctx context.Context, a authz.Actor) ([]OpenVisit, error
 	return out, nil
 }
 
-// ReportMisconduct records a's unit's report, about one of its visits or none.
-func (s *Service) ReportMisconduct(ctx context.Context, a authz.Actor, visit int64, body string) (int64, error) {
+// ReportMisconduct records a's unit's report, about one of its visits or
+// none, at now, and tells the department's leadership (never the team).
+func (s *Service) ReportMisconduct(ctx context.Context, a authz.Actor, visit int64, body string, now time.Time) (int64, error) {
 	if err := mayAnswer(a); err != nil {
 		return 0, err
 	}
@@ -95,11 +96,14 @@ func (s *Service) ReportMisconduct(ctx context.Context, a authz.Actor, visit int
 	}
 	var id int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Raw(`INSERT INTO misconduct_reports (unit_id, visit_id, body, submitted_by) VALUES (?, ?, ?, ?) RETURNING id`,
-			a.UnitID, visitID, body, a.UserID).Scan(&id).Error; err != nil {
+		if err := tx.Raw(`INSERT INTO misconduct_reports (unit_id, visit_id, body, submitted_by, submitted_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			a.UnitID, visitID, body, a.UserID, now).Scan(&id).Error; err != nil {
 			return fmt.Errorf("misconduct report: %w", err)
 		}
-		return audit.Record(tx, a, "misconduct.report", "misconduct_report", id, nil, map[string]any{"visit_id": visitID})
+		if err := audit.Record(tx, a, "misconduct.report", "misconduct_report", id, nil, map[string]any{"visit_id": visitID}); err != nil {
+			return err
+		}
+		return s.misconductReceived(ctx, tx, now, id)
 	})
 	return id, err
 }
@@ -132,7 +136,8 @@ func (s *Service) MisconductInbox(ctx context.Context, a authz.Actor) ([]Miscond
 	return s.misconductList(ctx, "TRUE")
 }
 
-// AnswerMisconduct records leadership's answer to report id (once).
+// AnswerMisconduct records leadership's answer to report id (once) and tells
+// the reporting unit.
 func (s *Service) AnswerMisconduct(ctx context.Context, a authz.Actor, id int64, answer string, now time.Time) error {
 	if err := mayReadMisconduct(a); err != nil {
 		return err
@@ -159,6 +164,9 @@ func (s *Service) AnswerMisconduct(ctx context.Context, a authz.Actor, id int64,
 			answer, a.UserID, now, id).Error; err != nil {
 			return fmt.Errorf("answer misconduct report %d: %w", id, err)
 		}
-		return audit.Record(tx, a, "misconduct.answer", "misconduct_report", id, nil, nil)
+		if err := audit.Record(tx, a, "misconduct.answer", "misconduct_report", id, nil, nil); err != nil {
+			return err
+		}
+		return s.misconductAnswered(ctx, tx, now, id)
 	})
 }

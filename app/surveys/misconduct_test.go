@@ -11,10 +11,12 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/notify"
 	"khung/app/surveys"
 	"khung/app/visits/visitstest"
 	"khung/models"
 	"khung/models/dbtest"
+	"khung/views"
 )
 
 // user adds a user of role (in unit u, when given) and returns them as an actor.
@@ -36,18 +38,18 @@ func TestAUnitsMisconductReportReachesLeadershipOnlyAndIsAnswered(t *testing.T) 
 	db := dbtest.Gorm(t)
 	w := visitstest.Build(t, db)
 	ctx := context.Background()
-	svc := surveys.New(db)
+	svc := newService(t, db)
 	today := models.NewDate(2027, 12, 31)
 	communeA := user(t, db, models.RoleUnit, &w.CommuneA, today)
 	approver := user(t, db, models.RoleApprover, nil, today)
 
-	if _, err := svc.ReportMisconduct(ctx, communeA, 0, "   "); !isField(err, "body") {
+	if _, err := svc.ReportMisconduct(ctx, communeA, 0, "   ", time.Now()); !isField(err, "body") {
 		t.Errorf("an empty report: %v", err)
 	}
-	if _, err := svc.ReportMisconduct(ctx, communeA, w.Other.ID, "Đoàn yêu cầu chi phí ngoài quy định."); !isField(err, "visit_id") {
+	if _, err := svc.ReportMisconduct(ctx, communeA, w.Other.ID, "Đoàn yêu cầu chi phí ngoài quy định.", time.Now()); !isField(err, "visit_id") {
 		t.Errorf("another unit's visit: %v", err)
 	}
-	id, err := svc.ReportMisconduct(ctx, communeA, w.Planned.ID, "Đoàn yêu cầu chi phí ngoài quy định.")
+	id, err := svc.ReportMisconduct(ctx, communeA, w.Planned.ID, "Đoàn yêu cầu chi phí ngoài quy định.", time.Now())
 	if err != nil {
 		t.Fatalf("a good report (positive control): %v", err)
 	}
@@ -85,7 +87,7 @@ func TestAUnitsMisconductReportReachesLeadershipOnlyAndIsAnswered(t *testing.T) 
 func TestTheAdministratorEditsTheQuestionsAndOnlyTheAskedOnesAreAsked(t *testing.T) {
 	db := dbtest.Gorm(t)
 	ctx := context.Background()
-	svc := surveys.New(db)
+	svc := newService(t, db)
 	today := models.NewDate(2027, 12, 31)
 	admin := user(t, db, models.RoleAdmin, nil, today)
 	if err := svc.SaveQuestion(ctx, user(t, db, models.RolePlanner, nil, today), 0, surveys.QuestionInput{Position: 6, TextVI: "Câu hỏi"}); !errors.Is(err, apperr.ErrForbidden) {
@@ -113,4 +115,14 @@ func TestTheAdministratorEditsTheQuestionsAndOnlyTheAskedOnesAreAsked(t *testing
 func isField(err error, field string) bool {
 	ve, ok := apperr.AsValidation(err)
 	return ok && ve.Has(field)
+}
+
+// newService is the service as the app builds it, with the real catalogs.
+func newService(t *testing.T, db *gorm.DB) *surveys.Service {
+	t.Helper()
+	l, err := views.LoadLocales(views.LocaleFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return surveys.New(db, notify.Site{Locales: l}, time.UTC)
 }

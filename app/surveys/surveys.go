@@ -11,11 +11,13 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/notify"
 	"khung/models"
 )
 
@@ -27,10 +29,20 @@ const MinResponses = 3
 const endedWork = `%s.status IN ('on_site_ended', 'conclusion_issued', 'follow_up', 'closed')`
 
 // Service records and reads the surveys.
-type Service struct{ db *gorm.DB }
+type Service struct {
+	db   *gorm.DB
+	site notify.Site    // renders the notifications
+	loc  *time.Location // the zone of the dates in them
+}
 
-// New returns the service.
-func New(db *gorm.DB) *Service { return &Service{db: db} }
+// New returns the service; site renders its notifications, loc is the
+// platform's zone (Asia/Ho_Chi_Minh).
+func New(db *gorm.DB, site notify.Site, loc *time.Location) *Service {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &Service{db: db, site: site, loc: loc}
+}
 
 // Question is one question of the survey, answered on a scale of 1 to 5.
 type Question struct {
@@ -144,6 +156,7 @@ func (s *Service) Answer(ctx context.Context, a authz.Actor, visit int64, scores
 
 // TeamResult is one team leader's averages over a period.
 type TeamResult struct {
+	LeaderID  int64     `json:"leader_id"`
 	Leader    string    `json:"leader"`
 	Responses int       `json:"responses"`
 	Averages  []float64 `json:"averages"` // by question, in the order of Results.Questions
@@ -172,6 +185,7 @@ func (s *Service) Results(ctx context.Context, a authz.Actor, from, to models.Da
 	}
 	r.Questions = qs
 	var rows []struct {
+		LeaderID int64
 		Leader   string
 		N        int
 		Question int64
@@ -185,7 +199,7 @@ func (s *Service) Results(ctx context.Context, a authz.Actor, from, to models.Da
 			  JOIN visit_members vm ON vm.visit_id = v.id AND vm.role = 'lead'
 			 WHERE v.end_date BETWEEN ? AND ?),
 		teams AS (SELECT leader, count(*) AS n FROM r GROUP BY leader)
-		SELECT i.full_name AS leader, t.n, sa.question_id AS question, avg(sa.score)::float8 AS avg
+		SELECT t.leader AS leader_id, i.full_name AS leader, t.n, sa.question_id AS question, avg(sa.score)::float8 AS avg
 		  FROM teams t JOIN inspectors i ON i.id = t.leader
 		  JOIN r ON r.leader = t.leader JOIN survey_answers sa ON sa.response_id = r.id
 		 WHERE t.n >= ?
@@ -203,12 +217,12 @@ func (s *Service) Results(ctx context.Context, a authz.Actor, from, to models.Da
 	for i, q := range qs {
 		index[q.ID] = i
 	}
-	byLeader := map[string]*TeamResult{}
+	byLeader := map[int64]*TeamResult{}
 	for _, row := range rows {
-		t := byLeader[row.Leader]
+		t := byLeader[row.LeaderID]
 		if t == nil {
-			t = &TeamResult{Leader: row.Leader, Responses: row.N, Averages: make([]float64, len(qs))}
-			byLeader[row.Leader] = t
+			t = &TeamResult{LeaderID: row.LeaderID, Leader: row.Leader, Responses: row.N, Averages: make([]float64, len(qs))}
+			byLeader[row.LeaderID] = t
 		}
 		if i, ok := index[row.Question]; ok {
 			t.Averages[i] = row.Avg
@@ -224,6 +238,11 @@ func (s *Service) Results(ctx context.Context, a authz.Actor, from, to models.Da
 		}
 		r.Teams = append(r.Teams, *t)
 	}
-	sort.Slice(r.Teams, func(i, j int) bool { return r.Teams[i].Leader < r.Teams[j].Leader })
+	sort.Slice(r.Teams, func(i, j int) bool {
+		if r.Teams[i].Leader != r.Teams[j].Leader {
+			return r.Teams[i].Leader < r.Teams[j].Leader
+		}
+		return r.Teams[i].LeaderID < r.Teams[j].LeaderID
+	})
 	return r, nil
 }

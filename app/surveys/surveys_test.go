@@ -7,7 +7,6 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/authz"
-	"khung/app/surveys"
 	"khung/app/visits/visitstest"
 	"khung/models"
 	"khung/models/dbtest"
@@ -17,7 +16,7 @@ func TestLeadershipSeesATeamsResultsOnlyFromTheThirdAnswerAndNobodyElseSeesThem(
 	db := dbtest.Gorm(t)
 	w := visitstest.Build(t, db)
 	ctx := context.Background()
-	svc := surveys.New(db)
+	svc := newService(t, db)
 	today := models.NewDate(2027, 12, 31)
 	// Lead leads the planned visit (commune A) and the district's (district A);
 	// a third visit he leads goes to commune B. Their work on site has ended.

@@ -308,6 +308,9 @@ func (s *story) carryOut(x *scheduled, i int, rep *Report) error {
 	if err := s.step(x, models.VisitOnSiteEnded, end); err != nil {
 		return err
 	}
+	if err := s.answerSurvey(x, i); err != nil { // the inspected unit's view of the team (issue 12)
+		return err
+	}
 	signed := end.AddDays(10)
 	draft := end.AddDays(5)
 	s.clk.on(signed)
@@ -368,6 +371,28 @@ func (s *story) carryOut(x *scheduled, i int, rep *Report) error {
 		if err := s.step(x, models.VisitClosed, s.clk.today()); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// answerSurvey has x's unit answer the survey on its team two days after the
+// work on site ended, mostly agreeing, one statement in three less so.
+func (s *story) answerSurvey(x *scheduled, i int) error {
+	office, err := s.office(x.UnitID)
+	if err != nil {
+		return err
+	}
+	qs, err := s.a.Surveys.Questions(s.ctx)
+	if err != nil {
+		return err
+	}
+	scores := map[int64]int{}
+	for j, q := range qs {
+		scores[q.ID] = 5 - (i+j)%3
+	}
+	s.clk.on(x.EndDate.AddDays(2))
+	if err := s.a.Surveys.Answer(s.ctx, s.as(office), x.ID, scores); err != nil {
+		return fmt.Errorf("survey: %w", err)
 	}
 	return nil
 }
