@@ -29,6 +29,34 @@ func ProvinceOf(id string) string {
 	return id[:2]
 }
 
+// Keep narrows inst to the provinces with the given codes.
+func Keep(inst *planning.Instance, codes []string) *planning.Instance {
+	in := func(id string) bool { return slices.Contains(codes, ProvinceOf(id)) }
+	out := *inst
+	out.Units, out.Bodies, out.Inspectors, out.Proposals = nil, nil, nil, nil
+	for _, u := range inst.Units {
+		if in(u.ID) {
+			out.Units = append(out.Units, u)
+		}
+	}
+	for _, b := range inst.Bodies {
+		if in(b.ID) {
+			out.Bodies = append(out.Bodies, b)
+		}
+	}
+	for _, i := range inst.Inspectors {
+		if in(i.Body) {
+			out.Inspectors = append(out.Inspectors, i)
+		}
+	}
+	for _, p := range inst.Proposals {
+		if in(p.Unit) {
+			out.Proposals = append(out.Proposals, p)
+		}
+	}
+	return &out
+}
+
 // UnitCode maps a generated unit id to the database's code, as the app codes
 // the units of 1 July 2025 (seed.ReformedCode): a commune, ward or special zone
 // "01.00004" → "00004-2025", a unit under it "01.00004-VP" → "00004-2025-VP";

@@ -21,7 +21,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -92,7 +91,7 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	if *provinces != "" {
-		inst = keep(inst, strings.Split(*provinces, ","))
+		inst = national.Keep(inst, strings.Split(*provinces, ","))
 	}
 	fmt.Fprintf(out, "generated %d provinces, %d units, %d bodies, %d inspectors, %d proposals in %s\n",
 		len(provinceCodes(inst)), len(inst.Units), len(inst.Bodies), len(inst.Inspectors), len(inst.Proposals),
@@ -171,32 +170,4 @@ func provinceCodes(inst *planning.Instance) []string {
 		}
 	}
 	return out
-}
-
-// keep narrows inst to the provinces with the given codes.
-func keep(inst *planning.Instance, codes []string) *planning.Instance {
-	in := func(id string) bool { return slices.Contains(codes, national.ProvinceOf(id)) }
-	out := *inst
-	out.Units, out.Bodies, out.Inspectors, out.Proposals = nil, nil, nil, nil
-	for _, u := range inst.Units {
-		if in(u.ID) {
-			out.Units = append(out.Units, u)
-		}
-	}
-	for _, b := range inst.Bodies {
-		if in(b.ID) {
-			out.Bodies = append(out.Bodies, b)
-		}
-	}
-	for _, i := range inst.Inspectors {
-		if in(i.Body) {
-			out.Inspectors = append(out.Inspectors, i)
-		}
-	}
-	for _, p := range inst.Proposals {
-		if in(p.Unit) {
-			out.Proposals = append(out.Proposals, p)
-		}
-	}
-	return &out
 }
