@@ -156,10 +156,10 @@ const recommendationStates = `WITH rs AS (
 	  JOIN conclusions c ON c.id = r.conclusion_id
 	  JOIN visits v ON v.id = c.visit_id
 	 WHERE c.signed_on BETWEEN ? AND ? AND (%s) AND (%s))
-SELECT rs.owner_unit_id, u.name, u.path, rs.state,
-       CASE WHEN rs.state = 'open' AND rs.deadline < ? THEN rs.deadline END AS past_deadline, count(*) AS n
-  FROM rs JOIN units u ON u.id = rs.owner_unit_id
- GROUP BY 1, 2, 3, 4, 5`
+SELECT g.owner_unit_id, u.name, u.path, g.state, g.past_deadline, g.n
+  FROM (SELECT owner_unit_id, state, CASE WHEN state = 'open' AND deadline < ? THEN deadline END AS past_deadline, count(*) AS n
+          FROM rs GROUP BY 1, 2, 3) g
+  JOIN units u ON u.id = g.owner_unit_id`
 
 // recommendations counts the recommendations of the conclusions signed in
 // the period as they stand at the period's end (or today, when earlier): done

@@ -8,6 +8,7 @@ package reports
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -286,22 +287,38 @@ func (s *Service) Periodic(ctx context.Context, a authz.Actor, f Filter) (Report
 	if err := requireReader(a); err != nil {
 		return r, err
 	}
-	db := s.db.WithContext(ctx)
 	base := inspectionsCTE(a, f)
 	steps := []func(context.Context, *gorm.DB, sqlPart) error{
-		func(_ context.Context, db *gorm.DB, b sqlPart) error { return s.totals(db, b, &r) },
-		func(_ context.Context, db *gorm.DB, b sqlPart) error { return s.breakdowns(db, b, &r) },
+		func(_ context.Context, db *gorm.DB, b sqlPart) error { return s.figures(db, b, &r) },
 		func(_ context.Context, db *gorm.DB, _ sqlPart) error { return s.findings(db, a, f, &r) },
 		func(ctx context.Context, db *gorm.DB, _ sqlPart) error { return s.conclusions(ctx, db, a, f, &r) },
 		func(ctx context.Context, db *gorm.DB, _ sqlPart) error { return s.recommendations(ctx, db, a, f, &r) },
-		func(_ context.Context, db *gorm.DB, _ sqlPart) error { return s.mergeSavings(db, a, f, &r) },
 	}
-	for _, step := range steps {
-		if err := step(ctx, db, base); err != nil {
-			return r, err
+	err := s.read(ctx, func(tx *gorm.DB) error {
+		for _, step := range steps {
+			if err := step(ctx, tx, base); err != nil {
+				return err
+			}
 		}
-	}
-	return r, nil
+		return nil
+	})
+	return r, err
+}
+
+// read runs fn in one read-only transaction, so that every figure of a
+// report comes from the same snapshot of the database. Its statements each
+// run once over up to a country's year (half a million rows): PostgreSQL's
+// JIT compilation would cost more than it saves, and a larger work_mem keeps
+// their grouping in memory (docs/performance.md, "Reports at scale").
+func (s *Service) read(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, q := range []string{"SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'"} {
+			if err := tx.Exec(q).Error; err != nil {
+				return fmt.Errorf("report settings: %w", err)
+			}
+		}
+		return fn(tx)
+	}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 }
 
 // Trend is the number of inspections, by level, of the same days of the
@@ -326,26 +343,29 @@ func (s *Service) YearOnYear(ctx context.Context, a authz.Actor, f Filter, years
 	if err := requireReader(a); err != nil {
 		return t, err
 	}
-	for k := years - 1; k >= 0; k-- {
-		g := f
-		g.From, g.To = shiftYears(f.From, -k), shiftYears(f.To, -k)
-		base := inspectionsCTE(a, g)
-		var rows []struct {
-			Level string
-			N     int
+	err := s.read(ctx, func(tx *gorm.DB) error {
+		for k := years - 1; k >= 0; k-- {
+			g := f
+			g.From, g.To = shiftYears(f.From, -k), shiftYears(f.To, -k)
+			base := inspectionsCTE(a, g)
+			var rows []struct {
+				Level string
+				N     int
+			}
+			if err := tx.Raw(base.sql+` SELECT level, count(*) AS n FROM ins GROUP BY level`, base.args...).
+				Scan(&rows).Error; err != nil {
+				return fmt.Errorf("trend %s–%s: %w", g.From, g.To, err)
+			}
+			y := TrendYear{Year: g.To.Year, From: g.From, To: g.To, ByLevel: map[string]int{}}
+			for _, r := range rows {
+				y.ByLevel[r.Level] = r.N
+				y.Inspections += r.N
+			}
+			t.Years = append(t.Years, y)
 		}
-		if err := s.db.WithContext(ctx).Raw(base.sql+` SELECT level, count(*) AS n FROM ins GROUP BY level`, base.args...).
-			Scan(&rows).Error; err != nil {
-			return t, fmt.Errorf("trend %s–%s: %w", g.From, g.To, err)
-		}
-		y := TrendYear{Year: g.To.Year, From: g.From, To: g.To, ByLevel: map[string]int{}}
-		for _, r := range rows {
-			y.ByLevel[r.Level] = r.N
-			y.Inspections += r.N
-		}
-		t.Years = append(t.Years, y)
-	}
-	return t, nil
+		return nil
+	})
+	return t, err
 }
 
 // shiftYears moves d by n years, 29 February becoming 28 February.

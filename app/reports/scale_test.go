@@ -15,18 +15,19 @@ import (
 
 // visitInspectionsDefinition is what visit_inspections holds, computed live
 // from the rows it is made of (the view it was until migration 00026).
-const visitInspectionsDefinition = `SELECT vp.visit_id, p.body_id, (array_agg(p.kind ORDER BY p.id))[1] AS kind, count(*)::int AS proposals
-	  FROM visit_proposals vp JOIN proposals p ON p.id = vp.proposal_id GROUP BY vp.visit_id, p.body_id
+const visitInspectionsDefinition = `SELECT vp.visit_id, p.body_id, (array_agg(p.kind ORDER BY p.id))[1] AS kind, count(*)::int AS proposals,
+	       min(v.start_date) AS start_date
+	  FROM visit_proposals vp JOIN proposals p ON p.id = vp.proposal_id JOIN visits v ON v.id = vp.visit_id GROUP BY vp.visit_id, p.body_id
 	UNION ALL
-	SELECT v.id, v.lead_body_id, v.kind, 0 FROM visits v WHERE NOT EXISTS (SELECT 1 FROM visit_proposals x WHERE x.visit_id = v.id)`
+	SELECT v.id, v.lead_body_id, v.kind, 0, v.start_date FROM visits v WHERE NOT EXISTS (SELECT 1 FROM visit_proposals x WHERE x.visit_id = v.id)`
 
 // sameAsDefinition fails unless the table and its live definition hold the
 // same rows.
 func sameAsDefinition(t *testing.T, db *gorm.DB, after string) {
 	t.Helper()
-	n := count(t, db, `SELECT count(*) FROM ((SELECT visit_id, body_id, kind, proposals FROM visit_inspections
+	n := count(t, db, `SELECT count(*) FROM ((SELECT visit_id, body_id, kind, proposals, start_date FROM visit_inspections
 		EXCEPT ALL (`+visitInspectionsDefinition+`)) UNION ALL ((`+visitInspectionsDefinition+`)
-		EXCEPT ALL SELECT visit_id, body_id, kind, proposals FROM visit_inspections)) d`)
+		EXCEPT ALL SELECT visit_id, body_id, kind, proposals, start_date FROM visit_inspections)) d`)
 	if n != 0 {
 		t.Errorf("after %s: visit_inspections differs from its definition in %d rows", after, n)
 	}
@@ -35,8 +36,8 @@ func sameAsDefinition(t *testing.T, db *gorm.DB, after string) {
 // The inspections the report counts are a table kept by triggers (a
 // country's ten years made the view too slow): after every kind of write —
 // a joint visit's links added and removed, a proposal moved to another body
-// or kind, a visit's lead body or kind changed, an unplanned visit, a visit
-// deleted — it holds exactly the rows its definition gives.
+// or kind, a visit's lead body, kind or days changed, an unplanned visit, a
+// visit deleted — it holds exactly the rows its definition gives.
 func TestVisitInspectionsStayEqualToTheirLiveDefinitionAfterEveryWrite(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := build(t, db) // a joint visit of three bodies, unplanned and cancelled visits, a part-merged ward's visit
@@ -66,6 +67,9 @@ func TestVisitInspectionsStayEqualToTheirLiveDefinitionAfterEveryWrite(t *testin
 		}},
 		{"an unplanned visit's lead body and kind changed", func() {
 			exec(`UPDATE visits SET lead_body_id = ?, kind = 'public_service' WHERE id = ?`, w.CityTeam.ID, w.Unplanned.ID)
+		}},
+		{"a visit moved to other days", func() {
+			exec(`UPDATE visits SET start_date = start_date + 7, end_date = end_date + 7 WHERE id = ?`, w.Unplanned.ID)
 		}},
 		{"a visit deleted", func() { exec(`DELETE FROM visits WHERE id = ?`, w.Cancelled.ID) }},
 	}

@@ -7,17 +7,21 @@
 -- about 2 s on its own). It becomes a table holding the same rows, kept by
 -- statement triggers on the rows it is made of (set-based, so building a plan
 -- of 100,000 proposals or a COPY costs one statement each), so that a report
--- reads only its period's visits through the visit_id key.
+-- reads only its period's rows: start_date is a copy of the visit's, kept with
+-- it, so that a year is an index range (a country's year is 170,000 of
+-- ten years' 1.75 million rows).
 DROP VIEW visit_inspections;
 
 CREATE TABLE visit_inspections (
-    visit_id  bigint NOT NULL REFERENCES visits (id) ON DELETE CASCADE,
-    body_id   bigint NOT NULL REFERENCES bodies (id) ON DELETE RESTRICT,
-    kind      text,
-    proposals integer NOT NULL,
+    visit_id   bigint NOT NULL REFERENCES visits (id) ON DELETE CASCADE,
+    body_id    bigint NOT NULL REFERENCES bodies (id) ON DELETE RESTRICT,
+    kind       text,
+    proposals  integer NOT NULL,
+    start_date date, -- the visit's
     PRIMARY KEY (visit_id, body_id)
 );
 CREATE INDEX visit_inspections_body_idx ON visit_inspections (body_id);
+CREATE INDEX visit_inspections_start_idx ON visit_inspections (start_date);
 
 -- visit_inspections_rebuild recomputes the rows of the given visits (NULL:
 -- of every visit), as the view defined them: per visit and per body of its
@@ -32,14 +36,15 @@ BEGIN
     ELSE
         DELETE FROM visit_inspections WHERE visit_id = ANY (ids);
     END IF;
-    INSERT INTO visit_inspections (visit_id, body_id, kind, proposals)
-    SELECT vp.visit_id, p.body_id, (array_agg(p.kind ORDER BY p.id))[1], count(*)::int
+    INSERT INTO visit_inspections (visit_id, body_id, kind, proposals, start_date)
+    SELECT vp.visit_id, p.body_id, (array_agg(p.kind ORDER BY p.id))[1], count(*)::int, min(v.start_date)
       FROM visit_proposals vp
       JOIN proposals p ON p.id = vp.proposal_id
+      JOIN visits v ON v.id = vp.visit_id
      WHERE ids IS NULL OR vp.visit_id = ANY (ids)
      GROUP BY vp.visit_id, p.body_id
     UNION ALL
-    SELECT v.id, v.lead_body_id, v.kind, 0
+    SELECT v.id, v.lead_body_id, v.kind, 0, v.start_date
       FROM visits v
      WHERE (ids IS NULL OR v.id = ANY (ids))
        AND NOT EXISTS (SELECT 1 FROM visit_proposals x WHERE x.visit_id = v.id);
@@ -89,7 +94,7 @@ CREATE TRIGGER visit_inspections_proposals_updated AFTER UPDATE ON proposals
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION visit_inspections_proposals_changed();
 
 -- A visit made (its lead body's inspection until proposals join it), or its
--- lead body or kind changed.
+-- lead body, kind or start date changed.
 -- +goose StatementBegin
 CREATE FUNCTION visit_inspections_visits_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -99,7 +104,8 @@ BEGIN
     ELSE
         PERFORM visit_inspections_rebuild(ARRAY(
             SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-             WHERE n.lead_body_id <> o.lead_body_id OR n.kind IS DISTINCT FROM o.kind));
+             WHERE n.lead_body_id <> o.lead_body_id OR n.kind IS DISTINCT FROM o.kind
+                OR n.start_date IS DISTINCT FROM o.start_date));
     END IF;
     RETURN NULL;
 END

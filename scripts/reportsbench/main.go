@@ -47,6 +47,7 @@ func run(args []string, out io.Writer) error {
 	roles := fs.String("roles", "approver,viewer", "roles logged in (the first active user of each)")
 	password := fs.String("password", "Khung@2026!", "the users' password (the demo's)")
 	only := fs.String("only", "", "measure only the cases whose name contains this")
+	warmup := fs.Int("warmup", 1, "requests sent before measuring each case")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func run(args []string, out io.Writer) error {
 				continue
 			}
 			before := loadavg()
-			ds, err := measure(c, *base+bc.path, *n)
+			ds, err := measure(c, *base+bc.path, *warmup, *n)
 			if err != nil {
 				return fmt.Errorf("%s as %s: %w", bc.name, role, err)
 			}
@@ -105,7 +106,10 @@ func login(base, email, password string) (*http.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &http.Client{Jar: jar, Timeout: 2 * time.Minute}
+	// The login's redirect is not followed: the home page of leadership
+	// shows this year's figures, a request of its own.
+	c := &http.Client{Jar: jar, Timeout: 5 * time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := c.Get(base + "/login")
 	if err != nil {
 		return nil, err
@@ -124,17 +128,17 @@ func login(base, email, password string) (*http.Client, error) {
 		return nil, err
 	}
 	resp.Body.Close()
-	if resp.Request.URL.Path == "/login" {
-		return nil, fmt.Errorf("login as %s refused", email)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") == "/login" {
+		return nil, fmt.Errorf("login as %s refused: status %d", email, resp.StatusCode)
 	}
 	return c, nil
 }
 
-// measure requests u once to warm up, then n times, and returns the
-// durations in milliseconds; any status but 200 is an error.
-func measure(c *http.Client, u string, n int) ([]float64, error) {
+// measure requests u warmup times, then n times, and returns the durations
+// of the n in milliseconds; any status but 200 is an error.
+func measure(c *http.Client, u string, warmup, n int) ([]float64, error) {
 	var ds []float64
-	for i := range n + 1 {
+	for i := range warmup + n {
 		started := time.Now()
 		resp, err := c.Get(u)
 		if err != nil {
@@ -148,7 +152,7 @@ func measure(c *http.Client, u string, n int) ([]float64, error) {
 		if resp.StatusCode != http.StatusOK {
 			return nil, fmt.Errorf("GET %s: status %d", u, resp.StatusCode)
 		}
-		if i > 0 {
+		if i >= warmup {
 			ds = append(ds, float64(time.Since(started).Microseconds())/1000)
 		}
 	}
