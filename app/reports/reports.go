@@ -52,6 +52,8 @@ type Filter struct {
 	Kind   string      `json:"kind,omitempty"`
 	Level  string      `json:"level,omitempty"`
 	Form   string      `json:"form,omitempty"`
+
+	areaPattern string // the area's subtree, once resolved (Service.withArea)
 }
 
 // ParseFilter reads a filter from query values (get returns "" for a missing
@@ -287,6 +289,10 @@ func (s *Service) Periodic(ctx context.Context, a authz.Actor, f Filter) (Report
 	if err := requireReader(a); err != nil {
 		return r, err
 	}
+	f, err := s.withArea(ctx, f)
+	if err != nil {
+		return r, err
+	}
 	base := inspectionsCTE(a, f)
 	steps := []func(context.Context, *gorm.DB, sqlPart) error{
 		func(_ context.Context, db *gorm.DB, b sqlPart) error { return s.figures(db, b, &r) },
@@ -294,7 +300,7 @@ func (s *Service) Periodic(ctx context.Context, a authz.Actor, f Filter) (Report
 		func(ctx context.Context, db *gorm.DB, _ sqlPart) error { return s.conclusions(ctx, db, a, f, &r) },
 		func(ctx context.Context, db *gorm.DB, _ sqlPart) error { return s.recommendations(ctx, db, a, f, &r) },
 	}
-	err := s.read(ctx, func(tx *gorm.DB) error {
+	err = s.read(ctx, func(tx *gorm.DB) error {
 		for _, step := range steps {
 			if err := step(ctx, tx, base); err != nil {
 				return err
@@ -343,7 +349,11 @@ func (s *Service) YearOnYear(ctx context.Context, a authz.Actor, f Filter, years
 	if err := requireReader(a); err != nil {
 		return t, err
 	}
-	err := s.read(ctx, func(tx *gorm.DB) error {
+	f, err := s.withArea(ctx, f)
+	if err != nil {
+		return t, err
+	}
+	err = s.read(ctx, func(tx *gorm.DB) error {
 		for k := years - 1; k >= 0; k-- {
 			g := f
 			g.From, g.To = shiftYears(f.From, -k), shiftYears(f.To, -k)

@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"gorm.io/gorm"
@@ -112,6 +113,40 @@ func TestRecommendationFiguresEqualTheRowsBehindThem(t *testing.T) {
 		}
 		if a.Role == models.RolePlanner && a.Today == models.NewDate(2027, 12, 31) && (rec.Issued != 3 || rec.Overdue != 1 || rec.Done != 1) {
 			t.Errorf("planner at the year's end: %+v, want 3 issued, 1 done, 1 overdue (positive control)", rec)
+		}
+	}
+}
+
+// A province's year is the report narrowed to the province's subtree of
+// units (area) and one year: its figures are those of the visits to its
+// units, counted once per body, and of nothing outside it.
+func TestAnAreasYearCountsTheInspectionsOfItsSubtreeOnly(t *testing.T) {
+	db := dbtest.Gorm(t)
+	w := build(t, db)
+	svc := service(t, db)
+	ctx := context.Background()
+	planner := authz.Actor{UserID: 1, Role: models.RolePlanner, Today: models.NewDate(2027, 12, 31)}
+	for _, area := range []models.Unit{w.DistrictA, w.DistrictB, w.City} {
+		f, err := reports.ParseFilter(func(k string) string {
+			return map[string]string{"period": "2027", "area": fmt.Sprint(area.ID)}[k]
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := svc.Periodic(ctx, planner, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := count(t, db, `SELECT count(*) FROM visits v JOIN visit_inspections vi ON vi.visit_id = v.id JOIN units u ON u.id = v.unit_id
+			WHERE u.path LIKE ? AND v.start_date BETWEEN '2027-01-01' AND '2027-12-31' AND v.status <> 'cancelled'
+			  AND (v.plan_version_id IS NULL OR v.plan_version_id IN (SELECT id FROM plan_versions WHERE status = 'published'))`, area.Path+"%") +
+			count(t, db, `SELECT count(*) FROM own_inspections o JOIN units u ON u.id = o.unit_id WHERE u.path LIKE ? AND o.start_date BETWEEN '2027-01-01' AND '2027-12-31'`, area.Path+"%")
+		if r.Totals.Inspections != want || want == 0 {
+			t.Errorf("%s's year: %d inspections, want %d (and some)", area.Name, r.Totals.Inspections, want)
+		}
+		rows, total, err := svc.Inspections(ctx, planner, f)
+		if err != nil || total != want || len(rows) != want {
+			t.Errorf("%s's list: %d rows of %d (%v), want %d", area.Name, len(rows), total, err, want)
 		}
 	}
 }
