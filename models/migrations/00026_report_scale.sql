@@ -124,6 +124,8 @@ SELECT visit_inspections_rebuild(NULL);
 -- recommendations) from the indexes alone. They replace the plain ones on
 -- the same keys.
 CREATE INDEX conclusions_signed_idx ON conclusions (signed_on) INCLUDE (visit_id, draft_received_on);
+-- An area's period: the visits of its units, by day.
+CREATE INDEX visits_unit_start_idx ON visits (unit_id, start_date);
 CREATE INDEX findings_report_idx ON findings (visit_id) INCLUDE (kind, severity);
 DROP INDEX findings_visit_idx;
 CREATE INDEX recommendations_report_idx ON recommendations (conclusion_id) INCLUDE (owner_unit_id, deadline, status, closed_at);
@@ -134,6 +136,7 @@ CREATE INDEX recommendations_conclusion_idx ON recommendations (conclusion_id);
 DROP INDEX recommendations_report_idx;
 CREATE INDEX findings_visit_idx ON findings (visit_id);
 DROP INDEX findings_report_idx;
+DROP INDEX visits_unit_start_idx;
 DROP INDEX conclusions_signed_idx;
 DROP TRIGGER visit_inspections_visits_updated ON visits;
 DROP TRIGGER visit_inspections_visits_inserted ON visits;
