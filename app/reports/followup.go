@@ -17,7 +17,7 @@ import (
 // conclusions counts the conclusions signed in the period and how many were
 // signed within the rule's time after the draft was received
 // (rules.ConclusionDays, in force on the period's last day).
-func (s *Service) conclusions(ctx context.Context, db *gorm.DB, a authz.Actor, f Filter, r *Report) error {
+func (s *Service) conclusions(ctx context.Context, db *gorm.DB, a authz.Actor, f Filter, out *Conclusions) error {
 	set, err := rules.Load(ctx, db, f.To)
 	if err != nil {
 		return fmt.Errorf("report rules: %w", err)
@@ -63,13 +63,12 @@ func (s *Service) conclusions(ctx context.Context, db *gorm.DB, a authz.Actor, f
 			c.OnTime++
 		}
 	}
-	own, recs, done, err := recordedOwn(db, a, f)
+	own, _, _, err := recordedOwn(db, a, f)
 	if err != nil {
 		return err
 	}
 	c.Own = own
-	r.Conclusions = c
-	r.Recommendations.RecordedIssued, r.Recommendations.RecordedDone = recs, done
+	*out = c
 	return nil
 }
 
@@ -166,7 +165,7 @@ SELECT g.owner_unit_id, u.name, u.path, g.state, g.past_deadline, g.n
 // (closed by then), cancelled, open, and overdue (open past the deadline),
 // with the working days past it (app/holidays' calendar) and the rate of
 // remediation by owner unit.
-func (s *Service) recommendations(ctx context.Context, db *gorm.DB, a authz.Actor, f Filter, r *Report) error {
+func (s *Service) recommendations(ctx context.Context, db *gorm.DB, a authz.Actor, f Filter, out *Recommendations) error {
 	asOf := asOfDate(a, f)
 	rcond, rargs := authz.StatsRecommendationCondition(a, "r", "v")
 	vf := visitFilter(f, "v")
@@ -184,8 +183,12 @@ func (s *Service) recommendations(ctx context.Context, db *gorm.DB, a authz.Acto
 	}
 	// The owners in the order of their units' paths, as the lists show them.
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Path < rows[j].Path })
-	rec := r.Recommendations
+	var rec Recommendations
 	rec.AsOf, rec.Ageing = asOf, ageingBuckets()
+	var err error
+	if _, rec.RecordedIssued, rec.RecordedDone, err = recordedOwn(db, a, f); err != nil {
+		return err
+	}
 	w, err := s.workdays(ctx, f, asOf, len(rows))
 	if err != nil {
 		return err
@@ -249,7 +252,7 @@ func (s *Service) recommendations(ctx context.Context, db *gorm.DB, a authz.Acto
 		}
 		return rec.ByOwner[i].Rate < rec.ByOwner[j].Rate
 	})
-	r.Recommendations = rec
+	*out = rec
 	return nil
 }
 

@@ -9,9 +9,11 @@ package reports
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -294,37 +296,42 @@ func (s *Service) Periodic(ctx context.Context, a authz.Actor, f Filter) (Report
 		return r, err
 	}
 	base := inspectionsCTE(a, f)
-	steps := []func(context.Context, *gorm.DB, sqlPart) error{
-		func(_ context.Context, db *gorm.DB, b sqlPart) error { return s.figures(db, b, &r) },
-		func(_ context.Context, db *gorm.DB, _ sqlPart) error { return s.findings(db, a, f, &r) },
-		func(ctx context.Context, db *gorm.DB, _ sqlPart) error { return s.conclusions(ctx, db, a, f, &r) },
-		func(ctx context.Context, db *gorm.DB, _ sqlPart) error { return s.recommendations(ctx, db, a, f, &r) },
-	}
-	err = s.read(ctx, func(tx *gorm.DB) error {
-		for _, step := range steps {
-			if err := step(ctx, tx, base); err != nil {
-				return err
-			}
-		}
-		return nil
+	err = s.readAll(ctx, []func(tx *gorm.DB) error{
+		func(tx *gorm.DB) error { return s.figures(tx, base, &r) },
+		func(tx *gorm.DB) error { return s.findings(tx, a, f, &r) },
+		func(tx *gorm.DB) error { return s.conclusions(ctx, tx, a, f, &r.Conclusions) },
+		func(tx *gorm.DB) error { return s.recommendations(ctx, tx, a, f, &r.Recommendations) },
 	})
 	return r, err
 }
 
-// read runs fn in one read-only transaction, so that every figure of a
-// report comes from the same snapshot of the database. Its statements each
-// run once over up to a country's year (half a million rows): PostgreSQL's
-// JIT compilation would cost more than it saves, and a larger work_mem keeps
-// their grouping in memory (docs/performance.md, "Reports at scale").
-func (s *Service) read(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, q := range []string{"SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'"} {
-			if err := tx.Exec(q).Error; err != nil {
-				return fmt.Errorf("report settings: %w", err)
-			}
-		}
-		return fn(tx)
-	}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+// readAll runs the steps of a report at once, each in its own read-only
+// transaction on its own connection (each writes its own part of the
+// report): a country's year is a few statements of a second each, and on
+// two cores, or a machine others share, they finish sooner side by side
+// than one after the other. Their statements each run once over up to half
+// a million rows: PostgreSQL's JIT compilation would cost more than it saves,
+// and a larger work_mem keeps their grouping in memory (docs/performance.md,
+// "Reports at scale").
+func (s *Service) readAll(ctx context.Context, steps []func(tx *gorm.DB) error) error {
+	errs := make([]error, len(steps))
+	var wg sync.WaitGroup
+	for i, step := range steps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+				for _, q := range []string{"SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'"} {
+					if err := tx.Exec(q).Error; err != nil {
+						return fmt.Errorf("report settings: %w", err)
+					}
+				}
+				return step(tx)
+			}, &sql.TxOptions{ReadOnly: true})
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // Trend is the number of inspections, by level, of the same days of the
@@ -353,10 +360,12 @@ func (s *Service) YearOnYear(ctx context.Context, a authz.Actor, f Filter, years
 	if err != nil {
 		return t, err
 	}
-	err = s.read(ctx, func(tx *gorm.DB) error {
-		for k := years - 1; k >= 0; k-- {
-			g := f
-			g.From, g.To = shiftYears(f.From, -k), shiftYears(f.To, -k)
+	t.Years = make([]TrendYear, years)
+	steps := make([]func(tx *gorm.DB) error, years)
+	for k := range years {
+		g := f
+		g.From, g.To = shiftYears(f.From, k+1-years), shiftYears(f.To, k+1-years)
+		steps[k] = func(tx *gorm.DB) error {
 			base := inspectionsCTE(a, g)
 			var rows []struct {
 				Level string
@@ -371,10 +380,11 @@ func (s *Service) YearOnYear(ctx context.Context, a authz.Actor, f Filter, years
 				y.ByLevel[r.Level] = r.N
 				y.Inspections += r.N
 			}
-			t.Years = append(t.Years, y)
+			t.Years[k] = y
+			return nil
 		}
-		return nil
-	})
+	}
+	err = s.readAll(ctx, steps)
 	return t, err
 }
 
