@@ -55,7 +55,7 @@ mip-optima: node-tools
 clean:
 	rm -rf bin
 
-.PHONY: load soak
+.PHONY: load soak tenyears reports-bench
 
 ## load: web load with wrk on a national-scale published plan, next to a bare Fiber handler (not in test)
 load:
@@ -64,3 +64,11 @@ load:
 ## soak: two replicas behind nginx on one private PostgreSQL, with faults: restarts, SMTP down, kill -9 (not in test)
 soak: build
 	scripts/soak.sh
+
+## tenyears: (re)create khung_tenyears with ten years of national statistics, 2017–2026 (not in test)
+tenyears:
+	scripts/with-db.sh run -- $(GO) run ./scripts/tenyears
+
+## reports-bench: p50/p95 of the periodic report and the dashboard on khung_tenyears (not in test)
+reports-bench:
+	scripts/with-db.sh run -- $(GO) run ./scripts/reportsbench

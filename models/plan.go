@@ -104,7 +104,7 @@ type Visit struct {
 	Status         VisitStatus `gorm:"default:planned" json:"status"`
 	// Kind is the kind of inspection (inspection_kinds.code) of a visit made
 	// outside a plan; a planned visit takes its kinds from its proposals (see
-	// the view visit_inspections).
+	// visit_inspections).
 	Kind      *string   `json:"kind,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

@@ -17,7 +17,7 @@ import (
 // conclusions counts the conclusions signed in the period and how many were
 // signed within the rule's time after the draft was received
 // (rules.ConclusionDays, in force on the period's last day).
-func (s *Service) conclusions(ctx context.Context, db *gorm.DB, a authz.Actor, f Filter, r *Report) error {
+func (s *Service) conclusions(ctx context.Context, db *gorm.DB, a authz.Actor, f Filter, out *Conclusions) error {
 	set, err := rules.Load(ctx, db, f.To)
 	if err != nil {
 		return fmt.Errorf("report rules: %w", err)
@@ -63,13 +63,12 @@ func (s *Service) conclusions(ctx context.Context, db *gorm.DB, a authz.Actor, f
 			c.OnTime++
 		}
 	}
-	own, recs, done, err := recordedOwn(db, a, f)
+	own, _, _, err := recordedOwn(db, a, f)
 	if err != nil {
 		return err
 	}
 	c.Own = own
-	r.Conclusions = c
-	r.Recommendations.RecordedIssued, r.Recommendations.RecordedDone = recs, done
+	*out = c
 	return nil
 }
 
@@ -140,23 +139,61 @@ func (s *Service) workdays(ctx context.Context, f Filter, asOf models.Date, n in
 	return holidays.Workdays(ctx, s.db, min(f.From.Year, asOf.Year)-1, asOf.Year)
 }
 
+// recommendationStates counts, in SQL, the recommendations of the
+// conclusions signed in the period that a's statistics count, as they stood
+// at asOf (the third argument), per owner unit and state ("done",
+// "cancelled", "open": stateAt's rule), the open ones past their deadline by
+// deadline (the working days past it are counted in Go, once per deadline).
+// A country's year is half a million recommendations: grouped here, a few
+// tens of thousands of rows reach Go.
+const recommendationStates = `WITH rs AS (
+	SELECT r.owner_unit_id, r.deadline,
+	       CASE WHEN r.status = 'done' AND (r.closed_at AT TIME ZONE ?)::date <= ? THEN 'done'
+	            WHEN r.status = 'cancelled' AND (r.closed_at IS NULL OR (r.closed_at AT TIME ZONE ?)::date <= ?) THEN 'cancelled'
+	            ELSE 'open' END AS state
+	  FROM recommendations r
+	  JOIN conclusions c ON c.id = r.conclusion_id
+	  JOIN visits v ON v.id = c.visit_id
+	 WHERE c.signed_on BETWEEN ? AND ? AND (%s) AND (%s))
+SELECT g.owner_unit_id, u.name, u.path, g.state, g.past_deadline, g.n
+  FROM (SELECT owner_unit_id, state, CASE WHEN state = 'open' AND deadline < ? THEN deadline END AS past_deadline, count(*) AS n
+          FROM rs GROUP BY 1, 2, 3) g
+  JOIN units u ON u.id = g.owner_unit_id`
+
 // recommendations counts the recommendations of the conclusions signed in
 // the period as they stand at the period's end (or today, when earlier): done
 // (closed by then), cancelled, open, and overdue (open past the deadline),
 // with the working days past it (app/holidays' calendar) and the rate of
 // remediation by owner unit.
-func (s *Service) recommendations(ctx context.Context, _ *gorm.DB, a authz.Actor, f Filter, r *Report) error {
+func (s *Service) recommendations(ctx context.Context, db *gorm.DB, a authz.Actor, f Filter, out *Recommendations) error {
 	asOf := asOfDate(a, f)
-	rows, err := s.recommendationRows(ctx, a, f)
-	if err != nil {
+	rcond, rargs := authz.StatsRecommendationCondition(a, "r", "v")
+	vf := visitFilter(f, "v")
+	args := append([]any{s.zone(), asOf, s.zone(), asOf, f.From, f.To}, rargs...)
+	args = append(append(args, vf.args...), asOf)
+	var rows []struct {
+		OwnerUnitID  int64
+		Name, Path   string
+		State        string
+		PastDeadline *models.Date
+		N            int
+	}
+	if err := db.Raw(fmt.Sprintf(recommendationStates, rcond, vf.sql), args...).Scan(&rows).Error; err != nil {
+		return fmt.Errorf("report recommendations: %w", err)
+	}
+	// The owners in the order of their units' paths, as the lists show them.
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Path < rows[j].Path })
+	var rec Recommendations
+	rec.AsOf, rec.Ageing = asOf, ageingBuckets()
+	var err error
+	if _, rec.RecordedIssued, rec.RecordedDone, err = recordedOwn(db, a, f); err != nil {
 		return err
 	}
-	rec := r.Recommendations
-	rec.AsOf, rec.Ageing = asOf, ageingBuckets()
 	w, err := s.workdays(ctx, f, asOf, len(rows))
 	if err != nil {
 		return err
 	}
+	ages := map[models.Date]int{}
 	owners := map[int64]*OwnerRecommendations{}
 	var order []int64
 	for _, row := range rows {
@@ -166,34 +203,37 @@ func (s *Service) recommendations(ctx context.Context, _ *gorm.DB, a authz.Actor
 			owners[row.OwnerUnitID] = o
 			order = append(order, row.OwnerUnitID)
 		}
-		o.Issued++
-		rec.Issued++
-		switch state := stateAt(row.rec(), asOf); state {
+		o.Issued += row.N
+		rec.Issued += row.N
+		switch row.State {
 		case "done":
-			o.Done++
-			rec.Done++
+			o.Done += row.N
+			rec.Done += row.N
 		case "cancelled":
-			o.Cancelled++
-			rec.Cancelled++
+			o.Cancelled += row.N
+			rec.Cancelled += row.N
 		default:
-			o.Open++
-			rec.Open++
-			if !row.Deadline.Before(asOf) {
+			o.Open += row.N
+			rec.Open += row.N
+			if row.PastDeadline == nil {
 				continue
 			}
-			age, err := workingDaysAfter(w, row.Deadline, asOf)
-			if err != nil {
-				return err
+			age, ok := ages[*row.PastDeadline]
+			if !ok {
+				if age, err = workingDaysAfter(w, *row.PastDeadline, asOf); err != nil {
+					return err
+				}
+				ages[*row.PastDeadline] = age
 			}
 			if age == 0 {
 				continue // past the deadline only by days off
 			}
-			o.Overdue++
-			rec.Overdue++
+			o.Overdue += row.N
+			rec.Overdue += row.N
 			o.MaxAgeing = max(o.MaxAgeing, age)
 			for i := range rec.Ageing {
 				if age >= rec.Ageing[i].From && (rec.Ageing[i].To == 0 || age <= rec.Ageing[i].To) {
-					rec.Ageing[i].Count++
+					rec.Ageing[i].Count += row.N
 				}
 			}
 		}
@@ -212,7 +252,7 @@ func (s *Service) recommendations(ctx context.Context, _ *gorm.DB, a authz.Actor
 		}
 		return rec.ByOwner[i].Rate < rec.ByOwner[j].Rate
 	})
-	r.Recommendations = rec
+	*out = rec
 	return nil
 }
 

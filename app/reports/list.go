@@ -32,6 +32,10 @@ func (s *Service) Inspections(ctx context.Context, a authz.Actor, f Filter) ([]I
 	if err := requireReader(a); err != nil {
 		return nil, 0, err
 	}
+	f, err := s.withArea(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
 	base := inspectionsCTE(a, f)
 	var total int
 	db := s.db.WithContext(ctx)
@@ -39,7 +43,7 @@ func (s *Service) Inspections(ctx context.Context, a authz.Actor, f Filter) ([]I
 		return nil, 0, fmt.Errorf("inspections behind a figure: %w", err)
 	}
 	var rows []InspectionRow
-	err := db.Raw(base.sql+` SELECT ins.source,
+	err = db.Raw(base.sql+` SELECT ins.source,
 		CASE WHEN ins.source = 'visit' THEN ins.ref_id ELSE 0 END AS visit_id,
 		CASE WHEN ins.source = 'own' THEN ins.ref_id ELSE 0 END AS own_id,
 		ins.start_date, u.name AS unit_name, coalesce(b.name, bu.name) AS by_name,
@@ -74,6 +78,10 @@ type RecommendationVisit struct {
 // unit owner (0: every owner), under the same rule as the report's figure.
 func (s *Service) RecommendationVisits(ctx context.Context, a authz.Actor, f Filter, state string, owner int64) ([]RecommendationVisit, int, error) {
 	if err := requireReader(a); err != nil {
+		return nil, 0, err
+	}
+	f, err := s.withArea(ctx, f)
+	if err != nil {
 		return nil, 0, err
 	}
 	rows, err := s.recommendationRows(ctx, a, f)

@@ -8,9 +8,12 @@ package reports
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -51,6 +54,8 @@ type Filter struct {
 	Kind   string      `json:"kind,omitempty"`
 	Level  string      `json:"level,omitempty"`
 	Form   string      `json:"form,omitempty"`
+
+	areaPattern string // the area's subtree, once resolved (Service.withArea)
 }
 
 // ParseFilter reads a filter from query values (get returns "" for a missing
@@ -286,22 +291,47 @@ func (s *Service) Periodic(ctx context.Context, a authz.Actor, f Filter) (Report
 	if err := requireReader(a); err != nil {
 		return r, err
 	}
-	db := s.db.WithContext(ctx)
+	f, err := s.withArea(ctx, f)
+	if err != nil {
+		return r, err
+	}
 	base := inspectionsCTE(a, f)
-	steps := []func(context.Context, *gorm.DB, sqlPart) error{
-		func(_ context.Context, db *gorm.DB, b sqlPart) error { return s.totals(db, b, &r) },
-		func(_ context.Context, db *gorm.DB, b sqlPart) error { return s.breakdowns(db, b, &r) },
-		func(_ context.Context, db *gorm.DB, _ sqlPart) error { return s.findings(db, a, f, &r) },
-		func(ctx context.Context, db *gorm.DB, _ sqlPart) error { return s.conclusions(ctx, db, a, f, &r) },
-		func(ctx context.Context, db *gorm.DB, _ sqlPart) error { return s.recommendations(ctx, db, a, f, &r) },
-		func(_ context.Context, db *gorm.DB, _ sqlPart) error { return s.mergeSavings(db, a, f, &r) },
+	err = s.readAll(ctx, []func(tx *gorm.DB) error{
+		func(tx *gorm.DB) error { return s.figures(tx, base, &r) },
+		func(tx *gorm.DB) error { return s.findings(tx, a, f, &r) },
+		func(tx *gorm.DB) error { return s.conclusions(ctx, tx, a, f, &r.Conclusions) },
+		func(tx *gorm.DB) error { return s.recommendations(ctx, tx, a, f, &r.Recommendations) },
+	})
+	return r, err
+}
+
+// readAll runs the steps of a report at once, each in its own read-only
+// transaction on its own connection (each writes its own part of the
+// report): a country's year is a few statements of a second each, and on
+// two cores, or a machine others share, they finish sooner side by side
+// than one after the other. Their statements each run once over up to half
+// a million rows: PostgreSQL's JIT compilation would cost more than it saves,
+// and a larger work_mem keeps their grouping in memory (docs/performance.md,
+// "Reports at scale").
+func (s *Service) readAll(ctx context.Context, steps []func(tx *gorm.DB) error) error {
+	errs := make([]error, len(steps))
+	var wg sync.WaitGroup
+	for i, step := range steps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+				for _, q := range []string{"SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'"} {
+					if err := tx.Exec(q).Error; err != nil {
+						return fmt.Errorf("report settings: %w", err)
+					}
+				}
+				return step(tx)
+			}, &sql.TxOptions{ReadOnly: true})
+		}()
 	}
-	for _, step := range steps {
-		if err := step(ctx, db, base); err != nil {
-			return r, err
-		}
-	}
-	return r, nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // Trend is the number of inspections, by level, of the same days of the
@@ -326,26 +356,36 @@ func (s *Service) YearOnYear(ctx context.Context, a authz.Actor, f Filter, years
 	if err := requireReader(a); err != nil {
 		return t, err
 	}
-	for k := years - 1; k >= 0; k-- {
-		g := f
-		g.From, g.To = shiftYears(f.From, -k), shiftYears(f.To, -k)
-		base := inspectionsCTE(a, g)
-		var rows []struct {
-			Level string
-			N     int
-		}
-		if err := s.db.WithContext(ctx).Raw(base.sql+` SELECT level, count(*) AS n FROM ins GROUP BY level`, base.args...).
-			Scan(&rows).Error; err != nil {
-			return t, fmt.Errorf("trend %s–%s: %w", g.From, g.To, err)
-		}
-		y := TrendYear{Year: g.To.Year, From: g.From, To: g.To, ByLevel: map[string]int{}}
-		for _, r := range rows {
-			y.ByLevel[r.Level] = r.N
-			y.Inspections += r.N
-		}
-		t.Years = append(t.Years, y)
+	f, err := s.withArea(ctx, f)
+	if err != nil {
+		return t, err
 	}
-	return t, nil
+	t.Years = make([]TrendYear, years)
+	steps := make([]func(tx *gorm.DB) error, years)
+	for k := range years {
+		g := f
+		g.From, g.To = shiftYears(f.From, k+1-years), shiftYears(f.To, k+1-years)
+		steps[k] = func(tx *gorm.DB) error {
+			base := inspectionsCTE(a, g)
+			var rows []struct {
+				Level string
+				N     int
+			}
+			if err := tx.Raw(base.sql+` SELECT level, count(*) AS n FROM ins GROUP BY level`, base.args...).
+				Scan(&rows).Error; err != nil {
+				return fmt.Errorf("trend %s–%s: %w", g.From, g.To, err)
+			}
+			y := TrendYear{Year: g.To.Year, From: g.From, To: g.To, ByLevel: map[string]int{}}
+			for _, r := range rows {
+				y.ByLevel[r.Level] = r.N
+				y.Inspections += r.N
+			}
+			t.Years[k] = y
+			return nil
+		}
+	}
+	err = s.readAll(ctx, steps)
+	return t, err
 }
 
 // shiftYears moves d by n years, 29 February becoming 28 February.
