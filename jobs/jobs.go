@@ -51,6 +51,7 @@ func Table() []Entry {
 		{"digest", "10 7-17 * * *", "jobs.about.digest"},
 		{"visit-notices", "20 7-17 * * *", "jobs.about.visit_notices"},
 		{"directives", "30 7-17 * * *", "jobs.about.directives"},
+		{"conclusion-drafts", "40 7-17 * * *", "jobs.about.conclusion_drafts"},
 		{"outbox", "@every 1m", "jobs.about.outbox"},
 		{"sessions", "15 3 * * *", "jobs.about.sessions"},
 	}
@@ -87,6 +88,8 @@ func (j *Jobs) job(name string) (Job, bool) {
 		return VisitNotices{j}, true
 	case "directives":
 		return Directives{j}, true
+	case "conclusion-drafts":
+		return ConclusionDrafts{j}, true
 	case "outbox":
 		return Outbox{j}, true
 	case "sessions":
@@ -172,14 +175,28 @@ func (v VisitNotices) Run(ctx context.Context, now time.Time) error {
 	})
 }
 
-// Directives reminds the inspected unit and the team lead when a conclusion
-// still has no implementing directive after the time the law allows.
+// Directives reminds the department's leadership before a conclusion's
+// implementing directive falls due, and the leadership and the team lead when
+// it still has none after the time the law allows.
 type Directives struct{ j *Jobs }
 
 // Run decides and records the missing-directive reminders due as of now.
 func (d Directives) Run(ctx context.Context, now time.Time) error {
 	return d.j.decide(ctx, "directives", now, func(tx *gorm.DB) (notify.Result, []any, error) {
 		res, err := d.j.app.Notices.Directives(ctx, tx, now)
+		return res, nil, err
+	})
+}
+
+// ConclusionDrafts reminds the signer of a draft conclusion before the time
+// to sign it ends, and tells the signer, the department's leadership and the
+// team lead once it has passed.
+type ConclusionDrafts struct{ j *Jobs }
+
+// Run decides and records the notices about waiting drafts due as of now.
+func (d ConclusionDrafts) Run(ctx context.Context, now time.Time) error {
+	return d.j.decide(ctx, "conclusion-drafts", now, func(tx *gorm.DB) (notify.Result, []any, error) {
+		res, err := d.j.app.Notices.ConclusionDrafts(ctx, tx, now)
 		return res, nil, err
 	})
 }

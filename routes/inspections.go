@@ -80,9 +80,15 @@ func (ui *inspectionsUI) renderWork(c *fiber.Ctx, id int64, formErr error) error
 	if err != nil {
 		return err
 	}
+	var signers []inspections.SignerOption
 	if canWrite {
 		if err := ui.svc.WithChoices(ctxOf(c), &w); err != nil {
 			return err
+		}
+		if w.Conclusion == nil && w.Visit.Status == models.VisitOnSiteEnded {
+			if signers, err = ui.svc.DraftSigners(ctxOf(c)); err != nil {
+				return err
+			}
 		}
 	}
 	today := ui.today()
@@ -97,6 +103,7 @@ func (ui *inspectionsUI) renderWork(c *fiber.Ctx, id int64, formErr error) error
 		"Severities": []models.Severity{models.SeverityLow, models.SeverityMedium, models.SeverityHigh},
 		"EventKinds": []models.VisitEventKind{models.EventExtended, models.EventSuspended, models.EventResumed, models.EventCancelled},
 		"Overdue":    overdueIDs(w.Recommendations, today),
+		"Signers":    signers,
 	}
 	if formErr != nil {
 		return ui.renderForm422(c, "inspections/work", data, formErr)

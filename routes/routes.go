@@ -294,6 +294,7 @@ func New(a *app.App) *fiber.App {
 	f.Post("/visits/:id<int>/findings", workOnVisits, insp.addFinding)
 	f.Post("/visits/:id<int>/conclusion", workOnVisits, insp.issueConclusion)
 	f.Post("/visits/:id<int>/directive", workOnVisits, insp.recordDirective)
+	f.Post("/visits/:id<int>/draft", workOnVisits, insp.recordDraft)
 	f.Get("/visits/files/:id<int>", readVisitFiles, insp.download)
 	f.Get("/conclusions/:id<int>", login, insp.conclusionPage)
 

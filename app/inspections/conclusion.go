@@ -67,6 +67,18 @@ func (s *Service) IssueConclusion(ctx context.Context, a authz.Actor, id int64, 
 		if v.Status != models.VisitOnSiteEnded {
 			return conflict("inspections.err.conclusion_after_site")
 		}
+		if in.DraftReceivedOn == nil { // the receipt recorded when the draft came in
+			var d models.ConclusionDraft
+			if err := tx.Where("visit_id = ?", v.ID).Limit(1).Find(&d).Error; err != nil {
+				return fmt.Errorf("draft of visit %d: %w", v.ID, err)
+			}
+			if d.VisitID != 0 {
+				if in.SignedOn.Before(d.ReceivedOn) {
+					return apperr.Field("signed_on", "gtefield", "inspections.check.draft_before_signing")
+				}
+				in.DraftReceivedOn = &d.ReceivedOn
+			}
+		}
 		if err := checkConclusionDates(tx, v, in, s.today(now)); err != nil {
 			return err
 		}

@@ -26,6 +26,10 @@ type Work struct {
 	Conclusion      *ConclusionView      `json:"conclusion"`
 	Recommendations []RecommendationView `json:"recommendations"`
 	Events          []EventView          `json:"events"`
+	// Draft is the receipt of the draft conclusion and the time to sign it;
+	// DirectiveLimit the time to issue the implementing directive.
+	Draft          *DraftView `json:"draft"`
+	DirectiveLimit *Limit     `json:"directive_limit"`
 	// Next is the visit's next step ("" when none).
 	Next models.VisitStatus `json:"next_status,omitempty"`
 	// Units are the units a recommendation may name: the visited unit and those below it.
@@ -149,6 +153,9 @@ func (s *Service) Work(ctx context.Context, a authz.Actor, id int64) (Work, erro
 	if err := db.Raw(`SELECT e.*, coalesce(u.full_name, '') AS user_name FROM visit_events e
 		LEFT JOIN users u ON u.id = e.user_id WHERE e.visit_id = ? ORDER BY e.at, e.id`, v.ID).Scan(&w.Events).Error; err != nil {
 		return w, fmt.Errorf("history of visit %d: %w", v.ID, err)
+	}
+	if err := s.loadLimits(db, &w, a.Today); err != nil {
+		return w, err
 	}
 	w.Next = Next(v.Form, v.Status)
 	return w, nil
