@@ -104,6 +104,7 @@ func (ui *inspectionsUI) renderWork(c *fiber.Ctx, id int64, formErr error) error
 		"EventKinds": []models.VisitEventKind{models.EventExtended, models.EventSuspended, models.EventResumed, models.EventCancelled},
 		"Overdue":    overdueIDs(w.Recommendations, today),
 		"Signers":    signers,
+		"Liables":    []models.Liable{models.LiableCollective, models.LiableIndividual, models.LiableBoth},
 	}
 	if formErr != nil {
 		return ui.renderForm422(c, "inspections/work", data, formErr)
@@ -443,7 +444,8 @@ func (ui *inspectionsUI) issueConclusion(c *fiber.Ctx) error {
 		}
 		in.Recommendations = append(in.Recommendations, inspections.RecommendationInput{
 			OwnerUnitID: f.int(p("owner")), Action: f.text(p("action")), Deadline: f.datePtr(p("deadline")),
-			WorkingDays: int(f.int(p("days"))), Severity: models.Severity(f.text(p("severity")))})
+			WorkingDays: int(f.int(p("days"))), Severity: models.Severity(f.text(p("severity"))),
+			Kind: models.RecommendationKind(f.text(p("kind"))), Liable: models.Liable(f.text(p("liable")))})
 	}
 	if err = f.err(); err == nil {
 		_, _, err = ui.svc.IssueConclusion(ctxOf(c), actorOf(c), id, in, ui.Now())

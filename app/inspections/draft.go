@@ -105,7 +105,7 @@ type DraftView struct {
 	ReceivedOn     models.Date `json:"received_on"`
 	ReceivedBy     int64       `json:"received_by"`
 	ReceivedByName string      `json:"received_by_name"`
-	Limit          Limit       `json:"limit"`
+	Limit          Limit       `gorm:"-" json:"limit"`
 }
 
 // limit computes a legal limit of def from day from, done on done (nil: not yet).
