@@ -192,6 +192,7 @@ func (s *Service) DraftSigners(ctx context.Context) ([]SignerOption, error) {
 // DraftToSign is a draft conclusion waiting for the reader's signature.
 type DraftToSign struct {
 	VisitID  int64
+	Code     string // the visit's code, as the home pages mark their visits
 	UnitName string
 	Limit    Limit
 }
@@ -205,11 +206,12 @@ func (s *Service) DraftsToSign(ctx context.Context, a authz.Actor) ([]DraftToSig
 	db := s.db.WithContext(ctx)
 	var rows []struct {
 		VisitID    int64
+		Code       string
 		UnitName   string
 		ReceivedOn models.Date
 	}
 	err := db.Table("visits").Scopes(authz.VisitWorkScopeOn(a, "visits")).
-		Select("visits.id AS visit_id, u.name AS unit_name, d.received_on").
+		Select("visits.id AS visit_id, visits.code, u.name AS unit_name, d.received_on").
 		Joins("JOIN conclusion_drafts d ON d.visit_id = visits.id").Joins("JOIN units u ON u.id = visits.unit_id").
 		Where("d.received_by = ? AND visits.status NOT IN ('cancelled', 'closed')", a.UserID).
 		Where("NOT EXISTS (SELECT 1 FROM conclusions c WHERE c.visit_id = visits.id)").
@@ -223,7 +225,7 @@ func (s *Service) DraftsToSign(ctx context.Context, a authz.Actor) ([]DraftToSig
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, DraftToSign{VisitID: r.VisitID, UnitName: r.UnitName, Limit: l})
+		out = append(out, DraftToSign{VisitID: r.VisitID, Code: r.Code, UnitName: r.UnitName, Limit: l})
 	}
 	return out, nil
 }
