@@ -96,13 +96,27 @@ func (s *Service) CreateCheck(ctx context.Context, a authz.Actor, in CheckInput,
 		return v, err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
+	// Every problem at once: the fields, and the length on site.
+	ve := &apperr.ValidationError{}
 	if err := apperr.Validate(in); err != nil {
+		var ok bool
+		if ve, ok = apperr.AsValidation(err); !ok {
+			return v, err
+		}
+	}
+	if !in.StartDate.IsZero() && !in.EndDate.IsZero() && !ve.Has("end_date") {
+		if err := checkLength(ctx, s.db.WithContext(ctx), in.StartDate, in.EndDate); err != nil {
+			long, ok := apperr.AsValidation(err)
+			if !ok {
+				return v, err
+			}
+			ve.Fields = append(ve.Fields, long.Fields...)
+		}
+	}
+	if err := ve.Err(); err != nil {
 		return v, err
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := checkLength(ctx, tx, in.StartDate, in.EndDate); err != nil {
-			return err
-		}
 		var unit models.Unit
 		if err := tx.Select("id", "name", "valid_from", "valid_to").Where("id = ?", in.UnitID).Limit(1).Find(&unit).Error; err != nil {
 			return fmt.Errorf("unit %d: %w", in.UnitID, err)
