@@ -121,12 +121,6 @@ func (s *Service) CreateCheck(ctx context.Context, a authz.Actor, in CheckInput,
 		if err := tx.Select("id", "name", "valid_from", "valid_to").Where("id = ?", in.UnitID).Limit(1).Find(&unit).Error; err != nil {
 			return fmt.Errorf("unit %d: %w", in.UnitID, err)
 		}
-		if unit.ID == 0 {
-			return apperr.Field("unit_id", "exists", "inspections.check.no_unit")
-		}
-		if (unit.ValidFrom != nil && in.StartDate.Before(*unit.ValidFrom)) || (unit.ValidTo != nil && unit.ValidTo.Before(in.StartDate)) {
-			return apperr.Field("unit_id", "in_force", "unitpicker.not_in_force", "Unit", unit.Name, "Date", in.StartDate)
-		}
 		var ok []int64
 		if err := tx.Raw(`SELECT id FROM (`+checkableSQL+`) k WHERE id IN ?`, in.UnitID, s.today(now), in.RecommendationIDs).
 			Scan(&ok).Error; err != nil {
@@ -135,14 +129,7 @@ func (s *Service) CreateCheck(ctx context.Context, a authz.Actor, in CheckInput,
 		if len(ok) != len(uniq(in.RecommendationIDs)) {
 			return apperr.Field("recommendation_ids", "overdue", "legal.check.checked_overdue")
 		}
-		var n int64
-		if err := tx.Model(&models.Body{}).Where("id = ? AND active", in.LeadBodyID).Count(&n).Error; err != nil {
-			return fmt.Errorf("body %d: %w", in.LeadBodyID, err)
-		}
-		if n == 0 {
-			return apperr.Field("lead_body_id", "exists", "inspections.check.no_lead_body")
-		}
-		team, err := loadTeam(tx, DecisionInput{LeadID: in.LeadID, MemberIDs: in.MemberIDs})
+		team, err := checkFrame(tx, "unit_id", unit, in.StartDate, in.LeadBodyID, in.LeadID, in.MemberIDs)
 		if err != nil {
 			return err
 		}

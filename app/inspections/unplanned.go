@@ -57,32 +57,18 @@ func (s *Service) CreateUnplanned(ctx context.Context, a authz.Actor, in Unplann
 		if err := q.Limit(1).Find(&unit).Error; err != nil {
 			return fmt.Errorf("unit %d %q: %w", in.UnitID, in.UnitCode, err)
 		}
-		if unit.ID == 0 {
-			return apperr.Field(unitField, "exists", "inspections.check.no_unit")
-		}
-		// A visit goes to a unit that exists on its first day (a ward merged
-		// away on 01/07/2025 is visited as its successor).
-		if (unit.ValidFrom != nil && in.StartDate.Before(*unit.ValidFrom)) || (unit.ValidTo != nil && unit.ValidTo.Before(in.StartDate)) {
-			return apperr.Field(unitField, "in_force", "unitpicker.not_in_force", "Unit", unit.Name, "Date", in.StartDate)
-		}
-		in.UnitID = unit.ID
 		var n int64
-		if err := tx.Model(&models.Body{}).Where("id = ? AND active", in.LeadBodyID).Count(&n).Error; err != nil {
-			return fmt.Errorf("body %d: %w", in.LeadBodyID, err)
-		}
-		if n == 0 {
-			return apperr.Field("lead_body_id", "exists", "inspections.check.no_lead_body")
-		}
 		if err := tx.Model(&models.InspectionKind{}).Where("code = ?", in.Kind).Count(&n).Error; err != nil {
 			return fmt.Errorf("kind %q: %w", in.Kind, err)
 		}
-		if n == 0 {
+		if n == 0 && unit.ID != 0 {
 			return apperr.Field("kind", "exists", "inspections.check.no_kind")
 		}
-		team, err := loadTeam(tx, DecisionInput{LeadID: in.LeadID, MemberIDs: in.MemberIDs})
+		team, err := checkFrame(tx, unitField, unit, in.StartDate, in.LeadBodyID, in.LeadID, in.MemberIDs)
 		if err != nil {
 			return err
 		}
+		in.UnitID = unit.ID
 		if v, err = insertVisit(tx, a, "v-dx-%05d", models.Visit{UnitID: in.UnitID, Form: in.Form, LeadBodyID: in.LeadBodyID,
 			Kind: &in.Kind, StartDate: &in.StartDate, EndDate: &in.EndDate}, team, in.Reason); err != nil {
 			return err
@@ -149,4 +135,25 @@ func insertVisit(tx *gorm.DB, a authz.Actor, code string, v models.Visit, team [
 		return v, fmt.Errorf("history of visit %d: %w", v.ID, err)
 	}
 	return v, nil
+}
+
+// checkFrame checks what every visit made outside the plan needs: its unit
+// (read by the caller; unitField names it in the form) exists on the first
+// day (a ward merged away on 01/07/2025 is visited as its successor), its lead
+// body is active, and its team (lead and members) is; it returns the team.
+func checkFrame(tx *gorm.DB, unitField string, unit models.Unit, start models.Date, leadBody, lead int64, members []int64) ([]TeamEntry, error) {
+	if unit.ID == 0 {
+		return nil, apperr.Field(unitField, "exists", "inspections.check.no_unit")
+	}
+	if (unit.ValidFrom != nil && start.Before(*unit.ValidFrom)) || (unit.ValidTo != nil && unit.ValidTo.Before(start)) {
+		return nil, apperr.Field(unitField, "in_force", "unitpicker.not_in_force", "Unit", unit.Name, "Date", start)
+	}
+	var n int64
+	if err := tx.Model(&models.Body{}).Where("id = ? AND active", leadBody).Count(&n).Error; err != nil {
+		return nil, fmt.Errorf("body %d: %w", leadBody, err)
+	}
+	if n == 0 {
+		return nil, apperr.Field("lead_body_id", "exists", "inspections.check.no_lead_body")
+	}
+	return loadTeam(tx, DecisionInput{LeadID: lead, MemberIDs: members})
 }
