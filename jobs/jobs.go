@@ -52,6 +52,7 @@ func Table() []Entry {
 		{"visit-notices", "20 7-17 * * *", "jobs.about.visit_notices"},
 		{"directives", "30 7-17 * * *", "jobs.about.directives"},
 		{"surveys", "40 7-17 * * *", "jobs.about.surveys"},
+		{"conclusion-drafts", "45 7-17 * * *", "jobs.about.conclusion_drafts"},
 		{"outbox", "@every 1m", "jobs.about.outbox"},
 		{"sessions", "15 3 * * *", "jobs.about.sessions"},
 	}
@@ -90,6 +91,8 @@ func (j *Jobs) job(name string) (Job, bool) {
 		return Directives{j}, true
 	case "surveys":
 		return Surveys{j}, true
+	case "conclusion-drafts":
+		return ConclusionDrafts{j}, true
 	case "outbox":
 		return Outbox{j}, true
 	case "sessions":
@@ -175,8 +178,9 @@ func (v VisitNotices) Run(ctx context.Context, now time.Time) error {
 	})
 }
 
-// Directives reminds the inspected unit and the team lead when a conclusion
-// still has no implementing directive after the time the law allows.
+// Directives reminds the department's leadership before a conclusion's
+// implementing directive falls due, and the leadership and the team lead when
+// it still has none after the time the law allows.
 type Directives struct{ j *Jobs }
 
 // Run decides and records the missing-directive reminders due as of now.
@@ -195,6 +199,19 @@ type Surveys struct{ j *Jobs }
 func (s Surveys) Run(ctx context.Context, now time.Time) error {
 	return s.j.decide(ctx, "surveys", now, func(tx *gorm.DB) (notify.Result, []any, error) {
 		res, err := s.j.app.Surveys.SurveyNotices(ctx, tx, now)
+		return res, nil, err
+	})
+}
+
+// ConclusionDrafts reminds the signer of a draft conclusion before the time
+// to sign it ends, and tells the signer, the department's leadership and the
+// team lead once it has passed.
+type ConclusionDrafts struct{ j *Jobs }
+
+// Run decides and records the notices about waiting drafts due as of now.
+func (d ConclusionDrafts) Run(ctx context.Context, now time.Time) error {
+	return d.j.decide(ctx, "conclusion-drafts", now, func(tx *gorm.DB) (notify.Result, []any, error) {
+		res, err := d.j.app.Notices.ConclusionDrafts(ctx, tx, now)
 		return res, nil, err
 	})
 }

@@ -86,6 +86,8 @@ func TestAnInspectorIsNeverOnTwoOverlappingVisitsOfOneVersion(t *testing.T) {
 	})
 }
 
+var implementationCheck = "implementation_check"
+
 func TestPlanningConstraints(t *testing.T) {
 	db := dbtest.Gorm(t)
 	f := newPlanFixture(t, db)
@@ -152,6 +154,9 @@ func TestPlanningConstraints(t *testing.T) {
 		{"a visit with an unknown status is rejected", "visits_status_check", visit(func(v *models.Visit) { v.Status = "done" })},
 		{"a planned visit outside any version is rejected", "visits_planned_in_a_version", visit(func(v *models.Visit) { v.PlanVersionID = nil })},
 		{"an unannounced visit outside any version is accepted", "", visit(func(v *models.Visit) { v.PlanVersionID = nil; v.Form = models.FormUnannounced })},
+		{"a check on the implementation of a conclusion outside any version is accepted", "", visit(func(v *models.Visit) {
+			v.PlanVersionID, v.Kind, v.Code = nil, &implementationCheck, "v-kt-th"
+		})},
 		{"a visit code used twice in a version is rejected", "visits_version_code_key", visit(func(v *models.Visit) { v.Code = f.visit.Code })},
 		{"a visit code used twice outside versions is rejected", "visits_version_code_key", func(tx *gorm.DB) error {
 			for range 2 {

@@ -45,9 +45,14 @@ type Decision struct {
 	Grounds       string       `json:"grounds"`                // the order of a verification, the signs of violation of an unannounced visit
 	OrderedBy     string       `json:"ordered_by"`             // who ordered a verification
 	KindCode      string       `json:"kind_code"`              // the kind of documents (app/officialdoc) when signed
-	CreatedBy     *int64       `json:"created_by"`
-	CreatedAt     time.Time    `json:"created_at"`
-	UpdatedAt     time.Time    `json:"updated_at"`
+	// The notice to the unit that goes with the decision, once numbered in
+	// the register of notices ("Số: 03/TB-SNV"), and its date.
+	NoticeNumber *int      `json:"notice_number"`
+	NoticeSymbol *string   `json:"notice_symbol"`
+	NoticeOn     *Date     `json:"notice_on"`
+	CreatedBy    *int64    `json:"created_by"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // TableName names the table.
@@ -147,15 +152,19 @@ const (
 // DeadlineWorkingDays records "N working days from the conclusion" when the
 // deadline was computed that way; Deadline is always set.
 type Recommendation struct {
-	ID                  int64                `gorm:"primaryKey;<-:false" json:"id"`
-	ConclusionID        int64                `json:"conclusion_id"`
-	OwnerUnitID         int64                `json:"owner_unit_id"`
-	Action              string               `json:"action"`
-	Deadline            Date                 `json:"deadline"`
-	DeadlineWorkingDays *int                 `json:"deadline_working_days"`
-	Severity            Severity             `json:"severity"`
-	Status              RecommendationStatus `gorm:"default:open" json:"status"`
-	ClosedAt            *time.Time           `json:"closed_at"`
+	ID                  int64    `gorm:"primaryKey;<-:false" json:"id"`
+	ConclusionID        int64    `json:"conclusion_id"`
+	OwnerUnitID         int64    `json:"owner_unit_id"`
+	Action              string   `json:"action"`
+	Deadline            Date     `json:"deadline"`
+	DeadlineWorkingDays *int     `json:"deadline_working_days"`
+	Severity            Severity `json:"severity"`
+	// Kind is remedial (khắc phục) or responsibility (kiểm điểm, xử lý
+	// trách nhiệm); Liable says whom a responsibility one concerns.
+	Kind     RecommendationKind   `gorm:"default:remedial" json:"kind"`
+	Liable   *Liable              `json:"liable"`
+	Status   RecommendationStatus `gorm:"default:open" json:"status"`
+	ClosedAt *time.Time           `json:"closed_at"`
 	// The last re-assignment to a successor of a unit that ended: the
 	// earlier owner, the planner's reason, who and when (nil: never).
 	ReassignedFromUnitID *int64     `json:"reassigned_from_unit_id"`
@@ -168,6 +177,57 @@ type Recommendation struct {
 
 // TableName names the table.
 func (Recommendation) TableName() string { return "recommendations" }
+
+// RecommendationKind separates remedial actions from the review and
+// discipline of those responsible.
+type RecommendationKind string
+
+// Recommendation kinds.
+const (
+	RecommendationRemedial       RecommendationKind = "remedial"       // kiến nghị, yêu cầu khắc phục
+	RecommendationResponsibility RecommendationKind = "responsibility" // kiểm điểm, xử lý trách nhiệm
+)
+
+// Liable says whom a recommendation of responsibility concerns.
+type Liable string
+
+// Whom a recommendation of responsibility concerns.
+const (
+	LiableCollective Liable = "collective" // tập thể
+	LiableIndividual Liable = "individual" // cá nhân
+	LiableBoth       Liable = "both"       // tập thể và cá nhân
+)
+
+// ResponsibilityOutcome is what was done about a recommendation of
+// responsibility: the measure (kinds.toml's [[discipline]]), whom it
+// concerns, and the decision that took it (date and number).
+type ResponsibilityOutcome struct {
+	ID               int64     `gorm:"primaryKey;<-:false" json:"id"`
+	RecommendationID int64     `json:"recommendation_id"`
+	Measure          string    `json:"measure"`
+	Subject          string    `json:"subject"`
+	DecidedOn        Date      `json:"decided_on"`
+	DocumentNumber   string    `json:"document_number"`
+	Note             string    `json:"note"`
+	RecordedBy       *int64    `json:"recorded_by"`
+	RecordedAt       time.Time `gorm:"default:now()" json:"recorded_at"`
+}
+
+// TableName names the table.
+func (ResponsibilityOutcome) TableName() string { return "responsibility_outcomes" }
+
+// ConclusionDraft is the draft conclusion (or the team's report of results)
+// as its signer received it: the 15 days to sign run from ReceivedOn.
+type ConclusionDraft struct {
+	VisitID    int64     `gorm:"primaryKey;autoIncrement:false" json:"visit_id"`
+	ReceivedOn Date      `json:"received_on"`
+	ReceivedBy int64     `json:"received_by"`
+	RecordedBy *int64    `json:"recorded_by"`
+	RecordedAt time.Time `gorm:"default:now()" json:"recorded_at"`
+}
+
+// TableName names the table.
+func (ConclusionDraft) TableName() string { return "conclusion_drafts" }
 
 // ReportOutcome is an inspector's verdict on a remediation report.
 type ReportOutcome string
@@ -190,6 +250,9 @@ type RemediationReport struct {
 	DecidedBy        *int64        `json:"decided_by"`
 	DecidedAt        *time.Time    `json:"decided_at"`
 	DecisionReason   string        `json:"decision_reason"`
+	// The acceptance's number in the register of notices, once accepted.
+	AcceptanceNumber *int    `json:"acceptance_number"`
+	AcceptanceSymbol *string `json:"acceptance_symbol"`
 }
 
 // TableName names the table.

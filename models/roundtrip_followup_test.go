@@ -34,12 +34,14 @@ func TestEveryFollowUpModelRoundTripsWithEveryFieldSet(t *testing.T) {
 		run  func(t *testing.T)
 	}{
 		{"decision", func(t *testing.T) {
+			notice, tb := 3, "TB-SNV"
 			roundTrip(t, db, &models.Decision{VisitID: f.visit.ID, Kind: models.DecisionExtension, Number: 125, Symbol: "QĐ-TTTP",
 				IssuingBodyID: f.body.ID, Year: 2025, SignedOn: day("2025-03-05"), SignerName: "Nguyễn Văn Bình",
 				SignerTitle: "Phó Giám đốc", PeriodFrom: dayPtr("2023-01-01"), PeriodTo: dayPtr("2024-12-31"),
 				Scope:   "Việc chấp hành kỷ luật, kỷ cương hành chính",
 				Team:    models.JSON(`[{"inspector_id": 1, "full_name": "Nguyễn Văn An", "role": "lead"}]`),
 				Grounds: "Văn bản số 12/UBND-NC ngày 02/01/2025", OrderedBy: "UBND Thành phố", KindCode: "xac_minh",
+				NoticeNumber: &notice, NoticeSymbol: &tb, NoticeOn: dayPtr("2025-03-06"),
 				CreatedBy: &f.user.ID, CreatedAt: at(2), UpdatedAt: at(3)}, "number = ?", 125)
 		}},
 		{"visit event", func(t *testing.T) {
@@ -63,17 +65,28 @@ func TestEveryFollowUpModelRoundTripsWithEveryFieldSet(t *testing.T) {
 				CreatedBy: &f.user.ID, CreatedAt: at(7), UpdatedAt: at(8)}, "visit_id = ?", other.ID)
 		}},
 		{"recommendation", func(t *testing.T) {
-			n := 10
+			n, liable := 10, models.LiableBoth
 			roundTrip(t, db, &models.Recommendation{ConclusionID: conclusion.ID, OwnerUnitID: f.ward.ID,
 				Action: "Công khai thủ tục hành chính", Deadline: day("2025-04-15"), DeadlineWorkingDays: &n,
-				Severity: models.SeverityMedium, Status: models.RecommendationDone, ClosedAt: ptrTime(at(9)),
+				Severity: models.SeverityMedium, Kind: models.RecommendationResponsibility, Liable: &liable,
+				Status: models.RecommendationDone, ClosedAt: ptrTime(at(9)),
 				ReassignedFromUnitID: &f.district.ID, ReassignedReason: "Địa bàn chuyển về phường", ReassignedAt: ptrTime(at(8)),
 				ReassignedBy: &f.user.ID, CreatedAt: at(10), UpdatedAt: at(11)}, "action = ?", "Công khai thủ tục hành chính")
 		}},
 		{"remediation report", func(t *testing.T) {
+			acc, tb := 4, "TB-SNV"
 			roundTrip(t, db, &models.RemediationReport{RecommendationID: rec.ID, SubmittedBy: &f.user.ID, Body: "Đã niêm yết",
 				SubmittedAt: at(12), Outcome: models.ReportReturned, DecidedBy: &f.user.ID, DecidedAt: ptrTime(at(13)),
-				DecisionReason: "Thiếu ảnh chụp"}, "body = ?", "Đã niêm yết")
+				DecisionReason: "Thiếu ảnh chụp", AcceptanceNumber: &acc, AcceptanceSymbol: &tb}, "body = ?", "Đã niêm yết")
+		}},
+		{"responsibility outcome", func(t *testing.T) {
+			roundTrip(t, db, &models.ResponsibilityOutcome{RecommendationID: rec.ID, Measure: "khien_trach", Subject: "Ông Nguyễn Văn A, công chức địa chính",
+				DecidedOn: day("2025-05-02"), DocumentNumber: "15/QĐ-UBND", Note: "Đã công bố", RecordedBy: &f.user.ID, RecordedAt: at(14)},
+				"document_number = ?", "15/QĐ-UBND")
+		}},
+		{"conclusion draft", func(t *testing.T) {
+			roundTrip(t, db, &models.ConclusionDraft{VisitID: f.visit.ID, ReceivedOn: day("2025-03-20"), ReceivedBy: f.user.ID,
+				RecordedBy: &f.user.ID, RecordedAt: at(15)}, "visit_id = ?", f.visit.ID)
 		}},
 		{"attachment of each kind of owner", func(t *testing.T) {
 			owners := map[string]func(a *models.Attachment){

@@ -135,7 +135,9 @@ func TestBrowserDecisionAndConclusionPrintSignAndVerify(t *testing.T) {
 		want []string
 	}{
 		{"decision", []string{"Số: 01/QĐ-SNV", "QUYẾT ĐỊNH", "Đoàn kiểm tra công vụ", planCitation, "Lưu: VT"}},
-		{"conclusion", []string{"Số: 01/TB-SNV", "THÔNG BÁO", "Kết luận kiểm tra công vụ", "Phường Phúc Xá"}},
+		{"conclusion", []string{"Số: 01/TB-SNV", "THÔNG BÁO", "Kết luận kiểm tra công vụ", "Phường Phúc Xá",
+			"2.1. Phường Phúc Xá: Niêm yết đầy đủ thủ tục hành chính", "3. Kiến nghị kiểm điểm, xử lý trách nhiệm",
+			"3.1. Phường Phúc Xá tổ chức kiểm điểm, xem xét xử lý trách nhiệm đối với cá nhân có liên quan", "4. Tổ chức thực hiện"}},
 	} {
 		r := insp.Get(visit + "/" + tc.doc + ".pdf")
 		if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(r.Body, "%PDF-") {

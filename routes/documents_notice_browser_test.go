@@ -16,8 +16,8 @@ import (
 	"khung/routes/webtest"
 )
 
-// After the decision, the notice to the unit prints and downloads with the
-// decision it carries out, the dates, the team and what the unit prepares;
+// After the decision, the notice to the unit is numbered in the register of
+// notices, prints and downloads with its number, the decision it carries out, the dates, the team and what the unit prepares;
 // once a recommendation is carried out and accepted, its acceptance prints
 // for the unit that owns it and the team, and answers 404 as for a missing
 // one to a unit that does not own it and before it is accepted.
@@ -34,6 +34,12 @@ func TestBrowserNoticeToTheUnitAndAcceptancePrint(t *testing.T) {
 	if !p.Has("[data-test=notice-print-link]") {
 		t.Error("the visit's page links no notice to the unit")
 	}
+	// The notice is numbered in the register of notices it shares with the
+	// conclusion (01/TB-SNV), once (issue 13).
+	p.ClickAndWait("[data-test=number-notice]")
+	if got := p.Text("[data-test=notice-number]"); !strings.Contains(got, "Số: 02/TB-SNV") || p.Has("[data-test=number-notice]") {
+		t.Errorf("the notice's number %q, or it may be numbered again", got)
+	}
 	p.Open(visit + "/notice/print")
 	p.Shot("document-notice-print")
 	noticePage := p.BodyText()
@@ -46,7 +52,7 @@ func TestBrowserNoticeToTheUnitAndAcceptancePrint(t *testing.T) {
 	}
 	noticePDF := strings.Join(strings.Fields(poppler(t, "pdftotext", []byte(r.Body))), " ")
 	for _, tc := range []struct{ doc, text string }{{"notice page", noticePage}, {"notice PDF", noticePDF}} {
-		for _, want := range []string{"THÔNG BÁO", "Số: /TB-SNV", "Về việc kiểm tra công vụ tại Phường Phúc Xá", "Kính gửi: Phường Phúc Xá",
+		for _, want := range []string{"THÔNG BÁO", "Số: 02/TB-SNV", "Về việc kiểm tra công vụ tại Phường Phúc Xá", "Kính gửi: Phường Phúc Xá",
 			"Thực hiện Quyết định số 01/QĐ-SNV ngày 01/03/2027", "từ ngày 22/02/2027 đến ngày 24/02/2027", "Đoàn kiểm tra công vụ",
 			w.Lead.FullName, "Việc chấp hành kỷ luật, kỷ cương hành chính", "Trưởng đoàn kiểm tra công vụ (để thực hiện)", "Lưu: VT"} {
 			if !strings.Contains(strings.Join(strings.Fields(tc.text), " "), want) {
@@ -110,7 +116,7 @@ func TestBrowserNoticeToTheUnitAndAcceptancePrint(t *testing.T) {
 		t.Fatalf("acceptance.pdf: %d %.200s", r.Status, r.Body)
 	}
 	text := strings.Join(strings.Fields(poppler(t, "pdftotext", []byte(r.Body))), " ")
-	for _, want := range []string{"THÔNG BÁO", "Về kết quả thực hiện kiến nghị", "Số: /TB-SNV", "ngày 08 tháng 3 năm 2027",
+	for _, want := range []string{"THÔNG BÁO", "Về kết quả thực hiện kiến nghị", "Số: 03/TB-SNV", "ngày 08 tháng 3 năm 2027",
 		"Kính gửi: Phường Phúc Xá", "văn bản số 01/TB-SNV ngày 01/03/2027", "Niêm yết đầy đủ thủ tục hành chính",
 		"Xét báo cáo ngày 08/03/2027", "trong thời hạn", "Đã kiểm tra thực tế", "Trần Văn Hùng"} {
 		if !strings.Contains(text, want) {

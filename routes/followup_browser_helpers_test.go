@@ -108,6 +108,9 @@ func concludeOnPages(t *testing.T, srv *webtest.Server, w *visitstest.World, evi
 	p.Click("[data-test=add-rec]")
 	p.Fill("#r-action-1", "Kiểm điểm trách nhiệm cá nhân liên quan")
 	p.Fill("#r-days-1", "10")
+	// A recommendation of responsibility (issue 13): its own section in the conclusion.
+	p.Rod().MustElement("#r-kind-1").MustSelect("Kiểm điểm, xử lý trách nhiệm")
+	p.Rod().MustElement("#r-liable-1").MustSelect("Cá nhân")
 	p.ClickAndWait("[data-test=issue-conclusion]")
 	if got := p.Text("[data-test=conclusion-number]"); got != "Số: 01/TB-SNV" {
 		t.Fatalf("conclusion %q\n%.1500s", got, p.BodyText())

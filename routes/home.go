@@ -154,7 +154,15 @@ func (h *Handlers) plannerHome(c *fiber.Ctx, data fiber.Map) error {
 		return err
 	}
 	data["Overdue"] = len(overdue)
-	return nil
+	return h.draftsToSign(c, data)
+}
+
+// draftsToSign adds the draft conclusions waiting for the reader's signature
+// and the time left to sign each (Luật Thanh tra 84/2025/QH15, Điều 36).
+func (h *Handlers) draftsToSign(c *fiber.Ctx, data fiber.Map) error {
+	drafts, err := h.App.Inspections.DraftsToSign(ctxOf(c), actorOf(c))
+	data["Drafts"] = drafts
+	return err
 }
 
 // reportQueue adds the remediation reports waiting for the reader's decision.
@@ -185,6 +193,9 @@ func (h *Handlers) approverHome(c *fiber.Ctx, data fiber.Map) error {
 		}
 	}
 	data["Waiting"], data["Years"] = waiting, others
+	if err := h.draftsToSign(c, data); err != nil {
+		return err
+	}
 	return h.headlineHome(c, data)
 }
 

@@ -80,9 +80,15 @@ func (ui *inspectionsUI) renderWork(c *fiber.Ctx, id int64, formErr error) error
 	if err != nil {
 		return err
 	}
+	var signers []inspections.SignerOption
 	if canWrite {
 		if err := ui.svc.WithChoices(ctxOf(c), &w); err != nil {
 			return err
+		}
+		if w.Conclusion == nil && w.Visit.Status == models.VisitOnSiteEnded {
+			if signers, err = ui.svc.DraftSigners(ctxOf(c)); err != nil {
+				return err
+			}
 		}
 	}
 	today := ui.today()
@@ -97,6 +103,8 @@ func (ui *inspectionsUI) renderWork(c *fiber.Ctx, id int64, formErr error) error
 		"Severities": []models.Severity{models.SeverityLow, models.SeverityMedium, models.SeverityHigh},
 		"EventKinds": []models.VisitEventKind{models.EventExtended, models.EventSuspended, models.EventResumed, models.EventCancelled},
 		"Overdue":    overdueIDs(w.Recommendations, today),
+		"Signers":    signers,
+		"Liables":    []models.Liable{models.LiableCollective, models.LiableIndividual, models.LiableBoth},
 	}
 	if formErr != nil {
 		return ui.renderForm422(c, "inspections/work", data, formErr)
@@ -436,7 +444,8 @@ func (ui *inspectionsUI) issueConclusion(c *fiber.Ctx) error {
 		}
 		in.Recommendations = append(in.Recommendations, inspections.RecommendationInput{
 			OwnerUnitID: f.int(p("owner")), Action: f.text(p("action")), Deadline: f.datePtr(p("deadline")),
-			WorkingDays: int(f.int(p("days"))), Severity: models.Severity(f.text(p("severity")))})
+			WorkingDays: int(f.int(p("days"))), Severity: models.Severity(f.text(p("severity"))),
+			Kind: models.RecommendationKind(f.text(p("kind"))), Liable: models.Liable(f.text(p("liable")))})
 	}
 	if err = f.err(); err == nil {
 		_, _, err = ui.svc.IssueConclusion(ctxOf(c), actorOf(c), id, in, ui.Now())

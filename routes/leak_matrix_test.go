@@ -212,7 +212,7 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 
 	for _, d := range []models.Date{dayBefore, dayOf} {
 		setDay(t, srv, d)
-		for _, job := range []string{"reminders", "digest", "directives", "visit-notices", "surveys", "outbox"} {
+		for _, job := range []string{"reminders", "digest", "directives", "visit-notices", "surveys", "conclusion-drafts", "outbox"} {
 			if err := runner.RunOnce(t.Context(), job, srv.Clock.Now()); err != nil {
 				t.Fatalf("job %s on %s: %v", job, d, err)
 			}
@@ -315,6 +315,18 @@ func TestNoRoleLearnsOfAHiddenVisitOnAnyChannel(t *testing.T) {
 					srv.DB.Raw(`SELECT count(*) FROM decisions WHERE visit_id = ?`, vid).Scan(&decided)
 					m.byID("file: decision PDF", o, fmt.Sprintf("/visits/%d/decision.pdf", vid), "/visits/%d/decision.pdf", work[o] && decided > 0, false)
 					m.byID("page: notice print", o, fmt.Sprintf("/visits/%d/notice/print", vid), "/visits/%d/notice/print", work[o] && decided > 0, false)
+					// A check on implementation is proposed by planners only, from any
+					// recommendation (issue 13): its form names the recommendation's unit.
+					m.byID("page: check on implementation's form", o, fmt.Sprintf("/visits/checks/new?rec=%d", ob.rec),
+						"/visits/checks/new?rec=%d", r.role == models.RolePlanner, false)
+					if r.role == models.RoleUnit {
+						// An outcome of responsibility goes on a recommendation the unit may
+						// reach (the matrix's are remedial: 409; 403 for the successor of
+						// part of its owner, who reads but does not act), never on one it
+						// may not (404, as for a missing one).
+						m.postByID("form: responsibility outcome", o, fmt.Sprintf("/recommendations/%d/outcomes", ob.rec),
+							"/recommendations/%d/outcomes", outcomeForm, recs[o], http.StatusConflict, http.StatusForbidden)
+					}
 				}
 
 				// The unit office's own unit page: its visits and open
@@ -602,6 +614,26 @@ func (m *leakCheck) byID(channel, object, path, missingPattern string, want bool
 	}
 	if r.Status != http.StatusNotFound && r.Status != http.StatusForbidden {
 		m.t.Errorf("%s: %s %s: %d, want 404 (or the role's 403 on a route it may not use)", m.day, channel, path, r.Status)
+	}
+}
+
+// outcomeForm is a valid outcome of responsibility.
+var outcomeForm = url.Values{"measure": {"khien_trach"}, "subject": {"Ông Nguyễn Văn A"}, "decided_on": {"2027-04-01"},
+	"document_number": {"15/QĐ-UBND"}}
+
+// postByID posts form to path: want says the object is reachable (the answer
+// is then one of seenStatus); otherwise the answer must be 404, as for a missing id.
+func (m *leakCheck) postByID(channel, object, path, missingPattern string, form url.Values, want bool, seenStatus ...int) {
+	m.t.Helper()
+	r := m.c.PostForm(path, form)
+	if want {
+		if !slices.Contains(seenStatus, r.Status) {
+			m.t.Errorf("%s: %s %s: %d, want one of %v", m.day, channel, path, r.Status, seenStatus)
+		}
+		return
+	}
+	if nr := m.c.PostForm(fmt.Sprintf(missingPattern, 99999999), form); r.Status != http.StatusNotFound || nr.Status != r.Status {
+		m.t.Errorf("%s: %s %s answers %d, a missing id %d: want 404 for both", m.day, channel, path, r.Status, nr.Status)
 	}
 }
 

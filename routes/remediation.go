@@ -71,6 +71,8 @@ func (r *remediationPages) detailData(c *fiber.Ctx, id int64) (fiber.Map, error)
 		"MaxBytes": r.Config.UploadMaxBytes,
 		"MaxMB":    r.Config.UploadMaxBytes >> 20,
 		"Accept":   ".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.webp",
+		"Measures": remediation.Measures(r.today().Time()),
+		"Today":    r.today().String(),
 	}, nil
 }
 

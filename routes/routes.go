@@ -271,6 +271,8 @@ func New(a *app.App) *fiber.App {
 	// findings, the conclusion and the implementing directive.
 	f.Get("/visits/new", managePlans, insp.newUnplannedPage)
 	f.Post("/visits", managePlans, insp.createUnplanned)
+	f.Get("/visits/checks/new", managePlans, insp.newCheckPage)
+	f.Post("/visits/checks", managePlans, insp.createCheck)
 	f.Get("/visits/:id<int>", login, insp.workPage)
 	// Official documents: print, PDF (the signed original when there is one),
 	// sign with the agency's certificate, upload an original signed elsewhere,
@@ -296,6 +298,8 @@ func New(a *app.App) *fiber.App {
 	f.Post("/visits/:id<int>/findings", workOnVisits, insp.addFinding)
 	f.Post("/visits/:id<int>/conclusion", workOnVisits, insp.issueConclusion)
 	f.Post("/visits/:id<int>/directive", workOnVisits, insp.recordDirective)
+	f.Post("/visits/:id<int>/draft", workOnVisits, insp.recordDraft)
+	f.Post("/visits/:id<int>/notice/number", workOnVisits, insp.numberNotice)
 	f.Get("/visits/files/:id<int>", readVisitFiles, insp.download)
 	f.Get("/conclusions/:id<int>", login, insp.conclusionPage)
 
@@ -309,6 +313,7 @@ func New(a *app.App) *fiber.App {
 	f.Get("/recommendations", login, rem.listPage)
 	f.Get("/recommendations/:id<int>", login, rem.detailPage)
 	f.Post("/recommendations/:id<int>/reports", reportRemediation, rem.submit)
+	f.Post("/recommendations/:id<int>/outcomes", login, rem.recordOutcome)
 	f.Get("/remediation-reports", verifyRemediation, rem.queuePage)
 	f.Post("/remediation-reports/:id<int>/accept", verifyRemediation, rem.accept)
 	f.Post("/remediation-reports/:id<int>/return", verifyRemediation, rem.giveBack)

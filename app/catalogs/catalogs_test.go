@@ -115,7 +115,16 @@ func TestCatalogEntriesAreCreatedEditedAndAudited(t *testing.T) {
 		t.Errorf("audit\n got %s\nwant %s", got, want)
 	}
 	list, err := svc.List(ctx, authz.Actor{UserID: admin.UserID, Role: models.RoleInspector}, catalogs.Kinds)
-	if err != nil || len(list) != 1 || list[0].KindCode != nil {
+	// Migrations bring their own kinds (the check on implementation); the one
+	// made here must be among them, and a kind never points to a kind.
+	found := false
+	for _, k := range list {
+		found = found || k.Code == "kiem_tra_cong_vu"
+		if k.KindCode != nil {
+			t.Errorf("kind %s points to a kind: %v", k.Code, *k.KindCode)
+		}
+	}
+	if err != nil || !found {
 		t.Errorf("kinds as an inspector: %+v, %v", list, err)
 	}
 }

@@ -53,6 +53,15 @@ type Policy struct {
 	// DirectiveInWorkingDays, else in calendar days.
 	DirectiveDays          int
 	DirectiveInWorkingDays bool
+	// ConclusionDays is the time allowed to sign a conclusion, counted from
+	// the day its draft was received, in working days when
+	// ConclusionInWorkingDays, else in calendar days.
+	ConclusionDays          int
+	ConclusionInWorkingDays bool
+	// LimitReminderDays is how many calendar days before the end of a legal
+	// time limit (signing the conclusion, issuing the directive) its reminder
+	// goes; 0: none before, only once it has passed.
+	LimitReminderDays int
 	// CatchUpDays is how late a recommendation's reminder or escalation may
 	// still be sent after the day it was scheduled for: after a downtime of up
 	// to CatchUpDays every missed one is sent once; older ones are dropped
@@ -74,6 +83,8 @@ func DefaultPolicy() Policy {
 		DigestWeekday:          time.Monday,
 		VisitNoticeWorkingDays: 5,
 		DirectiveDays:          15, // Law on Inspection 2025, art. 53
+		ConclusionDays:         15, // Law on Inspection 2025, art. 36
+		LimitReminderDays:      3,
 		CatchUpDays:            7,
 	}
 }
@@ -117,6 +128,12 @@ func (p Policy) Validate() error {
 	}
 	if p.DirectiveDays < 1 {
 		errs = append(errs, fmt.Errorf("directive deadline: %d days: must be at least 1", p.DirectiveDays))
+	}
+	if p.ConclusionDays < 1 {
+		errs = append(errs, fmt.Errorf("conclusion deadline: %d days: must be at least 1", p.ConclusionDays))
+	}
+	if p.LimitReminderDays < 0 {
+		errs = append(errs, fmt.Errorf("limit reminder: %d days: must not be negative", p.LimitReminderDays))
 	}
 	if p.CatchUpDays < 0 {
 		errs = append(errs, fmt.Errorf("catch-up: %d days: must not be negative", p.CatchUpDays))

@@ -29,6 +29,10 @@ type RecommendationInput struct {
 	Deadline    *models.Date    `json:"deadline"`
 	WorkingDays int             `json:"working_days" validate:"min=0,max=365"`
 	Severity    models.Severity `json:"severity" validate:"required,oneof=low medium high"`
+	// Kind is remedial (the default) or responsibility (kiểm điểm, xử lý
+	// trách nhiệm), which names whom it concerns in Liable.
+	Kind   models.RecommendationKind `json:"kind" validate:"omitempty,oneof=remedial responsibility" label:"field.rec_kind"`
+	Liable models.Liable             `json:"liable" validate:"omitempty,oneof=collective individual both" label:"field.rec_liable"`
 }
 
 // ConclusionInput is the signed conclusion of a visit and its recommendations.
@@ -66,6 +70,18 @@ func (s *Service) IssueConclusion(ctx context.Context, a authz.Actor, id int64, 
 		}
 		if v.Status != models.VisitOnSiteEnded {
 			return conflict("inspections.err.conclusion_after_site")
+		}
+		if in.DraftReceivedOn == nil { // the receipt recorded when the draft came in
+			var d models.ConclusionDraft
+			if err := tx.Where("visit_id = ?", v.ID).Limit(1).Find(&d).Error; err != nil {
+				return fmt.Errorf("draft of visit %d: %w", v.ID, err)
+			}
+			if d.VisitID != 0 {
+				if in.SignedOn.Before(d.ReceivedOn) {
+					return apperr.Field("signed_on", "gtefield", "inspections.check.draft_before_signing")
+				}
+				in.DraftReceivedOn = &d.ReceivedOn
+			}
 		}
 		if err := checkConclusionDates(tx, v, in, s.today(now)); err != nil {
 			return err
@@ -137,6 +153,12 @@ func validateConclusion(in ConclusionInput) error {
 		case hasDate && !in.SignedOn.IsZero() && r.Deadline.Before(in.SignedOn):
 			ve.AddField(field+"deadline", "gtefield", "inspections.check.deadline_after_signing", "Date", in.SignedOn)
 		}
+		switch {
+		case r.Kind == models.RecommendationResponsibility && r.Liable == "":
+			ve.AddField(field+"liable", "required", "legal.check.liable_required")
+		case r.Kind != models.RecommendationResponsibility && r.Liable != "":
+			ve.AddField(field+"liable", "excluded", "legal.check.liable_only_responsibility")
+		}
 	}
 	return ve.Err()
 }
@@ -169,7 +191,11 @@ func (s *Service) buildRecommendations(tx *gorm.DB, v models.Visit, in Conclusio
 			ve.AddField(field+"owner_unit_id", "subtree", "inspections.check.owner_in_subtree")
 		}
 		rec := models.Recommendation{OwnerUnitID: r.OwnerUnitID, Action: r.Action, Severity: r.Severity,
-			Status: models.RecommendationOpen}
+			Status: models.RecommendationOpen, Kind: models.RecommendationRemedial}
+		if r.Kind == models.RecommendationResponsibility {
+			liable := r.Liable
+			rec.Kind, rec.Liable = r.Kind, &liable
+		}
 		if r.WorkingDays > 0 {
 			if w == nil {
 				var err error

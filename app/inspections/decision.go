@@ -216,6 +216,14 @@ type Decision struct {
 // NumberLine is "Số: 15/QĐ-SNV".
 func (d Decision) NumberLine() string { return NumberLine(d.Number, d.Symbol) }
 
+// NoticeLine is the notice's number once numbered: "Số: 03/TB-SNV" ("" before).
+func (d Decision) NoticeLine() string {
+	if d.NoticeNumber == nil || d.NoticeSymbol == nil {
+		return ""
+	}
+	return NumberLine(*d.NoticeNumber, *d.NoticeSymbol)
+}
+
 // DateLine is "Hà Nội, ngày 05 tháng 03 năm 2027".
 func (d Decision) DateLine() string {
 	return officialdoc.DateLine(d.Place, d.SignedOn.Year, d.SignedOn.Month, d.SignedOn.Day)

@@ -230,6 +230,28 @@ func (d ConclusionDoc) Numbered() []NumberedRecommendation {
 	return out
 }
 
+// Remedial lists the remedial recommendations from 1 (the conclusion's
+// section 2); Responsibility those of responsibility (kiểm điểm, xử lý trách
+// nhiệm), from 1 in their own section.
+func (d ConclusionDoc) Remedial() []NumberedRecommendation {
+	return d.ofKind(models.RecommendationRemedial)
+}
+
+// Responsibility lists the recommendations of responsibility from 1.
+func (d ConclusionDoc) Responsibility() []NumberedRecommendation {
+	return d.ofKind(models.RecommendationResponsibility)
+}
+
+func (d ConclusionDoc) ofKind(k models.RecommendationKind) []NumberedRecommendation {
+	var out []NumberedRecommendation
+	for _, r := range d.Recommendations {
+		if r.Kind == k || (k == models.RecommendationRemedial && r.Kind == "") {
+			out = append(out, NumberedRecommendation{RecommendationView: r, N: len(out) + 1})
+		}
+	}
+	return out
+}
+
 // PlaceName is where the decision was signed ("Hà Nội").
 func (d DecisionDoc) PlaceName() string { return d.ctx.Place }
 

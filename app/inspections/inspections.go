@@ -164,7 +164,7 @@ func bodySymbol(db *gorm.DB, bodyID int64) (string, error) {
 }
 
 // kindOf picks the kind of documents of visit v signed on day: by its form,
-// its proposals' kinds and its lead body's kind (app/officialdoc's book).
+// its own kind, its proposals' kinds and its lead body's kind (app/officialdoc's book).
 func (s *Service) kindOf(tx *gorm.DB, v models.Visit, day models.Date) (officialdoc.Kind, error) {
 	book, err := officialdoc.Default()
 	if err != nil {
@@ -174,8 +174,11 @@ func (s *Service) kindOf(tx *gorm.DB, v models.Visit, day models.Date) (official
 		BodyKind string
 		Kinds    string
 	}
-	err = tx.Raw(`SELECT b.kind AS body_kind, coalesce((SELECT string_agg(DISTINCT p.kind, ',') FROM visit_proposals vp
-			JOIN proposals p ON p.id = vp.proposal_id WHERE vp.visit_id = v.id), '') AS kinds
+	// The visit's own kind (an unplanned visit has no proposals) with its
+	// proposals' kinds.
+	err = tx.Raw(`SELECT b.kind AS body_kind, coalesce((SELECT string_agg(DISTINCT k, ',') FROM (
+			SELECT p.kind AS k FROM visit_proposals vp JOIN proposals p ON p.id = vp.proposal_id WHERE vp.visit_id = v.id
+			UNION SELECT v.kind WHERE v.kind IS NOT NULL) ks), '') AS kinds
 		FROM visits v JOIN bodies b ON b.id = v.lead_body_id WHERE v.id = ?`, v.ID).Scan(&row).Error
 	if err != nil {
 		return officialdoc.Kind{}, fmt.Errorf("kind of documents of visit %d: %w", v.ID, err)

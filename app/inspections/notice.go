@@ -10,16 +10,19 @@ import (
 	"gorm.io/gorm"
 
 	"khung/app/apperr"
+	"khung/app/audit"
 	"khung/app/authz"
 	"khung/app/officialdoc"
+	"khung/app/registers"
 	"khung/models"
 )
 
 // NoticeDoc is the notice to the inspected unit (Thông báo) that goes with a
 // signed decision: when the team comes, what it checks, who is on it and
 // what the unit prepares. Its words are the decision's kind's; its type is
-// kinds.toml's [notice]. It carries the decision's date; its number is left
-// for the registry clerk to write when the notice is sent ("Số:      /TB-SNV").
+// kinds.toml's [notice]. Once numbered in the register of notices
+// (NumberNotice) it carries its number and date ("Số: 03/TB-SNV"); before, the
+// decision's date and a blank number ("Số:      /TB-SNV").
 type NoticeDoc struct {
 	DecisionDoc
 	Simple officialdoc.Simple
@@ -49,6 +52,10 @@ func agencyOf(symbol string) string {
 func (n NoticeDoc) Heading() officialdoc.Heading {
 	h := n.DecisionDoc.Heading()
 	h.NumberLine = officialdoc.NumberLine("", officialdoc.Symbol(n.Simple.DocType, agencyOf(n.Symbol)))
+	if n.NoticeNumber != nil && n.NoticeSymbol != nil && n.NoticeOn != nil {
+		h.NumberLine = NumberLine(*n.NoticeNumber, *n.NoticeSymbol)
+		h.DateLine = officialdoc.DateLine(n.ctx.Place, n.NoticeOn.Year, n.NoticeOn.Month, n.NoticeOn.Day)
+	}
 	return h
 }
 
@@ -84,7 +91,8 @@ type AcceptanceDoc struct {
 	Place            string
 }
 
-// Heading is the acceptance's heading: number left for the registry clerk.
+// Heading is the acceptance's heading: its number in the register of notices
+// (given when the report was accepted; blank for one accepted before).
 func (d AcceptanceDoc) Heading() officialdoc.Heading { return d.heading }
 
 // Foot is the acceptance's foot: the recipients the template names.
@@ -112,6 +120,8 @@ func (s *Service) AcceptancePrintable(ctx context.Context, a authz.Actor, id int
 		SubmittedAt, DecidedAt                  time.Time
 		Reason, SignerName, JobTitle, Authority string
 		DeciderRole, CSignerName, CSignerTitle  string
+		AcceptanceNumber                        *int
+		AcceptanceSymbol                        *string
 	}
 	err := db.Table("recommendations").Scopes(authz.RecommendationScope(a)).
 		Select(`recommendations.id, c.visit_id, recommendations.action, u.name AS unit_name,
@@ -120,7 +130,8 @@ func (s *Service) AcceptancePrintable(ctx context.Context, a authz.Actor, id int
 			r.submitted_at, r.decided_at, r.decision_reason AS reason,
 			coalesce(du.full_name, '') AS signer_name, coalesce(du.job_title, '') AS job_title,
 			coalesce(du.signing_authority, '') AS authority, coalesce(du.role, '') AS decider_role,
-			c.signer_name AS c_signer_name, c.signer_title AS c_signer_title`).
+			c.signer_name AS c_signer_name, c.signer_title AS c_signer_title,
+			r.acceptance_number, r.acceptance_symbol`).
 		Joins("JOIN conclusions c ON c.id = recommendations.conclusion_id").
 		Joins("JOIN units u ON u.id = recommendations.owner_unit_id").
 		Joins("JOIN bodies b ON b.id = c.issuing_body_id").
@@ -155,6 +166,10 @@ func (s *Service) AcceptancePrintable(ctx context.Context, a authz.Actor, id int
 	if row.DeciderRole == string(models.RoleApprover) || row.Authority != "" {
 		signer = Signer{Authority: row.Authority, Title: row.JobTitle, Name: row.SignerName}
 	}
+	numberLine := officialdoc.NumberLine("", officialdoc.Symbol(book.Acceptance.DocType, agencyOf(row.CSymbol)))
+	if row.AcceptanceNumber != nil && row.AcceptanceSymbol != nil {
+		numberLine = NumberLine(*row.AcceptanceNumber, *row.AcceptanceSymbol)
+	}
 	return AcceptanceDoc{Simple: book.Acceptance, Kind: kind, RecommendationID: row.ID, VisitID: row.VisitID,
 		Action: row.Action, Deadline: row.Deadline, UnitName: row.UnitName, IssuerName: row.IssuerName,
 		Conclusion: officialdoc.Number(row.CNumber) + "/" + row.CSymbol, ConclusionDate: row.CSignedOn.Time().Format("02/01/2006"),
@@ -162,7 +177,7 @@ func (s *Service) AcceptancePrintable(ctx context.Context, a authz.Actor, id int
 		Late: models.DateOf(reported).After(row.Deadline), Place: place,
 		Signer: signer,
 		heading: officialdoc.Heading{Superior: officialdoc.Superior(row.ParentName), Issuer: strings.ToUpper(row.IssuerName),
-			NumberLine: officialdoc.NumberLine("", officialdoc.Symbol(book.Acceptance.DocType, agencyOf(row.CSymbol))),
+			NumberLine: numberLine,
 			DateLine:   officialdoc.DateLine(place, decided.Year(), decided.Month(), decided.Day())}}, nil
 }
 
@@ -173,4 +188,68 @@ func (n NoticeDoc) ScopeSentence() string {
 		return s
 	}
 	return s + "."
+}
+
+// NoticeNumberInput numbers the notice to the unit in the agency's register
+// of notices: Number is the registry clerk's when it was numbered outside
+// Khung, 0 for the next of the register.
+type NoticeNumberInput struct {
+	Number int `json:"notice_number" form:"notice_number" validate:"min=0,max=99999" label:"field.doc_number"`
+}
+
+// NumberNotice gives the notice to the unit of visit id its number in the
+// register of notices of the decision's agency (TB-SNV of this year) and its
+// date, today. A notice keeps its number: numbering it again is a conflict.
+func (s *Service) NumberNotice(ctx context.Context, a authz.Actor, id int64, in NoticeNumberInput, now time.Time) (models.Decision, error) {
+	var d models.Decision
+	if err := apperr.Validate(in); err != nil {
+		return d, err
+	}
+	book, err := officialdoc.Default()
+	if err != nil {
+		return d, err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		v, err := lockWritable(tx, a, id)
+		if err != nil {
+			return err
+		}
+		dec, err := loadDecision(tx, v.ID)
+		if err != nil {
+			return err
+		}
+		if dec == nil {
+			return conflict("legal.err.notice_without_decision")
+		}
+		if dec.NoticeNumber != nil {
+			return conflict("legal.err.notice_numbered", "Number", officialdoc.Number(*dec.NoticeNumber)+"/"+*dec.NoticeSymbol)
+		}
+		today := s.today(now)
+		key := registers.Key{Agency: agencyOf(dec.Symbol), DocType: book.Notice.DocType, Year: today.Year}
+		n, err := registers.Take(tx, key, registers.Entry{Entity: "notice", By: userID(a), Clerk: in.Number}, func(n int) (int64, error) {
+			symbol := key.Symbol()
+			if err := tx.Model(&models.Decision{}).Where("id = ?", dec.ID).
+				Updates(map[string]any{"notice_number": n, "notice_symbol": symbol, "notice_on": today}).Error; err != nil {
+				return 0, fmt.Errorf("number the notice of decision %d: %w", dec.ID, err)
+			}
+			return dec.ID, nil
+		})
+		if ve, ok := apperr.AsValidation(err); ok { // the register names its field "number"
+			for i := range ve.Fields {
+				if ve.Fields[i].Field == "number" {
+					ve.Fields[i].Field = "notice_number"
+				}
+			}
+			return ve
+		}
+		if err != nil {
+			return err
+		}
+		d = dec.Decision
+		symbol := key.Symbol()
+		d.NoticeNumber, d.NoticeSymbol, d.NoticeOn = &n, &symbol, &today
+		return audit.Record(tx, a, "notice.number", "decision", dec.ID, nil,
+			map[string]any{"notice_number": n, "notice_symbol": symbol, "notice_on": today})
+	})
+	return d, err
 }

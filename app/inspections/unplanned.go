@@ -57,59 +57,21 @@ func (s *Service) CreateUnplanned(ctx context.Context, a authz.Actor, in Unplann
 		if err := q.Limit(1).Find(&unit).Error; err != nil {
 			return fmt.Errorf("unit %d %q: %w", in.UnitID, in.UnitCode, err)
 		}
-		if unit.ID == 0 {
-			return apperr.Field(unitField, "exists", "inspections.check.no_unit")
-		}
-		// A visit goes to a unit that exists on its first day (a ward merged
-		// away on 01/07/2025 is visited as its successor).
-		if (unit.ValidFrom != nil && in.StartDate.Before(*unit.ValidFrom)) || (unit.ValidTo != nil && unit.ValidTo.Before(in.StartDate)) {
-			return apperr.Field(unitField, "in_force", "unitpicker.not_in_force", "Unit", unit.Name, "Date", in.StartDate)
-		}
-		in.UnitID = unit.ID
 		var n int64
-		if err := tx.Model(&models.Body{}).Where("id = ? AND active", in.LeadBodyID).Count(&n).Error; err != nil {
-			return fmt.Errorf("body %d: %w", in.LeadBodyID, err)
-		}
-		if n == 0 {
-			return apperr.Field("lead_body_id", "exists", "inspections.check.no_lead_body")
-		}
 		if err := tx.Model(&models.InspectionKind{}).Where("code = ?", in.Kind).Count(&n).Error; err != nil {
 			return fmt.Errorf("kind %q: %w", in.Kind, err)
 		}
-		if n == 0 {
+		if n == 0 && unit.ID != 0 {
 			return apperr.Field("kind", "exists", "inspections.check.no_kind")
 		}
-		team, err := loadTeam(tx, DecisionInput{LeadID: in.LeadID, MemberIDs: in.MemberIDs})
+		team, err := checkFrame(tx, unitField, unit, in.StartDate, in.LeadBodyID, in.LeadID, in.MemberIDs)
 		if err != nil {
 			return err
 		}
-		start, end := in.StartDate, in.EndDate
-		// The code is made of the new id; until then the transaction's own id
-		// is a placeholder no other transaction can hold.
-		var txid int64
-		if err := tx.Raw(`SELECT txid_current()`).Scan(&txid).Error; err != nil {
-			return fmt.Errorf("transaction id: %w", err)
-		}
-		v = models.Visit{Code: fmt.Sprintf("dx-new-%d", txid), Year: start.Year,
-			UnitID: in.UnitID, Form: in.Form, LeadBodyID: in.LeadBodyID, Kind: &in.Kind, StartDate: &start, EndDate: &end,
-			Days: start.DaysUntil(end) + 1, TeamSize: len(team), Priority: 1, Status: models.VisitPlanned,
-			Why: models.JSON(`[]`)}
-		if err := tx.Create(&v).Error; err != nil {
-			return fmt.Errorf("create unplanned visit: %w", err)
-		}
-		v.Code = fmt.Sprintf("v-dx-%05d", v.ID)
-		if err := tx.Model(&models.Visit{}).Where("id = ?", v.ID).Update("code", v.Code).Error; err != nil {
-			return fmt.Errorf("code of visit %d: %w", v.ID, err)
-		}
-		if err := replaceTeam(tx, v.ID, team); err != nil {
+		in.UnitID = unit.ID
+		if v, err = insertVisit(tx, a, "v-dx-%05d", models.Visit{UnitID: in.UnitID, Form: in.Form, LeadBodyID: in.LeadBodyID,
+			Kind: &in.Kind, StartDate: &in.StartDate, EndDate: &in.EndDate}, team, in.Reason); err != nil {
 			return err
-		}
-		// The reason for an unplanned visit goes into its history as its first entry.
-		to := models.VisitPlanned
-		ev := models.VisitEvent{VisitID: v.ID, Kind: models.EventStatusChange, ToStatus: &to, OnDate: start,
-			Reason: in.Reason, UserID: userID(a)}
-		if err := tx.Omit("At").Create(&ev).Error; err != nil {
-			return fmt.Errorf("history of visit %d: %w", v.ID, err)
 		}
 		return audit.Record(tx, a, "visit.create_unplanned", "visit", v.ID, nil, map[string]any{"visit": v, "team": team})
 	})
@@ -141,4 +103,57 @@ func (s *Service) UnplannedChoices(ctx context.Context, a authz.Actor) (Choices,
 	var err error
 	ch.Inspectors, err = activeInspectors(db)
 	return ch, err
+}
+
+// insertVisit creates visit v outside any plan with its team, codes it after
+// its id (code, e.g. "v-dx-%05d") and records why in its history.
+func insertVisit(tx *gorm.DB, a authz.Actor, code string, v models.Visit, team []TeamEntry, reason string) (models.Visit, error) {
+	start, end := *v.StartDate, *v.EndDate
+	// The code is made of the new id; until then the transaction's own id
+	// is a placeholder no other transaction can hold.
+	var txid int64
+	if err := tx.Raw(`SELECT txid_current()`).Scan(&txid).Error; err != nil {
+		return v, fmt.Errorf("transaction id: %w", err)
+	}
+	v.Code, v.Year, v.Days, v.TeamSize = fmt.Sprintf("dx-new-%d", txid), start.Year, start.DaysUntil(end)+1, len(team)
+	v.Priority, v.Status, v.Why = 1, models.VisitPlanned, models.JSON(`[]`)
+	if err := tx.Create(&v).Error; err != nil {
+		return v, fmt.Errorf("create unplanned visit: %w", err)
+	}
+	v.Code = fmt.Sprintf(code, v.ID)
+	if err := tx.Model(&models.Visit{}).Where("id = ?", v.ID).Update("code", v.Code).Error; err != nil {
+		return v, fmt.Errorf("code of visit %d: %w", v.ID, err)
+	}
+	if err := replaceTeam(tx, v.ID, team); err != nil {
+		return v, err
+	}
+	// The reason for an unplanned visit goes into its history as its first entry.
+	to := models.VisitPlanned
+	ev := models.VisitEvent{VisitID: v.ID, Kind: models.EventStatusChange, ToStatus: &to, OnDate: start,
+		Reason: reason, UserID: userID(a)}
+	if err := tx.Omit("At").Create(&ev).Error; err != nil {
+		return v, fmt.Errorf("history of visit %d: %w", v.ID, err)
+	}
+	return v, nil
+}
+
+// checkFrame checks what every visit made outside the plan needs: its unit
+// (read by the caller; unitField names it in the form) exists on the first
+// day (a ward merged away on 01/07/2025 is visited as its successor), its lead
+// body is active, and its team (lead and members) is; it returns the team.
+func checkFrame(tx *gorm.DB, unitField string, unit models.Unit, start models.Date, leadBody, lead int64, members []int64) ([]TeamEntry, error) {
+	if unit.ID == 0 {
+		return nil, apperr.Field(unitField, "exists", "inspections.check.no_unit")
+	}
+	if (unit.ValidFrom != nil && start.Before(*unit.ValidFrom)) || (unit.ValidTo != nil && unit.ValidTo.Before(start)) {
+		return nil, apperr.Field(unitField, "in_force", "unitpicker.not_in_force", "Unit", unit.Name, "Date", start)
+	}
+	var n int64
+	if err := tx.Model(&models.Body{}).Where("id = ? AND active", leadBody).Count(&n).Error; err != nil {
+		return nil, fmt.Errorf("body %d: %w", leadBody, err)
+	}
+	if n == 0 {
+		return nil, apperr.Field("lead_body_id", "exists", "inspections.check.no_lead_body")
+	}
+	return loadTeam(tx, DecisionInput{LeadID: lead, MemberIDs: members})
 }

@@ -26,6 +26,12 @@ type Work struct {
 	Conclusion      *ConclusionView      `json:"conclusion"`
 	Recommendations []RecommendationView `json:"recommendations"`
 	Events          []EventView          `json:"events"`
+	// Draft is the receipt of the draft conclusion and the time to sign it;
+	// DirectiveLimit the time to issue the implementing directive.
+	Draft          *DraftView `json:"draft"`
+	DirectiveLimit *Limit     `json:"directive_limit"`
+	// Checked are the recommendations a check on implementation looks at.
+	Checked []CheckableRec `json:"checked_recommendations,omitempty"`
 	// Next is the visit's next step ("" when none).
 	Next models.VisitStatus `json:"next_status,omitempty"`
 	// Units are the units a recommendation may name: the visited unit and those below it.
@@ -54,6 +60,23 @@ type ConclusionView struct {
 type RecommendationView struct {
 	models.Recommendation
 	OwnerUnitName string `json:"owner_unit_name"`
+}
+
+// LiableCode is whom a recommendation of responsibility concerns
+// (collective, individual, both); "" for a remedial one.
+func (r RecommendationView) LiableCode() string {
+	if r.Liable == nil {
+		return ""
+	}
+	return string(*r.Liable)
+}
+
+// KindCode is the recommendation's kind, remedial when not set.
+func (r RecommendationView) KindCode() string {
+	if r.Kind == "" {
+		return string(models.RecommendationRemedial)
+	}
+	return string(r.Kind)
 }
 
 // EventView is an entry of the visit's history with who recorded it.
@@ -149,6 +172,14 @@ func (s *Service) Work(ctx context.Context, a authz.Actor, id int64) (Work, erro
 	if err := db.Raw(`SELECT e.*, coalesce(u.full_name, '') AS user_name FROM visit_events e
 		LEFT JOIN users u ON u.id = e.user_id WHERE e.visit_id = ? ORDER BY e.at, e.id`, v.ID).Scan(&w.Events).Error; err != nil {
 		return w, fmt.Errorf("history of visit %d: %w", v.ID, err)
+	}
+	if err := s.loadLimits(db, &w, a.Today); err != nil {
+		return w, err
+	}
+	if v.Kind != nil && *v.Kind == ImplementationCheck {
+		if w.Checked, err = s.checkedBy(db, v.ID); err != nil {
+			return w, err
+		}
 	}
 	w.Next = Next(v.Form, v.Status)
 	return w, nil

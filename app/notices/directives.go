@@ -42,9 +42,14 @@ SELECT c.id, c.signed_on, c.number || '/' || c.symbol AS conclusion, v.unit_id, 
  ORDER BY c.id`
 
 // MissingDirectives returns the conclusions that may be late with their
-// implementing directive today under policy p (followup.MissingDirectiveDue decides).
+// implementing directive today, or due within the days of the reminder, under
+// policy p (followup.MissingDirectiveDue and DirectiveDueSoon decide).
 func (s *Service) MissingDirectives(ctx context.Context, tx *gorm.DB, today time.Time, p followup.Policy) ([]LateConclusion, error) {
-	rows, err := tx.WithContext(ctx).Raw(missingDirectivesSQL, models.DateOf(today), models.DateOf(today.AddDate(0, 0, -p.DirectiveDays))).Rows()
+	// A deadline of D days (calendar or working) after signing that falls
+	// before today+R (R: the days of the reminder before it) is one of a
+	// conclusion signed before today+R-D+1.
+	notAfter := today.AddDate(0, 0, p.LimitReminderDays-p.DirectiveDays+1)
+	rows, err := tx.WithContext(ctx).Raw(missingDirectivesSQL, models.DateOf(today), models.DateOf(notAfter)).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("select conclusions without directive: %w", err)
 	}
@@ -64,10 +69,11 @@ func (s *Service) MissingDirectives(ctx context.Context, tx *gorm.DB, today time
 	return out, nil
 }
 
-// Directives decides and records, in tx, the reminders due as of now to the
-// department's leadership (the directive is the managing body's head's) and
-// the team lead when a conclusion still has no implementing directive after
-// the time the law allows.
+// Directives decides and records, in tx, the reminders due as of now about
+// conclusions still without an implementing directive: in the days before
+// the time the law allows ends, to the department's leadership (the directive
+// is the managing body's head's); once it has passed, to the leadership and
+// the team lead.
 func (s *Service) Directives(ctx context.Context, tx *gorm.DB, now time.Time) (notify.Result, error) {
 	today := followup.Day(now, s.loc)
 	p, err := rules.LoadPolicy(ctx, tx, models.DateOf(today))
@@ -82,7 +88,7 @@ func (s *Service) Directives(ctx context.Context, tx *gorm.DB, now time.Time) (n
 	for _, l := range found {
 		first = min(first, l.Conclusion.SignedOn.Year())
 	}
-	w, err := holidays.Workdays(ctx, tx, first, today.Year())
+	w, err := holidays.Workdays(ctx, tx, first, today.Year()+1)
 	if err != nil {
 		return notify.Result{}, err
 	}
@@ -92,6 +98,15 @@ func (s *Service) Directives(ctx context.Context, tx *gorm.DB, now time.Time) (n
 	}
 	var items []notify.Item
 	for _, l := range found {
+		if soon, due, err := followup.DirectiveDueSoon(l.Conclusion, p, w, today); err != nil {
+			return notify.Result{}, err
+		} else if due {
+			note := l.Note
+			note.ConclusionID, note.SignedOn, note.Deadline = l.Conclusion.ID, l.Conclusion.SignedOn, soon.Deadline
+			for _, r := range dir.To(followup.AudienceLeadership, l.Unit, l.UnitMayKnow) {
+				items = append(items, notify.Item{Key: soon.Key, To: r, Note: DirectiveSoon{note}, Mail: soon.Mail})
+			}
+		}
 		n, due, err := followup.MissingDirectiveDue(l.Conclusion, p, w, today)
 		if err != nil {
 			return notify.Result{}, err

@@ -112,6 +112,28 @@ type Book struct {
 	Acceptance Simple     `toml:"acceptance"`
 	Proposers  []Proposer `toml:"proposer"`
 	Kinds      []Kind     `toml:"kind"`
+	Discipline []Measure  `toml:"discipline"`
+}
+
+// Measure is what may be decided about those a recommendation of
+// responsibility names: "Khiển trách", for a collective or an individual.
+type Measure struct {
+	Code       string   `toml:"code"`
+	Name       string   `toml:"name"`
+	NameEN     string   `toml:"name_en"`
+	Applies    []string `toml:"applies"` // collective, individual
+	LegalBasis string   `toml:"legal_basis"`
+	Validity
+}
+
+// Measure returns the measure called code that holds on day.
+func (b *Book) Measure(code string, day time.Time) (Measure, bool) {
+	for _, m := range b.Discipline {
+		if m.Code == code && m.Holds(day) {
+			return m, true
+		}
+	}
+	return Measure{}, false
 }
 
 // Decision's document type in its symbol (Decree 30/2020, Annex III).
@@ -158,6 +180,13 @@ func parseBook(src string) (*Book, error) {
 		for j, bs := range k.Bases {
 			check(fmt.Sprintf("%s basis %d", w, j+1), bs.Text != "" && bs.LegalBasis != "" && date(bs.ValidFrom), "text, legal_basis and valid_from are required")
 		}
+	}
+	for i, m := range b.Discipline {
+		w := fmt.Sprintf("discipline %d (%s)", i+1, m.Code)
+		check(w, m.Code != "" && !seen["discipline:"+m.Code], "a code, once")
+		seen["discipline:"+m.Code] = true
+		check(w, m.Name != "" && m.NameEN != "" && m.LegalBasis != "" && len(m.Applies) > 0 && date(m.ValidFrom),
+			"name, name_en, applies, legal_basis and valid_from are required")
 	}
 	if n := len(b.Kinds); n == 0 || len(b.Kinds[n-1].MatchForms)+len(b.Kinds[n-1].MatchVisitKinds)+len(b.Kinds[n-1].MatchBodyKinds) > 0 {
 		problems = append(problems, "the last kind must match every visit (no match_ keys)")

@@ -64,6 +64,9 @@ type Item struct {
 	Severity            models.Severity             `json:"severity"`
 	Status              models.RecommendationStatus `json:"status"`
 	ClosedAt            *time.Time                  `json:"closed_at"`
+	// Kind is remedial or responsibility; Liable whom the latter concerns.
+	Kind   models.RecommendationKind `json:"kind"`
+	Liable *models.Liable            `json:"liable"`
 	// OwnerEnded is the owner's last day when it no longer exists (merged,
 	// split): a planner re-assigns the recommendation to a successor.
 	OwnerEnded *models.Date `json:"owner_ended,omitempty"`
@@ -113,7 +116,7 @@ const itemColumns = `recommendations.id, recommendations.conclusion_id, c.visit_
 	c.number AS conclusion_number, c.symbol AS conclusion_symbol, c.signed_on AS conclusion_signed_on,
 	recommendations.owner_unit_id, u.name AS owner_unit_name, recommendations.action, recommendations.deadline,
 	recommendations.deadline_working_days, recommendations.severity, recommendations.status, recommendations.closed_at,
-	u.valid_to AS owner_ended, coalesce(ru.name, '') AS reassigned_from, recommendations.reassigned_reason`
+	recommendations.kind, recommendations.liable, u.valid_to AS owner_ended, coalesce(ru.name, '') AS reassigned_from, recommendations.reassigned_reason`
 
 func (s *Service) itemQuery(ctx context.Context, db *gorm.DB, a authz.Actor) *gorm.DB {
 	held, args := authz.HeldAs(a, "recommendations.owner_unit_id")
@@ -203,6 +206,12 @@ type Detail struct {
 	// CanReassign: a is a planner and the owner no longer exists, the
 	// recommendation open or returned: it may go to a successor (reassign.go).
 	CanReassign bool
+	// Outcomes are what was decided about those a recommendation of
+	// responsibility names (outcomes.go); CanRecordOutcome: a may add one.
+	Outcomes         []Outcome
+	CanRecordOutcome bool
+	// Checks are the checks on implementation that look at it (checks.go).
+	Checks []CheckRef
 }
 
 // Get returns the recommendation id if a may read it (else ErrNotFound).
@@ -241,6 +250,15 @@ func (s *Service) Get(ctx context.Context, a authz.Actor, id int64, today models
 		(d.Status == models.RecommendationOpen || d.Status == models.RecommendationReturned)
 	d.CanReassign = authz.Can(a, authz.ManagePlans) && d.OwnerEnded != nil && d.OwnerEnded.Before(today) &&
 		(d.Status == models.RecommendationOpen || d.Status == models.RecommendationReturned)
+	if d.Kind == models.RecommendationResponsibility {
+		if d.Outcomes, err = s.outcomes(ctx, id); err != nil {
+			return d, err
+		}
+		d.CanRecordOutcome = a.Is(models.RolePlanner) || (authz.Can(a, authz.ReportRemediation) && d.Held != "part")
+	}
+	if d.Checks, err = s.checks(ctx, a, id); err != nil {
+		return d, err
+	}
 	if d.Pending != nil && authz.Can(a, authz.VerifyRemediation) {
 		ok, err := s.onTeam(s.db.WithContext(ctx), a, d.ConclusionID)
 		if err != nil {
@@ -480,6 +498,11 @@ func (s *Service) Decide(ctx context.Context, a authz.Actor, reportID int64, v V
 		}
 		if err := tx.Model(&rec).Updates(recUpdate).Error; err != nil {
 			return fmt.Errorf("update recommendation %d: %w", rec.ID, err)
+		}
+		if v.Accept {
+			if err := numberAcceptance(tx, &rep, rec.ConclusionID, a, decided.In(s.loc).Year()); err != nil {
+				return err
+			}
 		}
 		action := "remediation.return"
 		if v.Accept {

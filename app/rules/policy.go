@@ -38,6 +38,11 @@ func (s *Set) Policy() (followup.Policy, error) {
 	directive, err := Get(s, DirectiveDays)
 	errs = append(errs, err)
 	p.DirectiveDays, p.DirectiveInWorkingDays = directive.Days, directive.WorkingDays
+	conclusion, err := Get(s, ConclusionDays)
+	errs = append(errs, err)
+	p.ConclusionDays, p.ConclusionInWorkingDays = conclusion.Days, conclusion.WorkingDays
+	p.LimitReminderDays, err = Get(s, LimitReminderDays)
+	errs = append(errs, err)
 
 	if err := errors.Join(errs...); err != nil {
 		return followup.Policy{}, fmt.Errorf("notification policy on %s: %w", s.Day, err)

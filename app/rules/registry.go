@@ -77,12 +77,19 @@ var (
 	}
 )
 
-// The follow-up deadlines the application does not compute yet: kept with
-// their legal basis for the people who read them.
+// The other legal time limits of the follow-up: signing the conclusion
+// (app/notices reminds its signer) and the length of a check on implementation
+// (app/inspections refuses a longer one).
 var (
+	LimitReminderDays = Def[int]{
+		Key:        "notify.limit_reminder_days",
+		Default:    followup.DefaultPolicy().LimitReminderDays,
+		Check:      between(0, 30),
+		LegalBasis: departmentPolicy, Since: since2025,
+	}
 	ConclusionDays = Def[Deadline]{
 		Key:        "followup.conclusion_days",
-		Default:    Deadline{Days: 15},
+		Default:    Deadline{Days: followup.DefaultPolicy().ConclusionDays, WorkingDays: followup.DefaultPolicy().ConclusionInWorkingDays},
 		Check:      checkDeadline,
 		LegalBasis: lawInspection2025 + ", Điều 36", Since: july2025,
 		Earlier: under2022("cần đối chiếu điều khoản cụ thể"),
@@ -152,7 +159,7 @@ func All() []Entry {
 	return []Entry{
 		MaxPlannedVisitsPerUnit, PlanIssueDeadline, MaxVisitDays, MaxTeamSize, ExtraDaysPerExtraBody, Weights, RotateTeamLeaders,
 		ConclusionDays, DirectiveDays, ImplementationCheckDays,
-		ReminderOffsets, Escalation, DigestWeekday, VisitNoticeDays, CatchUpDays,
+		ReminderOffsets, Escalation, DigestWeekday, VisitNoticeDays, CatchUpDays, LimitReminderDays,
 	}
 }
 
