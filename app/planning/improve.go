@@ -71,6 +71,12 @@ type search struct {
 	aids    *searchAids
 	touched []undoEntry
 	costs   []int64
+	// limit is the highest cost the current iteration accepts; a move
+	// that prices itself above it before it is made sets rejected and
+	// returns false, and counts as rejected (not as a move that could
+	// not be made: the history moves on).
+	limit    int64
+	rejected bool
 	// scratch lists of the moves, reused from one iteration to the next
 	list1, list2 []int
 	goals        []int
@@ -123,13 +129,17 @@ func (st *state) improve(rng *rand.Rand, iters, histLen int) {
 	var dirtyList []int
 	for it := 0; it < iters; it++ {
 		se.touched = se.touched[:0]
+		k := it % histLen
+		se.limit, se.rejected = max(cur, hist[k]), false
 		if !se.move() {
 			se.revert()
+			if se.rejected {
+				hist[k] = cur
+			}
 			continue
 		}
 		c := st.cost()
-		k := it % histLen
-		if c <= cur || c <= hist[k] {
+		if c <= se.limit {
 			cur = c
 			for _, u := range se.touched {
 				if !dirty[u.v] {
@@ -252,6 +262,11 @@ func (se *search) relocate() bool {
 	if int32(s) == cur {
 		return false
 	}
+	// A visit that can keep its team is priced before it moves.
+	if st := se.st; cur >= 0 && st.siblingClash(v, s) < 0 && st.shiftFree(v, s) && st.shiftCost(v, s) > se.limit {
+		se.rejected = true
+		return false
+	}
 	se.touch(v)
 	return se.placeAt(v, s, old)
 }
@@ -303,6 +318,10 @@ func (se *search) replaceMember() bool {
 	team := st.copyTeam(old)
 	team[1+se.rng.IntN(len(team)-1)] = int32(pick)
 	if !p.covers(pv, team) {
+		return false
+	}
+	if st.reteamCost(v, team) > se.limit {
+		se.rejected = true
 		return false
 	}
 	se.touch(v)

@@ -212,16 +212,96 @@ func (st *state) cost() int64 {
 }
 
 func (st *state) recomputeBalance() {
+	st.balAbs = st.balanceAbs(&st.monthLoad)
+	st.balStale = false
+}
+
+// balanceAbs is balAbs for the monthly loads ml and the current total.
+func (st *state) balanceAbs(ml *[12]int64) int64 {
 	var s int64
 	for m := 0; m < 12; m++ {
-		x := st.p.W*st.monthLoad[m] - st.total*st.p.monthW[m]
-		if x < 0 {
-			x = -x
-		}
-		s += x
+		s += abs64(st.p.W*ml[m] - st.total*st.p.monthW[m])
 	}
-	st.balAbs = s
-	st.balStale = false
+	return s
+}
+
+// Pricing a move before making it: most moves are rejected, and a move
+// that keeps its visits' teams changes only a few terms of the penalty, so
+// its cost is computed without placing, lifting and putting back.
+
+// shiftFree reports whether placed visit v's team is free at start s, as
+// teamFree(v, s, team) would once v is lifted: lifting v clears its
+// members' own days (so only the days of [s, s+days) outside them are
+// read) and leaves each member's load at most max_days.
+func (st *state) shiftFree(v, s int) bool {
+	p := st.p
+	days, s0 := p.visits[v].days, int(st.start[v])
+	for _, i := range st.team[v] {
+		if p.maxDays[i] > 0 && st.load[i] > p.maxDays[i] {
+			return false
+		}
+		row, bit := st.occ[int(i>>6)*p.nW:], uint64(1)<<(uint(i)&63)
+		for d := s; d < s+days; d++ {
+			if (d < s0 || d >= s0+days) && row[d]&bit != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// shiftCost is cost() after placed visit v moves to start s with its team
+// (shiftFree): its window, the (area, week) pairs, the monthly balance and a
+// repair's disruption change; its missing bodies and rotation do not.
+func (st *state) shiftCost(v, s int) int64 {
+	p := st.p
+	pv := &p.visits[v]
+	w := &p.m.rules.Weights
+	s0, team := int(st.start[v]), st.team[v]
+	c := st.cost() // brings balAbs up to date
+	lin := pv.win[s] - st.placed[v].window
+	if pv.area >= 0 && p.week[s] != p.week[s0] {
+		aw := st.aw[int(pv.area)*p.nWeek:]
+		if aw[p.week[s]] == 0 {
+			lin += w.AreaWeek // a new (area, week) pair
+		}
+		if aw[p.week[s0]] == 1 {
+			lin -= w.AreaWeek // v was the pair's only visit
+		}
+	}
+	if st.anchor != nil {
+		lin += st.anchor.delta(v, s, team) - st.anchor.delta(v, s0, team)
+	}
+	ml, n := st.monthLoad, int64(len(team))
+	for d := s0; d < s0+pv.days; d++ {
+		ml[p.month[d]] -= n
+	}
+	for d := s; d < s+pv.days; d++ {
+		ml[p.month[d]] += n
+	}
+	return c + p.W*lin + w.BalanceDay*(st.balanceAbs(&ml)-st.balAbs)
+}
+
+// reteamCost is cost() after placed visit v takes team (of the same size)
+// at its start: only its missing bodies, rotation and a repair's disruption
+// change (its window is re-read as place does).
+func (st *state) reteamCost(v int, team []int32) int64 {
+	p := st.p
+	pv := &p.visits[v]
+	w := &p.m.rules.Weights
+	s, pc := int(st.start[v]), st.placed[v]
+	lin := pv.win[s] - pc.window + w.JointMissingBody*(p.missingBodies(pv, team)-int64(pc.joint))
+	if r := isRot(pv, team[0]); r != pc.rot {
+		if r {
+			lin += w.Rotation
+		} else {
+			lin -= w.Rotation
+		}
+	}
+	if st.anchor != nil {
+		lin += st.anchor.delta(v, s, team) - st.anchor.delta(v, s, st.team[v])
+	}
+	return st.cost() + p.W*lin
 }
 
 // isRot reports whether inspector i led the unit's last visit.
