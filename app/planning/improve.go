@@ -410,7 +410,28 @@ func (se *search) ruinRecreate() bool {
 			order[j], order[j-1] = order[j-1], order[j]
 		}
 	}
+	// The ruin is rejected when its cost ends above the limit, so the
+	// reinsertion stops as soon as even the best case of the visits still
+	// out cannot bring it back under: each placed at its cheapest window
+	// (no longer unscheduled), the monthly balance term falling by at most
+	// 2·W per inspector-day added and never below zero. The revert puts
+	// the lifted visits back. (Not in a repair, whose disruption terms
+	// this bound leaves out.)
+	w := &p.m.rules.Weights
+	var best, days int64 // the visits still out: their best change, their inspector-days
 	for _, u := range order {
+		pu := &p.visits[u]
+		best += min(0, p.W*(pu.win[se.aids.good[u][0]]-w.Unscheduled*pu.prio))
+		days += int64(pu.size * pu.days)
+	}
+	for _, u := range order {
+		if c := st.cost(); st.anchor == nil && c+best-w.BalanceDay*min(st.balAbs, 2*p.W*days) > se.limit {
+			se.rejected = true
+			return false
+		}
+		pu := &p.visits[u]
+		best -= min(0, p.W*(pu.win[se.aids.good[u][0]]-w.Unscheduled*pu.prio))
+		days -= int64(pu.size * pu.days)
 		se.costs, _ = st.insertBest(u, se.costs, 8)
 	}
 	return true
