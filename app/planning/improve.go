@@ -77,6 +77,12 @@ type search struct {
 	// not be made: the history moves on).
 	limit    int64
 	rejected bool
+	// bound: moves that must build a team are priced first with the best
+	// team they could get, and not made when even that is above the limit
+	// (they count as moves that could not be made). Large provinces only:
+	// the search of small ones, with its restarts and long history, is
+	// kept as it was (it matches the proven optima of the golden instances).
+	bound bool
 	// scratch lists of the moves, reused from one iteration to the next
 	list1, list2 []int
 	goals        []int
@@ -112,7 +118,7 @@ func (se *search) revert() {
 // histLen iterations ago, and leaves the best schedule found.
 func (st *state) improve(rng *rand.Rand, iters, histLen int) {
 	p := st.p
-	se := &search{st: st, p: p, rng: rng, aids: newSearchAids(p)}
+	se := &search{st: st, p: p, rng: rng, aids: newSearchAids(p), bound: len(p.visits) > smallProvince}
 	if len(se.aids.movable) == 0 || iters <= 0 {
 		return
 	}
@@ -262,10 +268,16 @@ func (se *search) relocate() bool {
 	if int32(s) == cur {
 		return false
 	}
-	// A visit that can keep its team is priced before it moves.
-	if st := se.st; cur >= 0 && st.siblingClash(v, s) < 0 && st.shiftFree(v, s) && st.shiftCost(v, s) > se.limit {
-		se.rejected = true
-		return false
+	// A placed visit is priced before it moves: exactly when it keeps its
+	// team, else with the best team it could get.
+	if st := se.st; cur >= 0 && st.siblingClash(v, s) < 0 {
+		keep := st.shiftFree(v, s)
+		if keep || se.bound {
+			if c, ok := st.shiftCost([]shift{{v, s}}, keep); ok && c > se.limit {
+				se.rejected = keep
+				return false
+			}
+		}
 	}
 	se.touch(v)
 	return se.placeAt(v, s, old)
@@ -287,6 +299,11 @@ func (se *search) swapStarts() bool {
 	su, sv := st.start[u], st.start[v]
 	if u == v || su < 0 || su == sv || !se.aids.can[v][su] || !se.aids.can[u][sv] {
 		return false
+	}
+	if se.bound {
+		if c, ok := st.shiftCost([]shift{{v, int(su)}, {u, int(sv)}}, false); ok && c > se.limit {
+			return false
+		}
 	}
 	tv, tu := st.team[v], st.team[u]
 	se.touch(v)

@@ -250,36 +250,73 @@ func (st *state) shiftFree(v, s int) bool {
 	return true
 }
 
-// shiftCost is cost() after placed visit v moves to start s with its team
-// (shiftFree): its window, the (area, week) pairs, the monthly balance and a
-// repair's disruption change; its missing bodies and rotation do not.
-func (st *state) shiftCost(v, s int) int64 {
+// shift is a placed visit moving to start s.
+type shift struct{ v, s int }
+
+// shiftCost prices placed visits moving to new starts, each with a team of
+// its size: their windows, the (area, week) pairs, the monthly balance and a
+// repair's disruption change. With keep, every visit keeps its team
+// (shiftFree) and the result is cost() after the moves; otherwise their
+// teams are to be built, whose missing bodies and rotation are at best
+// nothing, and the result is a lower bound of it (not in a repair: ok is
+// false there).
+func (st *state) shiftCost(moves []shift, keep bool) (c int64, ok bool) {
+	if !keep && st.anchor != nil {
+		return 0, false
+	}
 	p := st.p
-	pv := &p.visits[v]
 	w := &p.m.rules.Weights
-	s0, team := int(st.start[v]), st.team[v]
-	c := st.cost() // brings balAbs up to date
-	lin := pv.win[s] - st.placed[v].window
-	if pv.area >= 0 && p.week[s] != p.week[s0] {
-		aw := st.aw[int(pv.area)*p.nWeek:]
-		if aw[p.week[s]] == 0 {
+	c = st.cost() // brings balAbs up to date
+	var lin int64
+	ml := st.monthLoad
+	// The (area, week) pairs the moves change, with their change of count.
+	var keys [4]int
+	var delta [4]int32
+	nk := 0
+	pair := func(k int, d int32) {
+		for j := range nk {
+			if keys[j] == k {
+				delta[j] += d
+				return
+			}
+		}
+		keys[nk], delta[nk] = k, d
+		nk++
+	}
+	for _, m := range moves {
+		pv := &p.visits[m.v]
+		s0, team, pc := int(st.start[m.v]), st.team[m.v], &st.placed[m.v]
+		lin += pv.win[m.s] - pc.window
+		if !keep {
+			lin -= w.JointMissingBody * int64(pc.joint)
+			if pc.rot {
+				lin -= w.Rotation
+			}
+		}
+		if pv.area >= 0 && p.week[m.s] != p.week[s0] {
+			pair(int(pv.area)*p.nWeek+int(p.week[s0]), -1)
+			pair(int(pv.area)*p.nWeek+int(p.week[m.s]), 1)
+		}
+		if st.anchor != nil {
+			lin += st.anchor.delta(m.v, m.s, team) - st.anchor.delta(m.v, s0, team)
+		}
+		n := int64(pv.size)
+		for d := s0; d < s0+pv.days; d++ {
+			ml[p.month[d]] -= n
+		}
+		for d := m.s; d < m.s+pv.days; d++ {
+			ml[p.month[d]] += n
+		}
+	}
+	for j := range nk {
+		was := st.aw[keys[j]]
+		if was == 0 && delta[j] > 0 {
 			lin += w.AreaWeek // a new (area, week) pair
+		} else if was > 0 && was+delta[j] == 0 {
+			lin -= w.AreaWeek // the pair's last visit left
 		}
-		if aw[p.week[s0]] == 1 {
-			lin -= w.AreaWeek // v was the pair's only visit
-		}
 	}
-	if st.anchor != nil {
-		lin += st.anchor.delta(v, s, team) - st.anchor.delta(v, s0, team)
-	}
-	ml, n := st.monthLoad, int64(len(team))
-	for d := s0; d < s0+pv.days; d++ {
-		ml[p.month[d]] -= n
-	}
-	for d := s; d < s+pv.days; d++ {
-		ml[p.month[d]] += n
-	}
-	return c + p.W*lin + w.BalanceDay*(st.balanceAbs(&ml)-st.balAbs)
+	return c + p.W*lin + w.BalanceDay*(st.balanceAbs(&ml)-st.balAbs), true
 }
 
 // reteamCost is cost() after placed visit v takes team (of the same size)
