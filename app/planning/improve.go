@@ -87,6 +87,7 @@ type search struct {
 	list1, list2 []int
 	goals        []int
 	olds         [][]int32
+	shifts       []shift
 }
 
 // touch records v's placement and lifts it from the schedule.
@@ -563,6 +564,23 @@ func (se *search) mergeWeeks() bool {
 		goals = append(goals, g)
 	}
 	se.goals = goals
+	// Priced first as if every visit took its first start with a new team
+	// (when those are possible starts); the move is not made when even that
+	// is above the limit.
+	if se.bound {
+		moves := se.shifts[:0]
+		for k, x := range moving {
+			if a.can[x][goals[k]] {
+				moves = append(moves, shift{x, goals[k]})
+			}
+		}
+		se.shifts = moves
+		if len(moves) == len(moving) {
+			if c, ok := st.shiftCost(moves, false); ok && c > se.limit {
+				return false
+			}
+		}
+	}
 	olds := se.olds[:0]
 	for _, x := range moving {
 		olds = append(olds, st.team[x])

@@ -253,7 +253,7 @@ func (st *state) shiftFree(v, s int) bool {
 // shift is a placed visit moving to start s.
 type shift struct{ v, s int }
 
-// shiftCost prices placed visits moving to new starts, each with a team of
+// shiftCost prices placed visits (at most 8) moving to new starts, each with a team of
 // its size: their windows, the (area, week) pairs, the monthly balance and a
 // repair's disruption change. With keep, every visit keeps its team
 // (shiftFree) and the result is cost() after the moves; otherwise their
@@ -270,8 +270,8 @@ func (st *state) shiftCost(moves []shift, keep bool) (c int64, ok bool) {
 	var lin int64
 	ml := st.monthLoad
 	// The (area, week) pairs the moves change, with their change of count.
-	var keys [4]int
-	var delta [4]int32
+	var keys [16]int
+	var delta [16]int32
 	nk := 0
 	pair := func(k int, d int32) {
 		for j := range nk {
