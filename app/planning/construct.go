@@ -386,7 +386,11 @@ func (st *state) insertBest(v int, costs []int64, maxTries int) ([]int64, bool) 
 		best := first
 		if tries == 1 {
 			costs = st.startCosts(v, costs)
-			st.order.init(costs, first)
+			if maxTries > 0 {
+				st.order.initBest(costs, first, maxTries-1)
+			} else {
+				st.order.init(costs, first)
+			}
 		}
 		if tries > 0 {
 			best = st.order.pop()

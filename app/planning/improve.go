@@ -71,10 +71,23 @@ type search struct {
 	aids    *searchAids
 	touched []undoEntry
 	costs   []int64
+	// limit is the highest cost the current iteration accepts; a move
+	// that prices itself above it before it is made sets rejected and
+	// returns false, and counts as rejected (not as a move that could
+	// not be made: the history moves on).
+	limit    int64
+	rejected bool
+	// bound: moves that must build a team are priced first with the best
+	// team they could get, and not made when even that is above the limit
+	// (they count as moves that could not be made). Large provinces only:
+	// the search of small ones, with its restarts and long history, is
+	// kept as it was (it matches the proven optima of the golden instances).
+	bound bool
 	// scratch lists of the moves, reused from one iteration to the next
 	list1, list2 []int
 	goals        []int
 	olds         [][]int32
+	shifts       []shift
 }
 
 // touch records v's placement and lifts it from the schedule.
@@ -106,7 +119,7 @@ func (se *search) revert() {
 // histLen iterations ago, and leaves the best schedule found.
 func (st *state) improve(rng *rand.Rand, iters, histLen int) {
 	p := st.p
-	se := &search{st: st, p: p, rng: rng, aids: newSearchAids(p)}
+	se := &search{st: st, p: p, rng: rng, aids: newSearchAids(p), bound: len(p.visits) > smallProvince}
 	if len(se.aids.movable) == 0 || iters <= 0 {
 		return
 	}
@@ -123,13 +136,17 @@ func (st *state) improve(rng *rand.Rand, iters, histLen int) {
 	var dirtyList []int
 	for it := 0; it < iters; it++ {
 		se.touched = se.touched[:0]
+		k := it % histLen
+		se.limit, se.rejected = max(cur, hist[k]), false
 		if !se.move() {
 			se.revert()
+			if se.rejected {
+				hist[k] = cur
+			}
 			continue
 		}
 		c := st.cost()
-		k := it % histLen
-		if c <= cur || c <= hist[k] {
+		if c <= se.limit {
 			cur = c
 			for _, u := range se.touched {
 				if !dirty[u.v] {
@@ -252,6 +269,17 @@ func (se *search) relocate() bool {
 	if int32(s) == cur {
 		return false
 	}
+	// A placed visit is priced before it moves: exactly when it keeps its
+	// team, else with the best team it could get.
+	if st := se.st; cur >= 0 && st.siblingClash(v, s) < 0 {
+		keep := st.shiftFree(v, s)
+		if keep || se.bound {
+			if c, ok := st.shiftCost([]shift{{v, s}}, keep); ok && c > se.limit {
+				se.rejected = keep
+				return false
+			}
+		}
+	}
 	se.touch(v)
 	return se.placeAt(v, s, old)
 }
@@ -272,6 +300,11 @@ func (se *search) swapStarts() bool {
 	su, sv := st.start[u], st.start[v]
 	if u == v || su < 0 || su == sv || !se.aids.can[v][su] || !se.aids.can[u][sv] {
 		return false
+	}
+	if se.bound {
+		if c, ok := st.shiftCost([]shift{{v, int(su)}, {u, int(sv)}}, false); ok && c > se.limit {
+			return false
+		}
 	}
 	tv, tu := st.team[v], st.team[u]
 	se.touch(v)
@@ -303,6 +336,10 @@ func (se *search) replaceMember() bool {
 	team := st.copyTeam(old)
 	team[1+se.rng.IntN(len(team)-1)] = int32(pick)
 	if !p.covers(pv, team) {
+		return false
+	}
+	if st.reteamCost(v, team) > se.limit {
+		se.rejected = true
 		return false
 	}
 	se.touch(v)
@@ -391,7 +428,28 @@ func (se *search) ruinRecreate() bool {
 			order[j], order[j-1] = order[j-1], order[j]
 		}
 	}
+	// The ruin is rejected when its cost ends above the limit, so the
+	// reinsertion stops as soon as even the best case of the visits still
+	// out cannot bring it back under: each placed at its cheapest window
+	// (no longer unscheduled), the monthly balance term falling by at most
+	// 2·W per inspector-day added and never below zero. The revert puts
+	// the lifted visits back. (Not in a repair, whose disruption terms
+	// this bound leaves out.)
+	w := &p.m.rules.Weights
+	var best, days int64 // the visits still out: their best change, their inspector-days
 	for _, u := range order {
+		pu := &p.visits[u]
+		best += min(0, p.W*(pu.win[se.aids.good[u][0]]-w.Unscheduled*pu.prio))
+		days += int64(pu.size * pu.days)
+	}
+	for _, u := range order {
+		if c := st.cost(); st.anchor == nil && c+best-w.BalanceDay*min(st.balAbs, 2*p.W*days) > se.limit {
+			se.rejected = true
+			return false
+		}
+		pu := &p.visits[u]
+		best -= min(0, p.W*(pu.win[se.aids.good[u][0]]-w.Unscheduled*pu.prio))
+		days -= int64(pu.size * pu.days)
 		se.costs, _ = st.insertBest(u, se.costs, 8)
 	}
 	return true
@@ -506,6 +564,23 @@ func (se *search) mergeWeeks() bool {
 		goals = append(goals, g)
 	}
 	se.goals = goals
+	// Priced first as if every visit took its first start with a new team
+	// (when those are possible starts); the move is not made when even that
+	// is above the limit.
+	if se.bound {
+		moves := se.shifts[:0]
+		for k, x := range moving {
+			if a.can[x][goals[k]] {
+				moves = append(moves, shift{x, goals[k]})
+			}
+		}
+		se.shifts = moves
+		if len(moves) == len(moving) {
+			if c, ok := st.shiftCost(moves, false); ok && c > se.limit {
+				return false
+			}
+		}
+	}
 	olds := se.olds[:0]
 	for _, x := range moving {
 		olds = append(olds, st.team[x])

@@ -36,5 +36,16 @@ func TestStartOrderPopsByCostThenIndex(t *testing.T) {
 		if !slices.Equal(got, want) && (len(got) > 0 || len(want) > 0) {
 			t.Fatalf("n=%d skip=%d costs %v: popped %v, want %v", n, skip, costs, got, want)
 		}
+		// The n least only: the same first n, then nothing.
+		for _, best := range []int{1, 3, 7, 50} {
+			h.initBest(costs, skip, best)
+			got = got[:0]
+			for k := h.pop(); k >= 0; k = h.pop() {
+				got = append(got, k)
+			}
+			if w := want[:min(best, len(want))]; !slices.Equal(got, w) && (len(got) > 0 || len(w) > 0) {
+				t.Fatalf("n=%d skip=%d best %d costs %v: popped %v, want %v", n, skip, best, costs, got, w)
+			}
+		}
 	}
 }

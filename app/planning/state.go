@@ -212,16 +212,133 @@ func (st *state) cost() int64 {
 }
 
 func (st *state) recomputeBalance() {
+	st.balAbs = st.balanceAbs(&st.monthLoad)
+	st.balStale = false
+}
+
+// balanceAbs is balAbs for the monthly loads ml and the current total.
+func (st *state) balanceAbs(ml *[12]int64) int64 {
 	var s int64
 	for m := 0; m < 12; m++ {
-		x := st.p.W*st.monthLoad[m] - st.total*st.p.monthW[m]
-		if x < 0 {
-			x = -x
-		}
-		s += x
+		s += abs64(st.p.W*ml[m] - st.total*st.p.monthW[m])
 	}
-	st.balAbs = s
-	st.balStale = false
+	return s
+}
+
+// Pricing a move before making it: most moves are rejected, and a move
+// that keeps its visits' teams changes only a few terms of the penalty, so
+// its cost is computed without placing, lifting and putting back.
+
+// shiftFree reports whether placed visit v's team is free at start s, as
+// teamFree(v, s, team) would once v is lifted: lifting v clears its
+// members' own days (so only the days of [s, s+days) outside them are
+// read) and leaves each member's load at most max_days.
+func (st *state) shiftFree(v, s int) bool {
+	p := st.p
+	days, s0 := p.visits[v].days, int(st.start[v])
+	for _, i := range st.team[v] {
+		if p.maxDays[i] > 0 && st.load[i] > p.maxDays[i] {
+			return false
+		}
+		row, bit := st.occ[int(i>>6)*p.nW:], uint64(1)<<(uint(i)&63)
+		for d := s; d < s+days; d++ {
+			if (d < s0 || d >= s0+days) && row[d]&bit != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// shift is a placed visit moving to start s.
+type shift struct{ v, s int }
+
+// shiftCost prices placed visits (at most 8) moving to new starts, each with a team of
+// its size: their windows, the (area, week) pairs, the monthly balance and a
+// repair's disruption change. With keep, every visit keeps its team
+// (shiftFree) and the result is cost() after the moves; otherwise their
+// teams are to be built, whose missing bodies and rotation are at best
+// nothing, and the result is a lower bound of it (not in a repair: ok is
+// false there).
+func (st *state) shiftCost(moves []shift, keep bool) (c int64, ok bool) {
+	if !keep && st.anchor != nil {
+		return 0, false
+	}
+	p := st.p
+	w := &p.m.rules.Weights
+	c = st.cost() // brings balAbs up to date
+	var lin int64
+	ml := st.monthLoad
+	// The (area, week) pairs the moves change, with their change of count.
+	var keys [16]int
+	var delta [16]int32
+	nk := 0
+	pair := func(k int, d int32) {
+		for j := range nk {
+			if keys[j] == k {
+				delta[j] += d
+				return
+			}
+		}
+		keys[nk], delta[nk] = k, d
+		nk++
+	}
+	for _, m := range moves {
+		pv := &p.visits[m.v]
+		s0, team, pc := int(st.start[m.v]), st.team[m.v], &st.placed[m.v]
+		lin += pv.win[m.s] - pc.window
+		if !keep {
+			lin -= w.JointMissingBody * int64(pc.joint)
+			if pc.rot {
+				lin -= w.Rotation
+			}
+		}
+		if pv.area >= 0 && p.week[m.s] != p.week[s0] {
+			pair(int(pv.area)*p.nWeek+int(p.week[s0]), -1)
+			pair(int(pv.area)*p.nWeek+int(p.week[m.s]), 1)
+		}
+		if st.anchor != nil {
+			lin += st.anchor.delta(m.v, m.s, team) - st.anchor.delta(m.v, s0, team)
+		}
+		n := int64(pv.size)
+		for d := s0; d < s0+pv.days; d++ {
+			ml[p.month[d]] -= n
+		}
+		for d := m.s; d < m.s+pv.days; d++ {
+			ml[p.month[d]] += n
+		}
+	}
+	for j := range nk {
+		was := st.aw[keys[j]]
+		if was == 0 && delta[j] > 0 {
+			lin += w.AreaWeek // a new (area, week) pair
+		} else if was > 0 && was+delta[j] == 0 {
+			lin -= w.AreaWeek // the pair's last visit left
+		}
+	}
+	return c + p.W*lin + w.BalanceDay*(st.balanceAbs(&ml)-st.balAbs), true
+}
+
+// reteamCost is cost() after placed visit v takes team (of the same size)
+// at its start: only its missing bodies, rotation and a repair's disruption
+// change (its window is re-read as place does).
+func (st *state) reteamCost(v int, team []int32) int64 {
+	p := st.p
+	pv := &p.visits[v]
+	w := &p.m.rules.Weights
+	s, pc := int(st.start[v]), st.placed[v]
+	lin := pv.win[s] - pc.window + w.JointMissingBody*(p.missingBodies(pv, team)-int64(pc.joint))
+	if r := isRot(pv, team[0]); r != pc.rot {
+		if r {
+			lin += w.Rotation
+		} else {
+			lin -= w.Rotation
+		}
+	}
+	if st.anchor != nil {
+		lin += st.anchor.delta(v, s, team) - st.anchor.delta(v, s, st.team[v])
+	}
+	return st.cost() + p.W*lin
 }
 
 // isRot reports whether inspector i led the unit's last visit.
