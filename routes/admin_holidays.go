@@ -9,6 +9,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/holidays"
+	"khung/app/paging"
 	"khung/models"
 )
 
@@ -23,13 +24,24 @@ func (a *admin) renderHolidays(c *fiber.Ctx, year int, data fiber.Map, err error
 	if verr != nil {
 		return verr
 	}
-	data["View"] = v
+	holidaySorts().Sort(v.Days, c.Query("sort"))
+	data["View"], data["Sorts"] = v, sortLinks(c, holidaySorts().Keys()...)
 	data["PrevYear"], data["NextYear"] = year-1, year+1
 	title := trOf(c).T("admin.holidays.title_year", "Year", year)
 	if err != nil {
 		return a.form422(c, "admin/holidays", "holidays", title, data, err)
 	}
 	return a.page(c, "admin/holidays", "holidays", title, data)
+}
+
+// holidaySorts are the columns a year's days off and working Saturdays may be
+// sorted by (a year has a few dozen: sorted in memory, by date unless asked).
+func holidaySorts() paging.Compare[models.Holiday] {
+	return paging.Compare[models.Holiday]{
+		"date": paging.By(func(h models.Holiday) string { return h.Date.String() }),
+		"kind": paging.By(func(h models.Holiday) string { return string(h.Kind) }),
+		"name": paging.ByText(func(h models.Holiday) string { return h.NameVI }),
+	}
 }
 
 // holidayInput reads the holiday form; a malformed date is reported on its field.

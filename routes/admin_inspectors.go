@@ -39,7 +39,8 @@ func (a *admin) inspectorsPage(c *fiber.Ctx) error {
 	}
 	return a.page(c, "admin/inspectors", "inspectors", trOf(c).T("admin.inspectors.title"), fiber.Map{
 		"Inspectors": res.Items, "Total": res.Total, "Filter": f, "Bodies": bs, "Skills": skills,
-		"Pager": newPager(c, res.Page, res.Pages(), res.Total),
+		"Pager": pagerOf(c, res), "Sorts": sortLinks(c, inspectors.SortKeys()...),
+		"Filtered": f.Q != "" || f.BodyCode != "" || f.Skill != "" || f.CanLead || f.Status != "",
 	})
 }
 

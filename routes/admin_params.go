@@ -21,9 +21,10 @@ func pathID(c *fiber.Ctx, name string) (int64, error) {
 	return id, nil
 }
 
-// pageQuery reads ?page=&per_page= (the services normalise bad values).
+// pageQuery reads ?page=&per_page=&sort= (the services normalise bad values
+// and ignore a sort that names none of their columns).
 func pageQuery(c *fiber.Ctx) paging.Page {
-	return paging.Page{Number: c.QueryInt("page"), Size: c.QueryInt("per_page")}
+	return paging.Page{Number: c.QueryInt("page"), Size: c.QueryInt("per_page"), Sort: strings.TrimSpace(c.Query("sort"))}
 }
 
 // dateQuery reads an optional ISO date from the query string; a malformed one

@@ -28,7 +28,7 @@ func (a *admin) unitsPage(c *fiber.Ctx) error {
 		data["Results"] = res.Items
 		data["Searched"] = true
 		data["Total"] = res.Total
-		data["Pager"] = newPager(c, res.Page, res.Pages(), res.Total)
+		data["Pager"], data["Sorts"] = pagerOf(c, res), sortLinks(c, units.SortKeys()...)
 	} else {
 		roots, err := a.units.Roots(ctx, actor)
 		if err != nil {

@@ -19,7 +19,8 @@ func (a *admin) usersPage(c *fiber.Ctx) error {
 	}
 	return a.page(c, "admin/users", "users", trOf(c).T("admin.users.title"), fiber.Map{
 		"Users": res.Items, "Total": res.Total, "Filter": f, "Roles": models.Roles(),
-		"Pager": newPager(c, res.Page, res.Pages(), res.Total),
+		"Pager": pagerOf(c, res), "Sorts": sortLinks(c, users.SortKeys()...),
+		"Filtered": f.Q != "" || f.Role != "" || f.Status != "",
 	})
 }
 
