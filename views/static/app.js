@@ -5,8 +5,35 @@
 // - A form with data-add-rows reveals its next hidden repeatable block
 //   instead of reloading the page (without JavaScript the button asks the
 //   server for one more block).
+// - On a phone the header's menu folds behind one button (CSS decides when).
 (function () {
   "use strict";
+
+  // The phone menu: the button shows and hides the header's links.
+  function setupMenu() {
+    var toggle = document.querySelector(".menu-toggle");
+    var header = toggle && toggle.closest(".site-header");
+    if (!header) { return; }
+    toggle.hidden = false;
+    header.classList.add("has-menu");
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      header.classList.toggle("menu-open", open);
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && header.classList.contains("menu-open")) {
+        toggle.setAttribute("aria-expanded", "false");
+        header.classList.remove("menu-open");
+        toggle.focus();
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setupMenu);
+  } else {
+    setupMenu();
+  }
 
   function busy(form, on) {
     if (on) {
