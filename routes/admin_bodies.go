@@ -64,9 +64,9 @@ func bodyInput(c *fiber.Ctx) (bodies.Input, error) {
 		to  **models.Date
 	}{{"valid_from", &in.ValidFrom}, {"valid_to", &in.ValidTo}} {
 		if s := v(f.key); s != "" {
-			d, err := models.ParseDate(s)
+			d, err := models.ParseTyped(s)
 			if err != nil {
-				ve.AddField(f.key, "date", "validation.date_format")
+				ve.AddField(f.key, "date", "validation.date_invalid")
 				continue
 			}
 			*f.to = &d

@@ -49,9 +49,9 @@ func holidayInput(c *fiber.Ctx) (holidays.Input, error) {
 	v := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
 	in := holidays.Input{Kind: v("kind"), NameVI: v("name_vi"), NameEN: v("name_en"), LegalBasis: v("legal_basis")}
 	if s := v("date"); s != "" {
-		d, err := models.ParseDate(s)
+		d, err := models.ParseTyped(s)
 		if err != nil {
-			return in, apperr.Field("date", "date", "validation.date_format")
+			return in, apperr.Field("date", "date", "validation.date_invalid")
 		}
 		in.Date = d
 	}

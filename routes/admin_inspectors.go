@@ -199,9 +199,9 @@ func readInspectorForm(c *fiber.Ctx) postedInspector {
 		if s == "" {
 			return nil
 		}
-		d, err := models.ParseDate(s)
+		d, err := models.ParseTyped(s)
 		if err != nil {
-			p.ve.AddField(field, "date", "validation.date_format")
+			p.ve.AddField(field, "date", "validation.date_invalid")
 			return nil
 		}
 		return &d

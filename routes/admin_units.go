@@ -75,9 +75,9 @@ func unitInput(c *fiber.Ctx) (units.Input, error) {
 		dst  **models.Date
 	}{{"valid_from", &in.ValidFrom}, {"valid_to", &in.ValidTo}} {
 		if s := v(f.name); s != "" {
-			d, err := models.ParseDate(s)
+			d, err := models.ParseTyped(s)
 			if err != nil {
-				ve.AddField(f.name, "date", "validation.date_format")
+				ve.AddField(f.name, "date", "validation.date_invalid")
 				continue
 			}
 			*f.dst = &d
