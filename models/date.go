@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -33,6 +34,21 @@ func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("parse date %q: %w", s, err)
+	}
+	return DateOf(t), nil
+}
+
+// ParseTyped reads a date as a form receives it: the date picker's ISO
+// "YYYY-MM-DD", or day/month/year as a person types it where the browser has
+// no picker ("05/03/2027", "5/3/2027").
+func ParseTyped(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	if d, err := ParseDate(s); err == nil {
+		return d, nil
+	}
+	t, err := time.Parse("2/1/2006", s)
+	if err != nil {
+		return Date{}, fmt.Errorf("parse date %q as YYYY-MM-DD or dd/mm/yyyy: %w", s, err)
 	}
 	return DateOf(t), nil
 }

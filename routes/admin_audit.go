@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"khung/app/auditlog"
 	"khung/models"
 )
 
@@ -26,7 +27,7 @@ func (a *admin) auditPage(c *fiber.Ctx) error {
 		res, lerr := a.audit.List(ctx, actor, f)
 		if lerr == nil {
 			data["Entries"], data["Total"] = res.Items, res.Total
-			data["Pager"] = newPager(c, res.Page, res.Pages(), res.Total)
+			data["Pager"], data["Sorts"] = pagerOf(c, res), sortLinks(c, auditlog.SortKeys()...)
 			return a.page(c, "admin/audit", "audit", title, data)
 		}
 		err = lerr

@@ -9,6 +9,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/bodies"
+	"khung/app/paging"
 	"khung/models"
 )
 
@@ -18,13 +19,30 @@ func bodyKinds() []models.BodyKind {
 		models.BodyDistrictInternal, models.BodyCommune, models.BodyUnitInternal}
 }
 
-// bodiesPage: GET /admin/bodies.
+// bodySorts are the columns the list of bodies may be sorted by (it is
+// short: read whole, sorted in memory).
+func bodySorts() paging.Compare[bodies.Row] {
+	return paging.Compare[bodies.Row]{
+		"precedence": paging.By(func(r bodies.Row) int { return r.Precedence }),
+		"name":       paging.ByText(func(r bodies.Row) string { return r.Name }),
+		"code":       paging.By(func(r bodies.Row) string { return r.Code }),
+		"kind":       paging.By(func(r bodies.Row) string { return string(r.Kind) }),
+		"unit":       paging.ByText(func(r bodies.Row) string { return r.UnitName }),
+		"inspectors": paging.By(func(r bodies.Row) int64 { return r.InspectorCount }),
+		"status":     paging.ByFlag(func(r bodies.Row) bool { return r.Active }),
+	}
+}
+
+// bodiesPage: GET /admin/bodies?sort=&page=.
 func (a *admin) bodiesPage(c *fiber.Ctx) error {
 	rows, err := a.bodies.List(ctxOf(c), actorOf(c), true)
 	if err != nil {
 		return err
 	}
-	return a.page(c, "admin/bodies", "bodies", trOf(c).T("admin.bodies.title"), fiber.Map{"Bodies": rows, "Today": a.today()})
+	by := bodySorts()
+	res := paging.Slice(rows, pageQuery(c), by)
+	return a.page(c, "admin/bodies", "bodies", trOf(c).T("admin.bodies.title"), fiber.Map{"Bodies": res.Items,
+		"Total": res.Total, "Today": a.today(), "Pager": pagerOf(c, res), "Sorts": sortLinks(c, by.Keys()...)})
 }
 
 // newBodyPage: GET /admin/bodies/new.
@@ -46,9 +64,9 @@ func bodyInput(c *fiber.Ctx) (bodies.Input, error) {
 		to  **models.Date
 	}{{"valid_from", &in.ValidFrom}, {"valid_to", &in.ValidTo}} {
 		if s := v(f.key); s != "" {
-			d, err := models.ParseDate(s)
+			d, err := models.ParseTyped(s)
 			if err != nil {
-				ve.AddField(f.key, "date", "validation.date_format")
+				ve.AddField(f.key, "date", "validation.date_invalid")
 				continue
 			}
 			*f.to = &d

@@ -84,9 +84,9 @@ func formPeriod(c *fiber.Ctx, ve *apperr.ValidationError) (models.Date, *models.
 		if s == "" {
 			continue
 		}
-		d, err := models.ParseDate(s)
+		d, err := models.ParseTyped(s)
 		if err != nil {
-			ve.AddField(name, "date", "validation.date_format")
+			ve.AddField(name, "date", "validation.date_invalid")
 			continue
 		}
 		if name == "valid_from" {

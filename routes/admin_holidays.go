@@ -9,6 +9,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/holidays"
+	"khung/app/paging"
 	"khung/models"
 )
 
@@ -23,7 +24,8 @@ func (a *admin) renderHolidays(c *fiber.Ctx, year int, data fiber.Map, err error
 	if verr != nil {
 		return verr
 	}
-	data["View"] = v
+	holidaySorts().Sort(v.Days, c.Query("sort"))
+	data["View"], data["Sorts"] = v, sortLinks(c, holidaySorts().Keys()...)
 	data["PrevYear"], data["NextYear"] = year-1, year+1
 	title := trOf(c).T("admin.holidays.title_year", "Year", year)
 	if err != nil {
@@ -32,14 +34,24 @@ func (a *admin) renderHolidays(c *fiber.Ctx, year int, data fiber.Map, err error
 	return a.page(c, "admin/holidays", "holidays", title, data)
 }
 
+// holidaySorts are the columns a year's days off and working Saturdays may be
+// sorted by (a year has a few dozen: sorted in memory, by date unless asked).
+func holidaySorts() paging.Compare[models.Holiday] {
+	return paging.Compare[models.Holiday]{
+		"date": paging.By(func(h models.Holiday) string { return h.Date.String() }),
+		"kind": paging.By(func(h models.Holiday) string { return string(h.Kind) }),
+		"name": paging.ByText(func(h models.Holiday) string { return h.NameVI }),
+	}
+}
+
 // holidayInput reads the holiday form; a malformed date is reported on its field.
 func holidayInput(c *fiber.Ctx) (holidays.Input, error) {
 	v := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
 	in := holidays.Input{Kind: v("kind"), NameVI: v("name_vi"), NameEN: v("name_en"), LegalBasis: v("legal_basis")}
 	if s := v("date"); s != "" {
-		d, err := models.ParseDate(s)
+		d, err := models.ParseTyped(s)
 		if err != nil {
-			return in, apperr.Field("date", "date", "validation.date_format")
+			return in, apperr.Field("date", "date", "validation.date_invalid")
 		}
 		in.Date = d
 	}

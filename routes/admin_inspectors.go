@@ -17,8 +17,9 @@ import (
 // maxRows bounds how many rows of each list the inspector form reads.
 const maxRows = 50
 
-// blankRows is how many empty rows the form offers for adding to each list.
-const blankRows = 2
+// blankRows is how many empty rows the form holds for adding to each list:
+// the first is shown, the others wait behind the list's "add a row" button.
+const blankRows = 5
 
 // inspectorsPage: GET /admin/inspectors?q=&body_code=&skill=&can_lead=&status=.
 func (a *admin) inspectorsPage(c *fiber.Ctx) error {
@@ -39,24 +40,51 @@ func (a *admin) inspectorsPage(c *fiber.Ctx) error {
 	}
 	return a.page(c, "admin/inspectors", "inspectors", trOf(c).T("admin.inspectors.title"), fiber.Map{
 		"Inspectors": res.Items, "Total": res.Total, "Filter": f, "Bodies": bs, "Skills": skills,
-		"Pager": newPager(c, res.Page, res.Pages(), res.Total),
+		"Pager": pagerOf(c, res), "Sorts": sortLinks(c, inspectors.SortKeys()...),
+		"Filtered": f.Q != "" || f.BodyCode != "" || f.Skill != "" || f.CanLead || f.Status != "",
 	})
 }
 
-// Rows of the inspector form, each with the index it was posted under.
+// Rows of the inspector form, each with the index it was posted under; a
+// Spare row is an empty one the form shows only when asked for.
 type formerRow struct {
 	Index              int
 	UnitCode, From, To string
+	Spare              bool
 }
 
 type relativeRow struct {
 	Index                          int
 	UnitCode, Relation, Post, Note string
+	Spare                          bool
 }
 
 type leaveRow struct {
 	Index            int
 	From, To, Reason string
+	Spare            bool
+}
+
+func (r formerRow) blank() bool { return r.UnitCode == "" && r.From == "" && r.To == "" }
+func (r relativeRow) blank() bool {
+	return r.UnitCode == "" && r.Relation == "" && r.Post == "" && r.Note == ""
+}
+func (r leaveRow) blank() bool { return r.From == "" && r.To == "" && r.Reason == "" }
+
+// withSpares ends rows with blankRows empty rows (new ones numbered after the
+// posted ones, up to maxRows), the first shown and the others spare.
+func withSpares[T interface{ blank() bool }](rows []T, blankOf func(index int) T, spare func(*T)) []T {
+	trailing := 0
+	for i := len(rows) - 1; i >= 0 && rows[i].blank(); i-- {
+		trailing++
+	}
+	for ; trailing < blankRows && len(rows) < maxRows; trailing++ {
+		rows = append(rows, blankOf(len(rows)))
+	}
+	for i := len(rows) - trailing + 1; i < len(rows); i++ {
+		spare(&rows[i])
+	}
+	return rows
 }
 
 // inspectorRows are the list parts of the inspector form.
@@ -67,13 +95,11 @@ type inspectorRows struct {
 	Skills    map[string]bool
 }
 
-// withBlanks appends empty rows for adding to each list.
+// withBlanks ends each list with empty rows for adding to it, one shown.
 func (r inspectorRows) withBlanks() inspectorRows {
-	for i := 0; i < blankRows; i++ {
-		r.Former = append(r.Former, formerRow{Index: len(r.Former)})
-		r.Relatives = append(r.Relatives, relativeRow{Index: len(r.Relatives)})
-		r.Leaves = append(r.Leaves, leaveRow{Index: len(r.Leaves)})
-	}
+	r.Former = withSpares(r.Former, func(i int) formerRow { return formerRow{Index: i} }, func(x *formerRow) { x.Spare = true })
+	r.Relatives = withSpares(r.Relatives, func(i int) relativeRow { return relativeRow{Index: i} }, func(x *relativeRow) { x.Spare = true })
+	r.Leaves = withSpares(r.Leaves, func(i int) leaveRow { return leaveRow{Index: i} }, func(x *leaveRow) { x.Spare = true })
 	return r
 }
 
@@ -198,9 +224,9 @@ func readInspectorForm(c *fiber.Ctx) postedInspector {
 		if s == "" {
 			return nil
 		}
-		d, err := models.ParseDate(s)
+		d, err := models.ParseTyped(s)
 		if err != nil {
-			p.ve.AddField(field, "date", "validation.date_format")
+			p.ve.AddField(field, "date", "validation.date_invalid")
 			return nil
 		}
 		return &d
@@ -212,7 +238,7 @@ func readInspectorForm(c *fiber.Ctx) postedInspector {
 		}
 		row := formerRow{Index: i, UnitCode: v(k("unit_code")), From: v(k("from")), To: v(k("to"))}
 		p.rows.Former = append(p.rows.Former, row)
-		if row.UnitCode == "" && row.From == "" && row.To == "" {
+		if row.blank() {
 			continue
 		}
 		p.index["former_units"] = append(p.index["former_units"], i)
@@ -226,7 +252,7 @@ func readInspectorForm(c *fiber.Ctx) postedInspector {
 		}
 		row := relativeRow{Index: i, UnitCode: v(k("unit_code")), Relation: v(k("relation")), Post: v(k("post")), Note: v(k("note"))}
 		p.rows.Relatives = append(p.rows.Relatives, row)
-		if row.UnitCode == "" && row.Relation == "" && row.Post == "" && row.Note == "" {
+		if row.blank() {
 			continue
 		}
 		p.index["relatives"] = append(p.index["relatives"], i)
@@ -240,7 +266,7 @@ func readInspectorForm(c *fiber.Ctx) postedInspector {
 		}
 		row := leaveRow{Index: i, From: v(k("from")), To: v(k("to")), Reason: v(k("reason"))}
 		p.rows.Leaves = append(p.rows.Leaves, row)
-		if row.From == "" && row.To == "" && row.Reason == "" {
+		if row.blank() {
 			continue
 		}
 		p.index["leaves"] = append(p.index["leaves"], i)
@@ -297,7 +323,7 @@ func (a *admin) saveInspector(c *fiber.Ctx, id int64) error {
 		}
 		err = p.postedFields(err)
 	}
-	data := fiber.Map{"Form": p.form, "Rows": p.rows}
+	data := fiber.Map{"Form": p.form, "Rows": p.rows.withBlanks()}
 	title := trOf(c).T("admin.inspectors.new")
 	if id != 0 {
 		current, gerr := a.inspectors.Get(ctx, actor, id)

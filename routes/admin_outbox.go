@@ -30,7 +30,7 @@ func (o *outboxAdmin) outboxPage(c *fiber.Ctx) error {
 		return o.form422(c, "admin/outbox", "outbox", title, data, err)
 	}
 	data["Entries"], data["Total"] = res.Items, res.Total
-	data["Pager"] = newPager(c, res.Page, res.Pages(), res.Total)
+	data["Pager"], data["Sorts"] = pagerOf(c, res), sortLinks(c, notify.OutboxSortKeys()...)
 	return o.page(c, "admin/outbox", "outbox", title, data)
 }
 

@@ -1,36 +1,8 @@
 package routes
 
 import (
-	"net/url"
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 )
-
-// pager is the page navigation under a list: the links keep the other query
-// parameters (the search and the filters).
-type pager struct {
-	Page, Pages      int
-	Total            int64
-	PrevURL, NextURL string
-}
-
-// newPager builds the navigation for page out of pages on the current URL.
-func newPager(c *fiber.Ctx, page, pages int, total int64) pager {
-	p := pager{Page: page, Pages: pages, Total: total}
-	link := func(n int) string {
-		q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
-		q.Set("page", strconv.Itoa(n))
-		return c.Path() + "?" + q.Encode()
-	}
-	if page > 1 {
-		p.PrevURL = link(page - 1)
-	}
-	if page < pages {
-		p.NextURL = link(page + 1)
-	}
-	return p
-}
 
 // page renders an admin page: section names the tab of the admin menu.
 func (a *admin) page(c *fiber.Ctx, name, section, title string, data fiber.Map) error {

@@ -21,19 +21,20 @@ func pathID(c *fiber.Ctx, name string) (int64, error) {
 	return id, nil
 }
 
-// pageQuery reads ?page=&per_page= (the services normalise bad values).
+// pageQuery reads ?page=&per_page=&sort= (the services normalise bad values
+// and ignore a sort that names none of their columns).
 func pageQuery(c *fiber.Ctx) paging.Page {
-	return paging.Page{Number: c.QueryInt("page"), Size: c.QueryInt("per_page")}
+	return paging.Page{Number: c.QueryInt("page"), Size: c.QueryInt("per_page"), Sort: strings.TrimSpace(c.Query("sort"))}
 }
 
-// dateQuery reads an optional ISO date from the query string; a malformed one
-// is a validation error on that parameter.
+// dateQuery reads an optional date from the query string (ISO, or dd/mm/yyyy
+// as typed in a filter); a malformed one is a validation error on that parameter.
 func dateQuery(c *fiber.Ctx, name string, ve *apperr.ValidationError) models.Date {
 	s := strings.TrimSpace(c.Query(name))
 	if s == "" {
 		return models.Date{}
 	}
-	d, err := models.ParseDate(s)
+	d, err := models.ParseTyped(s)
 	if err != nil {
 		ve.AddField(name, "date", "validation.date_format")
 	}

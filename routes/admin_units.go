@@ -28,7 +28,7 @@ func (a *admin) unitsPage(c *fiber.Ctx) error {
 		data["Results"] = res.Items
 		data["Searched"] = true
 		data["Total"] = res.Total
-		data["Pager"] = newPager(c, res.Page, res.Pages(), res.Total)
+		data["Pager"], data["Sorts"] = pagerOf(c, res), sortLinks(c, units.SortKeys()...)
 	} else {
 		roots, err := a.units.Roots(ctx, actor)
 		if err != nil {
@@ -75,9 +75,9 @@ func unitInput(c *fiber.Ctx) (units.Input, error) {
 		dst  **models.Date
 	}{{"valid_from", &in.ValidFrom}, {"valid_to", &in.ValidTo}} {
 		if s := v(f.name); s != "" {
-			d, err := models.ParseDate(s)
+			d, err := models.ParseTyped(s)
 			if err != nil {
-				ve.AddField(f.name, "date", "validation.date_format")
+				ve.AddField(f.name, "date", "validation.date_invalid")
 				continue
 			}
 			*f.dst = &d

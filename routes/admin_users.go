@@ -6,6 +6,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"khung/app/inspections"
+	"khung/app/inspectors"
+	"khung/app/paging"
 	"khung/app/users"
 	"khung/models"
 )
@@ -19,7 +22,8 @@ func (a *admin) usersPage(c *fiber.Ctx) error {
 	}
 	return a.page(c, "admin/users", "users", trOf(c).T("admin.users.title"), fiber.Map{
 		"Users": res.Items, "Total": res.Total, "Filter": f, "Roles": models.Roles(),
-		"Pager": newPager(c, res.Page, res.Pages(), res.Total),
+		"Pager": pagerOf(c, res), "Sorts": sortLinks(c, users.SortKeys()...),
+		"Filtered": f.Q != "" || f.Role != "" || f.Status != "",
 	})
 }
 
@@ -32,9 +36,13 @@ func userFormData(data fiber.Map) fiber.Map {
 
 // newUserPage: GET /admin/users/new.
 func (a *admin) newUserPage(c *fiber.Ctx) error {
-	return a.page(c, "admin/user_form", "users", trOf(c).T("admin.users.new"), userFormData(fiber.Map{
+	data, err := a.withInspectors(c, fiber.Map{
 		"Form": map[string]string{"role": string(models.RolePlanner), "unit_position": "office", "locale": "vi"},
-	}))
+	})
+	if err != nil {
+		return err
+	}
+	return a.page(c, "admin/user_form", "users", trOf(c).T("admin.users.new"), data)
 }
 
 // userInput reads the user form.
@@ -45,11 +53,79 @@ func userInput(c *fiber.Ctx) users.Input {
 		Password: c.FormValue("password"), JobTitle: v("job_title"), SigningAuthority: v("signing_authority")}
 }
 
+// inspectorOptions are the active inspectors the user form offers to link an
+// account to, each with its picker label (name — title, body).
+func (a *admin) inspectorOptions(c *fiber.Ctx) ([]inspections.InspectorOption, error) {
+	var out []inspections.InspectorOption
+	for page := 1; ; page++ {
+		res, err := a.inspectors.List(ctxOf(c), actorOf(c), inspectors.Filter{Status: "active",
+			Page: paging.Page{Number: page, Size: paging.MaxSize}})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range res.Items {
+			out = append(out, inspections.InspectorOption{ID: r.ID, Code: r.Code, FullName: r.FullName, Title: r.Title, BodyName: r.BodyName})
+		}
+		if !res.HasNext() {
+			return out, nil
+		}
+	}
+}
+
+// withInspectors adds the inspector picker's choices to the user form's data
+// and shows a linked inspector by its label, never by its code.
+func (a *admin) withInspectors(c *fiber.Ctx, data fiber.Map) (fiber.Map, error) {
+	opts, err := a.inspectorOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	data["InspectorOptions"] = opts
+	if form, ok := data["Form"].(map[string]string); ok {
+		for _, o := range opts {
+			if o.Code != "" && o.Code == form["inspector_code"] {
+				form["inspector_code"] = o.Label()
+			}
+		}
+	}
+	return userFormData(data), nil
+}
+
+// userInputPicked reads the user form, the inspector picked by its label (or
+// typed by a name only one inspector has) turned into its code; anything else
+// goes to the service as typed, which refuses an unknown one on its field.
+func (a *admin) userInputPicked(c *fiber.Ctx) (users.Input, error) {
+	in := userInput(c)
+	if in.InspectorCode == "" {
+		return in, nil
+	}
+	opts, err := a.inspectorOptions(c)
+	if err != nil {
+		return in, err
+	}
+	if o, ok := inspectorByLabel(opts, in.InspectorCode); ok {
+		in.InspectorCode = o.Code
+	}
+	return in, nil
+}
+
+// userForm422 shows the user form again after err, with the picker's choices.
+func (a *admin) userForm422(c *fiber.Ctx, title string, data fiber.Map, err error) error {
+	data, derr := a.withInspectors(c, data)
+	if derr != nil {
+		return derr
+	}
+	return a.form422(c, "admin/user_form", "users", title, data, err)
+}
+
 // createUser: POST /admin/users.
 func (a *admin) createUser(c *fiber.Ctx) error {
-	u, err := a.users.Create(ctxOf(c), actorOf(c), userInput(c), a.Now())
+	in, err := a.userInputPicked(c)
 	if err != nil {
-		return a.form422(c, "admin/user_form", "users", trOf(c).T("admin.users.new"), userFormData(fiber.Map{}), err)
+		return err
+	}
+	u, err := a.users.Create(ctxOf(c), actorOf(c), in, a.Now())
+	if err != nil {
+		return a.userForm422(c, trOf(c).T("admin.users.new"), fiber.Map{}, err)
 	}
 	return a.done(c, "admin.users.created", fmt.Sprintf("/admin/users/%d", u.ID))
 }
@@ -71,7 +147,11 @@ func (a *admin) editUserPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.page(c, "admin/user_form", "users", u.FullName, userFormData(fiber.Map{"User": u, "Form": userForm(u)}))
+	data, err := a.withInspectors(c, fiber.Map{"User": u, "Form": userForm(u)})
+	if err != nil {
+		return err
+	}
+	return a.page(c, "admin/user_form", "users", u.FullName, data)
 }
 
 // updateUser: POST /admin/users/:id.
@@ -81,12 +161,16 @@ func (a *admin) updateUser(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, actor := ctxOf(c), actorOf(c)
-	if _, err := a.users.Update(ctx, actor, id, userInput(c), a.Now()); err != nil {
+	in, err := a.userInputPicked(c)
+	if err != nil {
+		return err
+	}
+	if _, err := a.users.Update(ctx, actor, id, in, a.Now()); err != nil {
 		u, gerr := a.users.Get(ctx, actor, id)
 		if gerr != nil {
 			return gerr
 		}
-		return a.form422(c, "admin/user_form", "users", u.FullName, userFormData(fiber.Map{"User": u}), err)
+		return a.userForm422(c, u.FullName, fiber.Map{"User": u}, err)
 	}
 	return a.done(c, "admin.users.saved", fmt.Sprintf("/admin/users/%d", id))
 }
@@ -108,7 +192,7 @@ func (a *admin) setUserActive(c *fiber.Ctx, active bool) error {
 		if gerr != nil {
 			return gerr
 		}
-		return a.form422(c, "admin/user_form", "users", u.FullName, userFormData(fiber.Map{"User": u, "Form": userForm(u)}), err)
+		return a.userForm422(c, u.FullName, fiber.Map{"User": u, "Form": userForm(u)}, err)
 	}
 	msg := "admin.users.deactivated"
 	if active {

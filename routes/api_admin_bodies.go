@@ -16,7 +16,7 @@ func (a *admin) apiListBodies(c *fiber.Ctx) error {
 	var rows []bodies.Row
 	var err error
 	if on := c.Query("on"); on != "" {
-		d, perr := models.ParseDate(on)
+		d, perr := models.ParseTyped(on)
 		if perr != nil {
 			return apperr.Field("on", "date", "validation.date_format")
 		}

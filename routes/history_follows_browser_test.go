@@ -69,6 +69,9 @@ func TestAPostReformWardOfficeSeesItsInheritedRecommendationsAndHistory(t *testi
 			}
 		}
 		p.Shot("history-recommendations-" + size.name)
+		if size.name == "phone" {
+			checkPhoneHeaderAndTable(t, p)
+		}
 
 		p.Open("/units/mine")
 		page := p.BodyText()

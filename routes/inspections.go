@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -254,16 +253,12 @@ func (f *formReader) optDate(name string) (models.Date, bool) {
 	if s == "" {
 		return models.Date{}, false
 	}
-	d, err := models.ParseDate(s)
+	// A browser without a date picker lets a person type the date as they
+	// write it: dd/mm/yyyy.
+	d, err := models.ParseTyped(s)
 	if err != nil {
-		// A browser without a date picker lets a person type the date as
-		// they write it: dd/mm/yyyy.
-		t, terr := time.Parse("02/01/2006", s)
-		if terr != nil {
-			f.ve.AddField(name, "date", "validation.date_invalid")
-			return models.Date{}, false
-		}
-		d = models.DateOf(t)
+		f.ve.AddField(name, "date", "validation.date_invalid")
+		return models.Date{}, false
 	}
 	return d, true
 }

@@ -2,6 +2,8 @@ package routes
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"khung/app/visits"
 )
 
 // myVisitsPage: GET /my-visits — the visits whose team the user's inspector
@@ -20,6 +22,7 @@ func (cal *calendar) myVisitsPage(c *fiber.Ctx) error {
 		"HasProfile":  actor.InspectorID != 0,
 		"InspectorID": actor.InspectorID,
 		"Today":       cal.today(),
-		"Pager":       newPager(c, res.Page, res.Pages(), res.Total),
+		"Pager":       pagerOf(c, res),
+		"Sorts":       sortLinks(c, visits.MineSortKeys()...),
 	})
 }

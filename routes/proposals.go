@@ -13,7 +13,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/authz"
-	"khung/app/paging"
 	"khung/app/proposals"
 	"khung/app/seed"
 	"khung/models"
@@ -179,74 +178,6 @@ func groupDigits(n int64, lang string) string {
 	return b.String()
 }
 
-// listPager is the page navigation of a list: previous, next, first and
-// last, and the query to keep when jumping to a page by its number.
-type listPager struct {
-	Page, Pages                         int
-	PrevURL, NextURL, FirstURL, LastURL string
-	Keep                                url.Values // the other parameters, for the page-jump form
-}
-
-func proposalPager[T any](res paging.Result[T], path string, q url.Values) listPager {
-	pg := listPager{Page: res.Page, Pages: res.Pages()}
-	link := func(n int) string {
-		v := url.Values{}
-		for k, vs := range q {
-			v[k] = vs
-		}
-		v.Set("page", strconv.Itoa(n))
-		return path + "?" + v.Encode()
-	}
-	if res.HasPrev() {
-		pg.PrevURL = link(res.Page - 1)
-	}
-	if res.HasNext() {
-		pg.NextURL = link(res.Page + 1)
-	}
-	if res.Page > 2 {
-		pg.FirstURL = link(1)
-	}
-	if res.Page < pg.Pages-1 {
-		pg.LastURL = link(pg.Pages)
-	}
-	pg.Keep = url.Values{}
-	for k, vs := range q {
-		if k != "page" {
-			pg.Keep[k] = vs
-		}
-	}
-	return pg
-}
-
-// sortHeader is a sortable column's heading: its link and where it stands.
-type sortHeader struct {
-	URL  string
-	Sort string // "ascending", "descending" or "none" (aria-sort)
-}
-
-// sortHeaders links each sortable column of the list to the list sorted by
-// it (again on the current column: the other way round), filters kept.
-func sortHeaders(f proposals.Filter) map[string]sortHeader {
-	out := map[string]sortHeader{}
-	for _, key := range proposals.SortKeys() {
-		v := proposalQuery(f)
-		h := sortHeader{Sort: "none"}
-		switch f.Sort {
-		case key:
-			h.Sort = "ascending"
-			v.Set("sort", "-"+key)
-		case "-" + key:
-			h.Sort = "descending"
-			v.Set("sort", key)
-		default:
-			v.Set("sort", key)
-		}
-		h.URL = "/proposals?" + v.Encode()
-		out[key] = h
-	}
-	return out
-}
-
 // importedCookie carries "year:count" from a good import to the list page,
 // which shows the count once (the flash cookie holds message ids only).
 const importedCookie = "khung_proposals_imported"
@@ -317,8 +248,8 @@ func (p *proposalsUI) listPage(c *fiber.Ctx) error {
 		"StatusLinks": statusLinks, "FormLinks": formLinks, "Ref": ref, "Names": n,
 		"Forms": proposals.Forms(), "Statuses": proposals.Statuses(),
 		"CanManage": authz.Can(a, authz.ManageProposals),
-		"Pager":     proposalPager(res, "/proposals", q), "ExportURL": "/proposals/export.xlsx?" + q.Encode(),
-		"Year": f.Year, "Sorts": sortHeaders(f), "PageTotal": groupDigits(res.Total, tr.Lang),
+		"Pager":     pagerOf(c, res), "ExportURL": "/proposals/export.xlsx?" + q.Encode(),
+		"Year": f.Year, "Sorts": sortLinks(c, proposals.SortKeys()...), "PageTotal": groupDigits(res.Total, tr.Lang),
 	}
 	if len(items) == 0 {
 		// An honest empty state: nothing gathered yet for the year, or nothing matching the filter.

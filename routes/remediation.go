@@ -46,16 +46,19 @@ func (r *remediationPages) listPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := r.svc.List(ctxOf(c), actorOf(c), f, r.today())
+	res, err := r.svc.Page(ctxOf(c), actorOf(c), f, r.today(), pageQuery(c))
 	if err != nil {
 		return err
 	}
 	return r.render(c, "remediation/list", fiber.Map{
 		"Title":    trOf(c).T("remediation.list.title"),
-		"Items":    items,
+		"Items":    res.Items,
+		"Total":    res.Total,
 		"Filter":   f,
+		"Filtered": f.Status != "" || f.Overdue,
 		"Statuses": remediation.Statuses(),
-		"Limit":    remediation.ListLimit,
+		"Pager":    pagerOf(c, res),
+		"Sorts":    sortLinks(c, remediation.SortKeys()...),
 	})
 }
 

@@ -30,6 +30,7 @@ func newEngine(loc *time.Location) *html.Engine {
 	e.AddFunc("langURL", langURL)
 	e.AddFunc("withItem", withItem)
 	e.AddFunc("unitPicker", unitPicker)
+	e.AddFunc("col", sortColumn)
 	e.AddFunc("date", func(t any) string { return formatTime(t, loc, "02/01/2006") })
 	e.AddFunc("datetime", func(t any) string { return formatTime(t, loc, "02/01/2006 15:04") })
 	return e
@@ -204,6 +205,20 @@ func withItem(root fiber.Map, item any) fiber.Map {
 	}
 	m["Item"] = item
 	return m
+}
+
+// sortCol is a sortable column heading: the sort key and the label's message id.
+type sortCol struct{ Key, Label, Class string }
+
+// sortColumn is the template function col: {{template "partials/sort_th"
+// (withItem $ (col "name" "label.id" "class"))}} draws the heading of the
+// column sorted by key (the page data holds the links under "Sorts").
+func sortColumn(key, label string, class ...string) sortCol {
+	c := sortCol{Key: key, Label: label}
+	if len(class) > 0 {
+		c.Class = class[0]
+	}
+	return c
 }
 
 // renderForm422 shows a form again after err: a ValidationError gives 422 with

@@ -7,8 +7,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"khung/app/paging"
 	"khung/app/reports"
 	"khung/models"
+	"khung/views"
 )
 
 // reportsUI serves the periodic report (page, JSON, Excel) and the lists
@@ -203,13 +205,40 @@ func (r *reportsUI) listPage(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		data["RecVisits"], data["Total"] = rows, total
+		by := recVisitSorts()
+		res := paging.Slice(rows, pageQuery(c), by)
+		data["RecVisits"], data["Total"], data["Pager"], data["Sorts"] = res.Items, total, pagerOf(c, res), sortLinks(c, by.Keys()...)
 		return r.render(c, "reports/list", data)
 	}
 	rows, total, err := r.svc.Inspections(ctxOf(c), actorOf(c), f)
 	if err != nil {
 		return err
 	}
-	data["Rows"], data["Total"], data["Capped"] = rows, total, total > len(rows)
+	by := inspectionSorts(tr)
+	res := paging.Slice(rows, pageQuery(c), by)
+	data["Rows"], data["Total"], data["Capped"] = res.Items, total, total > len(rows)
+	data["Pager"], data["Sorts"] = pagerOf(c, res), sortLinks(c, by.Keys()...)
 	return r.render(c, "reports/list", data)
+}
+
+// inspectionSorts are the columns the inspections behind a figure may be
+// sorted by (the list is capped at reports.ListLimit: sorted in memory).
+func inspectionSorts(tr *views.Translator) paging.Compare[reports.InspectionRow] {
+	return paging.Compare[reports.InspectionRow]{
+		"start": paging.By(func(r reports.InspectionRow) string { return r.StartDate.String() }),
+		"unit":  paging.ByText(func(r reports.InspectionRow) string { return r.UnitName }),
+		"by":    paging.ByText(func(r reports.InspectionRow) string { return r.ByName }),
+		"kind":  paging.ByText(func(r reports.InspectionRow) string { return tr.Pick(r.KindVI, r.KindEN) }),
+		"form":  paging.By(func(r reports.InspectionRow) string { return r.Form }),
+	}
+}
+
+// recVisitSorts are the columns the visits behind a recommendations figure may be sorted by.
+func recVisitSorts() paging.Compare[reports.RecommendationVisit] {
+	return paging.Compare[reports.RecommendationVisit]{
+		"unit":       paging.ByText(func(r reports.RecommendationVisit) string { return r.UnitName }),
+		"conclusion": paging.ByText(func(r reports.RecommendationVisit) string { return r.Conclusion }),
+		"signed":     paging.By(func(r reports.RecommendationVisit) string { return r.SignedOn.String() }),
+		"count":      paging.By(func(r reports.RecommendationVisit) int { return r.Count }),
+	}
 }

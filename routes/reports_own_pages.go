@@ -8,9 +8,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"khung/app/apperr"
+	"khung/app/paging"
 	"khung/app/proposals"
 	"khung/app/reports"
 	"khung/models"
+	"khung/views"
 )
 
 // The pages on which a department's or commune's office records the
@@ -25,15 +27,33 @@ func (r *reportsUI) ownYear(c *fiber.Ctx) int {
 	return r.today().Year
 }
 
-// ownListPage: GET /own-inspections?year= — the unit's own inspections of a year.
+// ownSorts are the columns a year's own inspections may be sorted by (a
+// year's list is read whole, then sorted and paged in memory).
+func ownSorts(tr *views.Translator) paging.Compare[reports.OwnItem] {
+	return paging.Compare[reports.OwnItem]{
+		"dates":    paging.By(func(o reports.OwnItem) string { return o.StartDate.String() }),
+		"unit":     paging.ByText(func(o reports.OwnItem) string { return o.UnitName }),
+		"by":       paging.ByText(func(o reports.OwnItem) string { return o.ByUnitName }),
+		"kind":     paging.ByText(func(o reports.OwnItem) string { return tr.Pick(o.KindVI, o.KindEN) }),
+		"form":     paging.By(func(o reports.OwnItem) string { return string(o.Form) }),
+		"status":   paging.By(func(o reports.OwnItem) string { return string(o.Status) }),
+		"findings": paging.By(func(o reports.OwnItem) int { return o.Violations + o.Shortcomings }),
+		"recs":     paging.By(func(o reports.OwnItem) int { return o.Recommendations }),
+	}
+}
+
+// ownListPage: GET /own-inspections?year=&sort=&page= — the unit's own inspections of a year.
 func (r *reportsUI) ownListPage(c *fiber.Ctx) error {
 	year := r.ownYear(c)
 	rows, err := r.svc.OwnList(ctxOf(c), actorOf(c), year)
 	if err != nil {
 		return err
 	}
+	by := ownSorts(trOf(c))
+	res := paging.Slice(rows, pageQuery(c), by)
 	return r.render(c, "reports/own_list", fiber.Map{"Title": trOf(c).T("reports.own.title"), "Year": year,
-		"Rows": rows, "PrevYear": year - 1, "NextYear": year + 1})
+		"Rows": res.Items, "Total": res.Total, "PrevYear": year - 1, "NextYear": year + 1,
+		"Pager": pagerOf(c, res), "Sorts": sortLinks(c, by.Keys()...)})
 }
 
 // renderOwnForm shows the form of a new own inspection, again with formErr.

@@ -39,7 +39,8 @@ func TestTheUnitPickerOffersOnlyUnitsInForceOnTheDay(t *testing.T) {
 		{"without JavaScript: a page with the codes to copy", "/units/pick?q=phuc+xa", false, 200,
 			[]string{`data-test="unit-pick-results"`, "00097-2025", "Phường Hồng Hà", "Phường Phúc Xá", "Tìm đơn vị"},
 			[]string{fmt.Sprintf(`href="/units/%d"`, phucXa.ID), "unitpicker.", "<no value>"}},
-		{"a malformed day is refused", "/units/pick?on=31/12/2027", false, http.StatusUnprocessableEntity, nil, nil},
+		{"a malformed day is refused", "/units/pick?on=31/02/2027", false, http.StatusUnprocessableEntity, nil, nil},
+		{"a day typed as people write it is read", "/units/pick?on=31/12/2027&q=phuc+xa", false, 200, []string{"Phường Hồng Hà"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -85,7 +85,7 @@ func ValidationIDs() []string {
 	return []string{
 		"validation.required", "validation.email", "validation.url", "validation.number",
 		"validation.alphanum", "validation.phone", "validation.identifier", "validation.boolean",
-		"validation.oneof", "validation.datetime", "validation.invalid",
+		"validation.oneof", "validation.datetime", "validation.date_iso", "validation.invalid",
 		"validation.len", "validation.len_text", "validation.len_items",
 		"validation.min", "validation.min_text", "validation.min_items", "validation.not_past",
 		"validation.max", "validation.max_text", "validation.max_items", "validation.not_future",
@@ -141,6 +141,10 @@ func message(fe validator.FieldError, root reflect.Type) (id string, pairs []any
 	case "oneof":
 		return "validation.oneof", []any{"List", strings.Join(strings.Fields(p), ", ")}
 	case "datetime":
+		if p == time.DateOnly {
+			// A date sent to the API: the format said in words, with an example.
+			return "validation.date_iso", nil
+		}
 		return "validation.datetime", []any{"Layout", humanLayout(p)}
 	case "len":
 		return sized("len")

@@ -24,6 +24,7 @@ type sampleForm struct {
 	Days     int       `json:"days" validate:"min=1,max=30"`
 	Topics   []string  `json:"topics" validate:"min=1"`
 	Day      string    `json:"day" validate:"datetime=2006-01-02"`
+	At       string    `json:"at" validate:"datetime=15:04"`
 	From     time.Time `json:"from" label:"field.start_date"`
 	To       time.Time `json:"to" validate:"gtefield=From"`
 	Members  []member  `json:"members" validate:"dive"`
@@ -33,7 +34,7 @@ func valid() sampleForm {
 	d := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	return sampleForm{
 		Email: "a@b.vn", Name: "Lan", Password: "0123456789", Confirm: "0123456789", Days: 3,
-		Topics: []string{"cong_vu"}, Day: "2025-03-01", From: d, To: d,
+		Topics: []string{"cong_vu"}, Day: "2025-03-01", At: "08:30", From: d, To: d,
 		Members: []member{{Role: "lead"}},
 	}
 }
@@ -84,7 +85,9 @@ func TestValidateNamesEachFieldAndRuleInBothLanguages(t *testing.T) {
 		{"lists count items", func(f *sampleForm) { f.Topics = nil },
 			FieldError{Field: "topics", Rule: "min", VI: "Phải có ít nhất 1 mục.", EN: "Must have at least 1 item."}},
 		{"dates show the expected form", func(f *sampleForm) { f.Day = "01/03/2025" },
-			FieldError{Field: "day", Rule: "datetime", VI: "Phải theo dạng YYYY-MM-DD.", EN: "Must be in the form YYYY-MM-DD."}},
+			FieldError{Field: "day", Rule: "datetime", VI: "Phải là ngày viết dạng năm-tháng-ngày, ví dụ 2026-06-01.", EN: "Must be a date written year-month-day, e.g. 2026-06-01."}},
+		{"other layouts show the expected form", func(f *sampleForm) { f.At = "8h30" },
+			FieldError{Field: "at", Rule: "datetime", VI: "Phải theo dạng HH:mm.", EN: "Must be in the form HH:mm."}},
 		{"end before start names the start by its label", func(f *sampleForm) { f.To = f.From.AddDate(0, 0, -1) },
 			FieldError{Field: "to", Rule: "gtefield", VI: "Phải bằng hoặc sau Ngày bắt đầu.", EN: "Must be on or after Start date."}},
 		{"nested fields carry their index", func(f *sampleForm) { f.Members = append(f.Members, member{Role: "boss"}) },
@@ -203,6 +206,7 @@ type everyRule struct {
 	Boolean   string    `json:"boolean" validate:"boolean"`
 	OneOf     string    `json:"oneof" validate:"oneof=a b"`
 	Datetime  string    `json:"datetime" validate:"datetime=2006-01-02"`
+	Clock     string    `json:"clock" validate:"datetime=15:04"`
 	Other     string    `json:"other" validate:"lowercase"`
 	Len       int       `json:"len" validate:"len=2"`
 	LenText   string    `json:"len_text" validate:"len=2"`
@@ -239,7 +243,7 @@ func TestValidationIDsListsEveryMessageValidateGives(t *testing.T) {
 	early, late := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC)
 	in := everyRule{
 		Email: "x", URL: "x", Number: "x", Alphanum: "-", Phone: "x", UUID: "x", Boolean: "x", OneOf: "c",
-		Datetime: "x", Other: "X", Len: 3, LenText: "abc", LenItems: []int{1}, Min: 1, MinText: "a", MinItems: []int{1},
+		Datetime: "x", Clock: "x", Other: "X", Len: 3, LenText: "abc", LenItems: []int{1}, Min: 1, MinText: "a", MinItems: []int{1},
 		NotPast: early, Max: 1, MaxText: "a", MaxItems: []int{1}, NotFuture: late, Gt: 1, GtLength: "a", Lt: 1, LtLength: "a",
 		A: 5, B: 5, EqField: 4, NeField: 5, GteField: 4, GtField: 5, LteField: 6, LtField: 5,
 		Early: early, Late: late, GteDate: early, GtDate: late, LteDate: late, LtDate: early,

@@ -92,7 +92,16 @@ type Filter struct {
 	paging.Page
 }
 
-// List returns one page of inspectors, by name.
+// sorts are the columns the list of inspectors may be sorted by.
+var sorts = paging.Columns{
+	"name": paging.Text("inspectors.full_name"), "code": "inspectors.code", "body": paging.Text("bodies.name"),
+	"home_unit": paging.Text("units.name"), "can_lead": "inspectors.can_lead", "status": "inspectors.active",
+}
+
+// SortKeys are the columns the list of inspectors may be sorted by.
+func SortKeys() []string { return sorts.Keys() }
+
+// List returns one page of inspectors, by name unless f.Sort names a column.
 func (s *Service) List(ctx context.Context, a authz.Actor, f Filter) (paging.Result[Row], error) {
 	if err := authz.Require(a, authz.ReadReference); err != nil {
 		return paging.Result[Row]{}, err
@@ -125,7 +134,7 @@ func (s *Service) List(ctx context.Context, a authz.Actor, f Filter) (paging.Res
 		return paging.Result[Row]{}, fmt.Errorf("count inspectors: %w", err)
 	}
 	var out []Row
-	if err := rowsOn(s.db.WithContext(ctx)).Scopes(filter).Order("inspectors.full_name, inspectors.id").
+	if err := rowsOn(s.db.WithContext(ctx)).Scopes(filter).Order(sorts.Order(p.Sort, paging.Text("inspectors.full_name")+", inspectors.id", "inspectors.id")).
 		Limit(p.Size).Offset(p.Offset()).Find(&out).Error; err != nil {
 		return paging.Result[Row]{}, fmt.Errorf("list inspectors: %w", err)
 	}

@@ -65,7 +65,15 @@ func requireAdmin(a authz.Actor) error {
 	return nil
 }
 
-// List returns one page of the rows of f.Status, the oldest first for failed
+// outboxSorts are the columns the outbox may be sorted by.
+var outboxSorts = paging.Columns{
+	"created": "created_at", "to": "to_email", "subject": paging.Text("subject"), "attempts": "attempts", "next_attempt": "next_attempt_at",
+}
+
+// OutboxSortKeys are the columns the outbox may be sorted by.
+func OutboxSortKeys() []string { return outboxSorts.Keys() }
+
+// List returns one page of the rows of f.Status (sorted by f.Sort when it names a column, else), the oldest first for failed
 // mail (the longest waiting) and by next attempt for pending mail.
 func (o *Outbox) List(ctx context.Context, a authz.Actor, f OutboxFilter) (paging.Result[OutboxEntry], error) {
 	if err := requireAdmin(a); err != nil {
@@ -89,7 +97,7 @@ func (o *Outbox) List(ctx context.Context, a authz.Actor, f OutboxFilter) (pagin
 		return paging.Result[OutboxEntry]{}, fmt.Errorf("count outbox: %w", err)
 	}
 	var rows []OutboxEntry
-	if err := q.Order(order).Limit(p.Size).Offset(p.Offset()).Find(&rows).Error; err != nil {
+	if err := q.Order(outboxSorts.Order(p.Sort, order, "id")).Limit(p.Size).Offset(p.Offset()).Find(&rows).Error; err != nil {
 		return paging.Result[OutboxEntry]{}, fmt.Errorf("list outbox: %w", err)
 	}
 	return paging.NewResult(rows, total, p), nil

@@ -112,15 +112,16 @@ func (e *editSession) change(code string, in ChangeInput) (*Visit, planning.Chan
 	}
 	c := planning.Change{Visit: code}
 	ve := &apperr.ValidationError{}
-	if start := strings.TrimSpace(in.Start); start != "" && start != v.StartDate.String() {
-		t, err := calendar.Parse(start)
+	if start := strings.TrimSpace(in.Start); start != "" {
+		d, err := models.ParseTyped(start) // the picker's ISO date, or dd/mm/yyyy as typed
 		switch {
 		case err != nil:
 			ve.AddField("start", "date", "plans.err.start_format")
-		case t.Year() != e.inst.Year:
+		case d.String() == v.StartDate.String(): // unchanged
+		case d.Year != e.inst.Year:
 			ve.AddField("start", "year", "plans.err.start_year", "Year", e.inst.Year)
 		default:
-			c.Start = start
+			c.Start = d.String()
 		}
 	}
 	if r := in.Replace; r != nil && (strings.TrimSpace(r.Out) != "" || strings.TrimSpace(r.In) != "") {

@@ -436,8 +436,10 @@ func (s *Service) changesOf(tx *gorm.DB, src Version, inst *planning.Instance, v
 		case !known[l.Inspector]:
 			ve.AddField(f+".inspector", "unknown", "replan.err.inspector_unknown", "Inspector", l.Inspector)
 		}
-		from, errFrom := calendar.Parse(strings.TrimSpace(l.From))
-		to, errTo := calendar.Parse(strings.TrimSpace(l.To))
+		// The picker's ISO date, or dd/mm/yyyy as typed.
+		fromDay, errFrom := models.ParseTyped(l.From)
+		toDay, errTo := models.ParseTyped(l.To)
+		from, to := fromDay.Time(), toDay.Time()
 		if errFrom != nil {
 			ve.AddField(f+".from", "date", "replan.err.date")
 		}

@@ -134,19 +134,9 @@ func (s *Service) List(ctx context.Context, a authz.Actor, f Filter, today model
 	if !a.LoggedIn() {
 		return nil, apperr.ErrUnauthenticated
 	}
-	q := s.itemQuery(ctx, s.db, a)
-	if f.Status != "" {
-		q = q.Where("recommendations.status = ?", f.Status)
-	}
-	if f.Overdue {
-		q = q.Where("recommendations.deadline < ? AND recommendations.status IN ('open', 'reported', 'returned')", today)
-	}
+	q := s.itemQuery(ctx, s.db, a).Scopes(f.where(today))
 	var items []Item
-	// Open ones first (by deadline), then closed ones, most recent first.
-	err := q.Order("recommendations.status IN ('done', 'cancelled'), " +
-		"CASE WHEN recommendations.status IN ('done', 'cancelled') THEN NULL ELSE recommendations.deadline END, " +
-		"recommendations.closed_at DESC, recommendations.id").
-		Limit(ListLimit).Scan(&items).Error
+	err := q.Order(listOrder).Limit(ListLimit).Scan(&items).Error
 	if err != nil {
 		return nil, fmt.Errorf("list recommendations: %w", err)
 	}

@@ -83,7 +83,7 @@ func ParseFilter(get func(string) string) (Filter, error) {
 			ve.AddField(d.name, "required", "reports.check.date_required")
 			continue
 		}
-		v, err := models.ParseDate(s)
+		v, err := models.ParseTyped(s)
 		if err != nil {
 			ve.AddField(d.name, "date", "reports.check.date_format", "Value", s)
 			continue

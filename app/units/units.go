@@ -166,6 +166,15 @@ type Query struct {
 	paging.Page
 }
 
+// sorts are the columns a search's results may be sorted by (instead of by relevance).
+var sorts = paging.Columns{
+	"name": paging.Text("units.name"), "code": "units.code", "kind": "units.kind", "parent": paging.Text("parent.name"),
+	"children": "child_count",
+}
+
+// SortKeys are the columns a search's results may be sorted by.
+func SortKeys() []string { return sorts.Keys() }
+
 // Search returns one page of the units a may read whose name, short name or
 // code contains every word of q, ignoring case and diacritics ("ba dinh" finds
 // "Quận Ba Đình"), and the units that succeeded such a unit ("Phúc Xá" finds
@@ -215,12 +224,17 @@ func (s *Service) Search(ctx context.Context, a authz.Actor, q Query) (paging.Re
 		return paging.Result[Node]{}, fmt.Errorf("count units matching %q: %w", q.Q, err)
 	}
 	query := s.nodes(ctx, a).Scopes(filter)
-	if phrase := strings.Join(words, " "); phrase != "" {
+	phrase := strings.Join(words, " ")
+	if phrase != "" {
 		// The earlier units are named only for a unit found through them.
 		own, args := matches("units")
 		query = query.Select(nodeSelect+`,
 			CASE WHEN `+own+` THEN '' ELSE (SELECT string_agg(p.name, ', ' ORDER BY p.code) `+formerSQL+`) END AS formerly`,
 			append(args, formerArgs...)...)
+	}
+	if order := sorts.Order(p.Sort, "", "units.id"); order != "" {
+		query = query.Order(order) // the column the reader chose, instead of relevance
+	} else if phrase != "" {
 		query = query.Clauses(clause.OrderBy{Expression: clause.Expr{
 			SQL: `units.search_text LIKE '%' || lower(khung_unaccent(?)) || '%' DESC,
 				EXISTS (SELECT 1 FROM unit_successions l JOIN units p ON p.id = l.predecessor_id

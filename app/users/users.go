@@ -68,7 +68,16 @@ type Filter struct {
 	paging.Page
 }
 
-// List returns one page of users, by name. Only the administrator reads users.
+// sorts are the columns the list of users may be sorted by.
+var sorts = paging.Columns{
+	"name": paging.Text("users.full_name"), "email": "users.email", "role": "users.role",
+	"unit": paging.Text("units.name"), "status": "users.active",
+}
+
+// SortKeys are the columns the list of users may be sorted by.
+func SortKeys() []string { return sorts.Keys() }
+
+// List returns one page of users, by name unless f.Sort names a column. Only the administrator reads users.
 func (s *Service) List(ctx context.Context, a authz.Actor, f Filter) (paging.Result[Row], error) {
 	if err := authz.Require(a, authz.ManageReference); err != nil {
 		return paging.Result[Row]{}, err
@@ -94,7 +103,7 @@ func (s *Service) List(ctx context.Context, a authz.Actor, f Filter) (paging.Res
 		return paging.Result[Row]{}, fmt.Errorf("count users: %w", err)
 	}
 	var out []Row
-	if err := s.rows(ctx).Scopes(filter).Order("users.full_name, users.id").
+	if err := s.rows(ctx).Scopes(filter).Order(sorts.Order(p.Sort, paging.Text("users.full_name")+", users.id", "users.id")).
 		Limit(p.Size).Offset(p.Offset()).Find(&out).Error; err != nil {
 		return paging.Result[Row]{}, fmt.Errorf("list users: %w", err)
 	}

@@ -329,9 +329,19 @@ func (s *Service) Next(ctx context.Context, a authz.Actor, today models.Date) (m
 	return *row.StartDate, true, nil
 }
 
+// mineSorts are the columns the list of a person's own visits may be sorted by.
+var mineSorts = paging.Columns{
+	"dates": "visits.start_date", "unit": paging.Text("(SELECT u.name FROM units u WHERE u.id = visits.unit_id)"),
+	"role": "me.role", "status": "visits.status",
+}
+
+// MineSortKeys are the columns the list of a person's own visits may be sorted by.
+func MineSortKeys() []string { return mineSorts.Keys() }
+
 // Mine returns one page of the visits whose team a's inspector profile is on,
 // among those a sees today: upcoming and current ones first (soonest first),
-// then past ones (latest first), unscheduled ones last.
+// then past ones (latest first), unscheduled ones last; or by the column
+// p.Sort names.
 func (s *Service) Mine(ctx context.Context, a authz.Actor, today models.Date, p paging.Page) (paging.Result[MyVisit], error) {
 	p = p.Normal()
 	if a.InspectorID == 0 {
@@ -348,12 +358,16 @@ func (s *Service) Mine(ctx context.Context, a authz.Actor, today models.Date, p 
 		models.Visit
 		MyRole models.MemberRole
 	}
-	err := mine().Select("visits.*, me.role AS my_role").
-		Order(clause.OrderBy{Expression: clause.Expr{SQL: `visits.start_date IS NULL,
+	q := mine().Select("visits.*, me.role AS my_role")
+	if order := mineSorts.Order(p.Sort, "", "visits.id"); order != "" {
+		q = q.Order(order)
+	} else {
+		q = q.Order(clause.OrderBy{Expression: clause.Expr{SQL: `visits.start_date IS NULL,
 		    visits.end_date < ?,
 		    CASE WHEN visits.end_date >= ? THEN visits.start_date END ASC,
-		    visits.start_date DESC, visits.id`, Vars: []any{today, today}, WithoutParentheses: true}}).
-		Offset(p.Offset()).Limit(p.Size).Find(&rows).Error
+		    visits.start_date DESC, visits.id`, Vars: []any{today, today}, WithoutParentheses: true}})
+	}
+	err := q.Offset(p.Offset()).Limit(p.Size).Find(&rows).Error
 	if err != nil {
 		return paging.Result[MyVisit]{}, fmt.Errorf("list my visits: %w", err)
 	}

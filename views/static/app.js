@@ -5,8 +5,35 @@
 // - A form with data-add-rows reveals its next hidden repeatable block
 //   instead of reloading the page (without JavaScript the button asks the
 //   server for one more block).
+// - On a phone the header's menu folds behind one button (CSS decides when).
 (function () {
   "use strict";
+
+  // The phone menu: the button shows and hides the header's links.
+  function setupMenu() {
+    var toggle = document.querySelector(".menu-toggle");
+    var header = toggle && toggle.closest(".site-header");
+    if (!header) { return; }
+    toggle.hidden = false;
+    header.classList.add("has-menu");
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      header.classList.toggle("menu-open", open);
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && header.classList.contains("menu-open")) {
+        toggle.setAttribute("aria-expanded", "false");
+        header.classList.remove("menu-open");
+        toggle.focus();
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setupMenu);
+  } else {
+    setupMenu();
+  }
 
   function busy(form, on) {
     if (on) {
@@ -42,18 +69,30 @@
     document.querySelectorAll(".is-sending").forEach(function (b) { b.classList.remove("is-sending"); });
   });
 
-  // htmx requests: the element that sent the request, or its form.
+  // htmx requests sent by a form or one of its buttons wait like a plain
+  // form; a button outside any form waits on its own. A search box or a
+  // picker asking as one types leaves the buttons alone.
   function owner(e) {
     var elt = e.detail && e.detail.elt;
-    return elt ? (elt.closest("form") || elt) : null;
+    if (!elt || !elt.closest) { return null; }
+    if (elt.tagName === "FORM") { return elt; }
+    if (elt.matches("button, input[type=submit]")) { return elt.form || elt; }
+    return null;
+  }
+  function busyButton(b, on) {
+    b.disabled = on;
+    b.classList.toggle("is-sending", on);
+    if (on) { b.setAttribute("aria-busy", "true"); } else { b.removeAttribute("aria-busy"); }
   }
   document.addEventListener("htmx:beforeRequest", function (e) {
     var o = owner(e);
-    if (o && o.tagName === "FORM") { busy(o, true); }
+    if (!o) { return; }
+    if (o.tagName === "FORM") { busy(o, true); } else { busyButton(o, true); }
   });
   document.addEventListener("htmx:afterRequest", function (e) {
     var o = owner(e);
-    if (o && o.tagName === "FORM" && o.isConnected) { busy(o, false); }
+    if (!o || !o.isConnected) { return; }
+    if (o.tagName === "FORM") { busy(o, false); } else { busyButton(o, false); }
   });
 
   // Copy buttons.
@@ -72,6 +111,21 @@
       done();
     }
   });
+
+  // Spare rows wait behind their list's "add a row" button (without
+  // JavaScript they stay in view and the button stays hidden).
+  function setupSpares() {
+    document.querySelectorAll("[data-reveal-next][data-js-only]").forEach(function (b) {
+      var spares = document.querySelectorAll(b.getAttribute("data-reveal-next"));
+      spares.forEach(function (r) { r.hidden = true; });
+      b.hidden = spares.length === 0;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setupSpares);
+  } else {
+    setupSpares();
+  }
 
   // Repeatable blocks: show the next hidden one.
   document.addEventListener("click", function (e) {
