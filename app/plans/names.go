@@ -103,6 +103,10 @@ func (n *Names) Name(t *views.Translator, param, id string) (string, bool) {
 		if pid, err := proposalID(id); err == nil {
 			return t.T("plansux.names.proposal", "ID", pid), true
 		}
+	case "Numbers": // the proposals of one body, after its "số"/"no." (planning.proposals_of)
+		if pid, err := proposalID(id); err == nil {
+			return fmt.Sprint(pid), true
+		}
 	}
 	return "", false
 }

@@ -100,6 +100,11 @@ func (r renderer) value(key string, v any) any {
 			return r.text(id, args)
 		}
 	case []any:
+		if r.names != nil {
+			if grouped, ok := r.proposalGroups(x); ok {
+				return grouped
+			}
+		}
 		items := make([]string, len(x))
 		for k, item := range x {
 			items[k] = str(r.value(key, item))
@@ -124,6 +129,55 @@ func (r renderer) value(key string, v any) any {
 		}
 	}
 	return v
+}
+
+// proposalGroups writes a list of "proposal (body)" messages (the proposals
+// a visit merges) with each body named once, as a person would write it:
+// "số 130, 131 và 132 của Sở Nông nghiệp và Môi trường" rather than the body
+// after every number. ok is false when items are anything else.
+func (r renderer) proposalGroups(items []any) (string, bool) {
+	type group struct {
+		body string
+		ids  []any
+	}
+	var groups []*group
+	byBody := map[string]*group{}
+	for _, item := range items {
+		id, args := parts(item)
+		body, okB := args["Body"].(string)
+		proposal, okP := args["Proposal"].(string)
+		if id != "planning.proposal_of" || !okB || !okP {
+			return "", false
+		}
+		g := byBody[body]
+		if g == nil {
+			g = &group{body: body}
+			byBody[body] = g
+			groups = append(groups, g)
+		}
+		g.ids = append(g.ids, proposal)
+	}
+	if len(groups) == 0 {
+		return "", false
+	}
+	out := make([]string, len(groups))
+	for k, g := range groups {
+		out[k] = r.text("planning.proposals_of", map[string]any{"Numbers": g.ids, "Body": g.body, "Count": len(g.ids)})
+	}
+	return list(r.t, out), true
+}
+
+// parts reads a nested message: the engine's value or one read back from JSON.
+func parts(v any) (string, map[string]any) {
+	switch x := v.(type) {
+	case message:
+		return x.Parts()
+	case map[string]any:
+		id, _ := x["id"].(string)
+		args, _ := x["args"].(map[string]any)
+		return id, args
+	}
+	return "", nil
 }
 
 // name names id, or each id of "a, b" (the engine joins some lists), or
