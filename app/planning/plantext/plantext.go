@@ -101,7 +101,7 @@ func (r renderer) value(key string, v any) any {
 		}
 	case []any:
 		if r.names != nil {
-			if grouped, ok := r.proposalGroups(x); ok {
+			if grouped, ok := r.groupByBody(x); ok {
 				return grouped
 			}
 		}
@@ -131,38 +131,50 @@ func (r renderer) value(key string, v any) any {
 	return v
 }
 
-// proposalGroups writes a list of "proposal (body)" messages (the proposals
-// a visit merges) with each body named once, as a person would write it:
-// "số 130, 131 và 132 của Sở Nông nghiệp và Môi trường" rather than the body
-// after every number. ok is false when items are anything else.
-func (r renderer) proposalGroups(items []any) (string, bool) {
+// groupable are the list items written with each body named once: a
+// visit's proposals ("số 130, 131 và 132 của Sở …") and its members ("Hồ Văn
+// Vinh và Nguyễn Thị Anh của Thanh tra Thành phố"), rather than the body after
+// every number or name. item is the parameter each message names, into the
+// message of one body's group, whose parameter list holds the items.
+var groupable = map[string]struct{ item, into, list string }{
+	"planning.proposal_of": {"Proposal", "planning.proposals_of", "Numbers"},
+	"planning.member_of":   {"Inspector", "planning.members_of", "Inspectors"},
+}
+
+// groupByBody writes a list of groupable messages of one kind by body, in the
+// order given; ok is false when items are anything else.
+func (r renderer) groupByBody(items []any) (string, bool) {
 	type group struct {
 		body string
 		ids  []any
 	}
 	var groups []*group
 	byBody := map[string]*group{}
+	kind := ""
 	for _, item := range items {
 		id, args := parts(item)
+		g, known := groupable[id]
 		body, okB := args["Body"].(string)
-		proposal, okP := args["Proposal"].(string)
-		if id != "planning.proposal_of" || !okB || !okP {
+		ref, okR := args[g.item].(string)
+		if !known || !okB || !okR || (kind != "" && id != kind) {
 			return "", false
 		}
-		g := byBody[body]
-		if g == nil {
-			g = &group{body: body}
-			byBody[body] = g
-			groups = append(groups, g)
+		kind = id
+		grp := byBody[body]
+		if grp == nil {
+			grp = &group{body: body}
+			byBody[body] = grp
+			groups = append(groups, grp)
 		}
-		g.ids = append(g.ids, proposal)
+		grp.ids = append(grp.ids, ref)
 	}
 	if len(groups) == 0 {
 		return "", false
 	}
+	g := groupable[kind]
 	out := make([]string, len(groups))
-	for k, g := range groups {
-		out[k] = r.text("planning.proposals_of", map[string]any{"Numbers": g.ids, "Body": g.body, "Count": len(g.ids)})
+	for k, grp := range groups {
+		out[k] = r.text(g.into, map[string]any{g.list: grp.ids, "Body": grp.body, "Count": len(grp.ids)})
 	}
 	return list(r.t, out), true
 }

@@ -23,6 +23,9 @@ func (names) Name(_ *views.Translator, param, id string) (string, bool) {
 		return strings.TrimPrefix(id, "p"), strings.HasPrefix(id, "p")
 	case "Unit":
 		return "Phường Yên Hoà", true
+	case "Inspectors":
+		n, ok := map[string]string{"i085": "Hồ Văn Vinh", "i086": "Nguyễn Thị Anh", "i101": "Nguyễn Ngọc Nam"}[id]
+		return n, ok
 	}
 	return "", false
 }
@@ -44,7 +47,7 @@ func stored(p, body string) any {
 	return map[string]any{"id": "planning.proposal_of", "args": map[string]any{"Proposal": p, "Body": body}}
 }
 
-func TestTheMergeSentenceNamesEachBodyOnce(t *testing.T) {
+func TestTheMergeAndTeamSentencesNameEachBodyOnce(t *testing.T) {
 	loc, err := views.LoadLocales(views.LocaleFiles())
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +79,14 @@ func TestTheMergeSentenceNamesEachBodyOnce(t *testing.T) {
 				t.Errorf("en:\n got %s\nwant %s", got, tc.wantEN)
 			}
 		})
+	}
+	// A team's members: each body once too.
+	member := func(i, body string) any {
+		return msg{"planning.member_of", map[string]any{"Inspector": i, "Body": body}}
+	}
+	team := msg{"planning.why.members", map[string]any{"Members": []any{member("i085", xdcq), member("i101", nnmt), member("i086", xdcq)}}}
+	if got, want := plantext.Named(vi, names{}, team), "Thành viên: Hồ Văn Vinh và Nguyễn Thị Anh của Phòng Xây dựng chính quyền và Nguyễn Ngọc Nam của Sở Nông nghiệp và Môi trường"; got != want {
+		t.Errorf("members:\n got %s\nwant %s", got, want)
 	}
 	// Without names (the API, the CLI) the engine's ids stay as they are.
 	m := msg{"planning.why.merged", map[string]any{"Proposals": []any{of("p1", nnmt), of("p2", nnmt)}, "Unit": "00175"}}
