@@ -359,7 +359,7 @@ func TestPlanPagesSpeakEnglishToo(t *testing.T) {
 		}
 	}
 	r = plansPage(t, planner, fmt.Sprintf("/plans/versions/%d/visits/v-00001", id))
-	for _, want := range []string{"Adjust by hand", "Team leader", "Check", "Save", "merged no. "} {
+	for _, want := range []string{"Adjust by hand", "Team leader", "Check", "Save", "merged proposals "} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("English visit page lacks %q", want)
 		}

@@ -25,7 +25,8 @@ type BoardFilter struct {
 	Status string `query:"status"` // scheduled, unscheduled, soft (scheduled with a soft penalty)
 	Q      string `query:"q"`      // unit name or code, or visit code
 	// Quarter (1–4) is the quarter the week view shows: 13 or 14 weeks fit
-	// the screen, 53 do not.
+	// the screen, 53 do not. Without one the board opens on the quarter of
+	// today when the plan is this year's, else on the first.
 	Quarter int `query:"quarter"`
 }
 
@@ -45,7 +46,7 @@ func (f *BoardFilter) normalise() {
 		f.Group = "area"
 	}
 	if f.Quarter < 1 || f.Quarter > 4 {
-		f.Quarter = 1
+		f.Quarter = 0 // chosen with the plan's year (openingQuarter)
 	}
 	switch models.Form(f.Form) {
 	case models.FormPlanned, models.FormUnannounced, models.FormVerification:
@@ -224,6 +225,9 @@ func (s *Service) board(ctx context.Context, a authz.Actor, id int64, f BoardFil
 	for i := range visits {
 		visits[i].names = names
 	}
+	if f.Quarter == 0 {
+		f.Quarter = openingQuarter(v.Year, a.Today)
+	}
 	b := Board{Version: v, Filter: f, Unscheduled: []Visit{}, Penalised: []Visit{}, Names: names}
 	if len(v.Metrics) > 0 {
 		if err := v.Metrics.Unmarshal(&b.Metrics); err != nil {
@@ -268,6 +272,15 @@ func (s *Service) board(ctx context.Context, a authz.Actor, id int64, f BoardFil
 		return Board{}, err
 	}
 	return b, nil
+}
+
+// openingQuarter is the quarter the week view opens on: today's when the
+// plan is this year's, else the first.
+func openingQuarter(year int, today models.Date) int {
+	if today.Year != year {
+		return 1
+	}
+	return (int(today.Month)-1)/3 + 1
 }
 
 // columns returns the 12 months of year, or the ISO weeks of one quarter of

@@ -13,6 +13,7 @@ import (
 	"khung/app/apperr"
 	"khung/app/audit"
 	"khung/app/authz"
+	"khung/app/officialdoc"
 	"khung/app/planning"
 	"khung/app/planning/plantext"
 	"khung/models"
@@ -27,10 +28,22 @@ type BuildInput struct {
 	LockVersion *int   `json:"lock_version" form:"lock_version"`
 }
 
-// Title returns the title of the framework plan of year in t's language. The
-// plan's document is Vietnamese: it stores the title rendered in Vietnamese.
+// titleKinds are the kinds of inspection the framework plan's title names
+// (Hanoi's framework plan joins public-service checks with the departments'
+// specialised ones); their words are app/officialdoc's for the plan's year.
+var titleKinds = []string{"public_service", "specialised"}
+
+// Title returns the title of the framework plan of year in t's language, in
+// the words of the law in force on 1 January of that year: "Kế hoạch kiểm tra
+// công vụ, kiểm tra chuyên ngành năm 2027" (no "thanh tra" of a department
+// after 30/6/2025). The plan's document is Vietnamese: it stores the title
+// rendered in Vietnamese.
 func Title(t *views.Translator, year int) string {
-	return t.T("plans.document_title", "Year", year)
+	var activity string // the embedded book is read once; its own tests fail when it is broken
+	if book, err := officialdoc.Default(); err == nil {
+		activity = book.Plan.PlanOf(titleKinds, time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))
+	}
+	return t.T("plans.document_title", "Activity", activity, "Year", year)
 }
 
 // Build runs the engine (merge, schedule, improve) on the year's submitted and

@@ -81,7 +81,7 @@ func (n *Names) Name(t *views.Translator, param, id string) (string, bool) {
 		return lookup(n.units)
 	case "Body":
 		return lookup(n.bodies)
-	case "Inspector", "In", "Out", "Last", "Members":
+	case "Inspector", "Inspectors", "In", "Out", "Last", "Members":
 		return lookup(n.inspectors)
 	case "Lead": // an inspector, or the lead body of a joint visit
 		if name, ok := lookup(n.inspectors); ok {
@@ -102,6 +102,10 @@ func (n *Names) Name(t *views.Translator, param, id string) (string, bool) {
 	case "Proposal", "Proposals":
 		if pid, err := proposalID(id); err == nil {
 			return t.T("plansux.names.proposal", "ID", pid), true
+		}
+	case "Numbers": // the proposals of one body, after its "số"/"no." (planning.proposals_of)
+		if pid, err := proposalID(id); err == nil {
+			return fmt.Sprint(pid), true
 		}
 	}
 	return "", false

@@ -75,7 +75,13 @@ func (c *Clock) Advance(d time.Duration) {
 // in memory).
 func Start(t testing.TB, build func(AppDeps) *fiber.App) *Server {
 	t.Helper()
-	db := dbtest.Gorm(t)
+	return StartOn(t, dbtest.Gorm(t), build)
+}
+
+// StartOn is Start on a database the test already has (a clone of a template
+// holding a demo, say).
+func StartOn(t testing.TB, db *gorm.DB, build func(AppDeps) *fiber.App) *Server {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)

@@ -100,6 +100,11 @@ func (r renderer) value(key string, v any) any {
 			return r.text(id, args)
 		}
 	case []any:
+		if r.names != nil {
+			if grouped, ok := r.groupByBody(x); ok {
+				return grouped
+			}
+		}
 		items := make([]string, len(x))
 		for k, item := range x {
 			items[k] = str(r.value(key, item))
@@ -124,6 +129,67 @@ func (r renderer) value(key string, v any) any {
 		}
 	}
 	return v
+}
+
+// groupable are the list items written with each body named once: a
+// visit's proposals ("số 130, 131 và 132 của Sở …") and its members ("Hồ Văn
+// Vinh và Nguyễn Thị Anh của Thanh tra Thành phố"), rather than the body after
+// every number or name. item is the parameter each message names, into the
+// message of one body's group, whose parameter list holds the items.
+var groupable = map[string]struct{ item, into, list string }{
+	"planning.proposal_of": {"Proposal", "planning.proposals_of", "Numbers"},
+	"planning.member_of":   {"Inspector", "planning.members_of", "Inspectors"},
+}
+
+// groupByBody writes a list of groupable messages of one kind by body, in the
+// order given; ok is false when items are anything else.
+func (r renderer) groupByBody(items []any) (string, bool) {
+	type group struct {
+		body string
+		ids  []any
+	}
+	var groups []*group
+	byBody := map[string]*group{}
+	kind := ""
+	for _, item := range items {
+		id, args := parts(item)
+		g, known := groupable[id]
+		body, okB := args["Body"].(string)
+		ref, okR := args[g.item].(string)
+		if !known || !okB || !okR || (kind != "" && id != kind) {
+			return "", false
+		}
+		kind = id
+		grp := byBody[body]
+		if grp == nil {
+			grp = &group{body: body}
+			byBody[body] = grp
+			groups = append(groups, grp)
+		}
+		grp.ids = append(grp.ids, ref)
+	}
+	if len(groups) == 0 {
+		return "", false
+	}
+	g := groupable[kind]
+	out := make([]string, len(groups))
+	for k, grp := range groups {
+		out[k] = r.text(g.into, map[string]any{g.list: grp.ids, "Body": grp.body, "Count": len(grp.ids)})
+	}
+	return list(r.t, out), true
+}
+
+// parts reads a nested message: the engine's value or one read back from JSON.
+func parts(v any) (string, map[string]any) {
+	switch x := v.(type) {
+	case message:
+		return x.Parts()
+	case map[string]any:
+		id, _ := x["id"].(string)
+		args, _ := x["args"].(map[string]any)
+		return id, args
+	}
+	return "", nil
 }
 
 // name names id, or each id of "a, b" (the engine joins some lists), or
