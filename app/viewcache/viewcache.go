@@ -32,12 +32,18 @@ import (
 type Cache struct {
 	changes *changes.Listener
 	lru     *lru
+	// classes memoises Class per actor and day (writing the rule's SQL is
+	// most of a kept answer's cost); at most maxClasses, then emptied.
+	mu      sync.Mutex
+	classes map[authz.Actor]string
 }
+
+const maxClasses = 4096
 
 // New returns an empty cache of at most maxBytes (as its users estimate
 // them), fresh as long as l is live; with a nil l nothing is ever kept.
 func New(l *changes.Listener, maxBytes int64) *Cache {
-	return &Cache{changes: l, lru: newLRU(maxBytes)}
+	return &Cache{changes: l, lru: newLRU(maxBytes), classes: map[authz.Actor]string{}}
 }
 
 // A View is what one request may see of the calendar: its actor's visibility
@@ -56,7 +62,27 @@ func (c *Cache) View(ctx context.Context, a authz.Actor, today models.Date) (Vie
 	if !live {
 		gen = -1
 	}
-	return View{c: c, actor: a, today: today, class: Class(a, today), gen: gen}, nil
+	return View{c: c, actor: a, today: today, class: c.class(a, today), gen: gen}, nil
+}
+
+// class is Class(a, today), memoised: the same actor and day always make the
+// same class (the rule is code).
+func (c *Cache) class(a authz.Actor, today models.Date) string {
+	a.Today = today
+	c.mu.Lock()
+	s, ok := c.classes[a]
+	c.mu.Unlock()
+	if ok {
+		return s
+	}
+	s = Class(a, today)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.classes) >= maxClasses {
+		clear(c.classes)
+	}
+	c.classes[a] = s
+	return s
 }
 
 // Generation is the data's generation the view was made at (-1: none, the
@@ -75,7 +101,10 @@ func (v View) Today() models.Date { return v.today }
 func Class(a authz.Actor, today models.Date) string {
 	a.Today = today
 	cond, args := authz.VisitCondition(a, "visits")
-	return fmt.Sprintf("%s|%d|%q|%d|%d|%s|%q|%v", today, boolInt(a.LoggedIn()), a.Role, a.UnitID, a.InspectorID, a.UnitPath, cond, args)
+	// Lengths before the free texts keep the parts apart without quoting
+	// them (quoting the rule's SQL was most of a kept answer's cost).
+	return fmt.Sprintf("%s|%d|%d:%s|%d|%d|%d:%s|%d:%s|%#v", today, boolInt(a.LoggedIn()), len(a.Role), a.Role,
+		a.UnitID, a.InspectorID, len(a.UnitPath), a.UnitPath, len(cond), cond, args)
 }
 
 func boolInt(b bool) int {
