@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"sync"
 
+	"golang.org/x/sync/singleflight"
+
 	"khung/app/authz"
 	"khung/app/changes"
 	"khung/models"
@@ -32,6 +34,7 @@ import (
 type Cache struct {
 	changes *changes.Listener
 	lru     *lru
+	flight  singleflight.Group // one build per key and generation at a time
 	// classes memoises Class per actor and day (writing the rule's SQL is
 	// most of a kept answer's cost); at most maxClasses, then emptied.
 	mu      sync.Mutex
@@ -128,12 +131,22 @@ func Remember[T any](ctx context.Context, v View, query string, build func(ctx c
 	if got, ok := v.c.lru.get(key, v.gen); ok {
 		return got.(T), nil
 	}
-	val, size, err := build(ctx, v.actor, v.today)
+	// Requests that miss together wait for one build (a cold cache under
+	// load would otherwise build the same answer once per request). The
+	// build outlives a caller that goes away: the others still want it.
+	got, err, _ := v.c.flight.Do(fmt.Sprintf("%d\x00%s", v.gen, key), func() (any, error) {
+		val, size, err := build(context.WithoutCancel(ctx), v.actor, v.today)
+		if err != nil {
+			return nil, err
+		}
+		v.c.lru.put(key, v.gen, val, int64(size+len(key)))
+		return val, nil
+	})
 	if err != nil {
-		return val, err
+		var zero T
+		return zero, err
 	}
-	v.c.lru.put(key, v.gen, val, int64(size+len(key)))
-	return val, nil
+	return got.(T), nil
 }
 
 // lru is a cache of answers bounded in bytes, least recently used out first.

@@ -6,7 +6,10 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"gorm.io/gorm"
@@ -209,5 +212,34 @@ func TestWithoutAListenerNothingIsKeptOrServed(t *testing.T) {
 	c := viewcache.New(changestest.Start(t, db), 1<<20)
 	if first, second := ask(c), ask(c); first != second || c.Stats().Entries != 1 {
 		t.Errorf("with a live listener: answers %d then %d, %d kept; want one build, kept", first, second, c.Stats().Entries)
+	}
+}
+
+func TestRequestsThatMissTogetherShareOneBuild(t *testing.T) {
+	db := dbtest.Gorm(t)
+	c := viewcache.New(changestest.Start(t, db), 1<<20)
+	ctx := context.Background()
+	var builds atomic.Int64
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			view, err := c.View(ctx, authz.Actor{UserID: 1, Role: models.RolePlanner}, dayOf)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got, err := viewcache.Remember(ctx, view, "slow", func(context.Context, authz.Actor, models.Date) (int, int, error) {
+				builds.Add(1)
+				time.Sleep(200 * time.Millisecond)
+				return 42, 8, nil
+			})
+			if err != nil || got != 42 {
+				t.Errorf("answer %d, %v", got, err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := builds.Load(); n != 1 {
+		t.Errorf("8 requests missing together built %d times, want once", n)
 	}
 }
