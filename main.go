@@ -204,6 +204,8 @@ func serve(ctx context.Context, db *gorm.DB, cfg config.Config, log *slog.Logger
 		return err
 	}
 	web := routes.New(a)
+	stopListening := a.Listen(ctx)
+	defer stopListening()
 	if cfg.JobsEnabled {
 		stopJobs := jobs.Start(ctx, a, log)
 		defer stopJobs()

@@ -24,6 +24,7 @@ import (
 	"khung/app/authz"
 	"khung/app/bodies"
 	"khung/app/catalogs"
+	"khung/app/changes"
 	"khung/app/evaluation"
 	"khung/app/holidays"
 	"khung/app/icalfeed"
@@ -62,6 +63,7 @@ type App struct {
 	Log     *slog.Logger
 	Locales *views.Locales // the one message bundle (vi, en) for pages, JSON, mail and iCal
 
+	Changes       *changes.Listener // what keeps the caches fresh: start it with Listen
 	Auth          *auth.Service
 	Audit         *auditlog.Service
 	Units         *units.Service
@@ -116,7 +118,12 @@ func New(d Deps) (*App, error) {
 	loc := d.Config.TimeZone
 	db := d.DB
 
-	a.Auth = auth.NewService(db, d.Config.SessionTTL, d.Config.SessionMaxAge)
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("app: database handle: %w", err)
+	}
+	a.Changes = changes.New(sqlDB, d.Log)
+	a.Auth = auth.NewService(db, d.Config.SessionTTL, d.Config.SessionMaxAge).WithChanges(a.Changes)
 	a.Audit = auditlog.New(db, loc)
 	a.Units = units.New(db)
 	a.Users = users.New(db, d.Random)
@@ -126,8 +133,8 @@ func New(d Deps) (*App, error) {
 	a.Catalogs = catalogs.New(db)
 	a.Proposals = proposals.New(db)
 	a.DemoProposals = seed.NewDemoProposals(db)
-	a.Plans = plans.New(db, loc, locales)
-	a.Visits = visits.New(db)
+	a.Plans = plans.New(db, a.Changes, loc, locales)
+	a.Visits = visits.New(db, a.Changes)
 	a.Feeds = icalfeed.New(db)
 	site := notify.Site{Locales: locales, BaseURL: base} // what renders notifications and mail
 	a.Inspections = inspections.New(db, loc, site)
@@ -154,6 +161,12 @@ func New(d Deps) (*App, error) {
 	})
 	return a, nil
 }
+
+// Listen keeps the caches of calendars, boards and identities fresh by
+// listening to the database's notifications until ctx ends or stop is
+// called (stop waits for the connection to be given back). Without it
+// nothing is cached: every request reads the database.
+func (a *App) Listen(ctx context.Context) (stop func()) { return changes.Start(ctx, a.Changes) }
 
 // Now is the current time from the app's clock.
 func (a *App) Now() time.Time { return a.now() }

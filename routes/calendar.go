@@ -12,6 +12,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/holidays"
 	"khung/app/icalfeed"
 	"khung/app/paging"
 	"khung/app/viewcache"
@@ -100,13 +101,19 @@ func (cal *calendar) monthPage(c *fiber.Ctx) error {
 		if err != nil {
 			return monthData{}, 0, err
 		}
-		size := common.bytes()
+		// Holidays are among the tables that move the generation: the
+		// working days are kept with the grid (no query per page).
+		closed, agenda, err := cal.workingMonth(ctx, month.Weeks)
+		if err != nil {
+			return monthData{}, 0, err
+		}
+		size := common.bytes() + len(closed)*128
 		for _, w := range month.Weeks {
 			for _, d := range w {
 				size += 64 + len(d.Visits)*visitBytes
 			}
 		}
-		return monthData{calendarData: common, Month: month}, size, nil
+		return monthData{calendarData: common, Month: month, Closed: closed, Agenda: agenda}, size, nil
 	})
 	if err != nil {
 		return err
@@ -117,9 +124,7 @@ func (cal *calendar) monthPage(c *fiber.Ctx) error {
 	data["Title"] = tr.T("visits.calendar.title")
 	data["Section"] = "month"
 	data["Weeks"] = m.Month.Weeks
-	if data["Closed"], data["Agenda"], err = cal.workingMonth(c, m.Month.Weeks); err != nil {
-		return err
-	}
+	data["Closed"], data["Agenda"] = m.Closed, m.Agenda
 	data["MonthName"] = tr.T("visits.calendar.month_name", "Month", tr.T(fmt.Sprintf("visits.month.m%d", m.Filter.Month)), "Year", m.Filter.Year)
 	data["MonthCount"] = m.Month.Count
 	data["PrevURL"] = cal.monthURL(c, prev.Year, int(prev.Month))
@@ -141,7 +146,9 @@ type calendarData struct {
 
 type monthData struct {
 	calendarData
-	Month visits.Month
+	Month  visits.Month // its weeks hold visits on working days only
+	Closed map[string]holidays.ClosedDay
+	Agenda []agendaDay
 }
 
 func (d calendarData) bytes() int { return 256 + len(d.Units)*128 }

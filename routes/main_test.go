@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"context"
 	"log/slog"
 	"os"
 	"testing"
@@ -24,12 +25,19 @@ func TestMain(m *testing.M) {
 }
 
 // newApp builds the real app, as main does, from webtest's dependencies.
-func newApp(d webtest.AppDeps) *fiber.App {
+func newApp(d webtest.AppDeps) *fiber.App { return New(newCore(d)) }
+
+// newCore builds the real *app.App, listening to the database's
+// notifications until the server stops, as main does.
+func newCore(d webtest.AppDeps) *app.App {
 	a, err := app.New(app.Deps{Config: d.Config, DB: d.DB, Log: d.Log, Now: d.Now})
 	if err != nil {
 		panic(err) // broken embedded catalogs: every test would fail the same way
 	}
-	return New(a)
+	if d.OnStop != nil {
+		d.OnStop(a.Listen(context.Background()))
+	}
+	return a
 }
 
 // bareApp builds the app on a database handle that is never opened, for tests

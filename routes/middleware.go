@@ -255,6 +255,23 @@ func (h *Handlers) loadIdentity(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// settle holds the answer to a request that may have written (any method but
+// GET, HEAD, OPTIONS) until this replica has heard the database's
+// notifications of what it committed (changes.Fence, about a round trip), so
+// that the writer's next request finds calendars, boards and identities
+// fresh: a logged-out session is refused at once, a moved visit shows.
+func (h *Handlers) settle(c *fiber.Ctx) error {
+	err := c.Next()
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return err
+	}
+	if ferr := h.App.Changes.Fence(c.UserContext(), 2*time.Second); ferr != nil {
+		h.Log.Warn("caches may lag behind this request's changes", "request_id", state(c).ID, "error", ferr)
+	}
+	return err
+}
+
 // language picks the request's language: ?lang= (remembered in a cookie), then
 // the cookie, then the user's preference, then Vietnamese.
 func (h *Handlers) language(c *fiber.Ctx) error {

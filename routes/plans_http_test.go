@@ -42,7 +42,7 @@ func newPlansDemo(t *testing.T) *plansDemo {
 	}
 	d := &plansDemo{srv: srv, planner: demoUser("planner@khung.vn", models.RolePlanner),
 		approver: demoUser("approver@khung.vn", models.RoleApprover), viewer: demoUser("viewer@khung.vn", models.RoleViewer),
-		unitUsr: demoUser("phucxa@khung.vn", models.RoleUnit), svc: plans.New(srv.DB, srv.Config.TimeZone, mustLocales(t))}
+		unitUsr: demoUser("phucxa@khung.vn", models.RoleUnit), svc: plans.New(srv.DB, nil, srv.Config.TimeZone, mustLocales(t))}
 	type p struct {
 		body, unit, kind, form, from, to string
 		days, team                       int

@@ -147,7 +147,7 @@ func New(a *app.App) *fiber.App {
 	f.Get("/inspections/assets/inspections.css", insp.stylesheet)
 	f.Get("/remediation/assets/remediation.css", rem.stylesheet)
 	f.Get("/units/assets/history.css", templateCSS("history/history.css"))
-	f.Use(h.loadIdentity, h.language, h.checkCSRF)
+	f.Use(h.settle, h.loadIdentity, h.language, h.checkCSRF)
 
 	// ---- Pages ----
 

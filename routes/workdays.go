@@ -1,9 +1,8 @@
 package routes
 
 import (
+	"context"
 	"strings"
-
-	"github.com/gofiber/fiber/v2"
 
 	"khung/app/holidays"
 	"khung/app/visits"
@@ -19,12 +18,12 @@ type agendaDay struct {
 // workingMonth keeps the visits of a month grid on working days only (a team
 // is not on site on a Saturday, a Sunday or a holiday), and returns the
 // closed days by ISO date, for the grid to name them, and the agenda.
-func (h *Handlers) workingMonth(c *fiber.Ctx, weeks [][]visits.Day) (map[string]holidays.ClosedDay, []agendaDay, error) {
+func (h *Handlers) workingMonth(ctx context.Context, weeks [][]visits.Day) (map[string]holidays.ClosedDay, []agendaDay, error) {
 	if len(weeks) == 0 {
 		return nil, nil, nil
 	}
 	first, last := weeks[0][0].Date, weeks[len(weeks)-1][len(weeks[len(weeks)-1])-1].Date
-	closed, err := h.App.Holidays.Closed(ctxOf(c), first, last)
+	closed, err := h.App.Holidays.Closed(ctx, first, last)
 	if err != nil {
 		return nil, nil, err
 	}

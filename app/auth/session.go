@@ -21,6 +21,7 @@ import (
 	"khung/app/apperr"
 	"khung/app/audit"
 	"khung/app/authz"
+	"khung/app/changes"
 	"khung/models"
 )
 
@@ -80,6 +81,9 @@ type Service struct {
 	limits Limits
 	// The select lists of the identity queries (see columns).
 	sessionCols, tokenCols, userCols string
+	// Identities kept in memory (cache.go; nil: none).
+	changes *changes.Listener
+	ids     *identityCache
 }
 
 // NewService returns the service; ttl is the idle lifetime of a session and
@@ -332,12 +336,17 @@ func newSession(userID int64, ip, userAgent string, now, expires time.Time) (str
 // Authenticate resolves a session cookie token. An unknown, expired or
 // ended session, or a deactivated user, gives apperr.ErrUnauthenticated. A
 // session in use has its idle expiry pushed back, up to its maximum age.
-// The session, its user and the user's unit come in one query (every request
-// of a logged-in browser pays for it); the touch is a second one at most once
-// a minute.
+// The session, its user and the user's unit come in one query, and the touch
+// is a second one at most once a minute; with WithChanges a replica keeps
+// what it read (cache.go) and a request that finds it pays no query.
 func (s *Service) Authenticate(ctx context.Context, token string, now time.Time) (Identity, error) {
 	if token == "" {
 		return Identity{}, apperr.ErrUnauthenticated
+	}
+	key := HashToken(token)
+	id, gen, ok := s.kept(key, now)
+	if ok {
+		return id, nil
 	}
 	db := s.db.WithContext(ctx)
 	var row struct {
@@ -364,10 +373,13 @@ func (s *Service) Authenticate(ctx context.Context, token string, now time.Time)
 	sess := row.Session
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
 		sess.LastSeenAt, sess.ExpiresAt = now, s.expiry(sess.CreatedAt, now)
-		err := db.Model(&models.Session{}).Where("id = ?", sess.ID).
-			Updates(map[string]any{"last_seen_at": sess.LastSeenAt, "expires_at": sess.ExpiresAt}).Error
-		if err != nil {
-			return Identity{}, fmt.Errorf("authenticate: touch session: %w", err)
+		res := db.Model(&models.Session{}).Where("id = ?", sess.ID).
+			Updates(map[string]any{"last_seen_at": sess.LastSeenAt, "expires_at": sess.ExpiresAt})
+		if res.Error != nil {
+			return Identity{}, fmt.Errorf("authenticate: touch session: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return Identity{}, apperr.ErrUnauthenticated // ended since it was read
 		}
 	}
 	id, err := withUnit(row.User, row.UnitName, row.UnitPath)
@@ -375,6 +387,7 @@ func (s *Service) Authenticate(ctx context.Context, token string, now time.Time)
 		return Identity{}, err
 	}
 	id.Session = &sess
+	s.keep(key, gen, id)
 	return id, nil
 }
 

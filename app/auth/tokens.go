@@ -105,6 +105,11 @@ func (s *Service) AuthenticateToken(ctx context.Context, plain string, now time.
 	if !strings.HasPrefix(plain, tokenPrefix) {
 		return Identity{}, apperr.ErrUnauthenticated
 	}
+	key := "token:" + HashToken(plain)
+	id, gen, ok := s.kept(key, now)
+	if ok {
+		return id, nil
+	}
 	db := s.db.WithContext(ctx)
 	var row struct {
 		Token    models.APIToken `gorm:"embedded;embeddedPrefix:t_"`
@@ -136,5 +141,6 @@ func (s *Service) AuthenticateToken(ctx context.Context, plain string, now time.
 		return Identity{}, err
 	}
 	id.Token = &t
+	s.keep(key, gen, id)
 	return id, nil
 }

@@ -122,7 +122,7 @@ func newDemo(t testing.TB) *demo {
 	if err != nil {
 		t.Fatalf("open gorm: %v", err)
 	}
-	d := &demo{t: t, db: db, svc: plans.New(db, hcm, locales(t))}
+	d := &demo{t: t, db: db, svc: plans.New(db, nil, hcm, locales(t))}
 	d.planner = d.actor("planner@khung.vn")
 	d.approver = d.actor("approver@khung.vn")
 	d.viewer = d.actor("viewer@khung.vn")

@@ -17,6 +17,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/changes"
 	"khung/app/planning"
 	"khung/app/planning/plantext"
 	"khung/app/viewcache"
@@ -60,13 +61,14 @@ type PublishHook func(ctx context.Context, tx *gorm.DB, now time.Time, id, previ
 // once, while the app is built.
 func (s *Service) OnPublish(h PublishHook) { s.published = h }
 
-// New returns a Service on db; loc is the time zone of the working calendar,
-// locales the message catalogs.
-func New(db *gorm.DB, loc *time.Location, locales *views.Locales) *Service {
+// New returns a Service on db; l keeps its cache of boards fresh (nil: no
+// cache), loc is the time zone of the working calendar, locales the message
+// catalogs.
+func New(db *gorm.DB, l *changes.Listener, loc *time.Location, locales *views.Locales) *Service {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{db: db, loc: loc, locales: locales, soft: map[int64]*softRules{}, boards: viewcache.New(db, BoardCacheBytes)}
+	return &Service{db: db, loc: loc, locales: locales, soft: map[int64]*softRules{}, boards: viewcache.New(l, BoardCacheBytes)}
 }
 
 // renderers write the engine's messages in English and Vietnamese, for the

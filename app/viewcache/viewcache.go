@@ -9,35 +9,45 @@ import (
 	"fmt"
 	"sync"
 
-	"gorm.io/gorm"
+	"golang.org/x/sync/singleflight"
 
 	"khung/app/authz"
+	"khung/app/changes"
 	"khung/models"
 )
 
 // What a calendar or a board shows is the same for everybody of one
 // visibility class (the unit users of one unit, every planner, one
 // inspector…) on one day, as long as no table it shows has changed. A Cache
-// keeps such answers, bounded in bytes, and every request checks ONE number
-// first: the generation that the triggers of migration 00015 move whenever a
-// committed transaction changes a visit, its team, proposals, plan version,
-// unit, bodies, inspectors, catalogs, conclusions or recommendations. An
-// answer is served only to a request of the same class, the same day, the
-// same query and the same generation: never across a visibility boundary,
-// never after a change.
+// keeps such answers, bounded in bytes, at the generation of the channel
+// changes.Calendar: the triggers of migrations 00015 and 00027 notify it
+// whenever a committed transaction changes a visit, its team, proposals,
+// plan version, unit, bodies, inspectors, catalogs, conclusions or
+// recommendations, and app/changes counts the notifications in memory, so a
+// request checks freshness without a query. An answer is served only to a
+// request of the same class, the same day, the same query and the same
+// generation: never across a visibility boundary, never after a change has
+// been heard. While the listener is down (changes.Generation says so) the
+// cache is off: every request reads the database and nothing is kept.
 
 // Cache holds answers per visibility class, day, query and generation.
 type Cache struct {
-	db  *gorm.DB
-	lru *lru
+	changes *changes.Listener
+	lru     *lru
+	flight  singleflight.Group // one build per key and generation at a time
+	// classes memoises Class per actor and day (writing the rule's SQL is
+	// most of a kept answer's cost); at most maxClasses, then emptied.
+	mu      sync.Mutex
+	classes map[authz.Actor]string
 }
 
-// New returns an empty cache of at most maxBytes (as its users estimate them).
-func New(db *gorm.DB, maxBytes int64) *Cache { return &Cache{db: db, lru: newLRU(maxBytes)} }
+const maxClasses = 4096
 
-// foldAt is how many change rows the generation query lets pile up before it
-// folds them into the counter (a count over a few rows stays cheap).
-const foldAt = 64
+// New returns an empty cache of at most maxBytes (as its users estimate
+// them), fresh as long as l is live; with a nil l nothing is ever kept.
+func New(l *changes.Listener, maxBytes int64) *Cache {
+	return &Cache{changes: l, lru: newLRU(maxBytes), classes: map[authz.Actor]string{}}
+}
 
 // A View is what one request may see of the calendar: its actor's visibility
 // class on its day, at the data's generation read once for the request.
@@ -46,19 +56,40 @@ type View struct {
 	actor authz.Actor
 	today models.Date
 	class string
-	gen   int64
+	gen   int64 // -1: the listener is down, the cache is off
 }
 
-// View reads the generation (one query) and returns the request's View.
+// View returns the request's View. It reads no database.
 func (c *Cache) View(ctx context.Context, a authz.Actor, today models.Date) (View, error) {
-	gen, err := c.generation(ctx)
-	if err != nil {
-		return View{}, err
+	gen, live := c.changes.Generation(changes.Calendar)
+	if !live {
+		gen = -1
 	}
-	return View{c: c, actor: a, today: today, class: Class(a, today), gen: gen}, nil
+	return View{c: c, actor: a, today: today, class: c.class(a, today), gen: gen}, nil
 }
 
-// Generation is the data's generation the view was made at.
+// class is Class(a, today), memoised: the same actor and day always make the
+// same class (the rule is code).
+func (c *Cache) class(a authz.Actor, today models.Date) string {
+	a.Today = today
+	c.mu.Lock()
+	s, ok := c.classes[a]
+	c.mu.Unlock()
+	if ok {
+		return s
+	}
+	s = Class(a, today)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.classes) >= maxClasses {
+		clear(c.classes)
+	}
+	c.classes[a] = s
+	return s
+}
+
+// Generation is the data's generation the view was made at (-1: none, the
+// cache is off).
 func (v View) Generation() int64 { return v.gen }
 
 // Today is the day the view was made for.
@@ -73,7 +104,10 @@ func (v View) Today() models.Date { return v.today }
 func Class(a authz.Actor, today models.Date) string {
 	a.Today = today
 	cond, args := authz.VisitCondition(a, "visits")
-	return fmt.Sprintf("%s|%d|%q|%d|%d|%s|%q|%v", today, boolInt(a.LoggedIn()), a.Role, a.UnitID, a.InspectorID, a.UnitPath, cond, args)
+	// Lengths before the free texts keep the parts apart without quoting
+	// them (quoting the rule's SQL was most of a kept answer's cost).
+	return fmt.Sprintf("%s|%d|%d:%s|%d|%d|%d:%s|%d:%s|%#v", today, boolInt(a.LoggedIn()), len(a.Role), a.Role,
+		a.UnitID, a.InspectorID, len(a.UnitPath), a.UnitPath, len(cond), cond, args)
 }
 
 func boolInt(b bool) int {
@@ -83,45 +117,36 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// generation returns the number that moves with every committed change of
-// the calendar's tables (migration 00015), folding the change rows into the
-// counter when they pile up.
-func (c *Cache) generation(ctx context.Context) (int64, error) {
-	var gen, pending int64
-	err := c.db.WithContext(ctx).
-		Raw(`SELECT g.n + c.pending, c.pending FROM calendar_generation g, (SELECT count(*) AS pending FROM calendar_changes) c`).
-		Row().Scan(&gen, &pending)
-	if err != nil {
-		return 0, fmt.Errorf("calendar generation: %w", err)
-	}
-	if pending >= foldAt {
-		// One statement: the rows deleted and the counter raised by as many, so
-		// the sum readers see is the same before and after.
-		err := c.db.WithContext(ctx).Exec(`WITH gone AS (DELETE FROM calendar_changes RETURNING 1)
-			UPDATE calendar_generation SET n = n + (SELECT count(*) FROM gone)`).Error
-		if err != nil {
-			return 0, fmt.Errorf("calendar generation: fold: %w", err)
-		}
-	}
-	return gen, nil
-}
-
 // Remember returns build's answer to query for v's class, from the cache when
 // the same class asked the same query at the same generation. build gets the
 // view's context, actor and day (the ones the class was made of) and returns
 // the answer and about how many bytes it holds. A cached answer is shared:
 // neither build's caller nor the readers may change it.
 func Remember[T any](ctx context.Context, v View, query string, build func(ctx context.Context, a authz.Actor, today models.Date) (T, int, error)) (T, error) {
+	if v.gen < 0 {
+		val, _, err := build(ctx, v.actor, v.today)
+		return val, err
+	}
 	key := v.class + "\x00" + query
 	if got, ok := v.c.lru.get(key, v.gen); ok {
 		return got.(T), nil
 	}
-	val, size, err := build(ctx, v.actor, v.today)
+	// Requests that miss together wait for one build (a cold cache under
+	// load would otherwise build the same answer once per request). The
+	// build outlives a caller that goes away: the others still want it.
+	got, err, _ := v.c.flight.Do(fmt.Sprintf("%d\x00%s", v.gen, key), func() (any, error) {
+		val, size, err := build(context.WithoutCancel(ctx), v.actor, v.today)
+		if err != nil {
+			return nil, err
+		}
+		v.c.lru.put(key, v.gen, val, int64(size+len(key)))
+		return val, nil
+	})
 	if err != nil {
-		return val, err
+		var zero T
+		return zero, err
 	}
-	v.c.lru.put(key, v.gen, val, int64(size+len(key)))
-	return val, nil
+	return got.(T), nil
 }
 
 // lru is a cache of answers bounded in bytes, least recently used out first.

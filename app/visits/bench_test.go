@@ -57,7 +57,7 @@ func BenchmarkCityScale(b *testing.B) {
 	if err := db.Exec("ANALYZE").Error; err != nil {
 		b.Fatal(err)
 	}
-	svc := visits.New(db)
+	svc := visits.New(db, nil)
 	ctx := context.Background()
 	today := models.NewDate(2026, 12, 20)
 	actors := map[string]authz.Actor{

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"khung/app/authz"
+	"khung/app/changes/changestest"
 	"khung/app/paging"
 	"khung/app/viewcache"
 	"khung/app/visits"
@@ -45,7 +46,8 @@ func cachedList(t *testing.T, svc *visits.Service, a authz.Actor, today models.D
 func TestTheCachedCalendarNeverCrossesAVisibilityBoundaryAndFollowsChanges(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := visitstest.Build(t, db)
-	svc := visits.New(db)
+	l := changestest.Start(t, db)
+	svc := visits.New(db, l)
 	unit := func(userID int64, u models.Unit) authz.Actor {
 		return authz.Actor{UserID: userID, Role: models.RoleUnit, UnitID: u.ID, UnitPath: u.Path}
 	}
@@ -77,10 +79,12 @@ func TestTheCachedCalendarNeverCrossesAVisibilityBoundaryAndFollowsChanges(t *te
 
 	// A change is seen at once: the unit renamed, the visit cancelled.
 	dbtest.MustExec(t, db, "UPDATE units SET name = 'Phường Phúc Xá mới' WHERE id = ?", w.CommuneA.ID)
+	changestest.Settle(t, l) // as the request that wrote does
 	if diff := cmp.Diff([]string{"v-00001 Phường Phúc Xá mới", "v-00002 Phường Phúc Xá mới"}, cachedList(t, svc, communeA2, dayOf)); diff != "" {
 		t.Errorf("after the rename (-want +got):\n%s", diff)
 	}
 	dbtest.MustExec(t, db, "UPDATE visits SET status = 'cancelled' WHERE id = ?", w.Planned.ID)
+	changestest.Settle(t, l)
 	if diff := cmp.Diff([]string{"v-00002 Phường Phúc Xá mới"}, cachedList(t, svc, communeA, dayOf)); diff != "" {
 		t.Errorf("after the cancellation (-want +got):\n%s", diff)
 	}
@@ -117,7 +121,7 @@ func cachedFiltered(t *testing.T, svc *visits.Service, a authz.Actor, today mode
 func TestAListNarrowedToAUnitHoldsTheVisitsToTheUnitsItWasFormedFrom(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := visitstest.Build(t, db)
-	svc := visits.New(db)
+	svc := visits.New(db, changestest.Start(t, db))
 	// Phường Hồng Hà, formed on 01/07/2025 from Phúc Xá (commune A): the
 	// link is written after a first answer was cached.
 	hongHa := models.Unit{Code: "00004", Name: "Phường Hồng Hà", Kind: models.UnitCommune, TypeLabel: "Phường",

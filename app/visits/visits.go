@@ -16,6 +16,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/authz"
+	"khung/app/changes"
 	"khung/app/paging"
 	"khung/app/viewcache"
 	"khung/models"
@@ -27,8 +28,11 @@ type Service struct {
 	cache *viewcache.Cache // answers per visibility class (see View)
 }
 
-// New returns the service on db, with a cache of DefaultCacheBytes.
-func New(db *gorm.DB) *Service { return &Service{db: db, cache: viewcache.New(db, DefaultCacheBytes)} }
+// New returns the service on db, with a cache of DefaultCacheBytes kept
+// fresh by l (nil: no cache, every answer read from the database).
+func New(db *gorm.DB, l *changes.Listener) *Service {
+	return &Service{db: db, cache: viewcache.New(l, DefaultCacheBytes)}
+}
 
 // Visit is a visit as a reader sees it, with what the calendar shows: dates,
 // the unit and its place in the unit tree, the lead and joint bodies, topics,

@@ -82,7 +82,7 @@ func actors(w *visitstest.World) map[string]authz.Actor {
 func TestTheVisibilityRuleOnEveryReadOfTheService(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := visitstest.Build(t, db)
-	svc := visits.New(db)
+	svc := visits.New(db, nil)
 	ctx := context.Background()
 	as := actors(w)
 	staff := []string{"v-00001", "v-00002", "v-00003", "v-00005"}
@@ -176,7 +176,7 @@ func TestTheVisibilityRuleOnEveryReadOfTheService(t *testing.T) {
 func TestUnitsNeverSeeCancelledOrUnscheduledVisitsAndUnplannedOnesOnlyFromTheirStart(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := visitstest.Build(t, db)
-	svc := visits.New(db)
+	svc := visits.New(db, nil)
 	ctx := context.Background()
 	commune := authz.Actor{UserID: 1, Role: models.RoleUnit, UnitPath: w.CommuneA.Path}
 	planner := authz.Actor{UserID: 2, Role: models.RolePlanner}
@@ -218,7 +218,7 @@ func TestUnitsNeverSeeCancelledOrUnscheduledVisitsAndUnplannedOnesOnlyFromTheirS
 func TestPublishingANewVersionSwitchesWhatUnitsAndTeamsSee(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := visitstest.Build(t, db)
-	svc := visits.New(db)
+	svc := visits.New(db, nil)
 	ctx := context.Background()
 	commune := authz.Actor{UserID: 1, Role: models.RoleUnit, UnitPath: w.CommuneA.Path}
 	lead := authz.Actor{UserID: 2, Role: models.RoleInspector, InspectorID: w.Lead.ID}
@@ -255,7 +255,7 @@ func TestPublishingANewVersionSwitchesWhatUnitsAndTeamsSee(t *testing.T) {
 func TestAVisitShowsItsBodiesTopicsTeamTrailAndWhatToPrepare(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := visitstest.Build(t, db)
-	svc := visits.New(db)
+	svc := visits.New(db, nil)
 	commune := authz.Actor{UserID: 1, Role: models.RoleUnit, UnitPath: w.CommuneA.Path}
 
 	v, err := svc.Get(context.Background(), commune, dayBefore, w.Planned.ID)
@@ -324,7 +324,7 @@ func TestPreparationListsCommonItemsThenEachKindOnce(t *testing.T) {
 func TestMyVisitsListUpcomingFirstWithMyRole(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := visitstest.Build(t, db)
-	svc := visits.New(db)
+	svc := visits.New(db, nil)
 	ctx := context.Background()
 	me := authz.Actor{UserID: 1, Role: models.RoleInspector, InspectorID: w.Member.ID}
 	past := w.Unplanned(t, db, w.CommuneB.ID, w.Member.ID, models.NewDate(2027, 1, 11), models.NewDate(2027, 1, 12))
@@ -359,7 +359,7 @@ func TestMyVisitsListUpcomingFirstWithMyRole(t *testing.T) {
 func TestFiltersNarrowAndBadFiltersAreRefusedByField(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := visitstest.Build(t, db)
-	svc := visits.New(db)
+	svc := visits.New(db, nil)
 	ctx := context.Background()
 	planner := authz.Actor{UserID: 1, Role: models.RolePlanner}
 
@@ -406,7 +406,7 @@ func TestFiltersNarrowAndBadFiltersAreRefusedByField(t *testing.T) {
 func TestNextFindsTheMonthTheCalendarOpensOn(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := visitstest.Build(t, db)
-	svc := visits.New(db)
+	svc := visits.New(db, nil)
 	commune := authz.Actor{UserID: 1, Role: models.RoleUnit, UnitPath: w.CommuneA.Path}
 	ctx := context.Background()
 
@@ -430,7 +430,7 @@ func TestNextFindsTheMonthTheCalendarOpensOn(t *testing.T) {
 func TestAMonthIsWholeWeeksFromMondayWithEachVisitOnItsDays(t *testing.T) {
 	db := dbtest.Gorm(t)
 	w := visitstest.Build(t, db)
-	svc := visits.New(db)
+	svc := visits.New(db, nil)
 	district := authz.Actor{UserID: 1, Role: models.RoleUnit, UnitPath: w.DistrictA.Path}
 
 	// February 2027 starts on a Monday and ends on a Sunday: exactly four weeks.
@@ -509,7 +509,7 @@ func mustExec(t *testing.T, db *gorm.DB, sql string, args ...any) {
 func TestEveryPageReportsTheTotalEvenPastTheEnd(t *testing.T) {
 	db := dbtest.Gorm(t)
 	visitstest.Build(t, db)
-	svc := visits.New(db)
+	svc := visits.New(db, nil)
 	ctx := context.Background()
 	planner := authz.Actor{UserID: 2, Role: models.RolePlanner}
 	all, err := svc.Count(ctx, planner, dayBefore, visits.Filter{})

@@ -48,6 +48,20 @@ func (s *Server) NewClient(t testing.TB) *Client {
 	}}
 }
 
+// Cookie returns the value of the cookie name the client holds ("" when none).
+func (c *Client) Cookie(name string) string {
+	u, err := url.Parse(c.base)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for _, k := range c.http.Jar.Cookies(u) {
+		if k.Name == name {
+			return k.Value
+		}
+	}
+	return ""
+}
+
 // Do sends a request with the given headers and returns the response.
 func (c *Client) Do(method, path string, body io.Reader, header map[string]string) Response {
 	c.t.Helper()

@@ -39,6 +39,9 @@ type AppDeps struct {
 	DB     *gorm.DB
 	Log    *slog.Logger
 	Now    func() time.Time
+	// OnStop registers what to run when the server stops, before its
+	// database goes (the app's listener: app.Listen's stop).
+	OnStop func(stop func())
 }
 
 // Server is the app listening on 127.0.0.1 with its own database.
@@ -78,6 +81,13 @@ func Start(t testing.TB, build func(AppDeps) *fiber.App) *Server {
 	return StartOn(t, dbtest.Gorm(t), build)
 }
 
+// Replica starts another app built by build on s's database, as a second
+// replica behind a proxy would run (its own port, clock and caches).
+func (s *Server) Replica(t testing.TB, build func(AppDeps) *fiber.App) *Server {
+	t.Helper()
+	return StartOn(t, s.DB, build)
+}
+
 // StartOn is Start on a database the test already has (a clone of a template
 // holding a demo, say).
 func StartOn(t testing.TB, db *gorm.DB, build func(AppDeps) *fiber.App) *Server {
@@ -100,15 +110,20 @@ func StartOn(t testing.TB, db *gorm.DB, build func(AppDeps) *fiber.App) *Server 
 	}
 	logs := &logBuffer{}
 	clock := &Clock{}
+	var stops []func()
 	app := build(AppDeps{
 		Config: cfg, DB: db, Now: clock.Now,
-		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		Log:    slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		OnStop: func(stop func()) { stops = append(stops, stop) },
 	})
 	go func() { _ = app.Listener(ln) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = app.ShutdownWithContext(ctx)
+		for _, stop := range stops {
+			stop()
+		}
 		if t.Failed() {
 			t.Logf("application log:\n%s", logs.String())
 		}

@@ -187,7 +187,7 @@ func Load(ctx context.Context, db *gorm.DB, inst *planning.Instance) error {
 		props := make([]models.Proposal, 0, len(inst.Proposals))
 		for _, p := range inst.Proposals {
 			ref := "gen-" + p.ID
-			row := models.Proposal{Year: inst.Year, BodyID: bodyIDs[p.Body], UnitID: units[UnitCode(p.Unit)], Kind: p.Kind,
+			row := models.Proposal{Year: inst.Year, BodyID: bodyIDs[p.Body], UnitID: units[UnitCode(p.Unit)], Kind: proposalKind(p.Kind),
 				Form: models.Form(p.Form), Topics: nonNil(p.Topics), Skills: nonNil(p.Skills), Days: p.Days,
 				TeamSize: p.TeamSize, Priority: p.Priority, Status: models.ProposalAccepted, ExternalRef: &ref}
 			if row.UnitID == 0 || row.BodyID == 0 {
@@ -327,4 +327,14 @@ func pathsBy(tx *gorm.DB) (map[string]string, error) {
 		out[r.Code] = r.Path
 	}
 	return out, nil
+}
+
+// proposalKind is the catalog's kind of inspection for a generated
+// proposal's: the generator calls the inspectorate's work "inspection", which
+// the catalog (seed) files under specialised inspection (thanh tra chuyên ngành).
+func proposalKind(k string) string {
+	if k == "inspection" {
+		return "specialised"
+	}
+	return k
 }

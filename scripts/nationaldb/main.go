@@ -26,9 +26,11 @@ import (
 
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 
 	"khung/app"
+	"khung/app/auth"
 	"khung/app/authz"
 	"khung/app/planning"
 	"khung/app/planning/gen"
@@ -82,6 +84,9 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	if published > 0 {
+		if err := wardUser(ctx, db, *year, out); err != nil {
+			return err
+		}
 		return summary(db, *year, out, "already there")
 	}
 
@@ -133,7 +138,47 @@ func run(args []string, out io.Writer) error {
 	if _, err := sqlDB.ExecContext(ctx, "ANALYZE"); err != nil {
 		return err
 	}
+	if err := wardUser(ctx, db, *year, out); err != nil {
+		return err
+	}
 	return summary(db, *year, out, "published")
+}
+
+// WardEmail is the unit login that `make load` reads the calendar as: the
+// office of the Hanoi commune with the most visits in the published plan
+// (the demo's unit logins are units that ended on 30 June 2025 and have
+// none). Its password is the demo's.
+const WardEmail = "ward@khung.vn"
+
+// wardUser makes WardEmail's login once.
+func wardUser(ctx context.Context, db *gorm.DB, year int, out io.Writer) error {
+	var ward struct {
+		ID     int64
+		Name   string
+		Visits int
+	}
+	err := db.WithContext(ctx).Raw(`SELECT c.id, c.name, count(*) AS visits
+		  FROM units c
+		  JOIN units u ON u.path LIKE c.path || '%'
+		  JOIN visits v ON v.unit_id = u.id
+		  JOIN plan_versions pv ON pv.id = v.plan_version_id AND pv.status = 'published'
+		  JOIN plans p ON p.id = pv.plan_id AND p.year = ?
+		 WHERE c.kind = 'commune' AND c.path LIKE '/01/%'
+		 GROUP BY c.id, c.name, c.code ORDER BY count(*) DESC, c.code LIMIT 1`, year).Scan(&ward).Error
+	if err != nil || ward.ID == 0 {
+		return fmt.Errorf("ward login: no Hanoi commune with visits in %d: %w", year, err)
+	}
+	hash, err := auth.HashPassword(seed.DemoPassword)
+	if err != nil {
+		return err
+	}
+	u := models.User{Email: WardEmail, FullName: "Văn phòng " + ward.Name, PasswordHash: hash, Role: models.RoleUnit,
+		UnitID: &ward.ID, UnitPosition: models.PositionOffice, Locale: "vi", Active: true}
+	if err := db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&u).Error; err != nil {
+		return fmt.Errorf("ward login: %w", err)
+	}
+	fmt.Fprintf(out, "unit login %s: %s, %d visits in %d\n", WardEmail, ward.Name, ward.Visits, year)
+	return nil
 }
 
 // summary prints what the year's published plan holds.
