@@ -3,13 +3,49 @@ package routes
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"sort"
 
 	"github.com/gofiber/fiber/v2"
 
+	"khung/app/audit"
 	"khung/app/auditlog"
+	"khung/app/paging"
 	"khung/models"
+	"khung/views"
 )
+
+// auditWord is a stored audit code (an action or an entity) in the reader's
+// words. A code the catalogs lack reads as a generic phrase and keeps the code
+// for a title attribute only (Known false): no code is ever page text.
+type auditWord struct {
+	Code, Text string
+	Known      bool
+}
+
+func auditAction(tr *views.Translator, action string) auditWord {
+	if id := audit.ActionMessage(action); tr.Has(id) {
+		return auditWord{Code: action, Text: tr.T(id), Known: true}
+	}
+	return auditWord{Code: action, Text: tr.T("audit.other_action")}
+}
+
+func auditEntity(tr *views.Translator, entity string) auditWord {
+	if id := audit.EntityMessage(entity); tr.Has(id) {
+		return auditWord{Code: entity, Text: tr.T(id), Known: true}
+	}
+	return auditWord{Code: entity, Text: tr.T("audit.other_entity")}
+}
+
+// auditRow is an audit entry with its action and entity in words.
+type auditRow struct {
+	auditlog.Entry
+	ActionWords, EntityWords auditWord
+}
+
+func auditRowOf(tr *views.Translator, e auditlog.Entry) auditRow {
+	return auditRow{Entry: e, ActionWords: auditAction(tr, e.Action), EntityWords: auditEntity(tr, e.Entity)}
+}
 
 // auditPage: GET /admin/audit?entity=&entity_id=&user=&action=&from=&to= — the log, newest first.
 func (a *admin) auditPage(c *fiber.Ctx) error {
@@ -18,15 +54,26 @@ func (a *admin) auditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := fiber.Map{"Entities": entities, "Form": map[string]string{
+	tr := trOf(c)
+	// The filter offers the entities in words, in a reader's order; its values stay the stored codes.
+	options := make([]auditWord, len(entities))
+	for i, e := range entities {
+		options[i] = auditEntity(tr, e)
+	}
+	slices.SortStableFunc(options, paging.ByText(func(w auditWord) string { return w.Text }))
+	data := fiber.Map{"Entities": options, "Form": map[string]string{
 		"entity": c.Query("entity"), "entity_id": c.Query("entity_id"), "user": c.Query("user"),
 		"action": c.Query("action"), "from": c.Query("from"), "to": c.Query("to")}}
-	title := trOf(c).T("admin.audit.title")
+	title := tr.T("admin.audit.title")
 	f, err := auditFilter(c)
 	if err == nil {
 		res, lerr := a.audit.List(ctx, actor, f)
 		if lerr == nil {
-			data["Entries"], data["Total"] = res.Items, res.Total
+			rows := make([]auditRow, len(res.Items))
+			for i, e := range res.Items {
+				rows[i] = auditRowOf(tr, e)
+			}
+			data["Entries"], data["Total"] = rows, res.Total
 			data["Pager"], data["Sorts"] = pagerOf(c, res), sortLinks(c, auditlog.SortKeys()...)
 			return a.page(c, "admin/audit", "audit", title, data)
 		}
@@ -45,8 +92,9 @@ func (a *admin) auditEntryPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.page(c, "admin/audit_entry", "audit", trOf(c).T("admin.audit.entry_title", "ID", e.ID), fiber.Map{
-		"Entry": e, "Diff": diffJSON(e.Before, e.After),
+	tr := trOf(c)
+	return a.page(c, "admin/audit_entry", "audit", tr.T("admin.audit.entry_title", "ID", e.ID), fiber.Map{
+		"Entry": auditRowOf(tr, e), "Diff": diffJSON(e.Before, e.After),
 		"BeforeText": prettyJSON(e.Before), "AfterText": prettyJSON(e.After),
 	})
 }

@@ -221,6 +221,17 @@ func missing(uses []use, vi, en map[string]string) []string {
 // repositoryUses parses every non-test Go file of the repository.
 func repositoryUses(t *testing.T) (ids []use, built []string) {
 	t.Helper()
+	eachGoFile(t, func(fset *token.FileSet, f *ast.File) {
+		i, b := messageUses(fset, f)
+		ids, built = append(ids, i...), append(built, b...)
+	})
+	return ids, built
+}
+
+// eachGoFile parses every non-test Go file of the repository and hands it to
+// fn, with positions relative to the repository's root.
+func eachGoFile(t *testing.T, fn func(fset *token.FileSet, f *ast.File)) {
+	t.Helper()
 	root := ".."
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -245,14 +256,12 @@ func repositoryUses(t *testing.T) (ids []use, built []string) {
 		if err != nil {
 			return err
 		}
-		i, b := messageUses(fset, f)
-		ids, built = append(ids, i...), append(built, b...)
+		fn(fset, f)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ids, built
 }
 
 func TestEveryMessageIDInTheCodeHasAMessageInBothLanguages(t *testing.T) {
