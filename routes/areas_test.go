@@ -99,4 +99,19 @@ func TestAreasOfEndedDistrictsAreNamedAsFormerAreas(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the report's area filter names an ended district as a former area", func(t *testing.T) {
+		body := get("/reports?lang=vi")
+		if !strings.Contains(body, ">Địa bàn Quận Ba Đình cũ</option>") {
+			t.Error("the area filter has no \"Địa bàn Quận Ba Đình cũ\"")
+		}
+		if strings.Contains(body, ">Quận Ba Đình</option>") {
+			t.Error("the area filter offers \"Quận Ba Đình\", a district that ended in 2025")
+		}
+		if !strings.Contains(body, ">Phường Hồng Hà</option>") {
+			t.Error("the area filter lost today's wards (Phường Hồng Hà)")
+		}
+		if en := get("/reports?lang=en"); !strings.Contains(en, ">Former Ba Đình district area</option>") {
+			t.Error("the English area filter does not say \"Former Ba Đình district area\"")
+		}
+	})
 }
