@@ -10,8 +10,10 @@ import (
 
 	"khung/app/authz"
 	"khung/app/planning"
+	"khung/app/units"
 	"khung/app/viewcache"
 	"khung/models"
+	"khung/views"
 )
 
 // BoardFilter chooses what the plan board shows: the timeline by month or by
@@ -97,6 +99,17 @@ type BoardRow struct {
 	Sub   string
 	Cells [][]Chip
 	Count int
+	// Area names an area row on the plan's year start (empty for inspectors).
+	Area units.Area
+}
+
+// Title is the row's name in t's language: an area that had ended before
+// the plan's year is named as a former area.
+func (r BoardRow) Title(t *views.Translator) string {
+	if r.Area.Name != "" {
+		return r.Area.In(t)
+	}
+	return r.Label
 }
 
 // Chip is a visit in a cell; Lead marks the inspector's own lead role.
@@ -112,7 +125,19 @@ type Component struct {
 }
 
 // Option is a choice of a filter.
-type Option struct{ Code, Name string }
+type Option struct {
+	Code, Name string
+	// Area, for an area, names it on the plan's year start.
+	Area units.Area `gorm:"-"`
+}
+
+// Label is the option's name in t's language (see BoardRow.Title).
+func (o Option) Label(t *views.Translator) string {
+	if o.Area.Name != "" {
+		return o.Area.In(t)
+	}
+	return o.Name
+}
 
 // BoardCacheBytes bounds the boards the service keeps (see Board).
 const BoardCacheBytes = 256 << 20
@@ -188,7 +213,7 @@ func (s *Service) board(ctx context.Context, a authz.Actor, id int64, f BoardFil
 	q := visitQuery(tx, a, id).Select(`v.id, v.code, v.unit_id, u.code AS unit_code, u.name AS unit_name, u.area_code,
 		coalesce(ar.name, '') AS area_name, v.form, b.code AS lead_body_code, b.name AS lead_body_name,
 		v.start_date, v.end_date, v.days, v.team_size, v.priority, v.unscheduled_reason, v.status,
-		v.unscheduled_reason_vi, v.unscheduled_msg`)
+		v.unscheduled_reason_vi, v.unscheduled_msg, ` + areaColumns)
 	if f.Body != "" {
 		q = q.Where(`EXISTS (SELECT 1 FROM visit_proposals vp JOIN proposals p ON p.id = vp.proposal_id
 			JOIN bodies pb ON pb.id = p.body_id WHERE vp.visit_id = v.id AND pb.code = ?)`, f.Body)
@@ -264,11 +289,11 @@ func (s *Service) board(ctx context.Context, a authz.Actor, id int64, f BoardFil
 		})
 	}
 	b.Shown = len(shown)
-	b.Rows = rows(shown, b.Columns, f.Group)
+	b.Rows = rows(shown, b.Columns, f.Group, yearStart(v.Year))
 	if b.Bodies, err = s.bodyOptions(ctx, a, id); err != nil {
 		return Board{}, err
 	}
-	if b.Areas, err = s.areaOptions(ctx, a, id); err != nil {
+	if b.Areas, err = s.areaOptions(ctx, a, id, yearStart(v.Year)); err != nil {
 		return Board{}, err
 	}
 	return b, nil
@@ -328,7 +353,8 @@ func columnOf(cols []Column, d models.Date) int {
 }
 
 // rows groups the visits into timeline rows by area or by inspector.
-func rows(visits []*Visit, cols []Column, group string) []BoardRow {
+// An area row is named on day, the plan's year start.
+func rows(visits []*Visit, cols []Column, group string, day models.Date) []BoardRow {
 	byKey := map[string]*BoardRow{}
 	var keys []string
 	row := func(key, label, sub string) *BoardRow {
@@ -351,6 +377,8 @@ func rows(visits []*Visit, cols []Column, group string) []BoardRow {
 			continue
 		}
 		r := row(v.AreaCode, v.AreaName, v.AreaCode)
+		r.Area = v.Area
+		r.Area.Day = day
 		r.Cells[c] = append(r.Cells[c], Chip{V: v})
 		r.Count++
 	}
@@ -385,15 +413,23 @@ func (s *Service) bodyOptions(ctx context.Context, a authz.Actor, id int64) ([]O
 	return out, nil
 }
 
-func (s *Service) areaOptions(ctx context.Context, a authz.Actor, id int64) ([]Option, error) {
-	var out []Option
+func (s *Service) areaOptions(ctx context.Context, a authz.Actor, id int64, day models.Date) ([]Option, error) {
+	var rows []struct {
+		Code, Name, TypeLabel string
+		ValidTo               *models.Date
+	}
 	err := s.db.WithContext(ctx).Table("visits v").
-		Select("DISTINCT u.area_code AS code, coalesce(ar.name, u.area_code) AS name").
+		Select(`DISTINCT u.area_code AS code, coalesce(ar.name, u.area_code) AS name,
+			coalesce(ar.type_label, '') AS type_label, ar.valid_to`).
 		Joins("JOIN units u ON u.id = v.unit_id LEFT JOIN units ar ON ar.code = u.area_code").
 		Where("v.plan_version_id = ? AND u.area_code <> ''", id).Scopes(authz.VisitScopeOn(a, "v")).
-		Order("code").Scan(&out).Error
+		Order("code").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("board areas: %w", err)
+	}
+	out := make([]Option, len(rows))
+	for i, r := range rows {
+		out[i] = Option{Code: r.Code, Name: r.Name, Area: units.Area{Name: r.Name, TypeLabel: r.TypeLabel, ValidTo: r.ValidTo, Day: day}}
 	}
 	return out, nil
 }

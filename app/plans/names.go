@@ -10,6 +10,8 @@ import (
 	"khung/app/authz"
 	"khung/app/planning"
 	"khung/app/planning/plantext"
+	"khung/app/units"
+	"khung/models"
 	"khung/views"
 )
 
@@ -21,6 +23,8 @@ import (
 type Names struct {
 	units, bodies, inspectors, visits map[string]string
 	skills                            map[string][2]string // code → {vi, en}
+	// areas name the areas (units by code) on the plan's year start.
+	areas map[string]units.Area
 }
 
 // loadPageNames reads the names for version id's messages as a reads them: the
@@ -38,10 +42,25 @@ func loadPageNames(tx *gorm.DB, a authz.Actor, id int64) (*Names, error) {
 		}
 		return out, nil
 	}
-	var err error
-	if n.units, err = pairs(`SELECT code, name FROM units`); err != nil {
-		return nil, err
+	var year int
+	if err := tx.Raw(`SELECT p.year FROM plan_versions v JOIN plans p ON p.id = v.plan_id WHERE v.id = ?`, id).
+		Scan(&year).Error; err != nil {
+		return nil, fmt.Errorf("load names: plan year: %w", err)
 	}
+	var us []struct {
+		Code, Name, TypeLabel string
+		ValidTo               *models.Date
+	}
+	if err := tx.Raw(`SELECT code, name, type_label, valid_to FROM units`).Scan(&us).Error; err != nil {
+		return nil, fmt.Errorf("load names: units: %w", err)
+	}
+	n.units = make(map[string]string, len(us))
+	n.areas = make(map[string]units.Area, len(us))
+	for _, u := range us {
+		n.units[u.Code] = u.Name
+		n.areas[u.Code] = units.Area{Name: u.Name, TypeLabel: u.TypeLabel, ValidTo: u.ValidTo, Day: yearStart(year)}
+	}
+	var err error
 	if n.bodies, err = pairs(`SELECT code, name FROM bodies`); err != nil {
 		return nil, err
 	}
@@ -77,8 +96,12 @@ func (n *Names) Name(t *views.Translator, param, id string) (string, bool) {
 		return name, ok && name != ""
 	}
 	switch param {
-	case "Unit", "Area":
+	case "Unit":
 		return lookup(n.units)
+	case "Area": // a travel cluster: a district that has ended is a former area
+		if a, ok := n.areas[id]; ok && a.Name != "" {
+			return a.InSentence(t), true
+		}
 	case "Body":
 		return lookup(n.bodies)
 	case "Inspector", "Inspectors", "In", "Out", "Last", "Members":

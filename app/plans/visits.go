@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -12,6 +13,7 @@ import (
 	"khung/app/authz"
 	"khung/app/planning"
 	"khung/app/planning/plantext"
+	"khung/app/units"
 	"khung/models"
 	"khung/views"
 )
@@ -20,13 +22,16 @@ import (
 // API show: the unit and its area, the lead body, dates, the proposals it
 // serves, the team, the planner's explanations and the soft penalties.
 type Visit struct {
-	ID                int64        `json:"id"`
-	Code              string       `json:"code"`
-	UnitID            int64        `json:"unit_id"`
-	UnitCode          string       `json:"unit_code"`
-	UnitName          string       `json:"unit_name"`
-	AreaCode          string       `json:"area_code"`
-	AreaName          string       `json:"area_name"`
+	ID       int64  `json:"id"`
+	Code     string `json:"code"`
+	UnitID   int64  `json:"unit_id"`
+	UnitCode string `json:"unit_code"`
+	UnitName string `json:"unit_name"`
+	AreaCode string `json:"area_code"`
+	AreaName string `json:"area_name"`
+	// Area names the area for a person on the visit's date (the plan's year
+	// start while unscheduled): a district that has ended is a former area.
+	Area              units.Area   `gorm:"-" json:"-"`
 	Form              models.Form  `json:"form"`
 	LeadBodyCode      string       `json:"lead_body"`
 	LeadBodyName      string       `json:"lead_body_name"`
@@ -242,12 +247,18 @@ func versionVisits(tx *gorm.DB, versionID int64) *gorm.DB {
 		Select(`v.id, v.code, v.unit_id, u.code AS unit_code, u.name AS unit_name, u.area_code,
 			coalesce(ar.name, '') AS area_name, v.form, b.code AS lead_body_code, b.name AS lead_body_name,
 			v.start_date, v.end_date, v.days, v.team_size, v.priority, v.unscheduled_reason, v.status, v.why,
-			v.unscheduled_reason_vi, v.why_vi, v.why_msgs, v.unscheduled_msg`).
+			v.unscheduled_reason_vi, v.why_vi, v.why_msgs, v.unscheduled_msg,
+			`+areaColumns).
 		Joins("JOIN units u ON u.id = v.unit_id").
 		Joins("LEFT JOIN units ar ON ar.code = u.area_code").
 		Joins("JOIN bodies b ON b.id = v.lead_body_id").
 		Where("v.plan_version_id = ?", versionID)
 }
+
+// areaColumns are what names a visit's area (alias ar) on a day: the area
+// unit's type and end, and the plan's year.
+const areaColumns = `coalesce(ar.type_label, '') AS area_type_label, ar.valid_to AS area_valid_to,
+	(SELECT kpl.year FROM plan_versions kpv JOIN plans kpl ON kpl.id = kpv.plan_id WHERE kpv.id = v.plan_version_id) AS plan_year`
 
 // visitRow is a visits row as visitQuery reads it.
 type visitRow struct {
@@ -256,7 +267,14 @@ type visitRow struct {
 	WhyViJSON models.JSON `gorm:"column:why_vi"`
 	WhyMsgs   models.JSON `gorm:"column:why_msgs"`
 	Reason    models.JSON `gorm:"column:unscheduled_msg"`
+	// AreaTypeLabel, AreaValidTo and PlanYear name the area (Visit.Area).
+	AreaTypeLabel string
+	AreaValidTo   *models.Date
+	PlanYear      int
 }
+
+// yearStart is 1 January of year.
+func yearStart(year int) models.Date { return models.Date{Year: year, Month: time.January, Day: 1} }
 
 // loadVisits reads the visits q selects with their proposals and teams, in
 // start order (unscheduled last).
@@ -270,6 +288,10 @@ func loadVisits(q *gorm.DB) ([]Visit, error) {
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		out[i] = r.Visit
+		out[i].Area = units.Area{Name: r.AreaName, TypeLabel: r.AreaTypeLabel, ValidTo: r.AreaValidTo, Day: yearStart(r.PlanYear)}
+		if r.StartDate != nil {
+			out[i].Area.Day = *r.StartDate
+		}
 		out[i].Why, out[i].WhyVi = []string{}, []string{}
 		if len(r.WhyJSON) > 0 {
 			if err := r.WhyJSON.Unmarshal(&out[i].Why); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"khung/app/authz"
+	"khung/app/units"
 	"khung/models"
 )
 
@@ -98,17 +99,34 @@ func (s *Service) FilterOptions(ctx context.Context, a authz.Actor) (Options, er
 	o.Bodies = append(o.Bodies, own...)
 	// Areas: leadership picks among the city's units one level down; a unit
 	// among its own and those right below it (its statistics cover no more).
-	areas := `SELECT u.id::text AS value, u.name AS name_vi, u.name AS name_en FROM units u
+	areas := `SELECT u.id::text AS value, u.name, u.type_label, u.kind, u.valid_to FROM units u
 		WHERE u.parent_id IN (SELECT id FROM units WHERE parent_id IS NULL) OR u.parent_id IS NULL
 		ORDER BY u.parent_id NULLS FIRST, u.valid_to NULLS FIRST, u.kind, u.name`
 	var args []any
 	if a.Role == models.RoleUnit {
-		areas = `SELECT u.id::text AS value, u.name AS name_vi, u.name AS name_en FROM units u
+		areas = `SELECT u.id::text AS value, u.name, u.type_label, u.kind, u.valid_to FROM units u
 			WHERE u.id = ? OR u.parent_id = ? ORDER BY u.id <> ?, u.valid_to NULLS FIRST, u.name`
 		args = []any{a.UnitID, a.UnitID, a.UnitID}
 	}
-	if err := db.Raw(areas, args...).Scan(&o.Areas).Error; err != nil {
+	var areaRows []struct {
+		Value, Name, TypeLabel string
+		Kind                   models.UnitKind
+		ValidTo                *models.Date
+	}
+	if err := db.Raw(areas, args...).Scan(&areaRows).Error; err != nil {
 		return o, fmt.Errorf("filter areas: %w", err)
+	}
+	// A district that has ended (its subtree holds the history of its
+	// wards) is named as people say it today: the former district's area
+	// ("Địa bàn Quận Ba Đình cũ").
+	vi, en := s.locales.For("vi"), s.locales.For("en")
+	o.Areas = make([]FilterOption, len(areaRows))
+	for i, u := range areaRows {
+		area := units.Area{Name: u.Name, TypeLabel: u.TypeLabel, ValidTo: u.ValidTo, Day: a.Today}
+		if u.Kind != models.UnitDistrict {
+			area.ValidTo = nil
+		}
+		o.Areas[i] = FilterOption{Value: u.Value, NameVI: area.In(vi), NameEN: area.In(en)}
 	}
 	if err := db.Raw(`SELECT code AS value, name_vi, coalesce(nullif(name_en, ''), name_vi) AS name_en
 		FROM inspection_kinds ORDER BY valid_to NULLS FIRST, name_vi`).Scan(&o.Kinds).Error; err != nil {
