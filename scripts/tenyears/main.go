@@ -183,7 +183,9 @@ func Generate(ctx context.Context, dbURL string, opt Options, out io.Writer) (Co
 func finish(ctx context.Context, db *gorm.DB) error {
 	for _, q := range []string{
 		`SELECT visit_inspections_rebuild(NULL)`,
-		`INSERT INTO calendar_changes DEFAULT VALUES`,
+		// The copy skipped the calendar's triggers: tell running replicas
+		// (app/changes, migration 00027) that what they keep is stale.
+		`SELECT pg_notify('khung_calendar', '')`,
 	} {
 		if err := db.WithContext(ctx).Exec(q).Error; err != nil {
 			return fmt.Errorf("%s: %w", q, err)
