@@ -9,6 +9,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/catalogs"
+	"khung/app/paging"
 	"khung/app/rules"
 	"khung/models"
 )
@@ -23,8 +24,46 @@ func (a *admin) catalogPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	by := entrySorts()
+	res := paging.Slice(entries, pageQuery(c), by)
 	return a.page(c, "admin/catalog", "catalogs", trOf(c).T("admin.catalog."+string(cat)), fiber.Map{
-		"Catalog": string(cat), "Catalogs": catalogTabs(), "Entries": entries, "Today": a.today()})
+		"Catalog": string(cat), "Catalogs": catalogTabs(), "Entries": res.Items, "Total": res.Total, "Today": a.today(),
+		"Pager": pagerOf(c, res), "Sorts": sortLinks(c, by.Keys()...)})
+}
+
+// entrySorts are the columns a catalog's entries may be sorted by (a catalog
+// is short: read whole, sorted in memory); names by the Vietnamese one shown first.
+func entrySorts() paging.Compare[catalogs.Entry] {
+	deref := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	return paging.Compare[catalogs.Entry]{
+		"code":        paging.By(func(e catalogs.Entry) string { return e.Code }),
+		"name":        paging.ByText(func(e catalogs.Entry) string { return e.NameVI }),
+		"kind":        paging.By(func(e catalogs.Entry) string { return deref(e.KindCode) }),
+		"skill":       paging.By(func(e catalogs.Entry) string { return deref(e.SkillCode) }),
+		"legal_basis": paging.ByText(func(e catalogs.Entry) string { return e.LegalBasis }),
+		"validity":    paging.By(func(e catalogs.Entry) string { return e.ValidFrom.String() }),
+	}
+}
+
+// ruleSorts are the columns the rules' versions may be sorted by (read whole,
+// sorted in memory); the purpose in the reader's language.
+func ruleSorts(lang string) paging.Compare[catalogs.RuleRow] {
+	return paging.Compare[catalogs.RuleRow]{
+		"key": paging.By(func(r catalogs.RuleRow) string { return r.Key }),
+		"purpose": paging.ByText(func(r catalogs.RuleRow) string {
+			if lang == "en" && r.DescriptionEN != "" {
+				return r.DescriptionEN
+			}
+			return r.DescriptionVI
+		}),
+		"legal_basis": paging.ByText(func(r catalogs.RuleRow) string { return r.LegalBasis }),
+		"validity":    paging.By(func(r catalogs.RuleRow) string { return r.ValidFrom.String() }),
+	}
 }
 
 func catalogTabs() []string {
@@ -211,8 +250,11 @@ func (a *admin) rulesPage(c *fiber.Ctx) error {
 	for _, e := range rules.All() {
 		declared = append(declared, e.Info())
 	}
+	by := ruleSorts(trOf(c).Lang)
+	res := paging.Slice(versions, pageQuery(c), by)
 	return a.page(c, "admin/rules", "catalogs", trOf(c).T("admin.catalog.rules"), fiber.Map{
-		"Catalog": "rules", "Catalogs": catalogTabs(), "Rules": versions, "Declared": declared, "Today": a.today()})
+		"Catalog": "rules", "Catalogs": catalogTabs(), "Rules": res.Items, "Total": res.Total, "Declared": declared, "Today": a.today(),
+		"Pager": pagerOf(c, res), "Sorts": sortLinks(c, by.Keys()...)})
 }
 
 // newRulePage: GET /admin/catalogs/rules/new.

@@ -55,7 +55,7 @@ func (a *admin) unitPage(c *fiber.Ctx) error {
 	}
 	return a.page(c, "admin/unit", "units", u.Name, fiber.Map{
 		"Unit": u, "Children": kids.Items, "ChildTotal": kids.Total, "Kinds": unitKinds(), "Form": unitForm(u.Unit),
-		"Pager": newPager(c, kids.Page, kids.Pages(), kids.Total),
+		"Pager": newPager(c, kids.Page, kids.Pages(), kids.Total), "Sorts": sortLinks(c, units.ChildSortKeys()...),
 	})
 }
 
@@ -132,6 +132,6 @@ func (a *admin) updateUnit(c *fiber.Ctx) error {
 	}
 	return a.form422(c, "admin/unit", "units", u.Name, fiber.Map{
 		"Unit": u, "Children": kids.Items, "ChildTotal": kids.Total, "Kinds": unitKinds(), "EditOpen": true,
-		"Pager": newPager(c, kids.Page, kids.Pages(), kids.Total),
+		"Pager": newPager(c, kids.Page, kids.Pages(), kids.Total), "Sorts": sortLinks(c, units.ChildSortKeys()...),
 	}, err)
 }

@@ -10,6 +10,7 @@ import (
 
 	"khung/app/apperr"
 	"khung/app/attachments"
+	"khung/app/paging"
 	"khung/app/remediation"
 	"khung/views"
 )
@@ -175,7 +176,22 @@ func (r *remediationPages) queuePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return r.render(c, "remediation/queue", fiber.Map{"Title": trOf(c).T("remediation.queue.title"), "Queue": q})
+	by := queueSorts()
+	res := paging.Slice(q, pageQuery(c), by)
+	return r.render(c, "remediation/queue", fiber.Map{"Title": trOf(c).T("remediation.queue.title"), "Queue": res.Items,
+		"Total": res.Total, "Pager": pagerOf(c, res), "Sorts": sortLinks(c, by.Keys()...)})
+}
+
+// queueSorts are the columns the pending reports may be sorted by (the queue
+// is read whole, sorted in memory; by default the oldest report first).
+func queueSorts() paging.Compare[remediation.QueueItem] {
+	return paging.Compare[remediation.QueueItem]{
+		"unit":       paging.ByText(func(q remediation.QueueItem) string { return q.Item.OwnerUnitName }),
+		"action":     paging.ByText(func(q remediation.QueueItem) string { return q.Item.Action }),
+		"conclusion": paging.By(func(q remediation.QueueItem) string { return q.Item.Reference() }),
+		"submitted":  paging.By(func(q remediation.QueueItem) int64 { return q.SubmittedAt.UnixNano() }),
+		"deadline":   paging.By(func(q remediation.QueueItem) string { return q.Item.Deadline.String() }),
+	}
 }
 
 // download: GET /attachments/:id — the stored file, as an attachment with its sniffed type.

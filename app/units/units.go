@@ -96,8 +96,18 @@ func (s *Service) Roots(ctx context.Context, a authz.Actor) ([]Node, error) {
 	return out, nil
 }
 
-// Children returns one page of the units directly below the unit parentID, in
-// the order of their codes (the official order).
+// childSorts are the columns the units below a unit may be sorted by.
+var childSorts = paging.Columns{
+	"name": paging.Text("units.name"), "code": "units.code", "kind": "units.kind",
+	"children": "child_count", "descendants": "descendant_count",
+}
+
+// ChildSortKeys are the columns the units below a unit may be sorted by.
+func ChildSortKeys() []string { return childSorts.Keys() }
+
+// Children returns one page of the units directly below the unit parentID,
+// sorted by p.Sort (one of ChildSortKeys), by default in the order of their
+// codes (the official order).
 func (s *Service) Children(ctx context.Context, a authz.Actor, parentID int64, p paging.Page) (paging.Result[Node], error) {
 	if _, err := s.Get(ctx, a, parentID); err != nil {
 		return paging.Result[Node]{}, err
@@ -110,7 +120,7 @@ func (s *Service) Children(ctx context.Context, a authz.Actor, parentID int64, p
 	}
 	var out []Node
 	if err := s.nodes(ctx, a).Where("units.parent_id = ?", parentID).
-		Order("units.kind = 'department' DESC, units.code").
+		Order(childSorts.Order(p.Sort, "units.kind = 'department' DESC, units.code", "units.code")).
 		Limit(p.Size).Offset(p.Offset()).Find(&out).Error; err != nil {
 		return paging.Result[Node]{}, fmt.Errorf("list children of unit %d: %w", parentID, err)
 	}
