@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -94,7 +97,7 @@ func (a *admin) auditEntryPage(c *fiber.Ctx) error {
 	}
 	tr := trOf(c)
 	return a.page(c, "admin/audit_entry", "audit", tr.T("admin.audit.entry_title", "ID", e.ID), fiber.Map{
-		"Entry": auditRowOf(tr, e), "Diff": diffJSON(e.Before, e.After),
+		"Entry": auditRowOf(tr, e), "Diff": auditDiff(tr, a.App.Location(), diffJSON(e.Before, e.After)),
 		"BeforeText": prettyJSON(e.Before), "AfterText": prettyJSON(e.After),
 	})
 }
@@ -103,6 +106,58 @@ func (a *admin) auditEntryPage(c *fiber.Ctx) error {
 type diffLine struct {
 	Key, Before, After string
 	Changed            bool
+	Label              auditWord // the field in words (auditDiff)
+}
+
+// auditDiff puts the diff in a reader's words: each field by its label (its
+// audit.field.* message, else its field.* label, else a generic phrase with
+// the stored name only in the title) and dates as dd/mm/yyyy, instants in
+// the city's time.
+func auditDiff(tr *views.Translator, loc *time.Location, lines []diffLine) []diffLine {
+	for i, l := range lines {
+		lines[i].Label = auditField(tr, l.Key)
+		lines[i].Before, lines[i].After = auditValue(l.Before, loc), auditValue(l.After, loc)
+	}
+	return lines
+}
+
+func auditField(tr *views.Translator, key string) auditWord {
+	msgKey := key
+	if goI18nReserved[key] {
+		msgKey += "_field"
+	}
+	for _, id := range []string{"audit.field." + msgKey, "field." + msgKey} {
+		if tr.Has(id) {
+			return auditWord{Code: key, Text: upperFirst(tr.T(id)), Known: true}
+		}
+	}
+	return auditWord{Code: key, Text: tr.T("audit.other_field")}
+}
+
+// goI18nReserved are the keys go-i18n's catalogs cannot hold as messages;
+// their labels are under NAME_field.
+var goI18nReserved = map[string]bool{"id": true, "description": true, "hash": true, "leftdelim": true,
+	"rightdelim": true, "zero": true, "one": true, "two": true, "few": true, "many": true, "other": true}
+
+// upperFirst capitalises a label written for the middle of a sentence.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// auditValue shows a stored day (2026-07-01) as 01/07/2026 and an instant
+// as its day and time in loc; any other value as it is.
+func auditValue(v string, loc *time.Location) string {
+	if d, err := time.Parse(time.DateOnly, v); err == nil {
+		return d.Format("02/01/2006")
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t.In(loc).Format("02/01/2006 15:04")
+	}
+	return v
 }
 
 // diffJSON compares two JSON objects field by field, in key order. It returns
