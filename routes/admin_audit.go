@@ -116,7 +116,7 @@ type diffLine struct {
 func auditDiff(tr *views.Translator, loc *time.Location, lines []diffLine) []diffLine {
 	for i, l := range lines {
 		lines[i].Label = auditField(tr, l.Key)
-		lines[i].Before, lines[i].After = auditValue(l.Before, loc), auditValue(l.After, loc)
+		lines[i].Before, lines[i].After = auditValue(tr, l.Before, loc), auditValue(tr, l.After, loc)
 	}
 	return lines
 }
@@ -148,9 +148,16 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-// auditValue shows a stored day (2026-07-01) as 01/07/2026 and an instant
-// as its day and time in loc; any other value as it is.
-func auditValue(v string, loc *time.Location) string {
+// auditValue shows a stored day (2026-07-01) as 01/07/2026, an instant as
+// its day and time in loc, true and false as yes and no; any other value as
+// it is.
+func auditValue(tr *views.Translator, v string, loc *time.Location) string {
+	switch v {
+	case "true":
+		return tr.T("audit.value.yes")
+	case "false":
+		return tr.T("audit.value.no")
+	}
 	if d, err := time.Parse(time.DateOnly, v); err == nil {
 		return d.Format("02/01/2006")
 	}

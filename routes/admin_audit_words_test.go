@@ -85,7 +85,7 @@ func TestTheAuditLogShowsActionsAndRecordsInWordsNotCodes(t *testing.T) {
 	t.Run("an entry's changed fields read as labels and its dates as dd/mm/yyyy", func(t *testing.T) {
 		var id int64
 		if err := f.srv.DB.Raw(`INSERT INTO audit_log (action, entity, entity_id, before, after) VALUES ('visit.status', 'visit', 7, ?, ?) RETURNING id`,
-			`{"status":"draft","on_date":"2026-07-01","zz_mystery":1}`, `{"status":"approved","on_date":"2026-07-15","zz_mystery":2}`).Scan(&id).Error; err != nil {
+			`{"status":"draft","on_date":"2026-07-01","zz_mystery":1,"can_lead":false}`, `{"status":"approved","on_date":"2026-07-15","zz_mystery":2,"can_lead":true}`).Scan(&id).Error; err != nil {
 			t.Fatal(err)
 		}
 		path := fmt.Sprintf("/admin/audit/%d", id)
@@ -94,9 +94,9 @@ func TestTheAuditLogShowsActionsAndRecordsInWordsNotCodes(t *testing.T) {
 			want []string
 		}{
 			{"vi", []string{">Trạng thái <span class=\"badge\">", ">Ngày <span class=\"badge\">", "<td>01/07/2026</td>", "<td>15/07/2026</td>",
-				`<span title="zz_mystery">Trường dữ liệu khác</span>`}},
+				`<span title="zz_mystery">Trường dữ liệu khác</span>`, "<td>Không</td>", "<td>Có</td>"}},
 			{"en", []string{">Status <span class=\"badge\">", ">Date <span class=\"badge\">", "<td>01/07/2026</td>",
-				`<span title="zz_mystery">Other field</span>`}},
+				`<span title="zz_mystery">Other field</span>`, "<td>No</td>", "<td>Yes</td>"}},
 		} {
 			r := clients[tt.lang].Get(path)
 			if r.Status != http.StatusOK {
