@@ -85,7 +85,8 @@ func TestTheAuditLogShowsActionsAndRecordsInWordsNotCodes(t *testing.T) {
 	t.Run("an entry's changed fields read as labels and its dates as dd/mm/yyyy", func(t *testing.T) {
 		var id int64
 		if err := f.srv.DB.Raw(`INSERT INTO audit_log (action, entity, entity_id, before, after) VALUES ('visit.status', 'visit', 7, ?, ?) RETURNING id`,
-			`{"status":"draft","on_date":"2026-07-01","zz_mystery":1,"can_lead":false}`, `{"status":"approved","on_date":"2026-07-15","zz_mystery":2,"can_lead":true}`).Scan(&id).Error; err != nil {
+			`{"status":"planned","on_date":"2026-07-01","zz_mystery":1,"can_lead":false,"former_units":[],"relation":"spouse"}`,
+			`{"status":"announced","on_date":"2026-07-15","zz_mystery":2,"can_lead":true,"former_units":[{"id":4,"unit_id":7,"unit_name":"Quận Đống Đa","from_date":"2020-01-01","to_date":null}],"relation":"parent"}`).Scan(&id).Error; err != nil {
 			t.Fatal(err)
 		}
 		path := fmt.Sprintf("/admin/audit/%d", id)
@@ -94,9 +95,11 @@ func TestTheAuditLogShowsActionsAndRecordsInWordsNotCodes(t *testing.T) {
 			want []string
 		}{
 			{"vi", []string{">Trạng thái <span class=\"badge\">", ">Ngày <span class=\"badge\">", "<td>01/07/2026</td>", "<td>15/07/2026</td>",
-				`<span title="zz_mystery">Trường dữ liệu khác</span>`, "<td>Không</td>", "<td>Có</td>"}},
+				`<span title="zz_mystery">Trường dữ liệu khác</span>`, "<td>Không</td>", "<td>Có</td>",
+				"<td>Đã xếp lịch</td>", "<td>Đã thông báo</td>", "<td>Từ ngày: 01/01/2020; Tên đơn vị: Quận Đống Đa</td>",
+				"<td>Vợ hoặc chồng</td>"}},
 			{"en", []string{">Status <span class=\"badge\">", ">Date <span class=\"badge\">", "<td>01/07/2026</td>",
-				`<span title="zz_mystery">Other field</span>`, "<td>No</td>", "<td>Yes</td>"}},
+				`<span title="zz_mystery">Other field</span>`, "<td>No</td>", "<td>Yes</td>", "<td>Announced</td>"}},
 		} {
 			r := clients[tt.lang].Get(path)
 			if r.Status != http.StatusOK {
@@ -108,7 +111,7 @@ func TestTheAuditLogShowsActionsAndRecordsInWordsNotCodes(t *testing.T) {
 				}
 			}
 			text, _ := pageReadable(r.Body)
-			for _, raw := range []string{"on_date", "2026-07-01", "2026-07-15"} {
+			for _, raw := range []string{"on_date", "2026-07-01", "2026-07-15", "unit_name", "planned", "null"} {
 				if strings.Contains(text, raw) {
 					t.Errorf("%s %s reads %q", tt.lang, path, raw)
 				}
