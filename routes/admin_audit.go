@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -94,7 +98,7 @@ func (a *admin) auditEntryPage(c *fiber.Ctx) error {
 	}
 	tr := trOf(c)
 	return a.page(c, "admin/audit_entry", "audit", tr.T("admin.audit.entry_title", "ID", e.ID), fiber.Map{
-		"Entry": auditRowOf(tr, e), "Diff": diffJSON(e.Before, e.After),
+		"Entry": auditRowOf(tr, e), "Diff": auditDiff(tr, a.App.Location(), e.Entity, diffJSON(e.Before, e.After)),
 		"BeforeText": prettyJSON(e.Before), "AfterText": prettyJSON(e.After),
 	})
 }
@@ -103,6 +107,124 @@ func (a *admin) auditEntryPage(c *fiber.Ctx) error {
 type diffLine struct {
 	Key, Before, After string
 	Changed            bool
+	Label              auditWord // the field in words (auditDiff)
+}
+
+// auditDiff puts the diff in a reader's words: each field by its label (its
+// audit.field.* message, else its field.* label, else a generic phrase with
+// the stored name only in the title) and dates as dd/mm/yyyy, instants in
+// the city's time.
+func auditDiff(tr *views.Translator, loc *time.Location, entity string, lines []diffLine) []diffLine {
+	for i, l := range lines {
+		lines[i].Label = auditField(tr, l.Key)
+		lines[i].Before, lines[i].After = codeWords(tr, l.Key, auditValue(tr, l.Before, loc)), codeWords(tr, l.Key, auditValue(tr, l.After, loc))
+		if prefix, ok := statusWords[entity]; ok && (l.Key == "status" || l.Key == "from_status" || l.Key == "to_status") {
+			lines[i].Before, lines[i].After = statusText(tr, prefix, l.Before), statusText(tr, prefix, l.After)
+		}
+	}
+	return lines
+}
+
+// fieldCodes are where the values of coded fields are in words.
+var fieldCodes = map[string]string{"relation": "admin.relation", "post": "admin.post"}
+
+// codeWords shows the value of a coded field (a relative's relation, say) in
+// words when the catalog has them.
+func codeWords(tr *views.Translator, key, v string) string {
+	if prefix, ok := fieldCodes[key]; ok && v != "" && tr.Has(prefix+"."+v) {
+		return tr.T(prefix + "." + v)
+	}
+	return v
+}
+
+// statusWords are where the audited entities' statuses are in words.
+var statusWords = map[string]string{"visit": "visits.status", "visits": "visits.status", "plans": "plans.status",
+	"plan_versions": "plans.status", "recommendation": "remediation.status", "remediation_report": "remediation.status"}
+
+func statusText(tr *views.Translator, prefix, v string) string {
+	if id := prefix + "." + v; v != "" && tr.Has(id) {
+		return tr.T(id)
+	}
+	return v
+}
+
+func auditField(tr *views.Translator, key string) auditWord {
+	msgKey := key
+	if goI18nReserved[key] {
+		msgKey += "_field"
+	}
+	for _, id := range []string{"audit.field." + msgKey, "field." + msgKey} {
+		if tr.Has(id) {
+			return auditWord{Code: key, Text: upperFirst(tr.T(id)), Known: true}
+		}
+	}
+	return auditWord{Code: key, Text: tr.T("audit.other_field")}
+}
+
+// auditRows shows a list of records (an inspector's former units, say) one
+// record a line, each field by its label with its value in words; record
+// numbers (id, …_id) are left out, the names beside them say more.
+func auditRows(tr *views.Translator, v string, loc *time.Location) (string, bool) {
+	var rows []map[string]json.RawMessage
+	if !strings.HasPrefix(v, "[") || json.Unmarshal([]byte(v), &rows) != nil {
+		return "", false
+	}
+	lines := make([]string, 0, len(rows))
+	for _, row := range rows {
+		keys := make([]string, 0, len(row))
+		for k := range row {
+			if k != "id" && !strings.HasSuffix(k, "_id") {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			if val := codeWords(tr, k, auditValue(tr, readable(row[k]), loc)); val != "" {
+				parts = append(parts, auditField(tr, k).Text+": "+val)
+			}
+		}
+		lines = append(lines, strings.Join(parts, "; "))
+	}
+	return strings.Join(lines, "\n"), true
+}
+
+// goI18nReserved are the keys go-i18n's catalogs cannot hold as messages;
+// their labels are under NAME_field.
+var goI18nReserved = map[string]bool{"id": true, "description": true, "hash": true, "leftdelim": true,
+	"rightdelim": true, "zero": true, "one": true, "two": true, "few": true, "many": true, "other": true}
+
+// upperFirst capitalises a label written for the middle of a sentence.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// auditValue shows a stored day (2026-07-01) as 01/07/2026, an instant as
+// its day and time in loc, true and false as yes and no, null as nothing, a
+// list of records one a line (auditRows); any other value as it is.
+func auditValue(tr *views.Translator, v string, loc *time.Location) string {
+	switch v {
+	case "null":
+		return ""
+	case "true":
+		return tr.T("audit.value.yes")
+	case "false":
+		return tr.T("audit.value.no")
+	}
+	if rows, ok := auditRows(tr, v, loc); ok {
+		return rows
+	}
+	if d, err := time.Parse(time.DateOnly, v); err == nil {
+		return d.Format("02/01/2006")
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t.In(loc).Format("02/01/2006 15:04")
+	}
+	return v
 }
 
 // diffJSON compares two JSON objects field by field, in key order. It returns

@@ -401,6 +401,7 @@ func TestAdminFormsShowErrorsUnderTheFieldWithTheInputKept(t *testing.T) {
 		"leaves[0].from": {""}, "leaves[0].to": {""}, "leaves[0].reason": {""},
 		"leaves[1].from": {"2026-07-10"}, "leaves[1].to": {"2026-07-01"}, "leaves[1].reason": {"phép"},
 		"former_units[0].unit_code": {"nope"}, "former_units[0].from": {""}, "former_units[0].to": {""},
+		"relatives[0].unit_code": {"006"}, "relatives[0].relation": {"spouse"}, "relatives[0].post": {"accounting"}, "relatives[0].note": {""},
 	})
 	if r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("inspector form: %d", r.Status)
@@ -409,10 +410,37 @@ func TestAdminFormsShowErrorsUnderTheFieldWithTheInputKept(t *testing.T) {
 		`id="leaves[1].to-error"`, "Must be on or after From.",
 		`id="former_units[0].unit_code-error"`, "No unit has this code.",
 		`value="2026-07-10"`, `value="nope"`,
+		// The rows' units are found by name with the unit picker, and a
+		// known code shows its unit's name.
+		`list="former-0-unit-options"`, `list="relative-0-unit-options"`, `aria-label="Unit"`,
+		`data-test="unit-picker-shown">Quận Đống Đa</p>`,
 	} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("the inspector form lacks %q", want)
 		}
+	}
+	if strings.Contains(r.Body, `id="relatives[0].unit_code-error"`) {
+		t.Error("a known unit code was refused")
+	}
+
+	// Saved, the inspector's page (in English, chosen above) names the units of its rows.
+	r = c.PostForm("/admin/inspectors/new", url.Values{
+		"code": {"TTV-10"}, "full_name": {"Đỗ Văn Bình"}, "body_code": {"DKTCV"},
+		"former_units[0].unit_code": {"006"}, "former_units[0].from": {"2020-01-01"}, "former_units[0].to": {"2022-06-30"},
+		"relatives[0].unit_code": {"001"}, "relatives[0].relation": {"parent"}, "relatives[0].post": {"head"}, "relatives[0].note": {""},
+	})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("save an inspector with rows: %d %.800s", r.Status, r.Body)
+	}
+	page := c.Get(r.Header.Get("Location"))
+	for _, want := range []string{`data-test="unit-picker-shown">Quận Đống Đa</p>`, `data-test="unit-picker-shown">Quận Ba Đình</p>`,
+		`value="006"`, `value="001"`, `<th scope="col">Unit</th>`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("the saved inspector's page lacks %q", want)
+		}
+	}
+	if strings.Contains(page.Body, `<th scope="col">Unit code</th>`) {
+		t.Error("the rows still ask for a unit code")
 	}
 	if strings.Contains(r.Body, `id="leaves[0].to-error"`) {
 		t.Error("the error landed under the empty row")

@@ -1,6 +1,7 @@
 package routes
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -50,12 +51,14 @@ func (a *admin) inspectorsPage(c *fiber.Ctx) error {
 type formerRow struct {
 	Index              int
 	UnitCode, From, To string
+	UnitName           string // the name of the unit UnitCode stands for, shown under the picker
 	Spare              bool
 }
 
 type relativeRow struct {
 	Index                          int
 	UnitCode, Relation, Post, Note string
+	UnitName                       string // as formerRow's
 	Spare                          bool
 }
 
@@ -166,10 +169,10 @@ func profileForm(p inspectors.Profile) (map[string]string, inspectorRows) {
 	}
 	rows := inspectorRows{Skills: map[string]bool{}}
 	for i, f := range p.FormerUnits {
-		rows.Former = append(rows.Former, formerRow{Index: i, UnitCode: f.UnitCode, From: optDate(f.FromDate), To: optDate(f.ToDate)})
+		rows.Former = append(rows.Former, formerRow{Index: i, UnitCode: f.UnitCode, UnitName: f.UnitName, From: optDate(f.FromDate), To: optDate(f.ToDate)})
 	}
 	for i, r := range p.Relatives {
-		rows.Relatives = append(rows.Relatives, relativeRow{Index: i, UnitCode: r.UnitCode, Relation: string(r.Relation),
+		rows.Relatives = append(rows.Relatives, relativeRow{Index: i, UnitCode: r.UnitCode, UnitName: r.UnitName, Relation: string(r.Relation),
 			Post: string(r.Post), Note: r.Note})
 	}
 	for i, l := range p.Leaves {
@@ -323,6 +326,9 @@ func (a *admin) saveInspector(c *fiber.Ctx, id int64) error {
 		}
 		err = p.postedFields(err)
 	}
+	if nerr := a.nameRowUnits(c, &p.rows); nerr != nil {
+		return nerr
+	}
 	data := fiber.Map{"Form": p.form, "Rows": p.rows.withBlanks()}
 	title := trOf(c).T("admin.inspectors.new")
 	if id != 0 {
@@ -337,6 +343,34 @@ func (a *admin) saveInspector(c *fiber.Ctx, id int64) error {
 		return gerr
 	}
 	return a.form422(c, "admin/inspector_form", "inspectors", title, data, err)
+}
+
+// nameRowUnits gives the posted rows the names of the units their codes
+// stand for, so that the form shown again names them; a code that names no
+// unit keeps no name (its row carries the error).
+func (a *admin) nameRowUnits(c *fiber.Ctx, rows *inspectorRows) error {
+	name := func(code string) (string, error) {
+		if code == "" {
+			return "", nil
+		}
+		n, err := a.units.GetByCode(ctxOf(c), actorOf(c), code)
+		if errors.Is(err, apperr.ErrNotFound) {
+			return "", nil
+		}
+		return n.Name, err
+	}
+	var err error
+	for i := range rows.Former {
+		if rows.Former[i].UnitName, err = name(rows.Former[i].UnitCode); err != nil {
+			return err
+		}
+	}
+	for i := range rows.Relatives {
+		if rows.Relatives[i].UnitName, err = name(rows.Relatives[i].UnitCode); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // createInspector: POST /admin/inspectors.

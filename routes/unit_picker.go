@@ -23,6 +23,18 @@ type unitPickerField struct {
 	Name, ID, Value string
 	On, OnText      string // ISO day for the links, dd/mm/yyyy for the hint
 	Required        bool
+	// A picker in a table row (InRow) has no <label> nor hint of its own: it
+	// is named by Label and shows the chosen unit's name, Shown, under it.
+	InTable      bool
+	Label, Shown string
+}
+
+// InRow makes the picker one cell of a repeatable row, named label and
+// showing shown, the name of the unit its value stands for:
+// {{template "partials/unit_picker" (withItem $ ((unitPicker $name $id .UnitCode "").InRow $label .UnitName))}}.
+func (f unitPickerField) InRow(label, shown string) unitPickerField {
+	f.InTable, f.Label, f.Shown = true, label, shown
+	return f
 }
 
 // unitPicker is the template function that builds a picker:

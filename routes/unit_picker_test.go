@@ -92,6 +92,8 @@ func TestTheFormsWhereUnitsAreEnteredUseTheUnitPicker(t *testing.T) {
 		{"a user's unit", admin, "/admin/users/new", []string{`data-test="unit-picker-unit_code"`, `hx-get="/units/pick?field=unit_code"`}},
 		{"a body's unit, in force from the body's first day", admin, "/admin/bodies/new", []string{`data-test="unit-picker-unit_code"`}},
 		{"an inspector's home unit", admin, "/admin/inspectors/new", []string{`data-test="unit-picker-home_unit_code"`}},
+		{"the units of an inspector's former posts and relatives, one picker a row", admin, "/admin/inspectors/new",
+			[]string{`data-test="unit-picker-former_units[0].unit_code"`, `data-test="unit-picker-relatives[4].unit_code"`, `hx-target="#relative-4-unit-options"`}},
 		{"a proposal's unit, in force in the plan's year", planner, "/proposals/new?year=2027",
 			[]string{`data-test="unit-picker-unit"`, `hx-get="/units/pick?field=unit&amp;on=2027-01-01"`, "01/01/2027", " required"}},
 		{"an unplanned visit's unit", planner, "/visits/new", []string{`data-test="unit-picker-unit_code"`, `id="u-unit"`}},
