@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -78,6 +79,38 @@ func TestVisitInspectionsStayEqualToTheirLiveDefinitionAfterEveryWrite(t *testin
 		s.do()
 		sameAsDefinition(t, db, s.name)
 	}
+
+	// Two transactions adding links to the same visit at once: the second
+	// waits for the first's rows and then commits too (without ON CONFLICT
+	// in the rebuild it failed on the table's key).
+	var free []int64
+	db.Raw(`SELECT proposal_id FROM visit_proposals WHERE visit_id = ? ORDER BY proposal_id LIMIT 2`, w.Planned.ID).Scan(&free)
+	if len(free) < 2 {
+		t.Fatalf("the joint visit has %d links, want 2 at least", len(free))
+	}
+	exec(`DELETE FROM visit_proposals WHERE visit_id = ? AND proposal_id IN (?, ?)`, w.Planned.ID, free[0], free[1])
+	first, second := db.Begin(), db.Begin()
+	if err := first.Exec(`INSERT INTO visit_proposals (visit_id, proposal_id) VALUES (?, ?)`, w.Planned.ID, free[0]).Error; err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		err := second.Exec(`INSERT INTO visit_proposals (visit_id, proposal_id) VALUES (?, ?)`, w.Planned.ID, free[1]).Error
+		if err == nil {
+			err = second.Commit().Error
+		} else {
+			second.Rollback()
+		}
+		done <- err
+	}()
+	time.Sleep(200 * time.Millisecond) // the second is now waiting on the first's rows
+	if err := first.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("the second of two concurrent link writes to one visit failed: %v", err)
+	}
+	sameAsDefinition(t, db, "two concurrent link writes to one visit")
 }
 
 // The report counts recommendations by state in SQL (a country's year is

@@ -47,7 +47,11 @@ BEGIN
     SELECT v.id, v.lead_body_id, v.kind, 0, v.start_date
       FROM visits v
      WHERE (ids IS NULL OR v.id = ANY (ids))
-       AND NOT EXISTS (SELECT 1 FROM visit_proposals x WHERE x.visit_id = v.id);
+       AND NOT EXISTS (SELECT 1 FROM visit_proposals x WHERE x.visit_id = v.id)
+    -- Two transactions rebuilding the same visit at once: the second waits for
+    -- the first's rows and overwrites them instead of failing on the key.
+    ON CONFLICT (visit_id, body_id) DO UPDATE
+       SET kind = EXCLUDED.kind, proposals = EXCLUDED.proposals, start_date = EXCLUDED.start_date;
 END
 $$;
 -- +goose StatementEnd
